@@ -1,0 +1,268 @@
+"""Stage 2, validate: templates/<name>/brand.yaml (+ `extends:`) -> frozen Brand.
+
+Every key is declared once in SCHEMA with its type, default and meaning. Nested YAML
+mappings are flattened to dotted keys ("colours.text"), so inheritance is a plain per-key
+override and an unknown key anywhere gets a "did you mean". Files (logo, fonts) are found
+relative to the template folder that named them. No ReportLab here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problems, TemplateError
+from .fields import did_you_mean
+from .load import Map, read_yaml
+from .errors import HandoutsError
+from . import fonts
+
+REQUIRED = object()
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+PAGE_SIZES = ("A4", "Letter", "A5")
+MIN_BODY_PT = 12.0
+MIN_CONTRAST = 4.5
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # text | number | colour | file | choice | bool
+    default: object
+    doc: str
+    low: float = 0
+    high: float = 0
+    choices: tuple = ()
+
+
+def _colour(default, doc):
+    return Field("colour", default, doc)
+
+
+SCHEMA: dict[str, Field] = {
+    "organisation": Field("text", REQUIRED, "organisation name, printed in the first-page header"),
+    "department": Field("text", None, "optional line under the organisation name"),
+    "logo.file": Field("file", None, "PNG or JPEG logo, relative to the template folder"),
+    "logo.alt": Field("text", None, "alt text when the logo carries meaning; empty = decorative"),
+    "logo.height_mm": Field("number", 16, "logo height on the page", 6, 40),
+    "page.size": Field("choice", "A4", "paper size", choices=PAGE_SIZES),
+    "page.margin_top_mm": Field("number", 16, "top margin", 8, 40),
+    "page.margin_bottom_mm": Field("number", 22, "bottom margin (the footer sits in it)", 14, 40),
+    "page.margin_left_mm": Field("number", 20, "left margin", 8, 40),
+    "page.margin_right_mm": Field("number", 20, "right margin", 8, 40),
+    "fonts.body": Field("text", "Atkinson Hyperlegible",
+                        "body font: an installed font package family, or a folder of TTFs "
+                        "(Regular/Bold/Italic/BoldItalic) relative to the template"),
+    "fonts.heading": Field("text", None, "heading font, same forms as fonts.body; default body"),
+    "sizes.body": Field("number", 13, "body text size in points (at least 12)", 8, 30),
+    "sizes.leading": Field("number", 1.45, "line height as a multiple of the size", 1.2, 2.2),
+    "sizes.title": Field("number", 26, "leaflet title size", 14, 48),
+    "sizes.h2": Field("number", 19, "section heading size", 12, 36),
+    "sizes.h3": Field("number", 15.5, "subsection heading size", 12, 30),
+    "sizes.footer": Field("number", 9.5, "footer text size", 7, 14),
+    "colours.text": _colour("#1b1b1b", "body text"),
+    "colours.background": _colour("#ffffff", "page background"),
+    "colours.heading": _colour("#1b1b1b", "headings and title"),
+    "colours.accent": _colour("#1b1b1b", "rules, bars and table header background"),
+    "colours.accent_text": _colour("#ffffff", "text on the accent colour (table headers)"),
+    "colours.link": _colour("#1b1b1b", "links"),
+    "colours.muted": _colour("#4a4a4a", "footer and captions"),
+    "colours.info_background": _colour("#eef4fb", "info callout background"),
+    "colours.info_bar": _colour("#1b1b1b", "info callout bar"),
+    "colours.warning_background": _colour("#fff6d6", "warning callout background"),
+    "colours.warning_bar": _colour("#8a6100", "warning callout bar"),
+    "colours.urgent_background": _colour("#fde8e8", "urgent callout background"),
+    "colours.urgent_bar": _colour("#b00020", "urgent callout bar"),
+    "colours.table_stripe": _colour("#f2f2f2", "alternate table row background"),
+    "callout_titles.info": Field("text", "Good to know", "default title of info callouts"),
+    "callout_titles.warning": Field("text", "Important", "default title of warning callouts"),
+    "callout_titles.urgent": Field("text", "Get help urgently if",
+                                   "default title of urgent callouts"),
+    "contact.name": Field("text", REQUIRED, "the standard contact block: who to contact"),
+    "contact.phone": Field("text", None, "phone number"),
+    "contact.email": Field("text", None, "email address"),
+    "contact.hours": Field("text", None, "opening hours"),
+    "contact.address": Field("text", None, "postal address"),
+    "contact.url": Field("text", None, "website"),
+    "contact.note": Field("text", None, "e.g. out-of-hours advice"),
+    "other_formats": Field("text", REQUIRED, "'available in other formats and languages' text"),
+    "feedback": Field("text", None, "how patients can give feedback on the leaflet"),
+    "disclaimer": Field("text", None, "disclaimer printed at the end"),
+    "footer_text": Field("text", None, "extra footer text, e.g. the organisation's short name"),
+}
+
+# Pairs of (text colour, background colour) that must reach MIN_CONTRAST (WCAG 2.x AA).
+CONTRAST_PAIRS = [
+    ("text", "background"), ("heading", "background"), ("link", "background"),
+    ("muted", "background"), ("accent_text", "accent"), ("text", "info_background"),
+    ("text", "warning_background"), ("text", "urgent_background"), ("link", "info_background"),
+    ("link", "warning_background"), ("link", "urgent_background"), ("text", "table_stripe"),
+    ("link", "table_stripe"),
+]
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    folder: Path
+    values: tuple  # sorted (dotted key, value) pairs: hashable and deterministic
+    body_font: fonts.FontFamily
+    heading_font: fonts.FontFamily
+
+    def __getitem__(self, key: str):
+        return dict(self.values)[key]
+
+    def get(self, key: str, default=None):
+        return dict(self.values).get(key, default)
+
+    def colour(self, role: str) -> str:
+        return self[f"colours.{role}"]
+
+    def size(self, role: str) -> float:
+        return float(self[f"sizes.{role}"])
+
+
+@dataclass(frozen=True)
+class _Entry:
+    value: object
+    path: Path
+    mark: tuple
+    folder: Path
+
+
+def _flatten(node: Map, folder: Path, prefix: str, out: dict, problems: Problems) -> None:
+    for key, value in node.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Map) and not any(k == dotted for k in SCHEMA):
+            _flatten(value, folder, dotted + ".", out, problems)
+            continue
+        if dotted not in SCHEMA and dotted != "extends":
+            siblings = {k[len(prefix):].split(".")[0] for k in SCHEMA if k.startswith(prefix)}
+            problems.add(node.path, node.key_mark(key), f"unknown key '{dotted}' in brand "
+                         "template", did_you_mean(key, siblings | ({"extends"} if not prefix
+                                                                  else set())))
+            continue
+        out[dotted] = _Entry(value, node.path, node.mark_of(key), folder)
+
+
+def _read_chain(templates_dir: Path, name: str, problems: Problems, seen=()) -> dict:
+    """The flattened entries of a template and everything it extends (child wins)."""
+    folder = templates_dir / name
+    path = folder / "brand.yaml"
+    if name in seen:
+        problems.add(path, None, f"template '{name}' extends itself through "
+                     + " -> ".join(seen), "remove the loop in 'extends'")
+        return {}
+    if not path.is_file():
+        known = sorted(p.name for p in templates_dir.glob("*/brand.yaml") for p in [p.parent])
+        problems.add(path, None, f"brand template '{name}' not found",
+                     did_you_mean(name, known) if known else f"create {path}")
+        return {}
+    node = read_yaml(path)
+    if not isinstance(node, Map):
+        problems.add(path, None, "brand.yaml should be a mapping", "see README 'Brand templates'")
+        return {}
+    own: dict = {}
+    _flatten(node, folder, "", own, problems)
+    parent = own.pop("extends", None)
+    inherited = _read_chain(templates_dir, str(parent.value), problems, (*seen, name)) \
+        if parent else {}
+    return {**inherited, **own}
+
+
+def load_brand(templates_dir: Path, name: str) -> Brand:
+    """Load and validate a brand template; raises TemplateError listing every problem."""
+    problems = Problems()
+    try:
+        entries = _read_chain(Path(templates_dir), name, problems)
+    except HandoutsError as exc:
+        raise TemplateError(exc.problems) from None
+    values = {}
+    main = Path(templates_dir) / name / "brand.yaml"
+    for key, spec in SCHEMA.items():
+        entry = entries.get(key)
+        if entry is None:
+            if spec.default is REQUIRED:
+                problems.add(main, None, f"brand template is missing '{key}'",
+                             f"add '{key}' ({spec.doc})")
+            values[key] = None if spec.default is REQUIRED else spec.default
+            continue
+        values[key] = _check_value(key, spec, entry, problems)
+    _check_rules(values, entries, main, problems)
+    body = _font(values, entries, "fonts.body", problems)
+    heading = _font(values, entries, "fonts.heading", problems) if values["fonts.heading"] \
+        else body
+    problems.raise_if_errors(TemplateError)
+    return Brand(name, Path(templates_dir) / name, tuple(sorted(values.items(), key=str)),
+                 body, heading)
+
+
+def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
+    value = entry.value
+
+    def bad(message, hint):
+        problems.add(entry.path, entry.mark, f"{key}: {message}", hint)
+
+    if spec.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return bad(f"'{value}' is not a number", f"write a number ({spec.doc})")
+        if not spec.low <= value <= spec.high:
+            return bad(f"{value} is outside {spec.low:g}-{spec.high:g}",
+                       f"use a value from {spec.low:g} to {spec.high:g}")
+        return float(value)
+    if value is None or isinstance(value, (Map, list)):
+        return bad("should be a single value", f"write {spec.doc}")
+    value = str(value).strip()
+    if spec.kind == "colour" and not HEX.match(value):
+        return bad(f"'{value}' is not a colour", "write it as #rrggbb, e.g. #005eb8 (quote it)")
+    if spec.kind == "choice" and value not in spec.choices:
+        return bad(f"'{value}' is not one of {', '.join(spec.choices)}",
+                   did_you_mean(value, spec.choices))
+    if spec.kind == "file":
+        path = (entry.folder / value).resolve()
+        if not path.is_file():
+            return bad(f"file '{value}' not found in {entry.folder}",
+                       "put the file in the template folder or fix the name")
+        return str(path)
+    return value
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.x contrast ratio of two #rrggbb colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) -> None:
+    def where(key):
+        entry = entries.get(key)
+        return (entry.path, entry.mark) if entry else (main, None)
+
+    if values["sizes.body"] is not None and values["sizes.body"] < MIN_BODY_PT:
+        path, mark = where("sizes.body")
+        problems.add(path, mark, f"body text size {values['sizes.body']:g} pt is below "
+                     f"{MIN_BODY_PT:g} pt", "set sizes.body to 12 or more (14 is recommended)")
+    for text, back in CONTRAST_PAIRS:
+        fg, bg = values[f"colours.{text}"], values[f"colours.{back}"]
+        if not fg or not bg:
+            continue
+        ratio = contrast_ratio(fg, bg)
+        if ratio < MIN_CONTRAST:
+            path, mark = where(f"colours.{text}")
+            problems.add(path, mark, f"colours.{text} {fg} on colours.{back} {bg} has contrast "
+                         f"{ratio:.2f}:1, below {MIN_CONTRAST}:1 (WCAG AA)",
+                         f"darken colours.{text} or lighten colours.{back}")
+
+
+def _font(values: dict, entries: dict, key: str, problems: Problems):
+    entry = entries.get(key)
+    folder = entry.folder if entry else Path(".")
+    try:
+        return fonts.resolve_family(values[key], folder)
+    except fonts.FontError as exc:
+        path, mark = (entry.path, entry.mark) if entry else (Path("brand.yaml"), None)
+        problems.add(path, mark, f"{key}: {exc}", exc.hint)
+        return None

@@ -1,0 +1,115 @@
+"""Inline Markdown (bold, italic, links, citations) -> a flat tuple of styled spans.
+
+Uses markdown-it-py with only the inline rules editors need. Raw HTML is off, so `<`, `>`
+and `&` are ordinary characters. Citations `[@id]` / `[@a; @b]` are a small markdown-it
+rule of our own, because they are not Markdown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one style; `cites` marks a citation, `href` a link."""
+
+    text: str = ""
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+    cites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Inline text as written (`source`) and as parsed (`spans`)."""
+
+    source: str
+    spans: tuple[Span, ...] = field(default=())
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    def links(self) -> list[Span]:
+        return [s for s in self.spans if s.href]
+
+    def citations(self) -> list[str]:
+        return [ref for s in self.spans for ref in s.cites]
+
+
+def _citation_rule(state, silent: bool) -> bool:
+    src, start = state.src, state.pos
+    if not src.startswith("[@", start):
+        return False
+    end = src.find("]", start)
+    if end < 0:
+        return False
+    parts = [p.strip() for p in src[start + 1:end].split(";")]
+    if not all(p.startswith("@") and len(p) > 1 for p in parts):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"ids": tuple(p[1:] for p in parts)}
+    state.pos = end + 1
+    return True
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.validateLink = lambda url: True  # we check schemes ourselves, to explain the problem
+    return md
+
+
+_PARSER = _make_parser()
+
+
+def parse_inline(source: str) -> Rich:
+    """Parse one piece of inline text. Never raises for any input string."""
+    spans: list[Span] = []
+    bold = italic = 0
+    href = None
+    for token in _PARSER.parseInline(source.strip())[0].children or []:
+        kind = token.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            href = token.attrGet("href")
+        elif kind == "link_close":
+            href = None
+        elif kind == "citation":
+            spans.append(Span(cites=token.meta["ids"]))
+        elif kind in ("softbreak", "hardbreak"):
+            spans.append(Span(" ", bold > 0, italic > 0, href))
+        elif kind in ("text", "code_inline"):
+            spans.append(Span(token.content, bold > 0, italic > 0, href))
+    return Rich(source, tuple(_merge(spans)))
+
+
+def _merge(spans: list[Span]):
+    """Join neighbouring spans of the same style, so each link is one span."""
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (last and not span.cites and not last.cites and
+                (last.bold, last.italic, last.href) == (span.bold, span.italic, span.href)):
+            merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.href)
+        else:
+            merged.append(span)
+    return merged
+
+
+def link_scheme(href: str) -> str:
+    head, sep, _ = href.partition(":")
+    return head.lower() if sep else ""

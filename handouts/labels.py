@@ -1,0 +1,57 @@
+"""Fixed labels and dates in the leaflet's language: messages/<lang>.yaml, English fallback.
+
+Message files are data; a missing key in a language falls back to English, so a partly
+translated catalogue still builds. Dates are formatted by Babel for the language.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+MESSAGES = Path(__file__).parent / "messages"
+
+
+@lru_cache(maxsize=None)
+def _catalogue(code: str) -> dict[str, str]:
+    path = MESSAGES / f"{code}.yaml"
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as stream:
+        return yaml.safe_load(stream) or {}
+
+
+def _candidates(language: str) -> list[str]:
+    """es-MX -> ['es-MX', 'es']; zh-Hans-CN -> ['zh-Hans-CN', 'zh-Hans', 'zh']."""
+    parts = language.split("-")
+    return ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+class Labels:
+    """The labels and date format of one language."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.messages = dict(_catalogue("en"))
+        for code in reversed(_candidates(language)):
+            self.messages.update(_catalogue(code))
+        try:
+            self.locale = Locale.parse(language.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            self.locale = Locale.parse("en_GB")
+
+    def __getitem__(self, key: str) -> str:
+        return self.messages[key]
+
+    def has_own(self, key: str) -> bool:
+        return any(key in _catalogue(code) for code in _candidates(self.language))
+
+    def format(self, key: str, **values) -> str:
+        return self.messages[key].format(**values)
+
+    def date(self, day: dt.date) -> str:
+        return format_date(day, format="long", locale=self.locale)

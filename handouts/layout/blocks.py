@@ -1,0 +1,177 @@
+"""One small builder per content block: (block, parent element, context) -> flowables.
+
+Each builder creates the block's structure elements under `parent`, in reading order, and
+wraps every flowable that draws content in `Tagged`.
+"""
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Table as RLTable, TableStyle
+
+from ..inline import parse_inline
+from ..model import Bullets, Callout, Contact, Figure, Paragraph as ParagraphBlock, Steps, Table
+from ..pdf.tags import Element, Tagged
+from .flowables import CalloutBox, FittedImage, ListItem
+from .markup import plain_markup, to_markup
+
+
+def rich(ctx, text, parent: Element, style, role: str = "P") -> Tagged:
+    element = parent.add(role)
+    markup = to_markup(text, element, ctx.log, ctx.numbers, ctx.brand.colour("link"))
+    return Tagged(element, Paragraph(markup, style))
+
+
+def plain(ctx, text: str, parent: Element, style, role: str = "P") -> Tagged:
+    return Tagged(parent.add(role), Paragraph(plain_markup(text), style))
+
+
+def paragraph(block: ParagraphBlock, parent: Element, ctx) -> list:
+    return [rich(ctx, block.text, parent, ctx.styles.body)]
+
+
+def list_items(items, labels: list[str], parent: Element, ctx, numbering: str,
+               body_role: str = "P") -> list:
+    """L > LI > (Lbl, LBody > P): a hanging-indent item per entry."""
+    styles = ctx.styles
+    the_list = parent.add("L", attributes={"O": "List", "ListNumbering": numbering})
+    indent = styles.body.fontSize * (1.3 if numbering == "Disc" else 2.0)
+    flowables = []
+    for text, label in zip(items, labels):
+        item = the_list.add("LI")
+        label_flowable = plain(ctx, label, item, styles.label, "Lbl")
+        body = rich(ctx, text, item.add("LBody"), styles.list_body, body_role)
+        flowables.append(ListItem(label_flowable, body, indent))
+    if flowables:
+        flowables[-1].spaceAfter = styles.body.spaceAfter
+    return flowables
+
+
+def bullets(block: Bullets, parent: Element, ctx) -> list:
+    return list_items(block.items, ["\u2022"] * len(block.items), parent, ctx, "Disc")
+
+
+def steps(block: Steps, parent: Element, ctx) -> list:
+    labels = [f"{n}." for n in range(1, len(block.items) + 1)]
+    return list_items(block.items, labels, parent, ctx, "Decimal")
+
+
+def callout(block: Callout, parent: Element, ctx) -> list:
+    title = block.title or ctx.brand[f"callout_titles.{block.kind}"]
+    group = parent.add("Callout", title=f"{block.kind}: {title}")
+    content = [plain(ctx, title, group, ctx.styles.callout_title)]
+    if block.text:
+        content.append(rich(ctx, block.text, group, ctx.styles.body))
+    if block.items:
+        content.extend(list_items(block.items, ["\u2022"] * len(block.items), group, ctx, "Disc"))
+    content[-1].spaceAfter = 0
+    colours = ctx.brand
+    return [CalloutBox(content, colours.colour(f"{block.kind}_background"),
+                       colours.colour(f"{block.kind}_bar"), ctx.styles.body.fontSize * 0.9,
+                       ctx.frame_height, ctx.styles.space(0.9))]
+
+
+def table(block: Table, parent: Element, ctx) -> list:
+    styles, brand = ctx.styles, ctx.brand
+    element = parent.add("Table")
+    flowables = []
+    if block.caption:
+        caption = plain(ctx, block.caption, element, styles.callout_title, "Caption")
+        caption.keepWithNext = 1  # a caption never ends a page without its table
+        flowables.append(caption)
+    header_row = element.add("TR")
+    data = [[_cell(ctx, text, header_row, "TH", styles.header_cell) for text in block.header]]
+    for row in block.rows:
+        tr = element.add("TR")
+        data.append([_cell(ctx, text, tr, "TD", styles.cell) for text in row])
+    pad = styles.body.fontSize * 0.45
+    grid = TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), HexColor(brand.colour("accent"))),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor(brand.colour("background")),
+                                              HexColor(brand.colour("table_stripe"))]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.6, HexColor(brand.colour("muted"))),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("FONT", (0, 0), (-1, -1), styles.fonts["regular"]),
+    ])
+    widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad)
+    table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid, hAlign="LEFT",
+                             spaceAfter=styles.space(0.8))
+    return [*flowables, table_flowable]
+
+
+def _cell(ctx, text, row: Element, role: str, style) -> list:
+    cell = row.add(role, attributes={"O": "Table", "Scope": "Column"} if role == "TH" else {})
+    markup = to_markup(text, cell, ctx.log, ctx.numbers, ctx.brand.colour("link"))
+    tagged = Tagged(cell, Paragraph(markup, style))
+    cell.repeat_as_artifact = role == "TH"  # the header repeated on a later page
+    return [tagged]
+
+
+def _column_widths(block: Table, total: float, font: str, size: float, pad: float) -> list[float]:
+    """Share the width by each column's text length, never narrower than its longest word
+    (so no word is broken), when the table can fit at all."""
+    columns = list(zip(block.header, *block.rows))
+    floors = [max(stringWidth(word, font, size) for cell in column
+                  for word in (cell.plain.split() or [""])) + 2 * pad + 1 for column in columns]
+    weights = [min(60, max(8, max(len(c.plain) for c in column))) for column in columns]
+    widths = [max(floor, total * w / sum(weights)) for floor, w in zip(floors, weights)]
+    spare = [w - f for w, f in zip(widths, floors)]
+    excess = sum(widths) - total
+    if excess > 0 and sum(spare) > 0:  # take the overflow from columns that have room
+        widths = [w - excess * s / sum(spare) for w, s in zip(widths, spare)]
+    return widths
+
+
+def figure(block: Figure, parent: Element, ctx) -> list:
+    reader = ImageReader(str(block.image))
+    width, height = reader.getSize()
+    scale = min(1.0, ctx.frame_width * 0.85 / width, ctx.frame_height * 0.4 / height)
+    image = FittedImage(str(block.image), width * scale, height * scale)
+    image.spaceAfter = ctx.styles.space(0.3)
+    flowables = [image]
+    if not block.decorative:
+        flowables = [Tagged(parent.add("Figure", alt=block.alt), image, around=True)]
+    if block.caption:
+        flowables.append(plain(ctx, block.caption, parent, ctx.styles.caption, "Caption"))
+    return [KeepTogether(flowables)]
+
+
+def contact(block: Contact, parent: Element, ctx) -> list:
+    """A contact card: name in bold, then one line per way to get in touch."""
+    labels = ctx.labels
+    group = parent.add("Div", title=block.name)
+    lines = [f"**{_md(block.name)}**"]
+    if block.phone:
+        lines.append(f"{labels['phone']}: [{_md(block.phone)}](tel:{_tel(block.phone)})")
+    if block.email:
+        lines.append(f"{labels['email']}: [{_md(block.email)}](mailto:{block.email})")
+    for key, label in (("hours", "hours"), ("address", "address")):
+        if getattr(block, key):
+            lines.append(f"{labels[label]}: {_md(getattr(block, key))}")
+    if block.url:
+        lines.append(f"{labels['website']}: [{_md(block.url)}]({block.url})")
+    if block.note:
+        lines.append(_md(block.note))
+    content = [rich(ctx, parse_inline(line), group, ctx.styles.list_body) for line in lines]
+    content[-1].spaceAfter = 0
+    return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
+                       ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9))]
+
+
+def _md(text: str) -> str:
+    """Escape Markdown punctuation in data fields so they print as written."""
+    return "".join("\\" + ch if ch in "\\*_[]()`" else ch for ch in text)
+
+
+def _tel(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return digits
+
+
+BUILDERS = {
+    ParagraphBlock: paragraph, Bullets: bullets, Steps: steps, Callout: callout,
+    Table: table, Figure: figure, Contact: contact,
+}

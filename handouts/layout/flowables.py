@@ -1,0 +1,131 @@
+"""Custom flowables: list items with hanging indents, and boxed callouts.
+
+Decoration (boxes, bars) is drawn with no tagging owner, so the PDF/UA pass makes it an
+artifact; the text inside is drawn by the Tagged flowables these hold.
+"""
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Flowable
+
+
+class ListItem(Flowable):
+    """A label (bullet or number) in a gutter, and a body that wraps beside it.
+
+    When the body splits across pages, the label stays with the first part.
+    """
+
+    def __init__(self, label, body, indent: float, space_after: float = 0):
+        super().__init__()
+        self.label, self.body, self.indent = label, body, indent
+        self.spaceAfter = space_after
+
+    def wrap(self, available_width, available_height):
+        _, body_height = self.body.wrap(available_width - self.indent, available_height)
+        label_height = 0
+        if self.label is not None:
+            _, label_height = self.label.wrap(self.indent, available_height)
+        self.width, self.height = available_width, max(body_height, label_height)
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        parts = self.body.split(available_width - self.indent, available_height)
+        if len(parts) < 2:
+            return []
+        first = ListItem(self.label, parts[0], self.indent)
+        rest = [ListItem(None, part, self.indent) for part in parts[1:]]
+        rest[-1].spaceAfter = self.spaceAfter
+        return [first, *rest]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        _, body_height = self.body.wrap(self.width - self.indent, self.height)
+        if self.label is not None:
+            _, label_height = self.label.wrap(self.indent, self.height)
+            self.label.drawOn(canvas, x, y + self.height - label_height)
+        self.body.drawOn(canvas, x + self.indent, y + self.height - body_height)
+
+
+class CalloutBox(Flowable):
+    """A shaded box with a bar on the leading edge, kept on one page when it fits."""
+
+    def __init__(self, content: list, background: str, bar: str, padding: float,
+                 max_height: float, space_after: float = 0, rtl: bool = False):
+        super().__init__()
+        self.content, self.padding, self.max_height = content, padding, max_height
+        self.background, self.bar = HexColor(background), HexColor(bar)
+        self.spaceBefore, self.spaceAfter, self.rtl = padding * 0.5, space_after, rtl
+        self.bar_width = max(4.0, padding * 0.45)
+
+    def _inner_width(self, width: float) -> float:
+        return width - 2 * self.padding - self.bar_width
+
+    def wrap(self, available_width, available_height):
+        inner = self._inner_width(available_width)
+        heights = [f.wrap(inner, available_height)[1] + f.getSpaceAfter() for f in self.content]
+        if self.content:
+            heights[-1] -= self.content[-1].getSpaceAfter()
+        self.width, self.height = available_width, sum(heights) + 2 * self.padding
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        if self.height <= self.max_height or len(self.content) < 2:
+            return []  # fits on a page: move it whole rather than break the box
+        inner, used, first = self._inner_width(available_width), 2 * self.padding, []
+        for flowable in self.content:
+            height = flowable.wrap(inner, available_height)[1] + flowable.getSpaceAfter()
+            if used + height > available_height:
+                break
+            first.append(flowable)
+            used += height
+        if not first:
+            return []
+        rest = self.content[len(first):]
+        make = lambda part: CalloutBox(part, "#000000", "#000000", self.padding,
+                                       self.max_height, rtl=self.rtl)
+        head, tail = make(first), make(rest)
+        for part in (head, tail):
+            part.background, part.bar = self.background, self.bar
+        tail.spaceAfter = self.spaceAfter
+        return [head, tail]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        canvas.saveState()
+        canvas.setFillColor(self.background)
+        canvas.rect(x, y, self.width, self.height, stroke=0, fill=1)
+        canvas.setFillColor(self.bar)
+        bar_x = x + self.width - self.bar_width if self.rtl else x
+        canvas.rect(bar_x, y, self.bar_width, self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        inner = self._inner_width(self.width)
+        left = x + self.padding + (0 if self.rtl else self.bar_width)
+        top = y + self.height - self.padding
+        for flowable in self.content:
+            _, height = flowable.wrap(inner, self.height)
+            top -= height
+            flowable.drawOn(canvas, left, top)
+            top -= flowable.getSpaceAfter()
+
+
+class FittedImage(Flowable):
+    """An image at its preferred size that shrinks (down to `min_scale`) to fit the space
+    left on a page, instead of leaving a gap and jumping to the next page."""
+
+    def __init__(self, path: str, width: float, height: float, min_scale: float = 0.7):
+        super().__init__()
+        from reportlab.platypus import Image
+        self.image = Image(path)
+        self.preferred = (width, height)
+        self.min_scale = min_scale
+
+    def wrap(self, available_width, available_height):
+        width, height = self.preferred
+        scale = min(1.0, available_width / width)
+        if height * scale > available_height:
+            scale = max(self.min_scale * scale, available_height / height)
+        self.width, self.height = width * scale, height * scale
+        self.image.drawWidth, self.image.drawHeight = self.width, self.height
+        return self.width, self.height
+
+    def draw(self):
+        self.image.drawOn(self.canv, 0, 0)

@@ -1,0 +1,42 @@
+"""Rich inline text -> ReportLab paragraph markup, with links and citations tagged.
+
+Text is escaped, so `<`, `>` and `&` print literally. Each link and citation becomes an
+inline structure element (Link, Reference), opened and closed inside the paragraph's text
+object by the `ua` onDraw callback.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from ..inline import Rich
+from ..pdf.tags import CALLBACK, Element, StructureLog
+
+
+def _switch(label: str) -> str:
+    return f'<onDraw name="{CALLBACK}" label="{label}"/>'
+
+
+def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str, int],
+              link_colour: str) -> str:
+    parts = []
+    for span in text.spans:
+        if span.cites:
+            label = log.inline_element(parent, "Reference")
+            cited = ", ".join(str(numbers[ref]) for ref in span.cites)
+            parts.append(f"{_switch(label)}[{cited}]{_switch('end:' + label)}")
+            continue
+        piece = escape(span.text)
+        if span.bold:
+            piece = f"<b>{piece}</b>"
+        if span.italic:
+            piece = f"<i>{piece}</i>"
+        if span.href:
+            label = log.inline_element(parent, "Link", url=span.href, title=span.text)
+            piece = (f"{_switch(label)}<a href={quoteattr(span.href)} color={quoteattr(link_colour)}"
+                     f" underline=\"1\">{piece}</a>{_switch('end:' + label)}")
+        parts.append(piece)
+    return "".join(parts)
+
+
+def plain_markup(text: str) -> str:
+    return escape(text)

@@ -1,0 +1,101 @@
+"""Brand -> ReportLab paragraph styles and registered fonts.
+
+The only place ReportLab style names and font registration appear. Sizes, leading and
+spacing all derive from the brand's body size, so large print scales everything at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ..brand import Brand
+from ..fonts import FontFamily
+
+
+@lru_cache(maxsize=None)
+def _register(path: Path) -> str:
+    """Register a TrueType file once per process; returns its ReportLab font name."""
+    name = path.stem
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+def register_family(family: FontFamily) -> dict[str, str]:
+    names = {style: _register(path) for style, path in family.files().items()}
+    pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bold_italic"])
+    return names
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    list_body: ParagraphStyle
+    label: ParagraphStyle
+    callout_title: ParagraphStyle
+    cell: ParagraphStyle
+    header_cell: ParagraphStyle
+    caption: ParagraphStyle
+    small: ParagraphStyle
+    reference: ParagraphStyle
+    fonts: dict
+    heading_fonts: dict
+    scale: float
+
+    def space(self, lines: float) -> float:
+        """Vertical space as a fraction of the body line height."""
+        return lines * self.body.leading
+
+
+def make_styles(brand: Brand, body_size: float | None = None) -> Styles:
+    fonts = register_family(brand.body_font)
+    heading_fonts = register_family(brand.heading_font)
+    size = body_size or brand.size("body")
+    scale = size / brand.size("body")
+    leading = round(size * brand.size("leading"), 2)
+    text, heading = HexColor(brand.colour("text")), HexColor(brand.colour("heading"))
+
+    def style(name, **kw) -> ParagraphStyle:
+        base = dict(fontName=fonts["regular"], fontSize=size, leading=leading, textColor=text,
+                    alignment=TA_LEFT, bulletFontName=fonts["regular"], allowWidows=0,
+                    allowOrphans=0, spaceAfter=round(size * 0.55, 2))
+        base.update(kw)
+        return ParagraphStyle(name, **base)
+
+    def heading_style(name, pt):
+        pt = pt * scale
+        return style(name, fontName=heading_fonts["bold"], fontSize=pt, leading=pt * 1.22,
+                     textColor=heading, spaceBefore=pt * 0.75, spaceAfter=pt * 0.4,
+                     keepWithNext=1)
+
+    footer = brand.size("footer") * scale
+    return Styles(
+        body=style("Body"),
+        title=heading_style("Title", brand.size("title")),
+        subtitle=style("Subtitle", fontSize=size * 1.15, leading=size * 1.5, textColor=heading),
+        h2=heading_style("Heading2", brand.size("h2")),
+        h3=heading_style("Heading3", brand.size("h3")),
+        list_body=style("ListBody", spaceAfter=round(size * 0.3, 2)),
+        label=style("ListLabel", spaceAfter=0),
+        callout_title=style("CalloutTitle", fontName=heading_fonts["bold"], spaceAfter=size * 0.3),
+        cell=style("Cell", spaceAfter=0, leading=round(size * 1.3, 2)),
+        header_cell=style("HeaderCell", fontName=fonts["bold"], spaceAfter=0,
+                          leading=round(size * 1.3, 2), textColor=HexColor(brand.colour("accent_text"))),
+        caption=style("Caption", fontSize=max(12, size * 0.9), leading=max(12, size * 0.9) * 1.35,
+                      textColor=HexColor(brand.colour("muted"))),
+        small=style("Small", fontSize=footer, leading=footer * 1.3,
+                    textColor=HexColor(brand.colour("muted")), spaceAfter=0),
+        reference=style("Reference", spaceAfter=round(size * 0.35, 2)),
+        fonts=fonts, heading_fonts=heading_fonts, scale=scale,
+    )

@@ -1,0 +1,164 @@
+"""The validated leaflet: plain frozen dataclasses that every later stage reads.
+
+content.py builds these from YAML; layout reads them. No ReportLab here. Each part keeps
+`where` (file, line, column) so checks can point editors back to their source.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Union
+
+from .inline import Rich
+
+Where = tuple[Path, int, int]
+CALLOUT_KINDS = ("info", "warning", "urgent")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Rich
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Rich, ...]
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Steps:
+    items: tuple[Rich, ...]
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Callout:
+    kind: str  # one of CALLOUT_KINDS
+    title: str | None  # None: the brand's default title for the kind
+    text: Rich | None
+    items: tuple[Rich, ...]
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Rich, ...]
+    rows: tuple[tuple[Rich, ...], ...]
+    caption: str | None
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    image: Path
+    alt: str | None  # None only when decorative
+    caption: str | None
+    decorative: bool
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    hours: str | None = None
+    address: str | None = None
+    url: str | None = None
+    note: str | None = None
+    where: Where | None = field(default=None, compare=False)
+
+
+Block = Union[Paragraph, Bullets, Steps, Callout, Table, Figure, Contact]
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    level: int  # 2 for sections, 3 for subsections
+    blocks: tuple[Block, ...]
+    sections: tuple["Section", ...]
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    citation: Rich
+    url: str | None
+    accessed: dt.date | None
+    where: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Governance:
+    code: str
+    version: str
+    author: str
+    owner: str
+    published: dt.date
+    last_reviewed: dt.date
+    next_review: dt.date
+    next_review_given: bool  # False: computed from last_reviewed + the review interval
+    approved_by: str | None = None
+    approval_date: dt.date | None = None
+    marks: dict = field(default_factory=dict, compare=False)  # key -> (line, column)
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    id: str
+    title: str
+    language: str
+    template: str
+    governance: Governance
+    sections: tuple[Section, ...]
+    references: tuple[Reference, ...]
+    subtitle: str | None = None
+    summary: str | None = None
+    specialty: str | None = None
+    keywords: tuple[str, ...] = ()
+    where: Where = field(default=(Path("."), 1, 1), compare=False)
+
+    def walk_sections(self) -> Iterator[Section]:
+        """Every section and subsection, in reading order."""
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.sections))
+
+    def rich_texts(self) -> Iterator[tuple[Rich, Where]]:
+        """Every piece of inline text in the body, in reading order."""
+        for section in self.walk_sections():
+            for block in section.blocks:
+                for text in block_texts(block):
+                    yield text, block.where
+
+    def citation_numbers(self) -> dict[str, int]:
+        """Reference id -> number, by first use in the text; uncited ones follow."""
+        numbers: dict[str, int] = {}
+        cited = (ref for text, _ in self.rich_texts() for ref in text.citations())
+        for ref in [*cited, *(r.id for r in self.references)]:
+            numbers.setdefault(ref, len(numbers) + 1)
+        return numbers
+
+    def ordered_references(self) -> list[tuple[int, Reference]]:
+        numbers = self.citation_numbers()
+        return sorted(((numbers[r.id], r) for r in self.references), key=lambda p: p[0])
+
+
+def block_texts(block: Block) -> list[Rich]:
+    """The inline texts a block holds, in reading order."""
+    if isinstance(block, Paragraph):
+        return [block.text]
+    if isinstance(block, (Bullets, Steps)):
+        return list(block.items)
+    if isinstance(block, Callout):
+        return ([block.text] if block.text else []) + list(block.items)
+    if isinstance(block, Table):
+        return list(block.header) + [cell for row in block.rows for cell in row]
+    return []

@@ -1,0 +1,221 @@
+"""PDF/UA-1 finishing pass: ReportLab's marked PDF bytes -> a tagged, accessible PDF.
+
+1. Every graphics object that no tagged sequence owns becomes an Artifact, so nothing
+   on a page is left neither tagged nor artifact (one place enforces the rule).
+2. The structure tree is written from the `Element`s layout created: StructElems with
+   MCRs and OBJRs, the ParentTree, RoleMap for our own roles.
+3. The catalog gets MarkInfo, Lang, DisplayDocTitle and a hand-written XMP packet (no
+   clock: dates come from the content) with the PDF/UA identification.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .tags import AnnotationRef, Element, MarkedContent, StructureLog
+
+# Our own structure roles, mapped to standard ones for readers that don't know them.
+ROLE_MAP = {"Callout": "Div", "Title": "H1"}
+KEEP_EMPTY = {"TR", "TH", "TD", "Table", "Document"}
+PATH_OPS = {"m", "re", "l", "c", "v", "y", "h", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*",
+            "n", "W", "W*", "Do", "sh", "INLINE IMAGE"}
+CLOSE_BEFORE = {"q", "Q", "BT", "BDC", "BMC"}
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    created: dt.date
+    modified: dt.date
+    producer: str = "handouts"
+
+
+def finish(pdf_bytes: bytes, log: StructureLog, info: DocumentInfo) -> bytes:
+    with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
+        for page in pdf.pages:
+            _wrap_artifacts(pdf, page)
+        _write_structure(pdf, log)
+        _write_catalog(pdf, info)
+        out = BytesIO()
+        pdf.save(out, deterministic_id=True, min_version="1.7",
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+# ---- artifacts ---------------------------------------------------------------------------
+
+def _wrap_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    ops = pikepdf.parse_content_stream(page)
+    out: list = []
+    depth = 0  # marked-content nesting
+    open_artifact = False
+    text_object: list | None = None
+    for operands, operator in ops:
+        name = str(operator)
+        if text_object is not None:  # inside BT ... ET: decide at ET
+            text_object.append((operands, operator))
+            if name == "ET":
+                tagged = depth > 0 or any(str(op) == "BDC" for _, op in text_object)
+                if not tagged and not open_artifact:
+                    out.append(([Name.Artifact], pikepdf.Operator("BMC")))
+                    open_artifact = True
+                out.extend(text_object)
+                text_object = None
+            continue
+        if open_artifact and (name in CLOSE_BEFORE or name == "EMC"):
+            out.append(([], pikepdf.Operator("EMC")))
+            open_artifact = False
+        if name == "BT":
+            text_object = [(operands, operator)]
+            continue
+        if name in ("BDC", "BMC"):
+            depth += 1
+        elif name == "EMC":
+            depth -= 1
+        elif depth == 0 and name in PATH_OPS and not open_artifact:
+            out.append(([Name.Artifact], pikepdf.Operator("BMC")))
+            open_artifact = True
+        out.append((operands, operator))
+    if open_artifact:
+        out.append(([], pikepdf.Operator("EMC")))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+
+
+# ---- structure tree ----------------------------------------------------------------------
+
+def _write_structure(pdf: pikepdf.Pdf, log: StructureLog) -> None:
+    pages = [p.obj for p in pdf.pages]
+    links = [[a for a in p.get("/Annots", []) if a.get("/Subtype") == Name.Link] for p in pages]
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    by_page: dict[int, dict[int, pikepdf.Object]] = {}
+    annotation_keys: list[tuple[int, pikepdf.Object]] = []
+    state = (pdf, pages, links, by_page, annotation_keys)
+    document = _element(state, log.root, root)
+    root.K = Array([document])
+    nums = Array()
+    for index in range(len(pages)):
+        mcids = by_page.get(index, {})
+        nums.extend([index, pdf.make_indirect(Array([mcids[i] for i in sorted(mcids)]))])
+        pages[index].StructParents = index
+        if links[index]:
+            pages[index].Tabs = Name.S
+    key = len(pages)
+    for annotation, element in annotation_keys:
+        annotation.StructParent = key
+        nums.extend([key, element])
+        key += 1
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = key
+    root.RoleMap = Dictionary({f"/{k}": Name(f"/{v}") for k, v in sorted(ROLE_MAP.items())})
+    pdf.Root.StructTreeRoot = root
+
+
+def _element(state, element: Element, parent_obj) -> pikepdf.Object | None:
+    pdf, pages, links, by_page, annotation_keys = state
+    obj = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name(f"/{element.role}"),
+                                       P=parent_obj))
+    kids = Array()
+    first_page = None
+    for kid in element.kids:
+        if isinstance(kid, Element):
+            child = _element(state, kid, obj)
+            if child is not None:
+                kids.append(child)
+        elif isinstance(kid, MarkedContent):
+            first_page = kid.page if first_page is None else first_page
+            kids.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page], MCID=kid.mcid))
+            by_page.setdefault(kid.page, {})[kid.mcid] = obj
+        elif isinstance(kid, AnnotationRef) and kid.index < len(links[kid.page]):
+            annotation = links[kid.page][kid.index]
+            annotation.Contents = String(element.title or element.url or "link")
+            kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[kid.page]))
+            annotation_keys.append((annotation, obj))
+    if not len(kids) and element.role not in KEEP_EMPTY:
+        return None
+    obj.K = kids
+    if first_page is not None:
+        obj.Pg = pages[first_page]
+    _attributes(obj, element)
+    return obj
+
+
+def _attributes(obj, element: Element) -> None:
+    if element.alt is not None:
+        obj.Alt = String(element.alt)
+    if element.lang:
+        obj.Lang = String(element.lang)
+    if element.title and element.role != "Link":
+        obj.T = String(element.title)
+    attributes = dict(element.attributes)
+    if element.bbox and element.role == "Figure":
+        attributes.setdefault("O", "Layout")
+        attributes["BBox"] = [round(v, 2) for v in element.bbox]
+    if attributes:
+        obj.A = Dictionary({f"/{k}": _pdf_value(v) for k, v in sorted(attributes.items())})
+
+
+def _pdf_value(value):
+    if isinstance(value, list):
+        return Array(value)
+    if isinstance(value, str):
+        return Name(f"/{value}")
+    return value
+
+
+# ---- catalog and metadata ----------------------------------------------------------------
+
+def _write_catalog(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    pdf.Root.Lang = String(info.language)
+    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    if "/Outlines" in pdf.Root:
+        pdf.Root.PageMode = Name.UseOutlines
+    created, modified = _pdf_date(info.created), _pdf_date(info.modified)
+    pdf.trailer.Info = pdf.make_indirect(Dictionary(
+        Title=String(info.title), Author=String(info.author), Subject=String(info.subject),
+        Keywords=String(info.keywords), Creator=String(info.producer),
+        Producer=String(info.producer), CreationDate=String(created), ModDate=String(modified)))
+    pdf.Root.Metadata = pdf.make_stream(_xmp(info).encode("utf-8"),
+                                        Type=Name.Metadata, Subtype=Name.XML)
+
+
+def _pdf_date(day: dt.date) -> str:
+    return day.strftime("D:%Y%m%d000000Z")
+
+
+def _xmp(info: DocumentInfo) -> str:
+    """The XMP packet, written by hand so no clock or random id gets in."""
+    def text(value: str) -> str:
+        return escape(value)
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(info.subject)}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{text(info.language)}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{text(info.keywords)}</pdf:Keywords>
+   <pdf:Producer>{text(info.producer)}</pdf:Producer>
+   <xmp:CreatorTool>{text(info.producer)}</xmp:CreatorTool>
+   <xmp:CreateDate>{info.created.isoformat()}T00:00:00Z</xmp:CreateDate>
+   <xmp:ModifyDate>{info.modified.isoformat()}T00:00:00Z</xmp:ModifyDate>
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""

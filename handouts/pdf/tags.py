@@ -1,0 +1,250 @@
+"""Tagging while drawing: structure elements, the canvas that marks content, and `Tagged`.
+
+Layout creates the logical tree (`Element`s) up front, in reading order, and wraps each
+flowable in `Tagged(element, flowable)`. While a Tagged flowable draws, the canvas writes
+its text objects (and images) as marked-content sequences with MCIDs and records them on
+the element. Everything drawn with no owner (page furniture, boxes, rules, backgrounds)
+is made an Artifact afterwards by pdfua.py, which also writes the structure tree.
+
+ReportLab internals used (pinned version, covered by the conformance tests): the text
+object's `_code` and `_textOut`, the canvas's `_code`, named callbacks with
+`_curr_tx_info`, and `__dict__` snapshots for deferred pages (as in the classic
+"page N of M" canvas recipe).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
+
+
+@dataclass(eq=False)
+class Element:
+    """A structure element. `kids` holds Elements and content references, in order."""
+
+    role: str
+    parent: "Element | None" = None
+    alt: str | None = None
+    lang: str | None = None
+    title: str | None = None
+    attributes: dict = field(default_factory=dict)  # e.g. {"O": "Table", "Scope": "Column"}
+    kids: list = field(default_factory=list)
+    url: str | None = None  # Link elements: the target, to match annotations
+    bbox: list | None = None  # Figure: [x0, y0, x1, y1] on its first page
+    repeat_as_artifact: bool = False  # drawn again (repeated table header): an artifact
+    ident: int = 0
+
+    def add(self, role: str, **kw) -> "Element":
+        child = Element(role, parent=self, **kw)
+        self.kids.append(child)
+        return child
+
+    @property
+    def has_content(self) -> bool:
+        return any(isinstance(k, (MarkedContent, AnnotationRef)) for k in self.kids)
+
+
+@dataclass(frozen=True)
+class MarkedContent:
+    page: int  # 0-based page index
+    mcid: int
+
+
+@dataclass(frozen=True)
+class AnnotationRef:
+    page: int
+    index: int  # position among the page's link annotations, in creation order
+
+
+class StructureLog:
+    """What one build tagged: the tree's root, inline owners by label, links by page."""
+
+    def __init__(self, root: Element):
+        self.root = root
+        self.inline: dict[str, Element] = {}  # label -> element, for the inline callback
+        self.links: dict[int, list[Element]] = {}  # page -> link elements, annotation order
+        self.outline: list[tuple[int, str, int, str]] = []  # (page, key, level, title)
+        self.page_count = 0
+
+    def inline_element(self, parent: Element, role: str, **kw) -> str:
+        element = parent.add(role, **kw)
+        label = f"e{len(self.inline)}"
+        self.inline[label] = element
+        return label
+
+
+class TaggingCanvas(Canvas):
+    """A canvas that marks tagged content and defers pages until the total is known."""
+
+    def __init__(self, *args, log: StructureLog, furniture=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._log = log
+        self._furniture = furniture  # callable(canvas, page_number, page_count)
+        self._owners: list[Element | None] = [None]
+        self._next_mcid = 0
+        self._pages: list[dict] = []
+        self.setNamedCB(CALLBACK, _inline_switch)
+
+    # -- owners -------------------------------------------------------------------------
+    @property
+    def owner(self) -> Element | None:
+        return self._owners[-1]
+
+    def push_owner(self, element: Element | None) -> None:
+        self._owners.append(element)
+
+    def pop_owner(self) -> None:
+        self._owners.pop()
+
+    def _mark(self, element: Element) -> str:
+        """Open a sequence for `element` on this page; returns the BDC operator text."""
+        mcid = self._next_mcid
+        self._next_mcid += 1
+        element.kids.append(MarkedContent(self._pageNumber - 1, mcid))
+        return f"/{element.role} <</MCID {mcid}>> BDC"
+
+    # -- drawing hooks ------------------------------------------------------------------
+    def beginText(self, x=0, y=0, direction=None):
+        text_object = super().beginText(x, y, direction)
+        element = self.owner
+        if element is not None:
+            # BT /Role <</MCID n>> BDC ... EMC ET: one sequence per text object, opened
+            # now so that inline elements switched to while drawing come after it.
+            text_object._code.append(self._mark(element))
+            text_object._tagged = True
+            _separate_lines(text_object)
+        return text_object
+
+    def drawText(self, text_object):
+        if getattr(text_object, "_tagged", False):
+            text_object._code.append("EMC")
+        return super().drawText(text_object)
+
+    def tag_around(self, element: Element, draw) -> None:
+        """Mark everything `draw()` paints (an image) as one sequence of `element`."""
+        self._code.append(self._mark(element))
+        self.push_owner(None)  # nothing inside may open a sequence of its own
+        try:
+            draw()
+        finally:
+            self.pop_owner()
+        self._code.append("EMC")
+
+    def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None,
+                kind="URI", **kw):
+        page = self._pageNumber - 1
+        for element in reversed(self._log.links.get(page, [])):
+            if element.url == url:
+                element.kids.append(AnnotationRef(page, self._link_count()))
+                break
+        self._links_on_page = self._link_count() + 1
+        return super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
+
+    def _link_count(self) -> int:
+        return getattr(self, "_links_on_page", 0)
+
+    def bookmark_heading(self, title: str, level: int, y: float) -> None:
+        key = f"h{len(self._log.outline)}"
+        self.bookmarkHorizontal(key, 0, y)
+        self._log.outline.append((self._pageNumber - 1, key, level, title))
+        self.addOutlineEntry(title, key, level=level, closed=False)
+
+    # -- deferred pages: draw the furniture once the page count is known ---------------
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+        self._next_mcid = 0
+        self._links_on_page = 0
+
+    def save(self):
+        total = self._log.page_count = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            if self._furniture:
+                self._code.append("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
+                self.push_owner(None)
+                self._furniture(self, self._pageNumber, total)
+                self.pop_owner()
+                self._code.append("EMC")
+            super().showPage()
+        super().save()
+
+
+def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
+    """onDraw callback: switch the open sequence to another element inside a text object.
+
+    Sequences never nest: the current one is closed and the next one opened in its place.
+    Labels are "<id>" to start an inline element (link, citation) and "end:<id>" to go back
+    to the paragraph that holds it.
+    """
+    tx = canvas._curr_tx_info["tx"]
+    ending = label.startswith("end:")
+    element = canvas._log.inline[label[4:] if ending else label]
+    target = element.parent if ending else element
+    if canvas.owner is None:
+        return
+    if not ending:
+        # Reading order: the inline element follows the text drawn before it.
+        element.parent.kids.remove(element)
+        element.parent.kids.append(element)
+        if element.url:
+            canvas._log.links.setdefault(canvas._pageNumber - 1, []).append(element)
+    tx._code.append("EMC")
+    tx._code.append(canvas._mark(target))
+
+
+def _separate_lines(text_object) -> None:
+    """End every line with a space, so text extraction and read-aloud keep words apart."""
+    write = text_object._textOut
+
+    def text_out(text, TStar=0):
+        if TStar and text and not text.endswith(" "):
+            text += " "
+        write(text, TStar)
+    text_object._textOut = text_out
+
+
+class Tagged(Flowable):
+    """Draws `flowable` with `element` as the owner of its content; splits keep the owner."""
+
+    def __init__(self, element: Element, flowable, *, around: bool = False, outline=None):
+        super().__init__()
+        self.element, self.flowable, self.around, self.outline = element, flowable, around, outline
+        for attr in ("keepWithNext", "spaceBefore", "spaceAfter"):
+            if hasattr(flowable, attr):
+                setattr(self, attr, getattr(flowable, attr))
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = self.flowable.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.flowable.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.flowable.getSpaceAfter()
+
+    def split(self, available_width, available_height):
+        parts = self.flowable.split(available_width, available_height)
+        return [Tagged(self.element, part, around=self.around) for part in parts]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if not isinstance(canvas, TaggingCanvas):
+            return self.flowable.drawOn(canvas, x, y, _sW)
+        if self.outline:
+            canvas.bookmark_heading(self.outline[0], self.outline[1], y + self.height)
+        repeat = self.element.repeat_as_artifact and self.element.has_content
+        element = None if repeat else self.element
+        if element is not None and self.around:
+            if element.bbox is None:
+                element.bbox = [x, y, x + self.width, y + self.height]
+            canvas.tag_around(element, lambda: self.flowable.drawOn(canvas, x, y, _sW))
+            return
+        canvas.push_owner(element)
+        try:
+            self.flowable.drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.pop_owner()
