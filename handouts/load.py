@@ -81,6 +81,15 @@ def _convert(node: yaml.Node, path: Path, problems: Problems):
     return _scalar(node)
 
 
+def _syntax_hint(problem: str) -> str:
+    if "'*'" in problem or "'&'" in problem or "'@'" in problem or "'`'" in problem:
+        return ("text that starts with *, &, @ or ` must be in quotes, e.g. "
+                "- paragraph: \"**Bold** start\"")
+    if "mapping values are not allowed" in problem:
+        return "text that contains ': ' must be in quotes"
+    return "check indentation, colons and quotes; quote text that contains ': ' or ' #'"
+
+
 def read_yaml(path: Path):
     """Read one YAML file (safe loading only) into located values.
 
@@ -101,8 +110,7 @@ def read_yaml(path: Path):
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        problems.add(path, where, f"YAML syntax error: {what}",
-                     "check indentation, colons and quotes; quote text that contains ': ' or '#'")
+        problems.add(path, where, f"YAML syntax error: {what}", _syntax_hint(what))
         raise ContentError(problems.items) from None
     if node is None:
         problems.add(path, None, "the file is empty", "add the leaflet's fields")

@@ -1,0 +1,109 @@
+"""Shared fixtures: the example catalogue built once, and small catalogues made per test."""
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from handouts.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-24"  # fixed "today": review status never depends on the clock
+
+# A small valid leaflet; tests change pieces of it with str.replace.
+MINIMAL = textwrap.dedent("""\
+    id: sample
+    title: Having a sample test
+    summary: What happens when you give a sample.
+    governance:
+      code: PIL-9001
+      version: "2"
+      author: Test department
+      owner: Test owner
+      published: 2026-01-10
+      last_reviewed: 2026-01-10
+    sections:
+      - heading: What is it?
+        blocks:
+          - paragraph: A sample helps us check your health [@nhs-sample].
+          - bullets: [First point, Second point]
+    references:
+      - id: nhs-sample
+        citation: Example source. A page about samples.
+        url: https://www.example.org/samples
+        accessed: 2026-01-05
+    """)
+
+
+def with_blocks(blocks: str, leaflet: str = MINIMAL) -> str:
+    """MINIMAL with more blocks (YAML, any indentation) after its bullet list."""
+    anchor = "      - bullets: [First point, Second point]\n"
+    assert anchor in leaflet
+    return leaflet.replace(anchor, anchor + textwrap.indent(textwrap.dedent(blocks), "      "))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixed_today():
+    os.environ["HANDOUTS_TODAY"] = TODAY
+    yield
+    os.environ.pop("HANDOUTS_TODAY", None)
+
+
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory) -> Path:
+    """The example catalogue (content.yaml) built once for the whole run."""
+    out = tmp_path_factory.mktemp("example-out")
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out)]) == 0
+    return out
+
+
+class Catalogue:
+    """A throwaway catalogue folder: content.yaml, leaflet files, the repo's templates."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.out = root / "out"
+        (root / "leaflets").mkdir()
+        shutil.copytree(REPO / "templates", root / "templates")
+        self.write_content()
+
+    def write_content(self, extra: str = "") -> Path:
+        path = self.root / "content.yaml"
+        path.write_text("defaults:\n  template: riverside-trust\n  language: en-GB\n"
+                        "  review_interval_months: 36\nleaflets:\n  - leaflets/*.yaml\n" + extra,
+                        encoding="utf-8")
+        return path
+
+    def leaflet(self, text: str, name: str = "sample") -> Path:
+        path = self.root / "leaflets" / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def build(self, *args: str) -> int:
+        return main(["build", str(self.root / "content.yaml"), "--out", str(self.out), *args])
+
+    def validate(self) -> int:
+        return main(["validate", str(self.root / "content.yaml")])
+
+
+@pytest.fixture
+def catalogue(tmp_path) -> Catalogue:
+    return Catalogue(tmp_path)
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of each page, as a reader's text extraction sees it."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def squash(text: str) -> str:
+    """Whitespace folded, so line breaks in extraction don't matter."""
+    return " ".join(text.split())
