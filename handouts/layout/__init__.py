@@ -131,7 +131,10 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     """Contact us, other formats and languages, feedback, disclaimer, about this leaflet."""
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     group = root.add("Sect")
-    flowables = _heading(labels["contact_us"], 2, group, ctx, styles.h2)
+    own_contact = any(s.heading.casefold() == labels["contact_us"].casefold()
+                      for s in leaflet.sections)
+    heading = labels["general_enquiries"] if own_contact else labels["contact_us"]
+    flowables = _heading(heading, 2, group, ctx, styles.h2)
     card = Contact(**{k: brand[f"contact.{k}"] for k in
                       ("name", "phone", "email", "hours", "address", "url", "note")})
     flowables.extend(contact(card, group, ctx))
