@@ -8,12 +8,18 @@ from __future__ import annotations
 from functools import partial
 from io import BytesIO
 
+from reportlab import rl_config
 from reportlab.platypus import BaseDocTemplate
 
 from .layout import Story
 from .model import Leaflet
 from .pdf.pdfua import DocumentInfo, finish
 from .pdf.tags import TaggingCanvas
+
+
+# Binary streams: ReportLab's ASCII85 encoder is pure Python here and was the largest
+# single cost of a build (images and fonts), and ASCII85 makes files 25% bigger.
+rl_config.useA85 = 0
 
 
 def document_info(leaflet: Leaflet, organisation: str) -> DocumentInfo:

@@ -154,6 +154,7 @@ class TaggingCanvas(Canvas):
 
     # -- deferred pages: draw the furniture once the page count is known ---------------
     def showPage(self):
+        self._code[:] = mark_artifacts(self._code)
         self._pages.append(dict(self.__dict__))
         self._startPage()
         self._next_mcid = 0
@@ -171,6 +172,57 @@ class TaggingCanvas(Canvas):
                 self._code.append("EMC")
             super().showPage()
         super().save()
+
+
+PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "EI"}
+
+
+def mark_artifacts(code: list[str]) -> list[str]:
+    """Wrap every untagged painting entry of a page's code in /Artifact BMC ... EMC.
+
+    ReportLab keeps a page as a list of code entries: "q" and "Q" alone, one entry per
+    text object, one per path or image. Tagged text objects hold their own BDC ... EMC;
+    everything else that paints at marked-content depth 0 (boxes, rules, grid lines, link
+    underlines, the header, untagged text) becomes an artifact. Runs of entries are wrapped
+    together, but never across q/Q or a marked sequence, so nesting stays valid.
+    """
+    result: list[str] = []
+    depth, run = 0, []
+
+    def close_run():
+        if any(_paints(entry) for entry in run):
+            result.append("/Artifact BMC")
+            result.extend(run)
+            result.append("EMC")
+        else:
+            result.extend(run)
+        run.clear()
+
+    for entry in code:
+        head = entry[:3]
+        if entry in ("q", "Q") or entry.endswith((" BDC", " BMC")) or entry == "EMC" or (
+                head == "BT " and " BDC" in entry) or not _balanced(entry):
+            close_run()
+            result.append(entry)
+            if entry.endswith((" BDC", " BMC")) and head != "BT ":
+                depth += 1
+            elif entry == "EMC":
+                depth -= 1
+        elif depth == 0:
+            run.append(entry)
+        else:
+            result.append(entry)
+    close_run()
+    return result
+
+
+def _paints(entry: str) -> bool:
+    return entry.startswith("BT ") or any(token in PAINTING for token in entry.split())
+
+
+def _balanced(entry: str) -> bool:
+    tokens = entry.split()
+    return tokens.count("q") == tokens.count("Q") and tokens.count("BT") == tokens.count("ET")
 
 
 def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:

@@ -1,0 +1,139 @@
+"""Benchmark: handouts per-leaflet cost against the floor of this stack, in the same run.
+
+    ./dev bench [N]        (or: python bench/bench.py [N] [--rounds R])
+
+Builds the example catalogue replicated to N leaflets three ways, interleaved round by
+round so machine noise hits all three alike, and reports medians and ratios:
+  floor     a minimal hand-written ReportLab script: same text, same TrueType font,
+            paragraphs, bullets, tables, page numbers; no brand, no tagging
+  untagged  our layout drawn on a plain canvas, with no PDF/UA pass (tagging switched off)
+  handouts  the real pipeline: layout, tagging canvas, PDF/UA pass, atomic write
+Ratios are what to compare across machines; absolute times vary with load.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.platypus import (BaseDocTemplate, Image, ListFlowable, Paragraph,  # noqa: E402
+                                SimpleDocTemplate, Table)
+
+from handouts.build import Brands, build_leaflet, templates_dir_for  # noqa: E402
+from handouts.content import load_catalogue  # noqa: E402
+from handouts.layout import lay_out  # noqa: E402
+from handouts.layout.styles import register_family  # noqa: E402
+from handouts.model import (Bullets, Callout, Figure as FigureBlock, Paragraph as Para,  # noqa: E402
+                            Steps, Table as TableBlock)
+
+LOGO = REPO / "templates" / "riverside-trust" / "logo.png"
+
+
+def replicated(n: int):
+    leaflets = load_catalogue(REPO / "content.yaml").leaflets
+    return [dataclasses.replace(leaflets[i % len(leaflets)], id=f"{leaflets[i % len(leaflets)].id}-{i}")
+            for i in range(n)]
+
+
+def floor_leaflet(leaflet, font: str, bold: str) -> bytes:
+    """What someone would hand-write with ReportLab for the same leaflet."""
+    body = ParagraphStyle("b", fontName=font, fontSize=13, leading=19)
+    head = ParagraphStyle("h", fontName=bold, fontSize=19, leading=23, spaceBefore=12)
+    story = [Paragraph(escape(leaflet.title), ParagraphStyle("t", parent=head, fontSize=26, leading=31))]
+    for section in leaflet.walk_sections():
+        story.append(Paragraph(escape(section.heading), head))
+        for block in section.blocks:
+            if isinstance(block, Para):
+                story.append(Paragraph(escape(block.text.plain), body))
+            elif isinstance(block, (Bullets, Steps, Callout)):
+                items = getattr(block, "items", ()) or ((block.text,) if block.text else ())
+                story.append(ListFlowable([Paragraph(escape(i.plain), body) for i in items],
+                                          bulletType="bullet", bulletFontName=font))
+            elif isinstance(block, FigureBlock):
+                story.append(Image(str(block.image), width=300, height=200))
+            elif isinstance(block, TableBlock):
+                rows = [[Paragraph(escape(c.plain), body) for c in row]
+                        for row in (block.header, *block.rows)]
+                story.append(Table(rows, repeatRows=1))
+    for number, ref in leaflet.ordered_references():
+        story.append(Paragraph(f"{number}. {escape(ref.citation.plain)}", body))
+
+    def page_number(canvas, doc):
+        if doc.page == 1:
+            canvas.drawImage(str(LOGO), 56, 780, 45, 45)
+        canvas.setFont(font, 9)
+        canvas.drawRightString(550, 30, f"Page {doc.page}")
+
+    buffer = BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=font).build(
+        story, onFirstPage=page_number, onLaterPages=page_number)
+    return buffer.getvalue()
+
+
+class _PlainCanvas(Canvas):
+    """Our layout without tagging: inline tag switches do nothing, no deferred pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setNamedCB("ua", lambda *a: None)
+
+
+def untagged_leaflet(leaflet, brand) -> bytes:
+    story = lay_out(leaflet, brand)
+    buffer = BytesIO()
+    BaseDocTemplate(buffer, pagesize=story.geometry.size, pageTemplates=story.templates,
+                    invariant=1, initialFontName=story.initial_font).build(
+        story.flowables, canvasmaker=_PlainCanvas)
+    return buffer.getvalue()
+
+
+def timed(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=24, help="leaflets per round")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    args = parser.parse_args(argv)
+    leaflets = replicated(args.n)
+    brands = Brands(templates_dir_for(REPO / "content.yaml"))
+    font = register_family(brands.get("riverside-trust").body_font)
+    out = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    runs = {
+        "floor": lambda: [floor_leaflet(l, font["regular"], font["bold"]) for l in leaflets],
+        "untagged": lambda: [untagged_leaflet(l, brands.get(l.template)) for l in leaflets],
+        "handouts": lambda: [build_leaflet(l, brands.get(l.template), out) for l in leaflets],
+    }
+    for work in runs.values():  # warm up: font loading, imports, caches
+        work()
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(args.rounds):
+        for name, work in runs.items():
+            samples[name].append(timed(work) / args.n)
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    print(f"{args.n} leaflets x {args.rounds} rounds (medians per leaflet)")
+    for name, seconds in median.items():
+        print(f"  {name:<9} {seconds * 1000:7.1f} ms/leaflet  {1 / seconds:6.1f} leaflets/s")
+    print(f"  handouts / floor    = {median['handouts'] / median['floor']:.2f}x (goal <= 1.5x)")
+    print(f"  tagging cost        = {median['handouts'] / median['untagged'] - 1:+.0%} "
+          "(handouts vs the same layout untagged; goal < +25%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""handouts: patient leaflets written in YAML, built into branded, accessible PDF leaflets.
+
+The pipeline, one module per stage: load (YAML with positions) -> content (validation)
+-> model (frozen leaflets) -> layout (flowables and structure) -> render (tagged PDF
+bytes) -> write (atomic). build.py runs it per leaflet; cli.py is the command line.
+"""
+from .build import BuildReport, build, build_leaflet, render_leaflet
+from .errors import ContentError, HandoutsError, Problem, RenderError, TemplateError
+
+__all__ = ["build", "build_leaflet", "render_leaflet", "BuildReport", "HandoutsError",
+           "ContentError", "TemplateError", "RenderError", "Problem"]
