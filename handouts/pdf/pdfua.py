@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
 import pikepdf
+from PIL.ImageCms import ImageCmsProfile, createProfile
 from pikepdf import Array, Dictionary, Name, String
 
 from .tags import AnnotationRef, Element, MarkedContent, StructureLog
@@ -133,7 +135,30 @@ def _pdf_value(value):
 
 # ---- catalog and metadata ----------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile made by LittleCMS (through Pillow), with its creation date fixed
+    and its optional profile ID cleared, so that the same input gives the same bytes."""
+    profile = bytearray(ImageCmsProfile(createProfile("sRGB")).tobytes())
+    profile[24:36] = bytes([0x07, 0xD0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0])  # 2000-01-01 00:00:00
+    profile[84:100] = bytes(16)
+    return bytes(profile)
+
+
+def _write_output_intent(pdf: pikepdf.Pdf) -> None:
+    """PDF/A-2: device colours are sRGB, declared by an output intent."""
+    profile = pdf.make_stream(srgb_profile(), N=3)
+    pdf.Root.OutputIntents = Array([Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFA1, DestOutputProfile=profile,
+        OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
+        Info=String("sRGB IEC61966-2.1"))])
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            annotation.F = 4  # PDF/A: annotations print; none hidden
+
+
 def _write_catalog(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:
+    _write_output_intent(pdf)
     pdf.Root.MarkInfo = Dictionary(Marked=True)
     pdf.Root.Lang = String(info.language)
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
@@ -163,7 +188,11 @@ def _xmp(info: DocumentInfo) -> str:
     xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
@@ -175,6 +204,27 @@ def _xmp(info: DocumentInfo) -> str:
    <xmp:CreateDate>{info.created.isoformat()}T00:00:00Z</xmp:CreateDate>
    <xmp:ModifyDate>{info.modified.isoformat()}T00:00:00Z</xmp:ModifyDate>
    <pdfuaid:part>1</pdfuaid:part>
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>U</pdfaid:conformance>
+   <pdfaExtension:schemas>
+    <rdf:Bag>
+     <rdf:li rdf:parseType="Resource">
+      <pdfaSchema:schema>PDF/UA identification</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>
+        <rdf:li rdf:parseType="Resource">
+         <pdfaProperty:name>part</pdfaProperty:name>
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+        </rdf:li>
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>
+    </rdf:Bag>
+   </pdfaExtension:schemas>
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
