@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .errors import Problems, TemplateError
 from .fields import did_you_mean
@@ -59,6 +60,8 @@ SCHEMA: dict[str, Field] = {
     "sizes.h2": Field("number", 19, "section heading size", 12, 36),
     "sizes.h3": Field("number", 15.5, "subsection heading size", 12, 30),
     "sizes.footer": Field("number", 9.5, "footer text size", 7, 14),
+    "sizes.large_print": Field("number", 18, "body size of the large-print variant (RNIB: 16 "
+                               "at least, 18 preferred)", 16, 30),
     "colours.text": _colour("#1b1b1b", "body text"),
     "colours.background": _colour("#ffffff", "page background"),
     "colours.heading": _colour("#1b1b1b", "headings and title"),
@@ -88,6 +91,8 @@ SCHEMA: dict[str, Field] = {
     "feedback": Field("text", None, "how patients can give feedback on the leaflet"),
     "disclaimer": Field("text", None, "disclaimer printed at the end"),
     "footer_text": Field("text", None, "extra footer text, e.g. the organisation's short name"),
+    "online_url": Field("text", None, "address of each leaflet online, with {code} and/or {id}, "
+                        "e.g. https://example.org/leaflets/{code}; adds a QR code at the end"),
 }
 
 # Pairs of (text colour, background colour) that must reach MIN_CONTRAST (WCAG 2.x AA).
@@ -226,12 +231,15 @@ def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
     return value
 
 
+def luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance of a #rrggbb colour, 0 (black) to 1 (white)."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
 def contrast_ratio(foreground: str, background: str) -> float:
     """WCAG 2.x contrast ratio of two #rrggbb colours."""
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -255,6 +263,41 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
             problems.add(path, mark, f"colours.{text} {fg} on colours.{back} {bg} has contrast "
                          f"{ratio:.2f}:1, below {MIN_CONTRAST}:1 (WCAG AA)",
                          f"darken colours.{text} or lighten colours.{back}")
+    large, body = values["sizes.large_print"], values["sizes.body"]
+    if large is not None and body is not None and large < body:
+        path, mark = where("sizes.large_print")
+        problems.add(path, mark, f"sizes.large_print {large:g} pt is smaller than sizes.body "
+                     f"{body:g} pt", "set sizes.large_print to at least sizes.body (18 is usual)")
+    if values["online_url"]:
+        problem = online_url_problem(values["online_url"])
+        if problem:
+            problems.add(*where("online_url"), f"online_url: {problem}",
+                         "write e.g. https://www.example.org/leaflets/{code}")
+
+
+URL_FIELDS = ("code", "id")
+
+
+def online_url_problem(pattern: str) -> str | None:
+    """What is wrong with an online_url pattern, or None when it is usable."""
+    if not re.match(r"^https?://[^\s/{}]+", pattern):
+        return f"'{pattern}' should start with https:// and a host name"
+    fields = re.findall(r"\{([^{}]*)\}", pattern)
+    unknown = sorted(set(fields) - set(URL_FIELDS))
+    if unknown:
+        return f"'{{{unknown[0]}}}' is not a field; use {{code}} or {{id}}"
+    if not fields:
+        return "has no {code} or {id}, so every leaflet would link to the same page"
+    rest = re.sub(r"\{(code|id)\}", "", pattern)
+    if "{" in rest or "}" in rest or re.search(r"\s", pattern):
+        return f"'{pattern}' has a stray brace or a space"
+    return None
+
+
+def online_url(pattern: str, code: str, leaflet_id: str) -> str:
+    """The leaflet's own address from the brand's pattern (checked by online_url_problem)."""
+    values = {"code": quote(code, safe="-._~"), "id": leaflet_id}
+    return re.sub(r"\{(code|id)\}", lambda m: values[m.group(1)], pattern)
 
 
 def _font(values: dict, entries: dict, key: str, problems: Problems):

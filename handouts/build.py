@@ -10,13 +10,20 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from .brand import Brand, load_brand
-from .content import Catalogue, load_catalogue
-from .errors import HandoutsError, Problem
+from .catalogue_page import write_catalogue_page
+from .content import EXTRA_VARIANTS, Catalogue, load_catalogue
+from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, lay_out
 from .model import Leaflet
 from .render import document_info, render
+from .variants import impose_booklet
 from .write import write_atomic
+
+STANDARD = "standard"  # the leaflet's own PDF, at the brand's size and paper
+VARIANTS = (STANDARD, *EXTRA_VARIANTS)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class BuildReport:
     built: list[Built] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    page: Path | None = None  # out/index.html, the catalogue page, once written
 
     @property
     def ok(self) -> bool:
@@ -47,11 +55,57 @@ def today(explicit: dt.date | None = None) -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
+def output_name(leaflet_id: str, lang: str | None = None, variant: str | None = None, *,
+                grayscale: bool = False) -> str:
+    """The file name of one output, the single place output names are decided.
+
+    `<id>.pdf`, `<id>.<lang>.pdf` (a translation), `<id>.<variant>.pdf` (e.g.
+    `igrt.large-print.pdf`, `igrt.booklet.pdf`) and `<id>.<lang>.<variant>.pdf`.
+    `lang` is given only for translations, never for the leaflet's own language; `variant`
+    "standard" (or None) adds nothing. Greyscale output ends `.grayscale.pdf`, so it never
+    replaces the colour file.
+    """
+    parts = [leaflet_id, lang, None if variant == STANDARD else variant,
+             "grayscale" if grayscale else None]
+    return ".".join(part for part in parts if part) + ".pdf"
+
+
+def variant_options(variant: str, brand: Brand, page_size: str | None = None,
+                    grayscale: bool = False, overdue: bool = False) -> LayoutOptions:
+    """How a variant is laid out. Large print reflows the content at the brand's
+    `sizes.large_print`; a booklet is laid out on A5 pages, imposed after rendering."""
+    if variant == "large-print":
+        return LayoutOptions(brand.size("large_print"), page_size, "LP", overdue, grayscale)
+    if variant == "booklet":
+        return LayoutOptions(None, "A5", "A5 booklet", overdue, grayscale)
+    return LayoutOptions(None, page_size, "", overdue, grayscale)
+
+
+def build_variant(leaflet: Leaflet, brand: Brand, out_dir: Path, variant: str = STANDARD, *,
+                  lang: str | None = None, page_size: str | None = None,
+                  grayscale: bool = False, overdue: bool = False) -> Built:
+    """Build one format of a leaflet into out_dir/output_name(...). A booklet's page
+    count is its sheet sides (two A5 pages each)."""
+    options = variant_options(variant, brand, page_size, grayscale, overdue)
+    data, pages = render_leaflet(leaflet, brand, options)
+    if variant == "booklet":
+        data, pages = impose_booklet(data)
+    name = output_name(leaflet.id, lang, variant, grayscale=grayscale)
+    return Built(leaflet.id, write_atomic(data, Path(out_dir) / name), pages, len(data))
+
+
 def render_leaflet(leaflet: Leaflet, brand: Brand,
                    options: LayoutOptions = LayoutOptions()) -> tuple[bytes, int]:
     """Lay out and render one leaflet; returns the PDF bytes and the page count."""
     story = lay_out(leaflet, brand, options)
-    data = render(story, document_info(leaflet, brand["organisation"]))
+    try:
+        data = render(story, document_info(leaflet, brand["organisation"]))
+    except LayoutError as exc:  # e.g. a table row taller than a page at large print on A5
+        size = options.body_size or brand.size("body")
+        raise RenderError(Problem(
+            *leaflet.where, f"leaflet '{leaflet.id}' does not fit its pages at "
+            f"{options.page_size or brand['page.size']}, {size:g} pt: {str(exc)[:160]}",
+            "shorten the table row or picture named, or split it in two")) from None
     return data, story.log.page_count
 
 
@@ -98,24 +152,36 @@ def overdue_problem(leaflet: Leaflet, on: dt.date) -> Problem:
 
 def build(content: Path, out_dir: Path, template: str | None = None,
           only: list[str] | None = None, allow_overdue: bool = False,
-          on: dt.date | None = None) -> BuildReport:
+          on: dt.date | None = None, variants: list[str] | None = None,
+          page_size: str | None = None, grayscale: bool = False) -> BuildReport:
+    """Build every leaflet (or `only` these). `variants` replaces each leaflet's own
+    choice (its PDF plus its `variants:` list); `page_size` overrides the brand's paper
+    except for booklets, which are always A5 pages on A4 sheets."""
     catalogue = load_catalogue(Path(content))
     report = BuildReport(catalogue, problems=list(catalogue.problems), failed=list(catalogue.failed))
     brands = Brands(templates_dir_for(content))
     day = today(on)
-    for leaflet in catalogue.leaflets:
+    for leaflet in [*catalogue.leaflets, *catalogue.translations]:
         if only and leaflet.id not in only:
             continue
+        lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
+        name = f"{leaflet.id}.{lang}" if lang else leaflet.id
         overdue = leaflet.governance.next_review < day
         if overdue and not allow_overdue:
             report.problems.append(overdue_problem(leaflet, day))
-            report.failed.append(leaflet.id)
+            report.failed.append(name)
             continue
         try:
             brand = brands.get(template or leaflet.template)
-            options = LayoutOptions(overdue=overdue)
-            report.built.append(build_leaflet(leaflet, brand, out_dir, options))
+            wanted = variants or (STANDARD, *catalogue.variants.get(leaflet.id, ()))
+            for variant in dict.fromkeys(wanted):  # each once, in the order asked
+                report.built.append(build_variant(leaflet, brand, out_dir, variant,
+                                                  lang=lang, page_size=page_size,
+                                                  grayscale=grayscale, overdue=overdue))
         except HandoutsError as exc:
             report.problems.extend(exc.problems)
-            report.failed.append(leaflet.id)
+            report.failed.append(name)
+    report.page, page_problems = write_catalogue_page(catalogue, out_dir, day, allow_overdue,
+                                                      report.failed)
+    report.problems.extend(page_problems)
     return report

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
 
 from . import build as pipeline
+from . import check as quality
+from . import register as leaflet_register
+from .brand import PAGE_SIZES
 from .content import load_catalogue
 from .errors import Problem
 from .newleaflet import write_new_leaflet
@@ -46,6 +50,13 @@ def make_parser() -> argparse.ArgumentParser:
                        help="build leaflets past their review date (marked 'Review overdue')")
     build.add_argument("--today", type=_date, help="treat this date (YYYY-MM-DD) as today; "
                        "also HANDOUTS_TODAY")
+    build.add_argument("--variant", action="append", choices=pipeline.VARIANTS,
+                       dest="variants", help="build this format of every leaflet (repeat for "
+                       "more) instead of each leaflet's PDF and its own 'variants:' list")
+    build.add_argument("--page-size", choices=PAGE_SIZES, help="paper size instead of the "
+                       "brand's (booklets are always A5 pages on A4 sheets)")
+    build.add_argument("--grayscale", action="store_true", help="photocopier-friendly greys "
+                       "(contrast kept); writes <id>[.<variant>].grayscale.pdf")
     build.set_defaults(run=run_build)
 
     validate = commands.add_parser("validate", help="check content and templates only",
@@ -59,6 +70,7 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("id", help="the new leaflet's id, e.g. knee-surgery")
     new.add_argument("--dir", type=Path, default=Path("leaflets"), help="folder for the file")
     new.set_defaults(run=run_new)
+    _add_governance_commands(commands)
     return parser
 
 
@@ -84,12 +96,15 @@ def run_build(args) -> int:
               "content.yaml, or give its path", file=sys.stderr)
         return USAGE
     report = pipeline.build(args.content, args.out, args.template, args.only,
-                            args.allow_overdue, args.today)
+                            args.allow_overdue, args.today, variants=args.variants,
+                            page_size=args.page_size, grayscale=args.grayscale)
     unknown = sorted(set(args.only or []) - {l.id for l in report.catalogue.leaflets}
                      - set(report.failed))
     for built in report.built:
         print(f"built  {built.leaflet_id:<28} {built.pages:>2} pages {built.size / 1024:>7.1f} KB"
               f"  {_show(built.path)}")
+    if report.page:
+        print(f"page   {'catalogue of every leaflet':<49} {_show(report.page)}")
     print_problems(report.problems)
     for leaflet_id in unknown:
         print(f"handouts: no leaflet with id '{leaflet_id}' in {args.content}", file=sys.stderr)
@@ -129,6 +144,82 @@ def run_new(args) -> int:
         return USAGE
     print(f"wrote {_show(path)}: fill in each field, then run 'handouts validate'")
     return OK
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days (0 or more)")
+    return int(text)
+
+
+def _add_governance_commands(commands) -> None:
+    today_help = "treat this date (YYYY-MM-DD) as today; also HANDOUTS_TODAY"
+    check = commands.add_parser("check", help="validate and run the quality checks",
+                                description="Validate the catalogue, then check review dates, "
+                                "governance, readability, plain language, citations and "
+                                "accessibility. Rules and settings: docs/check.md.")
+    _content_arg(check)
+    check.add_argument("--today", type=_date, help=today_help)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people, json for programs (docs/check.schema.json)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(run=run_check)
+
+    register = commands.add_parser("register", help="list every leaflet for review",
+                                   description="The leaflet register: one row per leaflet, "
+                                   "sorted by next review date.")
+    _content_arg(register)
+    register.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    register.add_argument("--due-within", type=_days, metavar="DAYS",
+                          help="only leaflets due for review within DAYS (overdue included)")
+    register.add_argument("--out", "-o", type=Path, default=Path("out"),
+                          help="folder of built PDFs, for page counts (default: out)")
+    register.add_argument("--today", type=_date, help=today_help)
+    register.set_defaults(run=run_register)
+
+
+def _today_or_none(args) -> dt.date | None:
+    """--today, else HANDOUTS_TODAY, else the real date; None after saying what is wrong."""
+    try:
+        return pipeline.today(args.today)
+    except ValueError:
+        print(f"handouts: HANDOUTS_TODAY='{os.environ.get('HANDOUTS_TODAY')}' is not a date - "
+              "write it as YYYY-MM-DD", file=sys.stderr)
+        return None
+
+
+def run_check(args) -> int:
+    if not args.content.is_file():
+        print(f"handouts: {args.content}: no such file", file=sys.stderr)
+        return USAGE
+    on = _today_or_none(args)
+    if on is None:
+        return USAGE
+    report = quality.check(args.content, on)
+    if args.format == "json":
+        print(json.dumps(quality.as_json(report, args.strict, _show), indent=2,
+                         ensure_ascii=False))
+    else:
+        print(quality.format_text(report, args.strict, _show))
+    return OK if report.passed(args.strict) else FAILED
+
+
+def run_register(args) -> int:
+    if not args.content.is_file():
+        print(f"handouts: {args.content}: no such file", file=sys.stderr)
+        return USAGE
+    on = _today_or_none(args)
+    if on is None:
+        return USAGE
+    register = leaflet_register.build_register(args.content, args.out, on, args.due_within)
+    print_problems(register.catalogue.errors)
+    if args.format == "csv":
+        sys.stdout.write(leaflet_register.as_csv(register))
+    elif args.format == "json":
+        print(json.dumps(leaflet_register.as_json(register), indent=2, ensure_ascii=False))
+    else:
+        print(leaflet_register.as_text(register))
+    return FAILED if register.catalogue.errors else OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,10 +24,11 @@ BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?(-[A-Za-
 VAGUE_LINK_TEXT = {"click here", "here", "this link", "link", "more", "read more", "this page",
                    "click", "this", "website"}
 
-CATALOGUE_KEYS = {"defaults", "leaflets", "checks"}
+CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks"}
 DEFAULT_KEYS = {"template", "language", "review_interval_months"}
 LEAFLET_KEYS = {"id", "title", "subtitle", "summary", "language", "template", "specialty",
-                "keywords", "governance", "sections", "references"}
+                "keywords", "governance", "sections", "references", "variants"}
+EXTRA_VARIANTS = ("large-print", "booklet")  # formats a leaflet can ask for besides its PDF
 GOVERNANCE_KEYS = {"code", "version", "author", "owner", "approved_by", "approval_date",
                    "published", "last_reviewed", "next_review"}
 GOVERNANCE_REQUIRED = ("code", "version", "author", "owner", "published", "last_reviewed")
@@ -60,6 +61,8 @@ class Catalogue:
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # ids (or files) left out for errors
     checks: Map | None = None  # the raw `checks:` settings, read by check.py
+    translations: list[Leaflet] = field(default_factory=list)  # each with .translation set
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> `variants:`
 
     @property
     def errors(self) -> list[Problem]:
@@ -103,6 +106,8 @@ def load_catalogue(path: Path) -> Catalogue:
     for index, entry in enumerate(entries):
         _load_entry(reader, entries, index, entry, catalogue)
     _reject_duplicates(catalogue, problems)
+    from .translations import load_translations  # it reuses this module's readers
+    load_translations(reader, reader.seq(root, "translations") or [], catalogue)
     catalogue.problems = problems.items + catalogue.problems
     return catalogue
 
@@ -143,12 +148,34 @@ def _load_entry(reader: Reader, entries: Seq, index: int, entry, catalogue: Cata
 def _add_leaflet(node, catalogue: Catalogue) -> None:
     problems = Problems()
     leaflet = read_leaflet(node, catalogue.defaults, problems)
+    variants = read_variants(node, problems) if isinstance(node, Map) else ()
     catalogue.problems.extend(problems.items)
     if leaflet is None or problems.errors:
         catalogue.failed.append(node.get("id", str(node.path)) if isinstance(node, Map)
                                 else str(catalogue.path))
     else:
         catalogue.leaflets.append(leaflet)
+        if variants:
+            catalogue.variants.setdefault(leaflet.id, variants)
+
+
+def read_variants(node: Map, problems: Problems) -> tuple[str, ...]:
+    """A leaflet's `variants:` list: the extra formats built with every plain build."""
+    reader = Reader(problems)
+    names = reader.text_list(node, "variants") or []
+    wanted: list[str] = []
+    for index, name in enumerate(names):
+        if name == "standard":
+            reader.error(node["variants"], index, "'standard' is always built",
+                         "list only the extra formats: " + ", ".join(EXTRA_VARIANTS))
+        elif name not in EXTRA_VARIANTS:
+            hint = did_you_mean(name, EXTRA_VARIANTS)
+            if not hint.startswith("did you mean"):
+                hint = "the variants are " + " and ".join(EXTRA_VARIANTS)
+            reader.error(node["variants"], index, f"unknown variant '{name}'", hint)
+        elif name not in wanted:
+            wanted.append(name)
+    return tuple(wanted)
 
 
 def _reject_duplicates(catalogue: Catalogue, problems: Problems) -> None:
@@ -352,7 +379,9 @@ def _callout(reader, node, where):
                      "add 'text: ...' or 'bullets: [...]' below 'callout:'")
     if kind is None or (not text and not items):
         return None
-    return Callout(kind, reader.text(node, "title"), text, items, where)
+    keys = list(node)
+    text_after = bool(text and items) and keys.index("bullets") < keys.index("text")
+    return Callout(kind, reader.text(node, "title"), text, items, where, text_after)
 
 
 def _table(reader, node, where):

@@ -5,6 +5,7 @@ not CFF-based OpenType ('OTTO'). No ReportLab import here; layout registers the 
 """
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import fontpkg
 STYLES = {"regular": (400, "normal"), "bold": (700, "normal"),
           "italic": (400, "italic"), "bold_italic": (700, "italic")}
 TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true")
+COLLECTION_MAGIC = b"ttcf"  # a TrueType collection: several fonts in one file
 
 
 class FontError(Exception):
@@ -28,18 +30,45 @@ class FontFamily:
     bold: Path
     italic: Path
     bold_italic: Path
+    index: int = 0  # the font's number inside a collection (.ttc); 0 for a .ttf
 
     def files(self) -> dict[str, Path]:
         return {style: getattr(self, style) for style in STYLES}
 
 
-def _check_truetype(path: Path) -> Path:
+def _check_truetype(path: Path, index: int = 0) -> Path:
     with open(path, "rb") as stream:
         magic = stream.read(4)
+        if magic == COLLECTION_MAGIC:
+            magic = _collection_member_magic(stream, index)
     if magic not in TRUETYPE_MAGIC:
         kind = "CFF-based OpenType" if magic == b"OTTO" else "not a TrueType font"
         raise FontError(f"{path.name} is {kind}", "use a TrueType (.ttf with glyf outlines) file")
     return path
+
+
+def _collection_member_magic(stream, index: int) -> bytes:
+    """The outline kind of font `index` in a collection, and that it has 'glyf' outlines."""
+    stream.seek(8)
+    count = struct.unpack(">I", stream.read(4))[0]
+    if index >= count:
+        return b"none"
+    stream.seek(12 + 4 * index)
+    stream.seek(struct.unpack(">I", stream.read(4))[0])
+    magic, tables = stream.read(4), struct.unpack(">H", stream.read(2))[0]
+    stream.seek(6, 1)
+    tags = {stream.read(16)[:4] for _ in range(tables)}
+    return magic if b"glyf" in tags else b"OTTO"
+
+
+def _from_file(path: Path, package: str | None) -> FontFamily:
+    """One TrueType file (or the first font of a collection) for every style."""
+    if not path.is_file():
+        hint = (f"install the Debian package {package} (apt-get install {package})"
+                if package else "install the font, or name another one")
+        raise FontError(f"font file {path} is not installed", hint)
+    _check_truetype(path)
+    return FontFamily(path.stem, path, path, path, path)
 
 
 def _from_package(name: str) -> FontFamily:
@@ -74,8 +103,11 @@ def _from_folder(folder: Path) -> FontFamily:
     return FontFamily(folder.name, **files)
 
 
-def resolve_family(spec: str, template_folder: Path) -> FontFamily:
-    """A family name of an installed font package, or a folder relative to the template."""
+def resolve_family(spec: str, template_folder: Path, package: str | None = None) -> FontFamily:
+    """A family name of an installed font package, a folder relative to the template, or
+    the path of one .ttf/.ttc file (`package` names what installs it)."""
+    if spec.lower().endswith((".ttf", ".ttc")):
+        return _from_file(template_folder / spec, package)
     folder = (template_folder / spec)
     if folder.is_dir():
         return _from_folder(folder)

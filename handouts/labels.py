@@ -54,4 +54,9 @@ class Labels:
         return self.messages[key].format(**values)
 
     def date(self, day: dt.date) -> str:
-        return format_date(day, format="long", locale=self.locale)
+        # No-break spaces: a date never splits across two lines ("1 / March 2025").
+        return format_date(day, format="long", locale=self.locale).replace(" ", "\u00a0")
+
+    def language_name(self, language: str) -> str:
+        """A language's name in this language: 'en-GB' is 'inglés' in Spanish."""
+        return self.locale.languages.get(language.split("-")[0].lower(), language)

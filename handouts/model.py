@@ -41,6 +41,7 @@ class Callout:
     text: Rich | None
     items: tuple[Rich, ...]
     where: Where = field(compare=False)
+    text_after: bool = False  # the editor wrote `bullets:` before `text:`: print them so
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,23 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a translated leaflet knows about the leaflet it was translated from."""
+
+    source_language: str
+    source_version: str  # the source's version the translation was made from
+    current_version: str  # the source's version now
+    translator: str
+    translated: dt.date
+    stale: bool  # the source has changed since: print a notice, list it in the summary
+    brand_text: tuple = ()  # (brand key, translated text): the brand's end matter
+
+    def brand(self, key: str, default):
+        """The translated brand text for `key` (e.g. 'other_formats'), else `default`."""
+        return dict(self.brand_text).get(key, default)
+
+
+@dataclass(frozen=True)
 class Leaflet:
     id: str
     title: str
@@ -122,6 +140,7 @@ class Leaflet:
     specialty: str | None = None
     keywords: tuple[str, ...] = ()
     where: Where = field(default=(Path("."), 1, 1), compare=False)
+    translation: Translation | None = None  # set when this is a translation of another
 
     def walk_sections(self) -> Iterator[Section]:
         """Every section and subsection, in reading order."""

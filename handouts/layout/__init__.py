@@ -5,19 +5,30 @@ order while it creates the flowables, so tagging is part of layout, not bolted o
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from reportlab.platypus import CondPageBreak, Paragraph, Spacer
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (CondPageBreak, KeepTogether, Paragraph, Spacer, Table as RLTable,
+                                TableStyle)
 
-from ..brand import Brand
+from ..brand import Brand, online_url
+from ..errors import ContentError
 from ..inline import parse_inline
 from ..labels import Labels
 from ..model import Contact, Leaflet, Section
 from ..pdf.tags import Element, StructureLog, Tagged
+from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, list_items, plain, rich
+from .flowables import CalloutBox, ListItem
+from .glyphs import brand_text, glyph_problems, printed_texts
 from .markup import plain_markup
 from .styles import Styles, make_styles
+from .typeset import Typeset
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class LayoutOptions:
     page_size: str | None = None  # None: the brand's; "A4", "Letter" or "A5"
     variant_label: str = ""  # printed after the version in the footer, e.g. "LP"
     overdue: bool = False  # print a "Review overdue" mark on every page
+    grayscale: bool = False  # greys of the same luminance for colours, greyscale images
 
 
 @dataclass
@@ -39,6 +51,9 @@ class Context:
     numbers: dict[str, int]
     frame_width: float
     frame_height: float
+    grayscale: bool = False
+    typeset: Typeset | None = None  # fonts and direction of the leaflet's script
+    leaflet: Leaflet | None = None
 
 
 @dataclass
@@ -53,33 +68,59 @@ class Story:
 
 
 def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptions()) -> Story:
-    styles = make_styles(brand, options.body_size)
+    if options.grayscale:
+        brand = grey_brand(brand)
     labels = Labels(leaflet.language)
+    typeset = Typeset(leaflet.language, brand,
+                      [str(t[0]) for t in printed_texts(leaflet, brand, labels) if t[0]])
+    missing = glyph_problems(leaflet, brand, labels, typeset)
+    if missing:  # never write a leaflet with empty boxes for characters
+        raise ContentError(missing)
+    styles = make_styles(brand, options.body_size, typeset)
     geo = page.geometry(brand, options.page_size, styles.scale)
     root = Element("Document", lang=leaflet.language)
     ctx = Context(styles, brand, labels, StructureLog(root), leaflet.citation_numbers(),
-                  geo.frame_width, geo.frame_height(False))
+                  geo.frame_width, geo.frame_height(False), options.grayscale,
+                  typeset=typeset, leaflet=leaflet)
     flowables = [*_title_block(leaflet, root, ctx)]
     for section in leaflet.sections:
         flowables.extend(_section(section, root, ctx))
     flowables.extend(_references(leaflet, root, ctx))
     flowables.extend(_end_matter(leaflet, root, ctx))
-    header = page.header_painter(brand, geo, styles.heading_fonts, styles.scale)
+    header = page.header_painter(brand, geo, styles.heading_fonts, styles.scale,
+                                 options.grayscale, typeset=typeset)
     footer = page.footer_painter(
         geo, _footer_lines(leaflet, brand, styles, labels, options, geo), styles.fonts,
-        {"text": brand.colour("text"), "rule": brand.colour("muted")},
+        {"text": brand.colour("text"), "rule": brand.colour("muted"),
+         "mark": grey(page.OVERDUE_COLOUR) if options.grayscale else page.OVERDUE_COLOUR},
         brand.size("footer") * styles.scale, labels,
-        labels["review_overdue"] if options.overdue else None)
+        labels["review_overdue"] if options.overdue else None, typeset=typeset)
     return Story(flowables, page.page_templates(geo, header), ctx.log, geo, footer,
                  styles.fonts["regular"])
 
 
 def _heading(text: str, level: int, parent: Element, ctx: Context, style) -> list:
     """A heading that never strands: it starts a new page unless a few lines fit below it."""
-    flowable = Tagged(parent.add(f"H{level}"), Paragraph(plain_markup(text), style),
+    markup = plain_markup(text, ctx.typeset, heading=True)
+    flowable = Tagged(parent.add(f"H{level}"), ctx.typeset.paragraph(markup, style),
                       outline=(text, level - 1))
     need = style.leading * 2 + style.spaceBefore + ctx.styles.body.leading * 3
     return [CondPageBreak(need), flowable]
+
+
+def _keep_with_heading(heading: list, body: list) -> list:
+    """The heading, then the body; when the body starts with something that moves to the
+    next page whole (a callout or contact box, a figure, a captioned table), the heading
+    goes with it. The CondPageBreak in `heading` only makes room for a few lines of text,
+    and a box that does not fit would otherwise leave the heading alone at a page foot."""
+    lead = 1
+    while lead < len(body) and body[lead - 1].getKeepWithNext():
+        lead += 1
+    first = [part for f in body[:lead]
+             for part in (f._content if isinstance(f, KeepTogether) else [f])]
+    if not body or all(isinstance(f, (Tagged, ListItem)) for f in first):
+        return [*heading, *body]
+    return [*heading[:-1], KeepTogether([heading[-1], *first]), *body[lead:]]
 
 
 def _title_block(leaflet: Leaflet, root: Element, ctx: Context) -> list:
@@ -90,15 +131,33 @@ def _title_block(leaflet: Leaflet, root: Element, ctx: Context) -> list:
         flowables.append(plain(ctx, leaflet.subtitle, root, styles.subtitle))
     if leaflet.summary:
         flowables.append(rich(ctx, parse_inline(leaflet.summary), root, styles.body))
-    return flowables
+    return [*flowables, *_stale_notice(leaflet, root, ctx)]
+
+
+def _stale_notice(leaflet: Leaflet, root: Element, ctx: Context) -> list:
+    """On page 1 of a translation older than its source: it may be out of date."""
+    translation = leaflet.translation
+    if not translation or not translation.stale:
+        return []
+    labels = ctx.labels
+    group = root.add("Div", title=labels["stale_title"])
+    text = labels.format("stale_translation", translated=translation.source_version,
+                         current=translation.current_version,
+                         source_language=labels.language_name(translation.source_language))
+    content = [plain(ctx, labels["stale_title"], group, ctx.styles.callout_title),
+               plain(ctx, text, group, ctx.styles.body)]
+    content[-1].spaceAfter = 0
+    return [CalloutBox(content, ctx.brand.colour("warning_background"),
+                       ctx.brand.colour("warning_bar"), ctx.styles.body.fontSize * 0.9,
+                       ctx.frame_height, ctx.styles.space(0.9), rtl=ctx.typeset.rtl)]
 
 
 def _section(section: Section, parent: Element, ctx: Context) -> list:
     style = ctx.styles.h2 if section.level == 2 else ctx.styles.h3
     group = parent.add("Sect")
-    flowables = _heading(section.heading, section.level, group, ctx, style)
-    for block in section.blocks:
-        flowables.extend(BUILDERS[type(block)](block, group, ctx))
+    heading = _heading(section.heading, section.level, group, ctx, style)
+    body = [f for block in section.blocks for f in BUILDERS[type(block)](block, group, ctx)]
+    flowables = _keep_with_heading(heading, body)
     for sub in section.sections:
         flowables.extend(_section(sub, group, ctx))
     return flowables
@@ -131,25 +190,86 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     """Contact us, other formats and languages, feedback, disclaimer, about this leaflet."""
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     group = root.add("Sect")
-    own_contact = any(s.heading.casefold() == labels["contact_us"].casefold()
-                      for s in leaflet.sections)
+    own_contact = any(s.heading.casefold() == labels["contact_us"].casefold() or
+                      any(isinstance(b, Contact) for b in s.blocks)
+                      for s in leaflet.walk_sections())
     heading = labels["general_enquiries"] if own_contact else labels["contact_us"]
-    flowables = _heading(heading, 2, group, ctx, styles.h2)
-    card = Contact(**{k: brand[f"contact.{k}"] for k in
+    heading = _heading(heading, 2, group, ctx, styles.h2)
+    card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in
                       ("name", "phone", "email", "hours", "address", "url", "note")})
-    flowables.extend(contact(card, group, ctx))
+    flowables = _keep_with_heading(heading, contact(card, group, ctx))
     flowables.extend(_heading(labels["other_formats"], 3, group, ctx, styles.h3))
-    flowables.append(plain(ctx, brand["other_formats"], group, styles.body))
+    flowables.append(plain(ctx, brand_text(leaflet, brand, "other_formats"), group,
+                           styles.body))
     if brand["feedback"]:
         flowables.extend(_heading(labels["feedback"], 3, group, ctx, styles.h3))
-        flowables.append(plain(ctx, brand["feedback"], group, styles.body))
-    flowables.extend(_heading(labels["about_leaflet"], 3, group, ctx, styles.h3))
-    flowables.extend(plain(ctx, line, group, styles.list_body)
-                     for line in _governance_lines(leaflet, brand, labels))
+        flowables.append(plain(ctx, brand_text(leaflet, brand, "feedback"), group,
+                               styles.body))
+    # The leaflet's details and disclaimer stay together: a last page holding only their
+    # tail looks like a mistake.
+    details = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
+    details.extend(plain(ctx, line, group, styles.card)
+                   for line in _governance_lines(leaflet, brand, labels))
     if brand["disclaimer"]:
-        flowables.append(Spacer(1, styles.space(0.4)))
-        flowables.append(plain(ctx, brand["disclaimer"], group, styles.caption))
+        details.append(Spacer(1, styles.space(0.4)))
+        details.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
+                             styles.caption))
+    flowables.extend([details[0], KeepTogether(details[1:])])
+    flowables.extend(_online_copy(leaflet, group, ctx))
     return flowables
+
+
+# English wording until the message catalogues carry these keys (labels fall back to it)
+ONLINE_TEXT = {"read_online": "Read this leaflet online",
+               "qr_alt": "QR code linking to {url}"}
+
+
+def _online_copy(leaflet: Leaflet, parent: Element, ctx: Context) -> list:
+    """The brand's online address for this leaflet as a QR code, the address beside it.
+
+    Last in the story, so it lands on the last page; the QR code is a Figure with alt
+    text and the address a Link, so both are read out.
+    """
+    pattern = ctx.brand["online_url"]
+    if not pattern:
+        return []
+    url = online_url(pattern, leaflet.governance.code, leaflet.id)
+    text = {key: ctx.labels.messages.get(key, default) for key, default in ONLINE_TEXT.items()}
+    size = 26 * mm  # the gap and the spacer above give the quiet zone of 4 modules
+    drawing = Drawing(size, size)
+    # the drawing sets a font before drawing, though it draws no text: make it ours, so the
+    # page names no font that is not embedded
+    drawing.initialFontName = ctx.styles.fonts["regular"]
+    drawing.initialFontSize = ctx.styles.body.fontSize
+    drawing.add(QrCodeWidget(url, barWidth=size, barHeight=size, barLevel="M", barBorder=0))
+    figure = Tagged(parent.add("Figure", alt=text["qr_alt"].format(url=url)), drawing,
+                    around=True)
+    gap = ctx.styles.body.fontSize
+    width = ctx.frame_width - size - gap
+    style = ctx.styles.list_body
+    short = _break_url(url.split("://", 1)[1], style.fontName, style.fontSize, width)
+    words = [plain(ctx, text["read_online"], parent, ctx.styles.callout_title),
+             rich(ctx, parse_inline(f"[{_escape_md(short)}]({url})"), parent, style)]
+    words[-1].spaceAfter = 0
+    table = RLTable([[figure, words]], colWidths=[size + gap, width],
+                    hAlign="LEFT", style=TableStyle([
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("FONT", (0, 0), (-1, -1), style.fontName),  # else Helvetica, unembedded
+                        *[(side, (0, 0), (-1, -1), 0) for side in (
+                            "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))
+    return [Spacer(1, ctx.styles.space(0.6)), KeepTogether([table])]
+
+
+def _break_url(text: str, font: str, size: float, width: float) -> str:
+    """Spaces after '/' or '.' where the address must wrap to fit `width`: ReportLab will
+    not break a linked word by itself, so a long address would run off the page."""
+    pieces = re.findall(r"[^/.]*[/.]|[^/.]+$", text)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and stringWidth(lines[-1] + piece, font, size) > width:
+            lines.append("")
+        lines[-1] += piece
+    return " ".join(lines)
 
 
 def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str]:
@@ -164,6 +284,9 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[st
     lines.append(f"{labels['published']}: {labels.date(gov.published)}  ·  "
                  f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}  ·  "
                  f"{labels['next_review']}: {labels.date(gov.next_review)}")
+    if leaflet.translation:
+        lines.append(f"{labels['translated_by']}: {leaflet.translation.translator}, "
+                     f"{labels.date(leaflet.translation.translated)}")
     lines.append(brand["organisation"])
     return lines
 

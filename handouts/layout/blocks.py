@@ -8,23 +8,27 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Table as RLTable, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Table as RLTable, TableStyle
 
 from ..inline import parse_inline
 from ..model import Bullets, Callout, Contact, Figure, Paragraph as ParagraphBlock, Steps, Table
 from ..pdf.tags import Element, Tagged
+from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem
+from .glyphs import brand_text
 from .markup import plain_markup, to_markup
 
 
 def rich(ctx, text, parent: Element, style, role: str = "P") -> Tagged:
     element = parent.add(role)
-    markup = to_markup(text, element, ctx.log, ctx.numbers, ctx.brand.colour("link"))
-    return Tagged(element, Paragraph(markup, style))
+    markup = to_markup(text, element, ctx.log, ctx.numbers, ctx.brand.colour("link"),
+                       ctx.typeset)
+    return Tagged(element, ctx.typeset.paragraph(markup, style))
 
 
 def plain(ctx, text: str, parent: Element, style, role: str = "P") -> Tagged:
-    return Tagged(parent.add(role), Paragraph(plain_markup(text), style))
+    markup = plain_markup(text, ctx.typeset, style.fontName == ctx.styles.heading_fonts["bold"])
+    return Tagged(parent.add(role), ctx.typeset.paragraph(markup, style))
 
 
 def paragraph(block: ParagraphBlock, parent: Element, ctx) -> list:
@@ -36,13 +40,13 @@ def list_items(items, labels: list[str], parent: Element, ctx, numbering: str,
     """L > LI > (Lbl, LBody > P): a hanging-indent item per entry."""
     styles = ctx.styles
     the_list = parent.add("L", attributes={"O": "List", "ListNumbering": numbering})
-    indent = styles.body.fontSize * (1.3 if numbering == "Disc" else 2.0)
+    indent = styles.body.fontSize * 1.7  # one indent for bullets and numbers: text edges align
     flowables = []
     for text, label in zip(items, labels):
         item = the_list.add("LI")
         label_flowable = plain(ctx, label, item, styles.label, "Lbl")
         body = rich(ctx, text, item.add("LBody"), styles.list_body, body_role)
-        flowables.append(ListItem(label_flowable, body, indent))
+        flowables.append(ListItem(label_flowable, body, indent, rtl=ctx.typeset.rtl))
     if flowables:
         flowables[-1].spaceAfter = styles.body.spaceAfter
     return flowables
@@ -58,28 +62,34 @@ def steps(block: Steps, parent: Element, ctx) -> list:
 
 
 def callout(block: Callout, parent: Element, ctx) -> list:
-    title = block.title or ctx.brand[f"callout_titles.{block.kind}"]
+    title = block.title or brand_text(ctx.leaflet, ctx.brand, f"callout_titles.{block.kind}")
     group = parent.add("Callout", title=f"{block.kind}: {title}")
     content = [plain(ctx, title, group, ctx.styles.callout_title)]
+    parts = []  # text and bullets in the order the editor wrote them
     if block.text:
-        content.append(rich(ctx, block.text, group, ctx.styles.body))
+        parts.append(lambda: [rich(ctx, block.text, group, ctx.styles.body)])
     if block.items:
-        content.extend(list_items(block.items, ["\u2022"] * len(block.items), group, ctx, "Disc"))
+        parts.append(lambda: list_items(block.items, ["\u2022"] * len(block.items), group,
+                                        ctx, "Disc"))
+    for part in (reversed(parts) if block.text_after else parts):
+        content.extend(part())
     content[-1].spaceAfter = 0
     colours = ctx.brand
     return [CalloutBox(content, colours.colour(f"{block.kind}_background"),
                        colours.colour(f"{block.kind}_bar"), ctx.styles.body.fontSize * 0.9,
-                       ctx.frame_height, ctx.styles.space(0.9))]
+                       ctx.frame_height, ctx.styles.space(0.9), rtl=ctx.typeset.rtl)]
 
 
 def table(block: Table, parent: Element, ctx) -> list:
     styles, brand = ctx.styles, ctx.brand
     element = parent.add("Table")
-    flowables = []
+    # A caption never ends a page without its table: it starts a new page unless the
+    # header and two rows fit below it. (keepWithNext would glue caption and table into
+    # one KeepTogether, and a long table could then never split.)
+    rows_height = (styles.cell.leading + styles.body.fontSize) * 3
+    flowables = [CondPageBreak(styles.callout_title.leading * 2 + rows_height)]
     if block.caption:
-        caption = plain(ctx, block.caption, element, styles.callout_title, "Caption")
-        caption.keepWithNext = 1  # a caption never ends a page without its table
-        flowables.append(caption)
+        flowables.append(plain(ctx, block.caption, element, styles.callout_title, "Caption"))
     header_row = element.add("TR")
     data = [[_cell(ctx, text, header_row, "TH", styles.header_cell) for text in block.header]]
     for row in block.rows:
@@ -96,26 +106,47 @@ def table(block: Table, parent: Element, ctx) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ("FONT", (0, 0), (-1, -1), styles.fonts["regular"]),
     ])
-    widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad)
-    table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid, hAlign="LEFT",
+    widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
+                            ctx.typeset.cjk)
+    if ctx.typeset.rtl:  # columns run right to left; the tags stay in reading order
+        data, widths = [row[::-1] for row in data], widths[::-1]
+    table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid,
+                             hAlign="RIGHT" if ctx.typeset.rtl else "LEFT",
                              spaceAfter=styles.space(0.8))
     return [*flowables, table_flowable]
 
 
 def _cell(ctx, text, row: Element, role: str, style) -> list:
     cell = row.add(role, attributes={"O": "Table", "Scope": "Column"} if role == "TH" else {})
-    markup = to_markup(text, cell, ctx.log, ctx.numbers, ctx.brand.colour("link"))
-    tagged = Tagged(cell, Paragraph(markup, style))
+    markup = to_markup(text, cell, ctx.log, ctx.numbers, ctx.brand.colour("link"), ctx.typeset)
+    tagged = Tagged(cell, ctx.typeset.paragraph(markup, style))
     cell.repeat_as_artifact = role == "TH"  # the header repeated on a later page
     return [tagged]
 
 
-def _column_widths(block: Table, total: float, font: str, size: float, pad: float) -> list[float]:
+SHORT_CELL = 16  # characters: a cell this short ("120 to 129") is kept on one line
+
+
+def _unbroken(text: str, by_character: bool) -> str:
+    """The part of a cell that should not wrap: all of a short cell, else its longest word."""
+    if len(text) <= SHORT_CELL and not by_character:
+        return text
+    return max(_words(text, by_character) or [""], key=len)
+
+
+def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
+                   by_character: bool = False) -> list[float]:
     """Share the width by each column's text length, never narrower than its longest word
-    (so no word is broken), when the table can fit at all."""
+    (so no word is broken), when the table can fit at all.
+
+    When the longest words cannot all fit (large print, A5), the widest floors are lowered
+    to one cap so that they fill three quarters of the width: the longest words break, and
+    no column is starved."""
     columns = list(zip(block.header, *block.rows))
-    floors = [max(stringWidth(word, font, size) for cell in column
-                  for word in (cell.plain.split() or [""])) + 2 * pad + 1 for column in columns]
+    floors = [max(stringWidth(_unbroken(cell.plain, by_character), font, size)
+                  for cell in column) + 2 * pad + 1 for column in columns]
+    if sum(floors) > total:
+        floors = _cap_widest(floors, total * 0.75)
     weights = [min(60, max(8, max(len(c.plain) for c in column))) for column in columns]
     widths = [max(floor, total * w / sum(weights)) for floor, w in zip(floors, weights)]
     spare = [w - f for w, f in zip(widths, floors)]
@@ -125,11 +156,28 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     return widths
 
 
+def _cap_widest(widths: list[float], target: float) -> list[float]:
+    """Lower the largest widths to a single cap so that the total is `target`."""
+    used = 0.0
+    for index, width in enumerate(sorted(widths)):
+        cap = (target - used) / (len(widths) - index)
+        if width > cap:
+            return [min(w, cap) for w in widths]
+        used += width
+    return widths
+
+
+def _words(text: str, by_character: bool) -> list[str]:
+    """The pieces a line may not break inside: words, or characters in CJK text."""
+    return [ch for ch in text if not ch.isspace()] if by_character else text.split()
+
+
 def figure(block: Figure, parent: Element, ctx) -> list:
     reader = ImageReader(str(block.image))
     width, height = reader.getSize()
     scale = min(1.0, ctx.frame_width * 0.85 / width, ctx.frame_height * 0.4 / height)
-    image = FittedImage(str(block.image), width * scale, height * scale)
+    source = grey_image(block.image) if ctx.grayscale else str(block.image)
+    image = FittedImage(source, width * scale, height * scale)
     image.spaceAfter = ctx.styles.space(0.3)
     flowables = [image]
     if not block.decorative:
@@ -155,10 +203,10 @@ def contact(block: Contact, parent: Element, ctx) -> list:
         lines.append(f"{labels['website']}: [{_md(block.url)}]({block.url})")
     if block.note:
         lines.append(_md(block.note))
-    content = [rich(ctx, parse_inline(line), group, ctx.styles.list_body) for line in lines]
-    content[-1].spaceAfter = 0
+    content = [rich(ctx, parse_inline(line), group, ctx.styles.card) for line in lines]
     return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
-                       ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9))]
+                       ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
+                       rtl=ctx.typeset.rtl)]
 
 
 def _md(text: str) -> str:

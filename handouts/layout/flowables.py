@@ -12,12 +12,13 @@ from reportlab.platypus import Flowable
 class ListItem(Flowable):
     """A label (bullet or number) in a gutter, and a body that wraps beside it.
 
-    When the body splits across pages, the label stays with the first part.
+    When the body splits across pages, the label stays with the first part. A
+    right-to-left item has its gutter on the right.
     """
 
-    def __init__(self, label, body, indent: float, space_after: float = 0):
+    def __init__(self, label, body, indent: float, space_after: float = 0, rtl: bool = False):
         super().__init__()
-        self.label, self.body, self.indent = label, body, indent
+        self.label, self.body, self.indent, self.rtl = label, body, indent, rtl
         self.spaceAfter = space_after
 
     def wrap(self, available_width, available_height):
@@ -32,17 +33,18 @@ class ListItem(Flowable):
         parts = self.body.split(available_width - self.indent, available_height)
         if len(parts) < 2:
             return []
-        first = ListItem(self.label, parts[0], self.indent)
-        rest = [ListItem(None, part, self.indent) for part in parts[1:]]
+        first = ListItem(self.label, parts[0], self.indent, rtl=self.rtl)
+        rest = [ListItem(None, part, self.indent, rtl=self.rtl) for part in parts[1:]]
         rest[-1].spaceAfter = self.spaceAfter
         return [first, *rest]
 
     def drawOn(self, canvas, x, y, _sW=0):
         _, body_height = self.body.wrap(self.width - self.indent, self.height)
+        gutter, body_x = (x + self.width - self.indent, x) if self.rtl else (x, x + self.indent)
         if self.label is not None:
             _, label_height = self.label.wrap(self.indent, self.height)
-            self.label.drawOn(canvas, x, y + self.height - label_height)
-        self.body.drawOn(canvas, x + self.indent, y + self.height - body_height)
+            self.label.drawOn(canvas, gutter, y + self.height - label_height)
+        self.body.drawOn(canvas, body_x, y + self.height - body_height)
 
 
 class CalloutBox(Flowable):

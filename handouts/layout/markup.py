@@ -17,7 +17,8 @@ def _switch(label: str) -> str:
 
 
 def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str, int],
-              link_colour: str) -> str:
+              link_colour: str, typeset=None) -> str:
+    """`typeset` (a layout.typeset.Typeset) wraps runs of another script in their font."""
     parts = []
     for span in text.spans:
         if span.cites:
@@ -25,7 +26,7 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
             cited = ", ".join(str(numbers[ref]) for ref in span.cites)
             parts.append(f"{_switch(label)}[{cited}]{_switch('end:' + label)}")
             continue
-        piece = escape(span.text)
+        piece = typeset.markup(span.text) if typeset else escape(span.text)
         if span.bold:
             piece = f"<b>{piece}</b>"
         if span.italic:
@@ -38,5 +39,5 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
     return "".join(parts)
 
 
-def plain_markup(text: str) -> str:
-    return escape(text)
+def plain_markup(text: str, typeset=None, heading: bool = False) -> str:
+    return typeset.markup(text, heading) if typeset else escape(text)

@@ -14,7 +14,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Frame, PageTemplate
 
+from ..variants import grey_image
+
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "A5": A5}
+OVERDUE_COLOUR = "#b00020"  # white text on it: 7.6:1
 
 
 @dataclass(frozen=True)
@@ -54,29 +57,43 @@ def page_templates(geo: PageGeometry, draw_header) -> list[PageTemplate]:
             PageTemplate("later", [frame(False)], pagesize=geo.size)]
 
 
-def header_painter(brand, geo: PageGeometry, fonts: dict, scale: float):
-    """The first page's header: logo, organisation and department, and a rule."""
+def _say(canvas, x: float, y: float, text: str, typeset, anchor: str = "left") -> None:
+    """One line of furniture text at x (its left or right end): shaped and put in visual
+    order by the leaflet's typeset, so Arabic labels join and run right to left."""
+    if typeset is not None:
+        text = typeset.visual(text, canvas._fontname, canvas._fontsize)
+    (canvas.drawRightString if anchor == "right" else canvas.drawString)(x, y, text)
+
+
+def header_painter(brand, geo: PageGeometry, fonts: dict, scale: float, grayscale: bool = False,
+                   typeset=None):
+    """The first page's header: logo, organisation and department, and a rule. A
+    right-to-left leaflet mirrors it: logo on the right, names on the left."""
+    rtl = bool(typeset and typeset.rtl)
+    logo = brand["logo.file"]
+    # read once: a greyscale logo is an in-memory stream that can be read only once
+    reader = ImageReader(grey_image(logo) if grayscale else logo) if logo else None
+
     def draw(canvas, doc):
         canvas.saveState()
         width, height = geo.size
         top = height - geo.top
         logo_height = brand["logo.height_mm"] * mm
-        x = geo.left
-        if brand["logo.file"]:
-            reader = ImageReader(brand["logo.file"])
+        right = width - geo.right
+        if reader:
             iw, ih = reader.getSize()
             logo_width = logo_height * iw / ih
+            x = right - logo_width if rtl else geo.left
             canvas.drawImage(reader, x, top - logo_height, logo_width, logo_height, mask="auto")
-            x += logo_width + 4 * mm
         canvas.setFillColor(HexColor(brand.colour("heading")))
         size = 13 * scale
         canvas.setFont(fonts["bold"], size)
-        right = width - geo.right
-        canvas.drawRightString(right, top - size, brand["organisation"])
+        x, anchor = (geo.left, "left") if rtl else (right, "right")
+        _say(canvas, x, top - size, brand["organisation"], typeset, anchor)
         if brand["department"]:
             canvas.setFont(fonts["regular"], size * 0.85)
             canvas.setFillColor(HexColor(brand.colour("muted")))
-            canvas.drawRightString(right, top - size * 2.2, brand["department"])
+            _say(canvas, x, top - size * 2.2, brand["department"], typeset, anchor)
         canvas.setStrokeColor(HexColor(brand.colour("accent")))
         canvas.setLineWidth(1.5)
         rule_y = top - logo_height - 3 * mm
@@ -86,8 +103,11 @@ def header_painter(brand, geo: PageGeometry, fonts: dict, scale: float):
 
 
 def footer_painter(geo: PageGeometry, lines_left: list[str], fonts: dict, colours: dict,
-                   size: float, labels, mark: str | None = None):
-    """The footer: governance lines on the left, "Page N of M" on the right."""
+                   size: float, labels, mark: str | None = None, typeset=None):
+    """The footer: governance lines on the left, "Page N of M" on the right (the other
+    way round for a right-to-left leaflet)."""
+    rtl = bool(typeset and typeset.rtl)
+
     def draw(canvas, page: int, pages: int):
         canvas.saveState()
         width = geo.size[0]
@@ -100,24 +120,30 @@ def footer_painter(geo: PageGeometry, lines_left: list[str], fonts: dict, colour
         canvas.setFont(fonts["regular"], size)
         y = top - size * 0.6
         for line in lines_left:
-            canvas.drawString(geo.left, y, line)
+            _say(canvas, right if rtl else geo.left, y, line, typeset,
+                 "right" if rtl else "left")
             y -= size * 1.3
         canvas.setFont(fonts["bold"], size)
-        canvas.drawRightString(right, top - size * 0.6, labels.format("page_of", page=page,
-                                                                     pages=pages))
+        _say(canvas, geo.left if rtl else right, top - size * 0.6,
+             labels.format("page_of", page=page, pages=pages), typeset,
+             "left" if rtl else "right")
         if mark:
-            _overdue_mark(canvas, geo, fonts, mark, size)
+            _overdue_mark(canvas, geo, fonts, mark, size, colours.get("mark", OVERDUE_COLOUR),
+                          typeset)
         canvas.restoreState()
     return draw
 
 
-def _overdue_mark(canvas, geo, fonts, text: str, size: float) -> None:
+def _overdue_mark(canvas, geo, fonts, text: str, size: float, colour: str,
+                  typeset=None) -> None:
     """A boxed mark at the top right of every page: this leaflet is not current."""
     width, height = geo.size
     big = size * 1.6
+    if typeset is not None:
+        text = typeset.visual(text, fonts["bold"], big)
     text_width = stringWidth(text, fonts["bold"], big)
     x, y = width - geo.right - text_width - big, height - geo.top * 0.5 - big
-    canvas.setFillColor(HexColor("#b00020"))
+    canvas.setFillColor(HexColor(colour))
     canvas.rect(x, y - big * 0.35, text_width + big, big * 1.5, stroke=0, fill=1)
     canvas.setFillColor(HexColor("#ffffff"))
     canvas.setFont(fonts["bold"], big)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -43,6 +43,7 @@ class Styles:
     h3: ParagraphStyle
     list_body: ParagraphStyle
     label: ParagraphStyle
+    card: ParagraphStyle
     callout_title: ParagraphStyle
     cell: ParagraphStyle
     header_cell: ParagraphStyle
@@ -58,9 +59,13 @@ class Styles:
         return lines * self.body.leading
 
 
-def make_styles(brand: Brand, body_size: float | None = None) -> Styles:
-    fonts = register_family(brand.body_font)
-    heading_fonts = register_family(brand.heading_font)
+def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> Styles:
+    """`typeset` (layout.typeset.Typeset) gives the fonts and direction of the leaflet's
+    script; without it, the brand's fonts set left-to-right text."""
+    fonts = typeset.body.names if typeset else register_family(brand.body_font)
+    heading_fonts = typeset.heading.names if typeset else register_family(brand.heading_font)
+    alignment = TA_RIGHT if typeset and typeset.rtl else TA_LEFT
+    word_wrap = "CJK" if typeset and typeset.cjk else None
     size = body_size or brand.size("body")
     scale = size / brand.size("body")
     leading = round(size * brand.size("leading"), 2)
@@ -68,7 +73,9 @@ def make_styles(brand: Brand, body_size: float | None = None) -> Styles:
 
     def style(name, **kw) -> ParagraphStyle:
         base = dict(fontName=fonts["regular"], fontSize=size, leading=leading, textColor=text,
-                    alignment=TA_LEFT, bulletFontName=fonts["regular"], allowWidows=0,
+                    alignment=alignment, wordWrap=word_wrap, bulletFontName=fonts["regular"],
+                    uriWasteReduce=0.3,  # long URLs break after '/', '.', '-', not mid-word
+                    allowWidows=0,
                     allowOrphans=0, spaceAfter=round(size * 0.55, 2))
         base.update(kw)
         return ParagraphStyle(name, **base)
@@ -88,6 +95,7 @@ def make_styles(brand: Brand, body_size: float | None = None) -> Styles:
         h3=heading_style("Heading3", brand.size("h3")),
         list_body=style("ListBody", spaceAfter=round(size * 0.3, 2)),
         label=style("ListLabel", spaceAfter=0),
+        card=style("Card", spaceAfter=round(size * 0.15, 2)),
         callout_title=style("CalloutTitle", fontName=heading_fonts["bold"], spaceAfter=size * 0.3),
         cell=style("Cell", spaceAfter=0, leading=round(size * 1.3, 2)),
         header_cell=style("HeaderCell", fontName=fonts["bold"], spaceAfter=0,

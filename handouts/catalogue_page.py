@@ -1,0 +1,313 @@
+"""The nurses' catalogue page: Catalogue + the PDFs in out/ -> out/index.html.
+
+Takes the validated leaflets, the review date and whatever built files sit in out/
+(standard, translations, large print, booklet: found by file name, so new variants show up
+as soon as they are built) and gives a self-contained page: out/index.html, catalogue.css,
+catalogue.js and thumbs/<id>.png. It needs no server and no network, so it opens straight
+from a shared drive over file://. `page_data` reads out/ into plain frozen data,
+`render_page` turns that into HTML (Jinja2, autoescaped), and `write_catalogue_page`, the
+one call build.py makes, writes the files atomically.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+import pypdfium2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from .content import Catalogue
+from .errors import Problem
+from .model import Leaflet
+from .write import write_atomic
+
+SITE = Path(__file__).parent / "site"
+DUE_SOON_DAYS = 90  # reviews start about 3 months before the date (PIF TICK)
+ASSETS = {"site.css": "catalogue.css", "site.js": "catalogue.js"}  # site/ name -> out/ name
+THUMB_WIDTH = 240  # pixels; shown at half that, so it stays sharp on dense screens
+KINDS = ("standard", "large-print", "booklet")  # the order files are listed in
+# <id>[.<lang>][.large-print|.booklet][.grayscale].pdf, as build.output_name writes them;
+# ids never hold a dot, so the split is exact.
+LANG_TAG = r"[a-zA-Z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?"  # es, zh-Hans, es-419
+OUTPUT_NAME = re.compile(rf"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>{LANG_TAG}))?"
+                         r"(?:\.(?P<variant>large-print|booklet))?(?P<grey>\.grayscale)?\.pdf$")
+Written = tuple[Path | None, list[Problem]]  # the page written (None: not), problems met
+
+
+@dataclass(frozen=True)
+class Language:
+    tag: str  # BCP 47, as in the file name or the leaflet
+    name: str  # in English, for staff: "Spanish"
+    native: str  # in the language itself, for the patient: "español"
+    direction: str  # "ltr" or "rtl"
+    key: str  # what the language filter matches: the tag without its region
+
+
+@dataclass(frozen=True)
+class Review:
+    state: str  # "current", "due-soon" or "overdue"
+    label: str
+    detail: str
+    next_review: dt.date
+    allowed: bool = False  # overdue, but the build was told to issue it (--allow-overdue)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One built PDF found in out/."""
+
+    name: str
+    lang: str | None  # None: the leaflet's own language
+    kind: str  # "standard", "large-print" or "booklet"
+    grey: bool  # the greyscale copy, for black-and-white printers
+    pages: int
+    size: int
+
+
+@dataclass(frozen=True)
+class FileLink:
+    name: str
+    kind: str
+    label: str  # "Standard", "Large print", "Booklet", each maybe ", greyscale"
+    language: Language
+    translation: bool
+    grey: bool
+    pages: int
+    size: int
+    title: str | None = None  # a translation's own title, in its language
+    stale_from: str | None = None  # a translation made from an older version of the leaflet
+
+    @property
+    def href(self) -> str:
+        return quote(self.name)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    subtitle: str | None
+    summary: str | None
+    code: str
+    version: str
+    owner: str
+    specialty: str | None
+    keywords: tuple[str, ...]
+    languages: tuple[Language, ...]  # the leaflet's own first, then its translations
+    review: Review
+    files: tuple[FileLink, ...]  # empty when nothing may be printed
+    unavailable: str | None  # why nothing is offered, for the nurse
+    thumbnail: str | None  # href of thumbs/<id>.png
+    translated: tuple[str, ...] = ()  # offered translations' titles, summaries, keywords
+
+    @property
+    def pages(self) -> int | None:
+        return self.files[0].pages if self.files else None
+
+    @property
+    def search_text(self) -> str:
+        return " ".join(filter(None, [self.title, self.subtitle, self.code, self.id,
+                                      self.specialty, *self.keywords, self.summary,
+                                      *self.translated]))
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: tuple[Entry, ...]
+    languages: tuple[tuple[str, str], ...]  # filter options: (key, name)
+    specialties: tuple[str, ...]
+    built_on: str
+    skipped: tuple[Problem, ...]  # files in out/ that could not be read
+
+
+def review_status(next_review: dt.date, on: dt.date) -> str:
+    """'overdue' past the date, 'due-soon' within DUE_SOON_DAYS of it, else 'current'."""
+    if next_review < on:
+        return "overdue"
+    return "due-soon" if (next_review - on).days <= DUE_SOON_DAYS else "current"
+
+
+def review(next_review: dt.date, on: dt.date, allow_overdue: bool = False) -> Review:
+    state, when = review_status(next_review, on), long_date(next_review)
+    label, detail = {"overdue": ("Overdue", f"review was due {when}"),
+                     "due-soon": ("Review due soon", f"review by {when}"),
+                     "current": ("Current", f"next review {when}")}[state]
+    return Review(state, label, detail, next_review, state == "overdue" and allow_overdue)
+
+
+def long_date(day: dt.date) -> str:
+    return format_date(day, format="long", locale="en_GB")
+
+
+def language(tag: str) -> Language:
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return Language(tag, tag, tag, "ltr", tag)
+    key = "-".join(filter(None, [locale.language, locale.script]))
+    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return Language(tag, locale.get_display_name("en"), locale.get_display_name(locale),
+                    direction, key)
+
+
+def pdf_pages(path: Path) -> int:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def scan_outputs(out_dir: Path, ids: set[str]) -> tuple[dict[str, list[Output]],
+                                                        list[Problem]]:
+    """The built PDFs in out/ of these leaflets, by id; files that cannot be read are
+    skipped. Files of leaflets no longer in the catalogue are left alone."""
+    found: dict[str, list[Output]] = {}
+    skipped = []
+    for path in sorted(Path(out_dir).glob("*.pdf")):
+        match = OUTPUT_NAME.match(path.name)
+        if not match or match["id"] not in ids:
+            continue
+        try:
+            pages = pdf_pages(path)
+        except pypdfium2.PdfiumError as exc:
+            skipped.append(Problem(path, 1, 1, f"left off the catalogue page: cannot read "
+                                   f"this PDF ({exc})", "rebuild it or remove it from out/",
+                                   "warning"))
+            continue
+        found.setdefault(match["id"], []).append(Output(
+            path.name, match["lang"], match["variant"] or "standard", bool(match["grey"]),
+            pages, path.stat().st_size))
+    return found, skipped
+
+
+def file_link(output: Output, own: Language, translation: Leaflet | None) -> FileLink:
+    label = {"standard": "Standard", "large-print": "Large print", "booklet": "Booklet"}
+    about = translation.translation if translation else None
+    return FileLink(output.name, output.kind,
+                    label[output.kind] + (", greyscale" if output.grey else ""),
+                    language(output.lang) if output.lang else own, output.lang is not None,
+                    output.grey, output.pages, output.size,
+                    translation.title if translation else None,
+                    about.source_version if about and about.stale else None)
+
+
+def _file_order(link: FileLink) -> tuple:
+    return (link.translation, link.language.name.casefold(), KINDS.index(link.kind), link.grey)
+
+
+def _unavailable(leaflet: Leaflet, status: Review, failed: bool, files: list) -> str | None:
+    """Why nothing of this leaflet may be printed, or None when its files are offered."""
+    if status.state == "overdue" and not status.allowed:
+        return ("Not available for printing: this leaflet is past its review date. "
+                f"Ask the owner ({leaflet.governance.owner}) for the reviewed version.")
+    if failed:
+        return ("Not available for printing: the last build of this leaflet failed. "
+                "Ask the patient information team.")
+    if not files:
+        return "Not available for printing: this leaflet has not been built yet."
+    return None
+
+
+def entry(leaflet: Leaflet, outputs: list[Output], status: Review, failed: set[str],
+          translations: list[Leaflet]) -> Entry:
+    """One leaflet's line in the catalogue. A translation whose build failed this run, or
+    any file of a failed or refused leaflet, is left off: out/ may hold an older copy."""
+    own = language(leaflet.language)
+    by_lang = {t.language.lower(): t for t in translations}
+    files = sorted((file_link(o, own, by_lang.get((o.lang or "").lower())) for o in outputs
+                    if not (o.lang and f"{leaflet.id}.{o.lang}" in failed)), key=_file_order)
+    unavailable = _unavailable(leaflet, status, leaflet.id in failed, files)
+    offered = tuple(files) if unavailable is None else ()
+    languages = {own.tag: own, **{f.language.tag: f.language for f in offered}}
+    shown = [by_lang[f.language.tag.lower()] for f in offered if f.language.tag.lower() in by_lang]
+    translated = tuple(dict.fromkeys(text for t in shown for text in (
+        t.title, t.subtitle, t.summary, *t.keywords) if text))
+    gov = leaflet.governance
+    return Entry(leaflet.id, leaflet.title, leaflet.subtitle, leaflet.summary, gov.code,
+                 gov.version, gov.owner, leaflet.specialty, leaflet.keywords,
+                 tuple(languages.values()), status, offered, unavailable,
+                 f"thumbs/{quote(leaflet.id)}.png" if offered else None, translated)
+
+
+def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, allow_overdue: bool = False,
+              failed: tuple[str, ...] | list[str] = ()) -> Page:
+    """What the page shows: one Entry per valid leaflet, sorted by title."""
+    outputs, skipped = scan_outputs(out_dir, {l.id for l in catalogue.leaflets})
+    # Translations arrive with the languages work; a catalogue without them has none.
+    translations: dict[str, list[Leaflet]] = {}
+    for translated in getattr(catalogue, "translations", ()):
+        translations.setdefault(translated.id, []).append(translated)
+    entries = sorted((entry(l, outputs.get(l.id, []),
+                            review(l.governance.next_review, on, allow_overdue), set(failed),
+                            translations.get(l.id, []))
+                      for l in catalogue.leaflets), key=lambda e: (e.title.casefold(), e.id))
+    languages = {l.key: language(l.key).name for e in entries for l in e.languages}
+    specialties = sorted({e.specialty for e in entries if e.specialty}, key=str.casefold)
+    return Page(tuple(entries), tuple(sorted(languages.items(), key=lambda kv: kv[1])),
+                tuple(specialties), long_date(on), tuple(skipped))
+
+
+def environment() -> jinja2.Environment:
+    # Autoescape everything: titles and summaries are editors' text, never markup.
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(SITE), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render_page(page: Page) -> str:
+    template = environment().get_template("index.html.j2")
+    return template.render(page=page, due_soon_days=DUE_SOON_DAYS)
+
+
+def thumbnail(pdf_path: Path) -> bytes:
+    """Page 1 as PNG bytes; the same PDF gives the same bytes."""
+    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    try:
+        page = pdf[0]
+        image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
+    finally:
+        pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def write_thumbnail(pdf: Path, target: Path) -> None:
+    if target.is_file() and target.stat().st_mtime_ns >= pdf.stat().st_mtime_ns:
+        return  # made from this very file already: rendering again gives the same bytes
+    write_atomic(thumbnail(pdf), target)
+
+
+def write_files(page: Page, out_dir: Path) -> Path:
+    """Thumbnails, CSS and JS first, the page last, so it never links to a missing file."""
+    for item in page.entries:
+        if item.thumbnail:
+            write_thumbnail(out_dir / item.files[0].name, out_dir / "thumbs" / f"{item.id}.png")
+    for source, name in ASSETS.items():
+        write_atomic((SITE / source).read_bytes(), out_dir / name)
+    return write_atomic(render_page(page).encode("utf-8"), out_dir / "index.html")
+
+
+def write_catalogue_page(catalogue: Catalogue, out_dir: Path, on: dt.date,
+                         allow_overdue: bool = False,
+                         failed: tuple[str, ...] | list[str] = ()) -> Written:
+    """Write the page into out/: its path (None if not written) and the problems met.
+    A disk or PDF failure is returned as a problem, never raised, so the build reports it."""
+    if catalogue.defaults is None:
+        return None, []  # the catalogue itself is broken: keep the last good page
+    out_dir = Path(out_dir)
+    try:
+        page = page_data(catalogue, out_dir, on, allow_overdue, failed)
+        return write_files(page, out_dir), list(page.skipped)
+    except (OSError, pypdfium2.PdfiumError, jinja2.TemplateError) as exc:
+        return None, [Problem(out_dir / "index.html", 1, 1,
+                              f"could not write the catalogue page: {exc}",
+                              "check that the output folder is writable and has space, "
+                              "then build again")]

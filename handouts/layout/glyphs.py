@@ -1,0 +1,79 @@
+"""The glyph check: (Leaflet, Brand, Labels, Typeset) -> a Problem for every character
+that the font chosen for it cannot draw, so no leaflet is written with empty boxes.
+
+Body text may fall back to another script's font; page furniture (header, footer) is
+drawn in the leaflet's own font only, so its characters must all be there.
+"""
+from __future__ import annotations
+
+from ..errors import Problem
+from ..model import Callout, Contact, Figure, Leaflet, Table, block_texts
+from .typeset import Typeset, check_text
+
+BRAND_TEXTS = ("contact.name", "contact.phone", "contact.email", "contact.hours",
+               "contact.address", "contact.url", "contact.note", "other_formats", "feedback",
+               "disclaimer")
+HEADING_TEXTS = ("callout_titles.info", "callout_titles.warning", "callout_titles.urgent")
+FURNITURE_TEXTS = ("organisation", "department", "footer_text")
+
+
+def brand_text(leaflet: Leaflet, brand, key: str):
+    """A brand text, in the leaflet's language when its translation gives one."""
+    value = brand.get(key)
+    if leaflet is not None and leaflet.translation:
+        return leaflet.translation.brand(key, value)
+    return value
+
+
+def printed_texts(leaflet: Leaflet, brand, labels):
+    """(text, where, what, heading, furniture) for everything the leaflet prints."""
+    here = leaflet.where
+    yield leaflet.title, here, "title", True, False
+    yield leaflet.subtitle, here, "subtitle", False, False
+    yield leaflet.summary, here, "summary", False, False
+    for section in leaflet.walk_sections():
+        yield section.heading, section.where, "heading", True, False
+        for block in section.blocks:
+            for text in block_texts(block):
+                yield text.plain, block.where, "text", False, False
+            yield from _block_extras(block)
+    for ref in leaflet.references:
+        yield ref.citation.plain + " " + (ref.url or ""), ref.where, "reference", False, False
+    for key in BRAND_TEXTS + HEADING_TEXTS:
+        yield brand_text(leaflet, brand, key), here, f"brand text '{key}'", \
+            key in HEADING_TEXTS, False
+    for key in FURNITURE_TEXTS:
+        yield brand.get(key), here, f"brand text '{key}'", key == "organisation", True
+    gov = leaflet.governance
+    for key, value in labels.messages.items():
+        yield value, here, f"label '{key}'", False, True
+        yield value, here, f"label '{key}'", True, True
+    if leaflet.translation:
+        yield leaflet.translation.translator, here, "translator", False, False
+    for day in (gov.published, gov.last_reviewed, gov.next_review, gov.approval_date):
+        if day:
+            yield labels.date(day), here, "date", False, True
+    yield f"{gov.code} v{gov.version} {gov.author} {gov.owner} {gov.approved_by or ''}", \
+        gov.marks.get("governance") and (here[0], *gov.marks["governance"]) or here, \
+        "governance", False, True
+
+
+def _block_extras(block):
+    if isinstance(block, Callout) and block.title:
+        yield block.title, block.where, "callout title", True, False
+    if isinstance(block, (Table, Figure)) and block.caption:
+        yield block.caption, block.where, "caption", isinstance(block, Table), False
+    if isinstance(block, Contact):
+        for value in (block.name, block.phone, block.email, block.hours, block.address,
+                      block.url, block.note):
+            yield value, block.where, "contact", False, False
+
+
+def glyph_problems(leaflet: Leaflet, brand, labels, typeset: Typeset) -> list[Problem]:
+    problems: list[Problem] = []
+    for text, where, what, heading, furniture in printed_texts(leaflet, brand, labels):
+        if text:
+            found = check_text(typeset, str(text), where, f"leaflet '{leaflet.id}' "
+                               f"({leaflet.language}), {what}", heading, furniture)
+            problems.extend(p for p in found if p not in problems)
+    return problems

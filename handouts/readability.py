@@ -1,0 +1,153 @@
+"""Readability of a Leaflet: formula scores per leaflet and per section, and its sentences.
+
+English gets SMOG and Flesch-Kincaid grades; Spanish gets Fernández-Huerta or
+Szigriszt-Pazos (0-100, higher is easier). Other languages get no number at all: a formula
+made for one language gives a confident, wrong answer on another. The arithmetic is
+textstat's, with its language set per leaflet, so our figures are the library's figures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from textstat.textstat import textstatistics
+
+from .model import Leaflet, Section, Where, block_texts
+
+SPANISH_FORMULAS = ("fernandez-huerta", "szigriszt-pazos")
+FORMULA_NAMES = {"smog": "SMOG grade", "fernandez-huerta": "Fernández-Huerta",
+                 "szigriszt-pazos": "Szigriszt-Pazos"}
+# A new sentence starts after . ! or ? and a space, unless a lower-case word follows
+# ("e.g. the"), which keeps abbreviations inside their sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[^a-z\s])")
+_GAP = re.compile(r"\s+([.,;:!?])")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Score:
+    """One text's figures. `value` is None when no formula suits the language."""
+
+    formula: str | None  # "smog", "fernandez-huerta", "szigriszt-pazos" or None
+    value: float | None
+    flesch_kincaid: float | None  # English only
+    words: int
+    sentences: int
+
+    @property
+    def label(self) -> str:
+        if self.value is None:
+            return "n/a"
+        return f"{FORMULA_NAMES[self.formula]} {self.value:.1f}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    where: Where
+    words: int
+    polysyllables: int  # words of three or more syllables
+
+    @property
+    def difficulty(self) -> int:
+        """What makes a sentence hard to read: its length, and long words most of all."""
+        return self.words + 3 * self.polysyllables
+
+
+@dataclass(frozen=True)
+class LeafletReadability:
+    language: str
+    overall: Score
+    sections: tuple[tuple[Section, Score], ...]  # top-level sections, subsections included
+    sentences: tuple[Sentence, ...]  # every body sentence, in reading order
+
+    def hardest(self, count: int) -> list[Sentence]:
+        ranked = sorted(self.sentences, key=lambda s: -s.difficulty)  # stable: reading order
+        return ranked[:count] if self.overall.value is not None else []
+
+
+def formula_for(language: str, spanish_formula: str = "fernandez-huerta") -> str | None:
+    """The formula used for a BCP 47 language tag, or None when none applies."""
+    root = language.split("-")[0].lower()
+    return {"en": "smog", "es": spanish_formula}.get(root)
+
+
+@lru_cache(maxsize=None)
+def _stats(language: str) -> textstatistics:
+    """A textstat instance for one language (syllables come from its dictionaries)."""
+    stats = textstatistics()
+    stats.set_lang(language.replace("-", "_"))
+    return stats
+
+
+def score_text(text: str, language: str, spanish_formula: str = "fernandez-huerta") -> Score:
+    """Score running text (sentences ending in . ! or ?) written in `language`."""
+    formula = formula_for(language, spanish_formula)
+    stats = _stats(language)
+    words, sentences = stats.lexicon_count(text), stats.sentence_count(text)
+    if formula is None or not words:
+        return Score(formula, None, None, words, sentences)
+    if formula == "smog":
+        return Score(formula, stats.smog_index(text), stats.flesch_kincaid_grade(text),
+                     words, sentences)
+    method = stats.fernandez_huerta if formula == "fernandez-huerta" else stats.szigriszt_pazos
+    return Score(formula, method(text), None, words, sentences)
+
+
+def as_running_text(pieces: Iterable[str]) -> str:
+    """Join body texts so that each ends a sentence: list items and table cells rarely
+    carry a full stop, and the formulas count sentences by their final punctuation."""
+    parts = []
+    for piece in pieces:
+        # A citation leaves a gap before the full stop ("operations [@x]." -> "operations .").
+        piece = _GAP.sub(r"\1", " ".join(piece.split()))
+        if piece:
+            parts.append(piece if piece[-1] in ".!?" else piece + ".")
+    return " ".join(parts)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def section_texts(section: Section) -> list[tuple[str, Where]]:
+    """The plain body texts of a section and its subsections, in reading order."""
+    texts = [(t.plain, block.where) for block in section.blocks for t in block_texts(block)]
+    for sub in section.sections:
+        texts.extend(section_texts(sub))
+    return texts
+
+
+def _sentences(texts: list[tuple[str, Where]], language: str) -> list[Sentence]:
+    # Syllables are only counted where a formula applies: textstat has no syllable
+    # dictionary for many languages (Chinese, Arabic...).
+    counts = formula_for(language) is not None
+    stats = _stats(language)
+    return [Sentence(sentence, where, count_words(sentence),
+                     stats.polysyllabcount(sentence) if counts else 0)
+            for text, where in texts for sentence in split_sentences(as_running_text([text]))]
+
+
+def leaflet_readability(leaflet: Leaflet,
+                        spanish_formula: str = "fernandez-huerta") -> LeafletReadability:
+    """Scores for the whole body text and for each top-level section.
+
+    The title, headings and the brand's end matter are left out: they are not running text.
+    """
+    language = leaflet.language
+    per_section = [(section, section_texts(section)) for section in leaflet.sections]
+    everything = [item for _, texts in per_section for item in texts]
+
+    def score(texts):
+        return score_text(as_running_text(t for t, _ in texts), language, spanish_formula)
+
+    return LeafletReadability(
+        language, score(everything),
+        tuple((section, score(texts)) for section, texts in per_section),
+        tuple(_sentences(everything, language)))

@@ -1,0 +1,195 @@
+"""Writing systems: scripts.yaml -> which script a character or language is in, and how
+words of mixed direction are ordered on a line. No ReportLab here.
+
+The data (fonts, Unicode ranges, direction, shaping, line breaking per script, and the
+script of each language) lives in scripts.yaml and is checked when first read. The word
+ordering is the Unicode bidirectional algorithm applied to whole words: enough for
+leaflet text (an English drug name or a phone number in Arabic, an Arabic name in
+English), because each word is shaped on its own in its own direction.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Problems, TemplateError
+from .fields import Reader
+from .load import Map, read_yaml
+
+DATA = Path(__file__).parent / "scripts.yaml"
+SCRIPT_KEYS = {"fonts", "ranges", "direction", "shaping", "line_break", "package"}
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    fonts: tuple[str, ...]  # "brand", a font package family, or a file path
+    direction: str = "ltr"  # ltr | rtl
+    shaping: bool = False
+    line_break: str = "words"  # words | characters
+    package: str | None = None  # the Debian package that installs a font file
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+@dataclass(frozen=True)
+class ScriptTable:
+    scripts: dict  # name -> Script
+    starts: tuple[int, ...]  # sorted range starts, for bisect
+    ranges: tuple[tuple[int, int, str], ...]  # (start, end, script name), sorted
+    languages: dict  # language subtag (or language-Script) -> script name
+
+    def script_of(self, char: str) -> str | None:
+        """The script a character belongs to, or None for shared ones (digits, spaces)."""
+        code = ord(char)
+        index = bisect.bisect_right(self.starts, code) - 1
+        if index >= 0:
+            start, end, name = self.ranges[index]
+            if start <= code <= end:
+                return name
+        return None
+
+    def for_language(self, language: str) -> Script:
+        parts = language.split("-")
+        for n in range(len(parts), 0, -1):
+            name = self.languages.get("-".join(parts[:n]))
+            if name:
+                return self.scripts[name]
+        return self.scripts["Latin"]
+
+
+def _parse_range(text: str) -> tuple[int, int] | None:
+    low, _, high = str(text).partition("-")
+    try:
+        start, end = int(low, 16), int(high or low, 16)
+    except ValueError:
+        return None
+    return (start, end) if start <= end <= 0x10FFFF else None
+
+
+def _read_script(reader: Reader, name: str, node: Map, ranges: list) -> Script | None:
+    reader.check_keys(node, SCRIPT_KEYS, ("fonts", "ranges"), f"script '{name}'")
+    for i, text in enumerate(reader.text_list(node, "ranges") or []):
+        parsed = _parse_range(text)
+        if parsed is None:
+            reader.error(node["ranges"], i, f"'{text}' is not a Unicode range",
+                         "write hex code points like 0600-06FF or 00AA")
+        else:
+            ranges.append((*parsed, name))
+    fonts = tuple(reader.text_list(node, "fonts") or ())
+    direction = reader.choice(node, "direction", ("ltr", "rtl")) or "ltr"
+    line_break = reader.choice(node, "line_break", ("words", "characters")) or "words"
+    shaping = reader.typed(node, "shaping", bool, "true or false") or False
+    if not fonts:
+        return None
+    return Script(name, fonts, direction, shaping, line_break, reader.text(node, "package"))
+
+
+def read_scripts(path: Path = DATA) -> ScriptTable:
+    """Read and check a scripts file; raises TemplateError listing every problem."""
+    problems = Problems()
+    reader = Reader(problems)
+    root = read_yaml(path)
+    reader.check_keys(root, {"scripts", "languages"}, ("scripts",), "scripts file")
+    scripts, ranges = {}, []
+    for name, node in (reader.mapping(root, "scripts") or {}).items():
+        if not isinstance(node, Map):
+            reader.error(root["scripts"], name, f"script '{name}' should be a mapping")
+            continue
+        script = _read_script(reader, name, node, ranges)
+        if script:
+            scripts[name] = script
+    if "Latin" not in scripts:
+        problems.add(path, root.mark, "no 'Latin' script", "add the Latin script: it is "
+                     "the default for languages not listed")
+    ranges.sort()
+    for (s1, e1, n1), (s2, e2, n2) in zip(ranges, ranges[1:]):
+        if s2 <= e1:
+            problems.add(path, root.mark_of("scripts"), f"ranges of {n1} and {n2} overlap at "
+                         f"{s2:04X}", "give each character one script")
+    languages = reader.mapping(root, "languages") or {}
+    for language, name in languages.items():
+        if name not in scripts:
+            reader.error(languages, language, f"language '{language}' names unknown script "
+                         f"'{name}'", "use one of: " + ", ".join(sorted(scripts)))
+    problems.raise_if_errors(TemplateError)
+    return ScriptTable(scripts, tuple(r[0] for r in ranges), tuple(ranges),
+                       {str(k): v for k, v in languages.items()})
+
+
+@lru_cache(maxsize=1)
+def table() -> ScriptTable:
+    """The project's script table, read once."""
+    return read_scripts(DATA)
+
+
+# ---- direction ---------------------------------------------------------------------------
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def word_class(word: str) -> str:
+    """'R' or 'L' from the first strong character; 'EN' for numbers; 'N' for the rest."""
+    number = False
+    for ch in word:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind == "L":
+            return "L"
+        number = number or kind in ("EN", "AN")
+    return "EN" if number else "N"
+
+
+def word_levels(classes: list[str], rtl: bool) -> list[int]:
+    """Embedding levels of the words of one line (rules W, N1 and I of the algorithm)."""
+    base = 1 if rtl else 0
+    strong: list[str] = []
+    last = "R" if rtl else "L"
+    for kind in classes:  # numbers after right-to-left text belong to it (W2, W7)
+        if kind == "EN":
+            kind = "R" if last == "R" else "L"
+        elif kind in ("R", "L"):
+            last = kind
+        strong.append(kind)
+    edge = "R" if rtl else "L"
+    levels = []
+    for i, kind in enumerate(strong):
+        if kind == "N":  # a neutral between two of the same direction takes it (N1)
+            before = next((k for k in reversed(strong[:i]) if k != "N"), edge)
+            after = next((k for k in strong[i + 1:] if k != "N"), edge)
+            kind = before if before == after else edge
+        if classes[i] == "EN" and (rtl or kind == "R"):
+            levels.append(2)  # digits always run left to right (I1, I2)
+        elif kind == "R":
+            levels.append(1)
+        else:
+            levels.append(2 if rtl else 0)
+    return levels
+
+
+def visual_order(levels: list[int]) -> list[int]:
+    """Indices of the words in drawing order, left to right (rule L2)."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    lowest_odd = min(level for level in levels) | 1
+    for level in range(max(levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = reversed(order[i:j])
+                i = j
+            else:
+                i += 1
+    return order
+

@@ -1,0 +1,184 @@
+"""Stage 2, validate: translation files -> frozen Leaflets in another language.
+
+A translation names the leaflet it translates (`translates:`), its language, and the
+source version it was made from. It carries the translated text (title, sections,
+references...) in the same shape as a leaflet; governance comes from the source. When the
+source's version is newer than `source_version`, the translation is stale: it still
+builds, with a notice on page 1, and a warning lists it. No ReportLab here.
+"""
+from __future__ import annotations
+
+import dataclasses
+import glob
+from pathlib import Path
+
+from .errors import HandoutsError, Problem, Problems
+from .fields import Reader, did_you_mean
+from .inline import parse_inline
+from .load import Map, Seq, read_yaml
+from .model import Leaflet, Translation
+
+TRANSLATION_KEYS = {"translates", "language", "source_version", "translator", "translated",
+                    "title", "subtitle", "summary", "keywords", "sections", "references",
+                    "brand_text"}
+REQUIRED = ("translates", "language", "source_version", "translator", "translated", "title",
+            "sections")
+BRAND_TEXT_KEYS = {"other_formats", "feedback", "disclaimer", "contact.name", "contact.hours",
+                   "contact.address", "contact.note", "callout_titles.info",
+                   "callout_titles.warning", "callout_titles.urgent"}
+
+
+def version_key(version: str) -> tuple:
+    """'3' < '3.1' < '10': dotted versions compared part by part, numbers as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in str(version).strip().lstrip("vV").split("."))
+
+
+def load_translations(reader: Reader, entries: Seq, catalogue) -> None:
+    """Read every translation the catalogue's `translations:` list names."""
+    base = catalogue.path.parent
+    for index, entry in enumerate(entries):
+        if isinstance(entry, Map):
+            _add(entry, catalogue)
+            continue
+        if not isinstance(entry, str):
+            reader.error(entries, index, "each item of 'translations' should be a file path, "
+                         "a glob or a translation mapping", "write '- leaflets/translations/*.yaml'")
+            continue
+        matches = sorted(glob.glob(str(base / entry), recursive=True))
+        if not matches:
+            reader.error(entries, index, f"no translation file matches '{entry}'",
+                         "check the path; it is relative to content.yaml")
+        for match in matches:
+            try:
+                _add(read_yaml(Path(match)), catalogue)
+            except HandoutsError as exc:
+                catalogue.problems.extend(exc.problems)
+                catalogue.failed.append(match)
+
+
+def _add(node, catalogue) -> None:
+    problems = Problems()
+    translation = read_translation(node, catalogue, problems)
+    catalogue.problems.extend(problems.items)
+    if translation is None or problems.errors:
+        catalogue.failed.append(_name(node))
+        return
+    key = (translation.id, translation.language.lower())
+    twin = next((t for t in catalogue.translations
+                 if (t.id, t.language.lower()) == key), None)
+    if twin is not None:
+        catalogue.problems.append(Problem(
+            node.path, *node.mark, f"a second {translation.language} translation of "
+            f"'{translation.id}' (the first is {twin.where[0]})",
+            "keep one translation per language"))
+        catalogue.failed.append(_name(node))
+        return
+    catalogue.translations.append(translation)
+
+
+def _name(node) -> str:
+    if isinstance(node, Map) and node.get("translates"):
+        return f"{node.get('translates')}.{node.get('language', '?')}"
+    return str(getattr(node, "path", "?"))
+
+
+def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
+    """Validate one translation against its source; None when it cannot be built."""
+    from .content import _check_rich, _language, _references, _sections  # one set of rules
+    reader = Reader(problems)
+    if not isinstance(node, Map):
+        problems.add(getattr(node, "path", catalogue.path), getattr(node, "mark", None),
+                     "a translation should be a mapping of keys", "start with 'translates: <id>'")
+        return None
+    reader.check_keys(node, TRANSLATION_KEYS, REQUIRED, "translation")
+    source = _source(reader, node, catalogue)
+    language = _language(reader, node, "language")
+    if source and language and language.lower() == source.language.lower():
+        reader.error(node, "language", f"the translation's language '{language}' is the "
+                     f"language of '{source.id}' itself", "write the language it is translated into")
+    version = reader.text(node, "source_version")
+    translated = reader.date(node, "translated")
+    translator = reader.text(node, "translator")
+    sections = _sections(reader, node, "sections", 2)
+    references = _references(reader, node) if "references" in node else None
+    brand_text = _brand_text(reader, node)
+    if not (source and language and version and translated and translator) or problems.errors:
+        return None
+    stale = _check_version(reader, node, version, source)
+    references = tuple(references) if references is not None else source.references
+    leaflet = Leaflet(
+        id=source.id, title=reader.text(node, "title") or "", language=language,
+        template=source.template, governance=dataclasses.replace(source.governance,
+                                                                 version=version),
+        sections=tuple(sections), references=references,
+        subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
+        specialty=source.specialty,
+        keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
+        where=(node.path, *node.mark),
+        translation=Translation(source.language, version, source.governance.version,
+                                translator, translated, stale, brand_text))
+    ref_ids = {r.id for r in references}
+    for text, where in leaflet.rich_texts():
+        _check_rich(problems, text, where, ref_ids)
+    if leaflet.summary:
+        _check_rich(problems, parse_inline(leaflet.summary), leaflet.where, ref_ids)
+    return None if problems.errors else leaflet
+
+
+def _source(reader: Reader, node: Map, catalogue) -> Leaflet | None:
+    source_id = reader.text(node, "translates")
+    if not source_id:
+        return None
+    for leaflet in catalogue.leaflets:
+        if leaflet.id == source_id:
+            return leaflet
+    if source_id in catalogue.failed:
+        reader.error(node, "translates", f"the source leaflet '{source_id}' has errors, so "
+                     "its translation cannot be built", "fix the source leaflet first")
+    else:
+        ids = [leaflet.id for leaflet in catalogue.leaflets]
+        reader.error(node, "translates", f"no leaflet with id '{source_id}' to translate",
+                     did_you_mean(source_id, ids) if ids else "add the source leaflet first")
+    return None
+
+
+def _check_version(reader: Reader, node: Map, version: str, source: Leaflet) -> bool:
+    """True when the source is newer than the version this translation was made from."""
+    current = source.governance.version
+    if version_key(version) > version_key(current):
+        reader.error(node, "source_version", f"source_version {version} is newer than "
+                     f"'{source.id}' itself (version {current})",
+                     f"write the version of '{source.id}' that was translated")
+        return False
+    if version_key(version) < version_key(current):
+        reader.warn(node, "source_version", f"stale translation: '{source.id}' "
+                    f"({node.get('language')}) was translated from version {version}, and the "
+                    f"source is now version {current}; it is built with an out-of-date notice",
+                    f"update the translation, then set source_version: \"{current}\"")
+        return True
+    return False
+
+
+def _brand_text(reader: Reader, node: Map) -> tuple:
+    """The brand's standard texts (contact block, other formats...) in this language."""
+    texts = reader.mapping(node, "brand_text")
+    if texts is None:
+        return ()
+    flat = []
+    for key, value in texts.items():
+        if isinstance(value, Map):
+            flat.extend((f"{key}.{k}", v, value, k) for k, v in value.items())
+        else:
+            flat.append((key, value, texts, key))
+    result = []
+    for dotted, value, where, key in flat:
+        if dotted not in BRAND_TEXT_KEYS:
+            reader.error(where, key, f"unknown brand text '{dotted}'",
+                         did_you_mean(dotted, BRAND_TEXT_KEYS), key=True)
+        elif not isinstance(value, str) or not value.strip():
+            reader.error(where, key, f"brand text '{dotted}' should be text",
+                         "write the translated text after the key")
+        else:
+            result.append((dotted, value.strip()))
+    return tuple(sorted(result))
