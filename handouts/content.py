@@ -321,6 +321,10 @@ def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> Non
             problems.add(path, (line, col), f"link text '{span.text}' does not make sense "
                          "on its own", "say where the link goes, e.g. 'RadiologyInfo IGRT page'",
                          severity="warning")
+    for lang in text.languages():
+        if not BCP47.match(lang):
+            problems.add(path, (line, col), f"'{lang}' in {{lang={lang}}} is not a BCP 47 "
+                         "language tag", "write e.g. {lang=es}, {lang=en-GB} or {lang=ar}")
     for ref in text.citations():
         if ref not in ref_ids:
             problems.add(path, (line, col), f"citation [@{ref}] names no reference",

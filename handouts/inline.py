@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 
@@ -22,6 +23,7 @@ class Span:
     italic: bool = False
     href: str | None = None
     cites: tuple[str, ...] = ()
+    lang: str | None = None  # marked by the editor: [Juan García]{lang=es}
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Rich:
 
     def links(self) -> list[Span]:
         return [s for s in self.spans if s.href]
+
+    def languages(self) -> list[str]:
+        return [s.lang for s in self.spans if s.lang]
 
     def citations(self) -> list[str]:
         return [ref for s in self.spans for ref in s.cites]
@@ -62,6 +67,8 @@ def _citation_rule(state, silent: bool) -> bool:
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
     md.inline.ruler.before("link", "citation", _citation_rule)
+    # [text]{lang=es}: a span in another language (tagged with /Lang for screen readers)
+    md.use(attrs_plugin, spans=True, after=("link_close",))
     md.validateLink = lambda url: True  # we check schemes ourselves, to explain the problem
     return md
 
@@ -74,6 +81,7 @@ def parse_inline(source: str) -> Rich:
     spans: list[Span] = []
     bold = italic = 0
     href = None
+    langs: list[str | None] = []
     for token in _PARSER.parseInline(source.strip())[0].children or []:
         kind = token.type
         if kind == "strong_open":
@@ -88,12 +96,17 @@ def parse_inline(source: str) -> Rich:
             href = token.attrGet("href")
         elif kind == "link_close":
             href = None
+        elif kind == "span_open":
+            langs.append(str(token.attrs.get("lang", "")) or None)
+        elif kind == "span_close":
+            langs.pop()
         elif kind == "citation":
             spans.append(Span(cites=token.meta["ids"]))
-        elif kind in ("softbreak", "hardbreak"):
-            spans.append(Span(" ", bold > 0, italic > 0, href))
-        elif kind in ("text", "code_inline"):
-            spans.append(Span(token.content, bold > 0, italic > 0, href))
+        elif kind in ("softbreak", "hardbreak", "text", "code_inline"):
+            text = " " if kind.endswith("break") else token.content
+            lang = next((l for l in reversed(langs) if l), None)
+            if text:
+                spans.append(Span(text, bold > 0, italic > 0, href, lang=lang))
     return Rich(source, tuple(_merge(spans)))
 
 
@@ -102,9 +115,10 @@ def _merge(spans: list[Span]):
     merged: list[Span] = []
     for span in spans:
         last = merged[-1] if merged else None
-        if (last and not span.cites and not last.cites and
-                (last.bold, last.italic, last.href) == (span.bold, span.italic, span.href)):
-            merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.href)
+        style = (span.bold, span.italic, span.href, span.lang)
+        if last and not span.cites and not last.cites and \
+                (last.bold, last.italic, last.href, last.lang) == style:
+            merged[-1] = Span(last.text + span.text, *style[:3], lang=span.lang)
         else:
             merged.append(span)
     return merged

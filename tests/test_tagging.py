@@ -209,3 +209,20 @@ def test_identical_bytes_across_processes_and_hash_seeds(tmp_path):
                        capture_output=True)
         outputs.append((out / "igrt.pdf").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_a_run_in_another_language_gets_its_own_lang(catalogue):
+    catalogue.leaflet(with_blocks("- paragraph: Ask for [Dr Juan **García**]{lang=es} at the desk.\n"))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert check_pdf(path) == []
+    _, elements = tree_of(path)
+    spans = [e for e in elements if e.role == "Span"]
+    assert [str(e.obj.Lang) for e in spans] == ["es", "es"]  # "Dr Juan " and bold "García"
+    assert str(spans[0].obj.P.get("/S")) == "/P"
+
+
+def test_a_bad_language_tag_on_a_span_is_an_error(catalogue, capsys):
+    catalogue.leaflet(with_blocks("- paragraph: Ask for [Juan]{lang=spanish}.\n"))
+    assert catalogue.validate() == 1
+    assert "'spanish' in {lang=spanish} is not a BCP 47 language tag" in capsys.readouterr().err

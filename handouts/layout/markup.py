@@ -1,7 +1,8 @@
 """Rich inline text -> ReportLab paragraph markup, with links and citations tagged.
 
 Text is escaped, so `<`, `>` and `&` print literally. Each link and citation becomes an
-inline structure element (Link, Reference), opened and closed inside the paragraph's text
+inline structure element (Link, Reference; Span with /Lang for a run in another
+language), opened and closed inside the paragraph's text
 object by the `ua` onDraw callback.
 """
 from __future__ import annotations
@@ -32,9 +33,13 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
         if span.italic:
             piece = f"<i>{piece}</i>"
         if span.href:
-            label = log.inline_element(parent, "Link", url=span.href, title=span.text)
+            label = log.inline_element(parent, "Link", url=span.href, title=span.text,
+                                       lang=span.lang)
             piece = (f"{_switch(label)}<a href={quoteattr(span.href)} color={quoteattr(link_colour)}"
                      f" underline=\"1\">{piece}</a>{_switch('end:' + label)}")
+        elif span.lang:  # a run in another language: a Span element with /Lang
+            label = log.inline_element(parent, "Span", lang=span.lang)
+            piece = f"{_switch(label)}{piece}{_switch('end:' + label)}"
         parts.append(piece)
     return "".join(parts)
 
