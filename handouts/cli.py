@@ -95,8 +95,11 @@ def run_build(args) -> int:
         print(f"handouts: {args.content}: no such file - run from the folder that holds "
               "content.yaml, or give its path", file=sys.stderr)
         return USAGE
+    day = _today_or_none(args)
+    if day is None:
+        return USAGE
     report = pipeline.build(args.content, args.out, args.template, args.only,
-                            args.allow_overdue, args.today, variants=args.variants,
+                            args.allow_overdue, day, variants=args.variants,
                             page_size=args.page_size, grayscale=args.grayscale)
     unknown = sorted(set(args.only or []) - {l.id for l in report.catalogue.leaflets}
                      - set(report.failed))

@@ -221,3 +221,12 @@ def test_inline_leaflet_in_the_catalogue(catalogue, capsys):
     catalogue.leaflet(MINIMAL)
     assert catalogue.build() == 0
     assert (catalogue.out / "inline-one.pdf").is_file() and (catalogue.out / "sample.pdf").is_file()
+
+
+def test_bad_today_in_the_environment_is_a_usage_error(catalogue, capsys, monkeypatch):
+    catalogue.leaflet(MINIMAL)
+    monkeypatch.setenv("HANDOUTS_TODAY", "tomorrow")
+    assert catalogue.build() == 2
+    err = capsys.readouterr().err
+    assert "HANDOUTS_TODAY='tomorrow' is not a date - write it as YYYY-MM-DD" in err
+    assert "Traceback" not in err

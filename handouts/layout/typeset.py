@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -187,9 +188,13 @@ class Typeset:
         if shaped:
             style = self._shaped(style)
         if self.rtl:
-            return RightToLeftParagraph(markup, style)
+            first = next((word_class(ch) for ch in markup if word_class(ch) in "LR"), "R")
+            # a paragraph that starts in a left-to-right script runs left to right (P2)
+            return (RightToLeftParagraph if first == "R" else MixedParagraph)(markup, style)
         if has_rtl(markup):
             return MixedParagraph(markup, style)
+        if self.cjk:
+            return CJKParagraph(markup, style)
         return Paragraph(markup, style)
 
     def _needs_shaping(self, text: str) -> bool:
@@ -258,6 +263,74 @@ class RightToLeftParagraph(BidiParagraph):
 
 class MixedParagraph(BidiParagraph):
     """Left-to-right text holding right-to-left words (an Arabic name in English)."""
+
+
+class CJKParagraph(Paragraph):
+    """A paragraph broken between characters (Chinese), with our inline tags intact.
+
+    ReportLab 5.1's character breaking fails on the empty text of an onDraw callback (it
+    reads its first character), so each callback gets a zero-width space it never draws.
+    """
+
+    def breakLinesCJK(self, maxWidths):
+        for frag in self.frags:
+            if hasattr(frag, "cbDefn") and not getattr(frag, "text", ""):
+                frag.text = "\u200b"
+        result = super().breakLinesCJK(maxWidths)
+        if result.kind == 1:
+            for before, line in zip(result.lines, result.lines[1:]):
+                _keep_punctuation(before, line)
+        elif result.lines:  # one run of text: lines are (space left, [text])
+            lines = [_Line(space, words[0], result.fontName, result.fontSize)
+                     for space, words in result.lines]
+            for before, line in zip(lines, lines[1:]):
+                _keep_punctuation(before, line)
+            result.lines = [(line.extraSpace, [line.text]) for line in lines]
+        return result
+
+
+@dataclass
+class _Line:
+    """A line of a one-run paragraph, in the shape _keep_punctuation reads."""
+
+    extraSpace: float
+    text: str
+    fontName: str
+    fontSize: float
+
+    @property
+    def words(self):
+        return [self]
+
+
+# Chinese line-breaking rules: closing punctuation never starts a line (it hangs at the
+# end of the one before) and opening brackets never end one. ReportLab's own list is
+# Japanese and misses the full-width comma, colon and the like.
+CANNOT_START = set(ALL_CANNOT_START) | set("，：；！？、。）》」』】〕〉％…·")
+CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘")
+
+
+def _text_frags(line):
+    return [f for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", "")]
+
+
+def _keep_punctuation(before, line) -> None:
+    """Move characters across the break between two lines to obey the rules above."""
+    for _ in range(3):
+        head, tail = _text_frags(line), _text_frags(before)
+        if not (head and tail):
+            return
+        first, last = head[0], tail[-1]
+        if first.text[0] in CANNOT_START:  # hang it at the end of the line before
+            char, first.text, last.text = first.text[0], first.text[1:], last.text + first.text[0]
+            shift = pdfmetrics.stringWidth(char, first.fontName, first.fontSize)
+        elif last.text[-1] in CANNOT_END:  # carry it to the start of the next line
+            char, last.text, first.text = last.text[-1], last.text[:-1], last.text[-1] + first.text
+            shift = -pdfmetrics.stringWidth(char, last.fontName, last.fontSize)
+        else:
+            return
+        before.extraSpace -= shift
+        line.extraSpace += shift
 
 
 @dataclass
