@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reportlab.platypus.doctemplate import LayoutError
 
+from . import scripts
 from .brand import Brand, load_brand
 from .catalogue_page import write_catalogue_page
 from .content import EXTRA_VARIANTS, Catalogue, load_catalogue
@@ -88,8 +89,8 @@ def build_variant(leaflet: Leaflet, brand: Brand, out_dir: Path, variant: str = 
     count is its sheet sides (two A5 pages each)."""
     options = variant_options(variant, brand, page_size, grayscale, overdue)
     data, pages = render_leaflet(leaflet, brand, options)
-    if variant == "booklet":
-        data, pages = impose_booklet(data)
+    if variant == "booklet":  # bound on the right for right-to-left scripts
+        data, pages = impose_booklet(data, scripts.table().for_language(leaflet.language).rtl)
     name = output_name(leaflet.id, lang, variant, grayscale=grayscale)
     return Built(leaflet.id, write_atomic(data, Path(out_dir) / name), pages, len(data))
 
@@ -181,7 +182,7 @@ def build(content: Path, out_dir: Path, template: str | None = None,
         except HandoutsError as exc:
             report.problems.extend(exc.problems)
             report.failed.append(name)
-    report.page, page_problems = write_catalogue_page(catalogue, out_dir, day, allow_overdue,
-                                                      report.failed)
+    report.page, page_problems = write_catalogue_page(
+        catalogue, out_dir, day, report.failed, [b.leaflet_id for b in report.built])
     report.problems.extend(page_problems)
     return report

@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import quote
 
 import jinja2
@@ -55,7 +56,6 @@ class Review:
     label: str
     detail: str
     next_review: dt.date
-    allowed: bool = False  # overdue, but the build was told to issue it (--allow-overdue)
 
 
 @dataclass(frozen=True)
@@ -133,12 +133,12 @@ def review_status(next_review: dt.date, on: dt.date) -> str:
     return "due-soon" if (next_review - on).days <= DUE_SOON_DAYS else "current"
 
 
-def review(next_review: dt.date, on: dt.date, allow_overdue: bool = False) -> Review:
+def review(next_review: dt.date, on: dt.date) -> Review:
     state, when = review_status(next_review, on), long_date(next_review)
     label, detail = {"overdue": ("Overdue", f"review was due {when}"),
                      "due-soon": ("Review due soon", f"review by {when}"),
                      "current": ("Current", f"next review {when}")}[state]
-    return Review(state, label, detail, next_review, state == "overdue" and allow_overdue)
+    return Review(state, label, detail, next_review)
 
 
 def long_date(day: dt.date) -> str:
@@ -202,9 +202,12 @@ def _file_order(link: FileLink) -> tuple:
     return (link.translation, link.language.name.casefold(), KINDS.index(link.kind), link.grey)
 
 
-def _unavailable(leaflet: Leaflet, status: Review, failed: bool, files: list) -> str | None:
-    """Why nothing of this leaflet may be printed, or None when its files are offered."""
-    if status.state == "overdue" and not status.allowed:
+def _unavailable(leaflet: Leaflet, status: Review, failed: bool, built: bool,
+                 files: list) -> str | None:
+    """Why nothing of this leaflet may be printed, or None when its files are offered.
+    An overdue leaflet is offered only when this very build issued it (--allow-overdue):
+    a copy left in out/ by an earlier build lacks the "Review overdue" mark."""
+    if status.state == "overdue" and not built:
         return ("Not available for printing: this leaflet is past its review date. "
                 f"Ask the owner ({leaflet.governance.owner}) for the reviewed version.")
     if failed:
@@ -216,14 +219,15 @@ def _unavailable(leaflet: Leaflet, status: Review, failed: bool, files: list) ->
 
 
 def entry(leaflet: Leaflet, outputs: list[Output], status: Review, failed: set[str],
-          translations: list[Leaflet]) -> Entry:
+          built: set[str], translations: list[Leaflet]) -> Entry:
     """One leaflet's line in the catalogue. A translation whose build failed this run, or
     any file of a failed or refused leaflet, is left off: out/ may hold an older copy."""
     own = language(leaflet.language)
     by_lang = {t.language.lower(): t for t in translations}
     files = sorted((file_link(o, own, by_lang.get((o.lang or "").lower())) for o in outputs
                     if not (o.lang and f"{leaflet.id}.{o.lang}" in failed)), key=_file_order)
-    unavailable = _unavailable(leaflet, status, leaflet.id in failed, files)
+    unavailable = _unavailable(leaflet, status, leaflet.id in failed, leaflet.id in built,
+                               files)
     offered = tuple(files) if unavailable is None else ()
     languages = {own.tag: own, **{f.language.tag: f.language for f in offered}}
     shown = [by_lang[f.language.tag.lower()] for f in offered if f.language.tag.lower() in by_lang]
@@ -236,17 +240,17 @@ def entry(leaflet: Leaflet, outputs: list[Output], status: Review, failed: set[s
                  f"thumbs/{quote(leaflet.id)}.png" if offered else None, translated)
 
 
-def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, allow_overdue: bool = False,
-              failed: tuple[str, ...] | list[str] = ()) -> Page:
-    """What the page shows: one Entry per valid leaflet, sorted by title."""
+def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, failed: Iterable[str] = (),
+              built: Iterable[str] = ()) -> Page:
+    """What the page shows: one Entry per valid leaflet, sorted by title. `failed` and
+    `built` are this build's (`<id>` or `<id>.<lang>`, and ids)."""
     outputs, skipped = scan_outputs(out_dir, {l.id for l in catalogue.leaflets})
-    # Translations arrive with the languages work; a catalogue without them has none.
     translations: dict[str, list[Leaflet]] = {}
-    for translated in getattr(catalogue, "translations", ()):
+    for translated in catalogue.translations:
         translations.setdefault(translated.id, []).append(translated)
-    entries = sorted((entry(l, outputs.get(l.id, []),
-                            review(l.governance.next_review, on, allow_overdue), set(failed),
-                            translations.get(l.id, []))
+    failed, built = set(failed), set(built)
+    entries = sorted((entry(l, outputs.get(l.id, []), review(l.governance.next_review, on),
+                            failed, built, translations.get(l.id, []))
                       for l in catalogue.leaflets), key=lambda e: (e.title.casefold(), e.id))
     languages = {l.key: language(l.key).name for e in entries for l in e.languages}
     specialties = sorted({e.specialty for e in entries if e.specialty}, key=str.casefold)
@@ -296,15 +300,14 @@ def write_files(page: Page, out_dir: Path) -> Path:
 
 
 def write_catalogue_page(catalogue: Catalogue, out_dir: Path, on: dt.date,
-                         allow_overdue: bool = False,
-                         failed: tuple[str, ...] | list[str] = ()) -> Written:
+                         failed: Iterable[str] = (), built: Iterable[str] = ()) -> Written:
     """Write the page into out/: its path (None if not written) and the problems met.
     A disk or PDF failure is returned as a problem, never raised, so the build reports it."""
     if catalogue.defaults is None:
         return None, []  # the catalogue itself is broken: keep the last good page
     out_dir = Path(out_dir)
     try:
-        page = page_data(catalogue, out_dir, on, allow_overdue, failed)
+        page = page_data(catalogue, out_dir, on, failed, built)
         return write_files(page, out_dir), list(page.skipped)
     except (OSError, pypdfium2.PdfiumError, jinja2.TemplateError) as exc:
         return None, [Problem(out_dir / "index.html", 1, 1,

@@ -16,7 +16,6 @@ from . import build as pipeline
 from . import check as quality
 from . import register as leaflet_register
 from .brand import PAGE_SIZES
-from .content import load_catalogue
 from .errors import Problem
 from .newleaflet import write_new_leaflet
 
@@ -115,6 +114,11 @@ def run_build(args) -> int:
     summary = f"{len(report.built)} built"
     if failed:
         summary += f", {len(failed)} failed ({', '.join(failed)})"
+    stale = [f"{t.id}.{t.language}" for t in report.catalogue.translations
+             if t.translation.stale and (not args.only or t.id in args.only)]
+    if stale:  # built with an out-of-date notice: the source has changed since
+        summary += f", {len(stale)} stale translation{'s' if len(stale) > 1 else ''} " \
+                   f"({', '.join(stale)})"
     print(summary)
     return OK if not failed and not any(p.severity == "error" for p in report.problems) \
         else FAILED
@@ -124,14 +128,7 @@ def run_validate(args) -> int:
     if not args.content.is_file():
         print(f"handouts: {args.content}: no such file", file=sys.stderr)
         return USAGE
-    catalogue = load_catalogue(args.content)
-    brands = pipeline.Brands(pipeline.templates_dir_for(args.content))
-    problems = list(catalogue.problems)
-    for name in sorted({l.template for l in catalogue.leaflets}):
-        try:
-            brands.get(name)
-        except pipeline.HandoutsError as exc:
-            problems.extend(exc.problems)
+    catalogue, problems = quality.validate(args.content)
     print_problems(problems)
     errors = [p for p in problems if p.severity == "error"]
     print(f"{len(catalogue.leaflets)} leaflets checked, {len(errors)} errors, "

@@ -138,6 +138,8 @@ def word_class(word: str) -> str:
     """'R' or 'L' from the first strong character; 'EN' for numbers; 'N' for the rest."""
     number = False
     for ch in word:
+        if 0xE000 <= ord(ch) <= 0xF8FF:
+            continue  # a shaped glyph with no character of its own: says nothing
         kind = unicodedata.bidirectional(ch)
         if kind in ("R", "AL"):
             return "R"
@@ -149,7 +151,6 @@ def word_class(word: str) -> str:
 
 def word_levels(classes: list[str], rtl: bool) -> list[int]:
     """Embedding levels of the words of one line (rules W, N1 and I of the algorithm)."""
-    base = 1 if rtl else 0
     strong: list[str] = []
     last = "R" if rtl else "L"
     for kind in classes:  # numbers after right-to-left text belong to it (W2, W7)

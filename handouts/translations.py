@@ -23,7 +23,8 @@ TRANSLATION_KEYS = {"translates", "language", "source_version", "translator", "t
                     "brand_text"}
 REQUIRED = ("translates", "language", "source_version", "translator", "translated", "title",
             "sections")
-BRAND_TEXT_KEYS = {"other_formats", "feedback", "disclaimer", "contact.name", "contact.hours",
+BRAND_TEXT_KEYS = {"department", "other_formats", "feedback", "disclaimer", "contact.name",
+                   "contact.hours",
                    "contact.address", "contact.note", "callout_titles.info",
                    "callout_titles.warning", "callout_titles.urgent"}
 

@@ -87,27 +87,30 @@ def grey_image(path: str | Path) -> BytesIO:
 
 # ---- booklet -------------------------------------------------------------------------
 
-def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
+def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | None, int | None]]:
     """The sheet sides in print order, each (left page, right page), numbered from 1.
 
     Pages are padded with blanks (None) at the end to a multiple of four. Sheet k's front
     carries the outermost pair still unplaced (last, first) and its back the next pair
-    (first + 1, last - 1), so the folded, nested sheets read 1, 2, 3, ...
+    (first + 1, last - 1), so the folded, nested sheets read 1, 2, 3, ... A right-to-left
+    booklet (Arabic, Urdu...) opens the other way: every pair is mirrored.
     """
     total = max(4, -(-pages // 4) * 4)
     sides = []
     for sheet in range(total // 4):
         first, last = 2 * sheet + 1, total - 2 * sheet
         sides += [(last, first), (first + 1, last - 1)]
+    if right_to_left:
+        sides = [(right, left) for left, right in sides]
     return [tuple(n if n <= pages else None for n in side) for side in sides]
 
 
-def impose_booklet(pdf_bytes: bytes) -> tuple[bytes, int]:
+def impose_booklet(pdf_bytes: bytes, right_to_left: bool = False) -> tuple[bytes, int]:
     """A5 pages -> landscape A4 sheet sides in booklet order; returns (bytes, sides)."""
     reader = PdfReader(BytesIO(pdf_bytes))
     writer = PdfWriter()
     width, height = SHEET
-    sides = booklet_order(len(reader.pages))
+    sides = booklet_order(len(reader.pages), right_to_left)
     for side in sides:
         sheet = writer.add_blank_page(width, height)
         for slot, number in enumerate(side):

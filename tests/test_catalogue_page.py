@@ -136,13 +136,27 @@ def test_statuses_follow_the_review_date(planted):
         "wound-care": "current"}
 
 
-def test_overdue_files_are_not_offered_unless_the_build_allowed_them(planted):
+def test_overdue_files_are_offered_only_when_this_build_issued_them(planted):
+    # The PDFs in out/ are from a build before the review date: without this build
+    # issuing the leaflet (--allow-overdue), they lack the "Review overdue" mark.
     refused = by_id(page_for(planted, on=dt.date(2028, 11, 15)))["colonoscopy"]
     assert refused.files == () and refused.thumbnail is None
     assert "past its review date" in refused.unavailable and "Lead Nurse" in refused.unavailable
-    allowed = by_id(page_for(planted, on=dt.date(2028, 11, 15), allow_overdue=True))
-    assert allowed["colonoscopy"].files and allowed["colonoscopy"].unavailable is None
-    assert allowed["colonoscopy"].review.state == "overdue"
+    issued = by_id(page_for(planted, on=dt.date(2028, 11, 15), built=["colonoscopy"]))
+    assert issued["colonoscopy"].files and issued["colonoscopy"].unavailable is None
+    assert issued["colonoscopy"].review.state == "overdue"
+
+
+def test_an_overdue_leaflet_built_with_allow_overdue_is_offered_and_marked(catalogue):
+    catalogue.leaflet(MINIMAL)  # next review 2029-01-10
+    assert catalogue.build("--today", "2029-02-01") == 1  # refused
+    assert "past its review date" in (catalogue.out / "index.html").read_text()
+    assert catalogue.build("--today", "2029-02-01", "--allow-overdue") == 0
+    html = (catalogue.out / "index.html").read_text(encoding="utf-8")
+    assert "Built although overdue" in html and 'href="sample.pdf"' in html
+    assert catalogue.build("--today", "2029-02-01") == 1  # refused again: the file stays ...
+    html = (catalogue.out / "index.html").read_text(encoding="utf-8")
+    assert (catalogue.out / "sample.pdf").is_file() and 'href="sample.pdf"' not in html  # ...
 
 
 def test_failed_and_unbuilt_leaflets_are_not_offered(planted, tmp_path):

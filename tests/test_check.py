@@ -212,19 +212,40 @@ def test_severity_can_be_raised_to_error(tmp_path, capsys):
     assert code == 1
 
 
-@pytest.mark.parametrize("checks, line, message", [  # content.yaml's checks start at line 4
+BAD_SETTINGS = [  # content.yaml's checks start at line 4
     ("  long-sentense: 20\n", 4, "did you mean 'long-sentence'"),
     ("  review-due-soon: soon\n", 4, "should be on, off, a number"),
     ("  reading-level:\n    smog: 40\n", 5, "outside 1-20"),
     ("  reading-level:\n    spanish_formula: flesch\n", 5, "not one of"),
     ("  jargon:\n    term: {}\n", 5, "did you mean 'terms'"),
-])
+]
+
+
+@pytest.mark.parametrize("checks, line, message", BAD_SETTINGS)
 def test_bad_settings_are_errors_at_their_line(tmp_path, capsys, checks, line, message):
     code, report = run_json(capsys, catalogue(tmp_path, "good", checks="checks:\n" + checks))
     invalid = findings(report, "invalid")
     assert len(invalid) == 1 and message in invalid[0]["message"] + invalid[0]["fix"]
     assert (Path(invalid[0]["path"]).name, invalid[0]["line"]) == ("content.yaml", line)
     assert code == 1
+
+
+@pytest.mark.parametrize("checks, line, message", BAD_SETTINGS)
+def test_validate_reports_bad_settings_as_check_does(tmp_path, capsys, checks, line, message):
+    content = catalogue(tmp_path, "good", checks="checks:\n" + checks)
+    _, report = run_json(capsys, content)
+    [found] = findings(report, "invalid")
+    assert main(["validate", str(content)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [f"{found['path']}:{line}:{found['column']}: "
+                                f"{found['message']} - {found['fix']}"]
+    assert message in err and "1 errors" in out
+
+
+def test_validate_accepts_good_settings(tmp_path, capsys):
+    checks = "checks:\n  review-due-soon: 30\n  jargon:\n    builtin: false\n  link-text: off\n"
+    assert main(["validate", str(catalogue(tmp_path, "good", checks=checks))]) == 0
+    assert capsys.readouterr().err == ""
 
 
 # ---- readability figures are textstat's --------------------------------------------------

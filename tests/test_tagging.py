@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate
 
 from conftest import MINIMAL, REPO, squash, with_blocks
+from handouts.cli import main
 from handouts.brand import load_brand
 from handouts.content import load_catalogue
 from handouts.layout import lay_out
@@ -226,3 +227,20 @@ def test_a_bad_language_tag_on_a_span_is_an_error(catalogue, capsys):
     catalogue.leaflet(with_blocks("- paragraph: Ask for [Juan]{lang=spanish}.\n"))
     assert catalogue.validate() == 1
     assert "'spanish' in {lang=spanish} is not a BCP 47 language tag" in capsys.readouterr().err
+
+
+def test_a_link_split_by_a_page_break_keeps_its_annotations_tagged(catalogue):
+    """A paragraph made only of six-word links runs over a page: one link must straddle
+    the break, and its annotations on both pages must belong to its Link element."""
+    links = " ".join(f"[guide {n} to the clinic services](https://www.example.org/{n})"
+                     for n in range(260))
+    catalogue.leaflet(with_blocks(f"- paragraph: '{links}'\n"))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert check_pdf(path) == []  # every annotation sits in a Link element (OBJR both ways)
+    pages = {}
+    with pikepdf.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            for annotation in page.obj.get("/Annots", []):
+                pages.setdefault(str(annotation.A.URI), set()).add(index)
+    assert any(len(on) > 1 for on in pages.values()), "no link crossed a page break"

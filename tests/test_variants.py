@@ -215,6 +215,28 @@ def test_booklet_order_pads_at_the_end():
     assert booklet_order(1) == [(None, 1), (None, None)]
 
 
+def test_right_to_left_booklet_opens_the_other_way(tmp_path):
+    """The Arabic translation's cover is the left half of the outer sheet (spine on the
+    right); the English one's is the right half."""
+    from handouts.cli import main
+    out = tmp_path / "out"
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--only", "igrt",
+                 "--variant", "booklet"]) == 0
+    assert booklet_order(5, right_to_left=True) == [(1, None), (None, 2), (3, None), (5, 4)]
+    # the department line, printed in the first-page header only (in each leaflet's language)
+    for name, cover, header in (("igrt.booklet.pdf", 1, "Patient information"),
+                                ("igrt.ar.booklet.pdf", 0, "معلومات للمرضى")):
+        pdf = pypdfium2.PdfDocument(str(out / name))
+        try:
+            width, height = pdf[0].get_size()
+            text = pdf[0].get_textpage()
+            halves = [squash(text.get_text_bounded(0, 0, width / 2, height)),
+                      squash(text.get_text_bounded(width / 2, 0, width, height))]
+        finally:
+            pdf.close()
+        assert header in halves[cover] and header not in halves[1 - cover], name
+
+
 def test_booklet_keeps_title_and_language_but_claims_no_pdf_ua(catalogue):
     catalogue.leaflet(MINIMAL)
     assert catalogue.build("--variant", "booklet") == 0

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, KeepTogether, Paragraph, Spacer, Table as RLTable,
@@ -25,8 +23,9 @@ from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, list_items, plain, rich
 from .flowables import CalloutBox, ListItem
-from .glyphs import brand_text, glyph_problems, printed_texts
-from .markup import plain_markup
+from .glyphs import brand_text, glyph_problems, printed_texts, translated_brand
+from .markup import escape_markdown, plain_markup
+from .online import online_copy
 from .styles import Styles, make_styles
 from .typeset import Typeset
 
@@ -70,6 +69,7 @@ class Story:
 def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptions()) -> Story:
     if options.grayscale:
         brand = grey_brand(brand)
+    brand = translated_brand(leaflet, brand)
     labels = Labels(leaflet.language)
     typeset = Typeset(leaflet.language, brand,
                       [str(t[0]) for t in printed_texts(leaflet, brand, labels) if t[0]])
@@ -173,7 +173,7 @@ def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     for number, ref in leaflet.ordered_references():
         source = ref.citation.source
         if ref.url:
-            source += f" [{_escape_md(ref.url)}]({ref.url})"
+            source += f" [{escape_markdown(ref.url)}]({ref.url})"
         if ref.accessed:
             source += f" ({ctx.labels['accessed']} {ctx.labels.date(ref.accessed)})"
         texts.append(parse_inline(source))
@@ -182,8 +182,6 @@ def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     return [*flowables, *items]
 
 
-def _escape_md(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\*_[]()`<>" else ch for ch in text)
 
 
 def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
@@ -215,61 +213,8 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
         details.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
                              styles.caption))
     flowables.extend([details[0], KeepTogether(details[1:])])
-    flowables.extend(_online_copy(leaflet, group, ctx))
+    flowables.extend(online_copy(leaflet, group, ctx))
     return flowables
-
-
-# English wording until the message catalogues carry these keys (labels fall back to it)
-ONLINE_TEXT = {"read_online": "Read this leaflet online",
-               "qr_alt": "QR code linking to {url}"}
-
-
-def _online_copy(leaflet: Leaflet, parent: Element, ctx: Context) -> list:
-    """The brand's online address for this leaflet as a QR code, the address beside it.
-
-    Last in the story, so it lands on the last page; the QR code is a Figure with alt
-    text and the address a Link, so both are read out.
-    """
-    pattern = ctx.brand["online_url"]
-    if not pattern:
-        return []
-    url = online_url(pattern, leaflet.governance.code, leaflet.id)
-    text = {key: ctx.labels.messages.get(key, default) for key, default in ONLINE_TEXT.items()}
-    size = 26 * mm  # the gap and the spacer above give the quiet zone of 4 modules
-    drawing = Drawing(size, size)
-    # the drawing sets a font before drawing, though it draws no text: make it ours, so the
-    # page names no font that is not embedded
-    drawing.initialFontName = ctx.styles.fonts["regular"]
-    drawing.initialFontSize = ctx.styles.body.fontSize
-    drawing.add(QrCodeWidget(url, barWidth=size, barHeight=size, barLevel="M", barBorder=0))
-    figure = Tagged(parent.add("Figure", alt=text["qr_alt"].format(url=url)), drawing,
-                    around=True)
-    gap = ctx.styles.body.fontSize
-    width = ctx.frame_width - size - gap
-    style = ctx.styles.list_body
-    short = _break_url(url.split("://", 1)[1], style.fontName, style.fontSize, width)
-    words = [plain(ctx, text["read_online"], parent, ctx.styles.callout_title),
-             rich(ctx, parse_inline(f"[{_escape_md(short)}]({url})"), parent, style)]
-    words[-1].spaceAfter = 0
-    table = RLTable([[figure, words]], colWidths=[size + gap, width],
-                    hAlign="LEFT", style=TableStyle([
-                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                        ("FONT", (0, 0), (-1, -1), style.fontName),  # else Helvetica, unembedded
-                        *[(side, (0, 0), (-1, -1), 0) for side in (
-                            "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))
-    return [Spacer(1, ctx.styles.space(0.6)), KeepTogether([table])]
-
-
-def _break_url(text: str, font: str, size: float, width: float) -> str:
-    """Spaces after '/' or '.' where the address must wrap to fit `width`: ReportLab will
-    not break a linked word by itself, so a long address would run off the page."""
-    pieces = re.findall(r"[^/.]*[/.]|[^/.]+$", text)
-    lines = [""]
-    for piece in pieces:
-        if lines[-1] and stringWidth(lines[-1] + piece, font, size) > width:
-            lines.append("")
-        lines[-1] += piece
-    return " ".join(lines)
 
 
 def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str]:

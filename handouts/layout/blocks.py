@@ -8,7 +8,7 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Table as RLTable, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Table as RLTable, TableStyle
 
 from ..inline import parse_inline
 from ..model import Bullets, Callout, Contact, Figure, Paragraph as ParagraphBlock, Steps, Table
@@ -16,7 +16,7 @@ from ..pdf.tags import Element, Tagged
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem
 from .glyphs import brand_text
-from .markup import plain_markup, to_markup
+from .markup import escape_markdown, plain_markup, to_markup
 
 
 def rich(ctx, text, parent: Element, style, role: str = "P") -> Tagged:
@@ -191,27 +191,24 @@ def contact(block: Contact, parent: Element, ctx) -> list:
     """A contact card: name in bold, then one line per way to get in touch."""
     labels = ctx.labels
     group = parent.add("Div", title=block.name)
-    lines = [f"**{_md(block.name)}**"]
+    lines = [f"**{escape_markdown(block.name)}**"]
     if block.phone:
-        lines.append(f"{labels['phone']}: [{_md(block.phone)}](tel:{_tel(block.phone)})")
+        lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}](tel:{_tel(block.phone)})")
     if block.email:
-        lines.append(f"{labels['email']}: [{_md(block.email)}](mailto:{block.email})")
+        lines.append(f"{labels['email']}: [{escape_markdown(block.email)}](mailto:{block.email})")
     for key, label in (("hours", "hours"), ("address", "address")):
         if getattr(block, key):
-            lines.append(f"{labels[label]}: {_md(getattr(block, key))}")
+            lines.append(f"{labels[label]}: {escape_markdown(getattr(block, key))}")
     if block.url:
-        lines.append(f"{labels['website']}: [{_md(block.url)}]({block.url})")
+        lines.append(f"{labels['website']}: [{escape_markdown(block.url)}]({block.url})")
     if block.note:
-        lines.append(_md(block.note))
+        lines.append(escape_markdown(block.note))
     content = [rich(ctx, parse_inline(line), group, ctx.styles.card) for line in lines]
     return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
                        ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
                        rtl=ctx.typeset.rtl)]
 
 
-def _md(text: str) -> str:
-    """Escape Markdown punctuation in data fields so they print as written."""
-    return "".join("\\" + ch if ch in "\\*_[]()`" else ch for ch in text)
 
 
 def _tel(phone: str) -> str:

@@ -5,7 +5,10 @@ artifact; the text inside is drawn by the Tagged flowables these hold.
 """
 from __future__ import annotations
 
-from reportlab.lib.colors import HexColor
+from itertools import groupby
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib.colors import HexColor, black
 from reportlab.platypus import Flowable
 
 
@@ -131,3 +134,37 @@ class FittedImage(Flowable):
 
     def draw(self):
         self.image.drawOn(self.canv, 0, 0)
+
+
+class QrCode(Flowable):
+    """A QR code (error correction M) drawn as a single filled path of dark runs.
+
+    ReportLab's QR widget draws every run as its own shape through the graphics
+    renderer, which cost more than the rest of a leaflet's page; one path is
+    instant, sets no font and is as sharp.
+    """
+
+    def __init__(self, value: str, size: float):
+        super().__init__()
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(value)
+        code.make()
+        self.modules = [[bool(m) for m in row] for row in code.modules]
+        self.width = self.height = size
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        box = self.width / len(self.modules)
+        path = self.canv.beginPath()
+        for row_number, row in enumerate(self.modules):
+            column = 0
+            for dark, run in groupby(row):
+                length = len(list(run))
+                if dark:
+                    path.rect(column * box, self.height - (row_number + 1) * box,
+                              length * box, box)
+                column += length
+        self.canv.setFillColor(black)
+        self.canv.drawPath(path, stroke=0, fill=1)

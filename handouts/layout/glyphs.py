@@ -6,6 +6,8 @@ drawn in the leaflet's own font only, so its characters must all be there.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from ..errors import Problem
 from ..model import Callout, Contact, Figure, Leaflet, Table, block_texts
 from .typeset import Typeset, check_text
@@ -14,7 +16,15 @@ BRAND_TEXTS = ("contact.name", "contact.phone", "contact.email", "contact.hours"
                "contact.address", "contact.url", "contact.note", "other_formats", "feedback",
                "disclaimer")
 HEADING_TEXTS = ("callout_titles.info", "callout_titles.warning", "callout_titles.urgent")
-FURNITURE_TEXTS = ("organisation", "department", "footer_text")
+FURNITURE_TEXTS = ("organisation", "department", "footer_text")  # drawn in the own font
+
+
+def translated_brand(leaflet: Leaflet, brand):
+    """The brand with the texts a translation gives (`brand_text:`) in its language."""
+    if leaflet.translation is None or not leaflet.translation.brand_text:
+        return brand
+    values = {**dict(brand.values), **dict(leaflet.translation.brand_text)}
+    return dataclasses.replace(brand, values=tuple(sorted(values.items())))
 
 
 def brand_text(leaflet: Leaflet, brand, key: str):

@@ -46,3 +46,8 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
 
 def plain_markup(text: str, typeset=None, heading: bool = False) -> str:
     return typeset.markup(text, heading) if typeset else escape(text)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown punctuation, so data (a URL, a phone number) prints as is."""
+    return "".join("\\" + ch if ch in "\\*_[]()`<>" else ch for ch in text)

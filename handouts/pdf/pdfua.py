@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -18,7 +19,7 @@ import pikepdf
 from PIL.ImageCms import ImageCmsProfile, createProfile
 from pikepdf import Array, Dictionary, Name, String
 
-from .tags import AnnotationRef, Element, MarkedContent, StructureLog
+from .tags import PRIVATE_USE_TEXT, AnnotationRef, Element, MarkedContent, StructureLog
 
 # Our own structure roles, mapped to standard ones for readers that don't know them.
 ROLE_MAP = {"Callout": "Div", "Title": "H1"}
@@ -39,6 +40,7 @@ class DocumentInfo:
 
 def finish(pdf_bytes: bytes, log: StructureLog, info: DocumentInfo) -> bytes:
     with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
+        _private_use_text(pdf)
         _write_structure(pdf, log)
         _write_catalog(pdf, info)
         out = BytesIO()
@@ -48,6 +50,27 @@ def finish(pdf_bytes: bytes, log: StructureLog, info: DocumentInfo) -> bytes:
                  object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False)
         return out.getvalue()
+
+
+def _private_use_text(pdf: pikepdf.Pdf) -> None:
+    """Map each private-use code in a font's ToUnicode to the text its glyph was shaped
+    from (see tags.PRIVATE_USE_TEXT), so a joined Arabic letter extracts as that letter."""
+    done = set()
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            texts = PRIVATE_USE_TEXT.get(str(font.get("/BaseFont", "")).split("+")[-1])
+            cmap = font.get("/ToUnicode")
+            if not texts or cmap is None or cmap.objgen in done:
+                continue
+            done.add(cmap.objgen)
+
+            def replace(match, texts=texts):
+                text = texts.get(int(match.group(2), 16))
+                return (f"<{match.group(1)}> <{text.encode('utf-16-be').hex().upper()}>"
+                        if text else match.group(0))
+            data = cmap.read_bytes().decode("latin-1")
+            cmap.write(re.sub(r"<([0-9A-F]{2})> <(E[0-9A-F]{3}|F[0-8][0-9A-F]{2})>", replace,
+                              data).encode("latin-1"))
 
 
 # ---- structure tree ----------------------------------------------------------------------

@@ -20,6 +20,12 @@ from reportlab.platypus import Flowable
 
 CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
 
+# Shaped glyphs that no character maps to (Arabic contextual forms, ligatures) get
+# private-use codes from ReportLab. Layout records the text each one stands for, per font
+# (face name -> {code point: text}), and pdfua.py writes it into the font's ToUnicode map
+# so that text extraction and read-aloud get the letters back.
+PRIVATE_USE_TEXT: dict[str, dict[int, str]] = {}
+
 
 @dataclass(eq=False)
 class Element:
@@ -136,7 +142,11 @@ class TaggingCanvas(Canvas):
     def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None,
                 kind="URI", **kw):
         page = self._pageNumber - 1
-        for element in reversed(self._log.links.get(page, [])):
+        # The link started on this page, or (a link split by a page break) on an earlier one.
+        here = reversed(self._log.links.get(page, []))
+        earlier = (e for p in sorted(self._log.links, reverse=True) if p < page
+                   for e in reversed(self._log.links[p]))
+        for element in (*here, *earlier):
             if element.url == url:
                 element.kids.append(AnnotationRef(page, self._link_count()))
                 break
@@ -249,14 +259,20 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
 
 
 def _separate_lines(text_object) -> None:
-    """End every line with a space, so text extraction and read-aloud keep words apart."""
+    """End every line with a space, so text extraction and read-aloud keep words apart
+    (not after Chinese and Japanese, which put no spaces between words)."""
     write = text_object._textOut
 
     def text_out(text, TStar=0):
-        if TStar and text and not text.endswith(" "):
+        if TStar and text and not text.endswith(" ") and not _ideographic(text[-1]):
             text += " "
         write(text, TStar)
     text_object._textOut = text_out
+
+
+def _ideographic(char: str) -> bool:
+    return 0x2E80 <= ord(char) <= 0x9FFF or 0xF900 <= ord(char) <= 0xFAFF or \
+        0xFF00 <= ord(char) <= 0xFFEF
 
 
 class Tagged(Flowable):

@@ -1,0 +1,208 @@
+"""RULES: rule code -> Rule, whose function takes a Subject or Brand, yields (where, message, fix).
+
+The review, governance, accessibility and citation rules live here; the plain-language and
+readability rules in language.py.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..brand import CONTRAST_PAIRS, Brand, contrast_ratio
+from ..content import add_months
+from ..load import Map, read_yaml
+from ..model import Contact, Figure, Leaflet, Where
+from .language import abbreviation, hard_sentence, jargon, link_text, long_sentence, reading_level
+from .model import Rule, Setting, Subject
+
+GENERIC_ALT = {"image", "picture", "photo", "photograph", "figure", "diagram", "graphic",
+               "illustration", "img", "icon", "logo", "chart"}
+
+
+# ---- review dates ------------------------------------------------------------------------
+
+def _review_where(leaflet: Leaflet) -> Where:
+    marks = leaflet.governance.marks
+    key = "next_review" if leaflet.governance.next_review_given else "last_reviewed"
+    line, column = marks.get(key) or marks.get("governance") or leaflet.where[1:]
+    return leaflet.where[0], line, column
+
+
+def review_overdue(s: Subject, opt: dict) -> Iterator:
+    due = s.leaflet.governance.next_review
+    if due < s.today:
+        yield (_review_where(s.leaflet), f"overdue for review since {due} "
+               f"({(s.today - due).days} days ago); 'handouts build' will not issue it",
+               "review it and update last_reviewed and next_review (until then, build "
+               "--allow-overdue prints it marked 'Review overdue')")
+
+
+def review_due_soon(s: Subject, opt: dict) -> Iterator:
+    due = s.leaflet.governance.next_review
+    days = (due - s.today).days
+    if 0 <= days <= opt["days"]:
+        yield (_review_where(s.leaflet), f"review due on {due}, in {days} days",
+               "start the review now: plan about 3 months for it")
+
+
+def review_interval(s: Subject, opt: dict) -> Iterator:
+    gov = s.leaflet.governance
+    limit = add_months(gov.last_reviewed, opt["months"])
+    if gov.next_review > limit:
+        how = "" if gov.next_review_given else " (from defaults.review_interval_months)"
+        yield (_review_where(s.leaflet), f"next review {gov.next_review}{how} is more than "
+               f"{opt['months']} months after the last review ({gov.last_reviewed})",
+               f"set next_review to {limit} or earlier")
+
+
+# ---- governance --------------------------------------------------------------------------
+
+def missing_reference(s: Subject, opt: dict) -> Iterator:
+    if not s.leaflet.references:
+        yield (s.leaflet.where, "the leaflet cites no evidence: it has no references",
+               "list its sources under 'references:' and cite them with [@id]")
+
+
+def missing_contact(s: Subject, opt: dict) -> Iterator:
+    cards = [b for sec in s.leaflet.walk_sections() for b in sec.blocks if isinstance(b, Contact)]
+    if not any(c.phone or c.email for c in cards) and not (
+            s.brand["contact.phone"] or s.brand["contact.email"]):
+        yield (s.leaflet.where, "no phone number or email address for questions (neither a "
+               f"contact block nor the '{s.brand.name}' template has one)",
+               "add a contact block with a phone number, or contact.phone to the template")
+
+
+def missing_approval(s: Subject, opt: dict) -> Iterator:
+    gov = s.leaflet.governance
+    missing = [k for k in ("approved_by", "approval_date") if not getattr(gov, k)]
+    if missing:
+        line, column = gov.marks["governance"]
+        yield ((s.leaflet.where[0], line, column), "governance has no " + " or ".join(missing),
+               "record who approved the leaflet and when (approved_by, approval_date)")
+
+
+def missing_other_formats(brand: Brand, opt: dict) -> Iterator:
+    if not (brand["other_formats"] or "").strip():
+        yield (_brand_where(brand, "other_formats"), f"template '{brand.name}' has an empty "
+               "'other formats and languages' statement", "write other_formats in brand.yaml")
+
+
+def missing_feedback(brand: Brand, opt: dict) -> Iterator:
+    if not brand["feedback"]:
+        yield (_brand_where(brand, "feedback"), f"template '{brand.name}' gives patients no "
+               "way to comment on its leaflets", "add 'feedback:' (how to send comments)")
+
+
+# ---- accessibility -----------------------------------------------------------------------
+
+def contrast(brand: Brand, opt: dict) -> Iterator:
+    for text, back in CONTRAST_PAIRS:
+        ratio = contrast_ratio(brand.colour(text), brand.colour(back))
+        if ratio < opt["min"]:
+            yield (_brand_where(brand, f"colours.{text}"), f"colours.{text} on colours.{back} "
+                   f"has contrast {ratio:.2f}:1, below the {opt['min']:g}:1 set in checks",
+                   f"darken colours.{text} or lighten colours.{back}")
+
+
+def body_size(brand: Brand, opt: dict) -> Iterator:
+    if brand.size("body") < opt["min"]:
+        yield (_brand_where(brand, "sizes.body"), f"body text is {brand.size('body'):g} pt, "
+               f"below the {opt['min']:g} pt set in checks", f"set sizes.body to {opt['min']:g}")
+
+
+def _brand_where(brand: Brand, dotted: str) -> Where:
+    """Where a template (or one it extends) sets a key; else the template's first line."""
+    folder, (*parents, last) = brand.folder, dotted.split(".")
+    for _ in range(10):  # brand.py has already refused loops in `extends`
+        node = root = read_yaml(folder / "brand.yaml")
+        for part in parents:
+            node = node.get(part) if isinstance(node, Map) else None
+        if isinstance(node, Map) and last in node:
+            return (node.path, *node.mark_of(last))
+        if not isinstance(root, Map) or "extends" not in root:
+            break
+        folder = folder.parent / str(root["extends"])
+    return brand.folder / "brand.yaml", 1, 1
+
+
+def alt_filename(s: Subject, opt: dict) -> Iterator:
+    for section in s.leaflet.walk_sections():
+        for figure in (b for b in section.blocks if isinstance(b, Figure)):
+            alt = _words(figure.alt or "")
+            names = {_words(figure.image.stem), _words(figure.image.name)}
+            if not figure.decorative and (alt in names or alt in GENERIC_ALT or
+                                          re.fullmatch(r"(img|image|dsc|photo|pic) ?\d+", alt)):
+                yield (figure.where, f"alt text '{figure.alt}' only repeats the file name or "
+                       "says it is an image", "describe what the image shows and why it is there")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[-_.]+", " ", text.lower()).split())
+
+
+# ---- citations ---------------------------------------------------------------------------
+
+def reference_uncited(s: Subject, opt: dict) -> Iterator:
+    cited = {ref for text, _ in s.leaflet.rich_texts() for ref in text.citations()}
+    for ref in s.leaflet.references:
+        if ref.id not in cited:
+            yield (ref.where, f"reference '{ref.id}' is never cited in the text",
+                   f"cite it where it supports the text with [@{ref.id}], or remove it")
+
+
+def reference_accessed(s: Subject, opt: dict) -> Iterator:
+    for ref in s.leaflet.references:
+        if ref.url and not ref.accessed:
+            yield (ref.where, f"reference '{ref.id}' has a web address but no accessed date",
+                   "add 'accessed: YYYY-MM-DD' (the day you last read the page)")
+
+
+# ---- the table ---------------------------------------------------------------------------
+
+def _n(default, low, high, doc, kind="int"):
+    return Setting(default, kind, doc, low, high)
+
+
+RULES: dict[str, Rule] = {
+    "review-overdue": Rule("error", "leaflet", review_overdue, "next review date has passed"),
+    "review-due-soon": Rule("warning", "leaflet", review_due_soon, "review due within the lead "
+                            "time", {"days": _n(90, 0, 3650, "lead time in days")}, "days"),
+    "review-interval": Rule("warning", "leaflet", review_interval, "review interval longer than "
+                            "policy", {"months": _n(36, 1, 120, "longest interval")}, "months"),
+    "missing-reference": Rule("error", "leaflet", missing_reference, "no references"),
+    "missing-contact": Rule("error", "leaflet", missing_contact, "no phone or email for "
+                            "questions", needs_brand=True),
+    "missing-approval": Rule("warning", "leaflet", missing_approval, "no approved_by or "
+                             "approval_date"),
+    "missing-other-formats": Rule("error", "brand", missing_other_formats,
+                                  "empty other-formats statement"),
+    "missing-feedback": Rule("warning", "brand", missing_feedback, "no feedback route"),
+    "reading-level": Rule("warning", "leaflet", reading_level, "reading level above target", {
+        "smog": _n(8, 1, 20, "English: highest SMOG grade", "float"),
+        "spanish_formula": Setting("fernandez-huerta", "choice", "Spanish formula",
+                                   choices=("fernandez-huerta", "szigriszt-pazos")),
+        "spanish": _n(60, 0, 120, "Spanish: lowest score (higher is easier)", "float"),
+        "sections": Setting(True, "bool", "also score each top-level section"),
+        "section_min_words": _n(100, 0, 10000, "sections shorter than this are not scored"),
+    }, "smog"),
+    "hard-sentence": Rule("warning", "leaflet", hard_sentence, "the hardest sentences, listed "
+                          "when reading-level fires", {"count": _n(3, 1, 20, "how many")}, "count"),
+    "long-sentence": Rule("warning", "leaflet", long_sentence, "sentence over N words",
+                          {"words": _n(25, 5, 100, "most words in a sentence")}, "words"),
+    "abbreviation": Rule("warning", "leaflet", abbreviation, "abbreviation used before it is "
+                         "spelled out", {"allow": Setting([], "words", "abbreviations to allow")}),
+    "jargon": Rule("warning", "leaflet", jargon, "jargon with a plainer word", {
+        "terms": Setting({}, "terms", "more terms: 'term: plainer word'"),
+        "builtin": Setting(True, "bool", "use the built-in list too")}),
+    "link-text": Rule("warning", "leaflet", link_text, "link text that does not say where it "
+                      "goes", {"phrases": Setting([], "words", "more vague phrases")}),
+    "reference-uncited": Rule("warning", "leaflet", reference_uncited, "reference never cited"),
+    "reference-accessed": Rule("warning", "leaflet", reference_accessed, "web reference "
+                               "without an accessed date"),
+    "alt-filename": Rule("warning", "leaflet", alt_filename, "alt text that repeats the file "
+                         "name"),
+    "contrast": Rule("warning", "brand", contrast, "colour pairs below a stricter contrast",
+                     {"min": _n(4.5, 1, 21, "lowest contrast ratio", "float")}, "min"),
+    "body-size": Rule("warning", "brand", body_size, "body text below a larger size",
+                      {"min": _n(12, 8, 30, "smallest body size in points", "float")}, "min"),
+}
