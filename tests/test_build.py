@@ -190,3 +190,9 @@ def test_template_sets_page_size(catalogue, template, width):
     organisation = {"riverside-trust": "Riverside University Hospitals NHS Trust",
                     "lakeside-clinic": "Lakeside Community Health Clinic"}[template]
     assert organisation in squash(" ".join(page_texts(catalogue.out / "sample.pdf")))
+
+
+def test_readme_documents_every_brand_key():
+    from handouts.brand import SCHEMA
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert [key for key in SCHEMA if f"| `{key}` |" not in readme] == []
