@@ -6,7 +6,7 @@ Builds the example catalogue replicated to N leaflets three ways, interleaved ro
 round so machine noise hits all three alike, and reports medians and ratios:
   floor     a minimal hand-written ReportLab script: same text, same TrueType font,
             paragraphs, bullets, tables, page numbers; no brand, no tagging
-  untagged  our layout drawn on a plain canvas, with no PDF/UA pass (tagging switched off)
+  untagged  our layout and page furniture on a plain canvas, no PDF/UA pass (no tagging)
   handouts  the real pipeline: layout, tagging canvas, PDF/UA pass, atomic write
 Ratios are what to compare across machines; absolute times vary with load.
 """
@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -83,11 +84,24 @@ def floor_leaflet(leaflet, font: str, bold: str) -> bytes:
 
 
 class _PlainCanvas(Canvas):
-    """Our layout without tagging: inline tag switches do nothing, no deferred pages."""
+    """Our layout without tagging: the same deferred footers ("Page N of M"), but inline
+    tag switches do nothing and no content is marked."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, furniture=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setNamedCB("ua", lambda *a: None)
+        self._furniture, self._pages = furniture, []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._furniture(self, self._pageNumber, len(self._pages))
+            super().showPage()
+        super().save()
 
 
 def untagged_leaflet(leaflet, brand) -> bytes:
@@ -95,7 +109,7 @@ def untagged_leaflet(leaflet, brand) -> bytes:
     buffer = BytesIO()
     BaseDocTemplate(buffer, pagesize=story.geometry.size, pageTemplates=story.templates,
                     invariant=1, initialFontName=story.initial_font).build(
-        story.flowables, canvasmaker=_PlainCanvas)
+        story.flowables, canvasmaker=partial(_PlainCanvas, furniture=story.footer))
     return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,9 +43,18 @@ class ScriptTable:
     starts: tuple[int, ...]  # sorted range starts, for bisect
     ranges: tuple[tuple[int, int, str], ...]  # (start, end, script name), sorted
     languages: dict  # language subtag (or language-Script) -> script name
+    # char -> script: every character of every leaflet is looked up, and they repeat
+    _seen: dict = field(default_factory=dict, compare=False, repr=False)
 
     def script_of(self, char: str) -> str | None:
         """The script a character belongs to, or None for shared ones (digits, spaces)."""
+        try:
+            return self._seen[char]
+        except KeyError:
+            name = self._seen[char] = self._lookup(char)
+            return name
+
+    def _lookup(self, char: str) -> str | None:
         code = ord(char)
         index = bisect.bisect_right(self.starts, code) - 1
         if index >= 0:
@@ -131,6 +140,8 @@ def table() -> ScriptTable:
 # ---- direction ---------------------------------------------------------------------------
 
 def has_rtl(text: str) -> bool:
+    if text.isascii():  # most text: no need to look at each character
+        return False
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 

@@ -25,11 +25,11 @@ class ListItem(Flowable):
         self.spaceAfter = space_after
 
     def wrap(self, available_width, available_height):
-        _, body_height = self.body.wrap(available_width - self.indent, available_height)
-        label_height = 0
+        _, self._body_height = self.body.wrap(available_width - self.indent, available_height)
+        self._label_height = 0
         if self.label is not None:
-            _, label_height = self.label.wrap(self.indent, available_height)
-        self.width, self.height = available_width, max(body_height, label_height)
+            _, self._label_height = self.label.wrap(self.indent, available_height)
+        self.width, self.height = available_width, max(self._body_height, self._label_height)
         return self.width, self.height
 
     def split(self, available_width, available_height):
@@ -42,12 +42,12 @@ class ListItem(Flowable):
         return [first, *rest]
 
     def drawOn(self, canvas, x, y, _sW=0):
-        _, body_height = self.body.wrap(self.width - self.indent, self.height)
+        # sizes from wrap(), which is always called just before drawing: wrapping the
+        # paragraphs again here doubled the line-breaking work of every list
         gutter, body_x = (x + self.width - self.indent, x) if self.rtl else (x, x + self.indent)
         if self.label is not None:
-            _, label_height = self.label.wrap(self.indent, self.height)
-            self.label.drawOn(canvas, gutter, y + self.height - label_height)
-        self.body.drawOn(canvas, body_x, y + self.height - body_height)
+            self.label.drawOn(canvas, gutter, y + self.height - self._label_height)
+        self.body.drawOn(canvas, body_x, y + self.height - self._body_height)
 
 
 class CalloutBox(Flowable):
@@ -66,10 +66,10 @@ class CalloutBox(Flowable):
 
     def wrap(self, available_width, available_height):
         inner = self._inner_width(available_width)
-        heights = [f.wrap(inner, available_height)[1] + f.getSpaceAfter() for f in self.content]
-        if self.content:
-            heights[-1] -= self.content[-1].getSpaceAfter()
-        self.width, self.height = available_width, sum(heights) + 2 * self.padding
+        self._heights = [f.wrap(inner, available_height)[1] for f in self.content]
+        gaps = [f.getSpaceAfter() for f in self.content[:-1]]
+        self.width = available_width
+        self.height = sum(self._heights) + sum(gaps) + 2 * self.padding
         return self.width, self.height
 
     def split(self, available_width, available_height):
@@ -102,11 +102,9 @@ class CalloutBox(Flowable):
         bar_x = x + self.width - self.bar_width if self.rtl else x
         canvas.rect(bar_x, y, self.bar_width, self.height, stroke=0, fill=1)
         canvas.restoreState()
-        inner = self._inner_width(self.width)
         left = x + self.padding + (0 if self.rtl else self.bar_width)
         top = y + self.height - self.padding
-        for flowable in self.content:
-            _, height = flowable.wrap(inner, self.height)
+        for flowable, height in zip(self.content, self._heights):  # measured in wrap()
             top -= height
             flowable.drawOn(canvas, left, top)
             top -= flowable.getSpaceAfter()

@@ -124,6 +124,8 @@ class Typeset:
     def markup(self, text: str, heading: bool = False) -> str:
         """Escaped paragraph markup, with runs in another font wrapped in <font>."""
         own = self.heading if heading else self.body
+        if text.isascii() and self._ascii_is_own(heading):
+            return escape(text)  # same result as below, without a look at each character
         if self.rtl or has_rtl(text):
             text = text.translate(JOINERS)
         parts, run, face = [], "", own
@@ -136,6 +138,15 @@ class Typeset:
             run += char
         parts.append(self._wrap(run, face, own, heading))
         return "".join(parts)
+
+    def _ascii_is_own(self, heading: bool) -> bool:
+        """Whether every printable ASCII character is set in the leaflet's own face."""
+        cache = self.__dict__.setdefault("_ascii_own", {})
+        if heading not in cache:
+            own = self.heading if heading else self.body
+            cache[heading] = not self.rtl and all(
+                (self.face_for(chr(c), heading) or own) is own for c in range(33, 127))
+        return cache[heading]
 
     @staticmethod
     def _wrap(run: str, face: Face, own: Face, heading: bool) -> str:

@@ -209,12 +209,19 @@ def mark_artifacts(code: list[str]) -> list[str]:
         run.clear()
 
     for entry in code:
-        head = entry[:3]
-        if entry in ("q", "Q") or entry.endswith((" BDC", " BMC")) or entry == "EMC" or (
-                head == "BT " and " BDC" in entry) or not _balanced(entry):
+        if entry.startswith("BT "):  # a whole text object: tagged inside, or untagged
+            tagged = " BDC" in entry
+            if tagged or depth:
+                close_run()
+                result.append(entry)
+            else:
+                run.append(entry)
+            continue
+        if entry in ("q", "Q") or entry.endswith((" BDC", " BMC")) or entry == "EMC" or \
+                not _balanced(entry):
             close_run()
             result.append(entry)
-            if entry.endswith((" BDC", " BMC")) and head != "BT ":
+            if entry.endswith((" BDC", " BMC")):
                 depth += 1
             elif entry == "EMC":
                 depth -= 1
