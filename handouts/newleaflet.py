@@ -8,7 +8,7 @@ from .content import SLUG
 
 TEMPLATE = """\
 # A new leaflet. Fill in every field, then run: handouts validate
-# The format is described in docs/content-format.md.
+# The format is described in README.md, 'Content format'.
 id: {id}                              # slug: the PDF is out/{id}.pdf
 title: Write the leaflet title here
 subtitle: Who this leaflet is for     # optional
