@@ -89,14 +89,26 @@ def print_problems(problems: list[Problem], stream=None) -> None:
               f"{problem.message}{fix}", file=stream)
 
 
-def run_build(args) -> int:
+def _content_or_none(args) -> Path | None:
     if not args.content.is_file():
         print(f"handouts: {args.content}: no such file - run from the folder that holds "
               "content.yaml, or give its path", file=sys.stderr)
+        return None
+    return args.content
+
+
+def _inputs(args) -> tuple[Path, dt.date] | None:
+    """The catalogue and "today" every dated command needs; None after saying what's wrong."""
+    content = _content_or_none(args)
+    day = _today_or_none(args) if content else None
+    return (content, day) if day else None
+
+
+def run_build(args) -> int:
+    inputs = _inputs(args)
+    if inputs is None:
         return USAGE
-    day = _today_or_none(args)
-    if day is None:
-        return USAGE
+    day = inputs[1]
     report = pipeline.build(args.content, args.out, args.template, args.only,
                             args.allow_overdue, day, variants=args.variants,
                             page_size=args.page_size, grayscale=args.grayscale)
@@ -125,8 +137,7 @@ def run_build(args) -> int:
 
 
 def run_validate(args) -> int:
-    if not args.content.is_file():
-        print(f"handouts: {args.content}: no such file", file=sys.stderr)
+    if _content_or_none(args) is None:
         return USAGE
     catalogue, problems = quality.validate(args.content)
     print_problems(problems)
@@ -189,12 +200,10 @@ def _today_or_none(args) -> dt.date | None:
 
 
 def run_check(args) -> int:
-    if not args.content.is_file():
-        print(f"handouts: {args.content}: no such file", file=sys.stderr)
+    inputs = _inputs(args)
+    if inputs is None:
         return USAGE
-    on = _today_or_none(args)
-    if on is None:
-        return USAGE
+    on = inputs[1]
     report = quality.check(args.content, on)
     if args.format == "json":
         print(json.dumps(quality.as_json(report, args.strict, _show), indent=2,
@@ -205,12 +214,10 @@ def run_check(args) -> int:
 
 
 def run_register(args) -> int:
-    if not args.content.is_file():
-        print(f"handouts: {args.content}: no such file", file=sys.stderr)
+    inputs = _inputs(args)
+    if inputs is None:
         return USAGE
-    on = _today_or_none(args)
-    if on is None:
-        return USAGE
+    on = inputs[1]
     register = leaflet_register.build_register(args.content, args.out, on, args.due_within)
     print_problems(register.catalogue.errors)
     if args.format == "csv":
