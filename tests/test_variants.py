@@ -374,3 +374,42 @@ def test_every_variant_gives_the_same_bytes_twice(rich, args, name):
     (rich.out / name).unlink()
     assert rich.build(*args) == 0
     assert (rich.out / name).read_bytes() == first
+
+
+def test_large_print_everything_on_the_page_is_16_pt_or_more(catalogue):
+    """Header, footer, page numbers and captions too, not only the body (UKAAF)."""
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build("--variant", "large-print") == 0
+    sizes = set()
+    with pikepdf.open(catalogue.out / "sample.large-print.pdf") as pdf:
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Tf":
+                    sizes.add(float(operands[1]))
+    assert sizes and min(sizes) >= 16, sorted(sizes)
+
+
+def _chars_too_close_to_the_edge(path, margin_pt=14.17):  # 5 mm: what printers can't reach
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        bad = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            for char in range(text.count_chars()):
+                left, bottom, right, top = text.get_charbox(char)
+                if right - left > 0 and (left < margin_pt or bottom < margin_pt or
+                                         right > width - margin_pt or top > height - margin_pt):
+                    bad.append((index + 1, text.get_text_range(char, 1)))
+        return bad
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print"])
+def test_nothing_is_printed_within_5_mm_of_the_paper_edge(catalogue, variant):
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build("--variant", variant) == 0
+    name = "sample.pdf" if variant == "standard" else "sample.large-print.pdf"
+    assert _chars_too_close_to_the_edge(catalogue.out / name) == []

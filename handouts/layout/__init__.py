@@ -77,7 +77,9 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     if missing:  # never write a leaflet with empty boxes for characters
         raise ContentError(missing)
     styles = make_styles(brand, options.body_size, typeset)
-    geo = page.geometry(brand, options.page_size, styles.scale)
+    geo = page.geometry(brand, options.page_size, styles.footer_size)
+    footer_lines = _footer_lines(leaflet, brand, styles, labels, options, geo)
+    geo = page.geometry(brand, options.page_size, styles.footer_size, len(footer_lines))
     root = Element("Document", lang=leaflet.language)
     ctx = Context(styles, brand, labels, StructureLog(root), leaflet.citation_numbers(),
                   geo.frame_width, geo.frame_height(False), options.grayscale,
@@ -90,10 +92,10 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     header = page.header_painter(brand, geo, styles.heading_fonts, styles.scale,
                                  options.grayscale, typeset=typeset)
     footer = page.footer_painter(
-        geo, _footer_lines(leaflet, brand, styles, labels, options, geo), styles.fonts,
+        geo, footer_lines, styles.fonts,
         {"text": brand.colour("text"), "rule": brand.colour("muted"),
          "mark": grey(page.OVERDUE_COLOUR) if options.grayscale else page.OVERDUE_COLOUR},
-        brand.size("footer") * styles.scale, labels,
+        styles.footer_size, labels,
         labels["review_overdue"] if options.overdue else None, typeset=typeset)
     return Story(flowables, page.page_templates(geo, header), ctx.log, geo, footer,
                  styles.fonts["regular"])
@@ -245,5 +247,5 @@ def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels
              f"{labels['next_review']} {labels.date(gov.next_review)}"]
     if brand["footer_text"]:
         parts.append(brand["footer_text"])
-    size = brand.size("footer") * styles.scale
+    size = styles.footer_size
     return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72)

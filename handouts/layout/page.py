@@ -14,6 +14,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Frame, PageTemplate
 
+from .styles import LARGE_PRINT_PT
+
 from ..variants import grey_image
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "A5": A5}
@@ -37,13 +39,17 @@ class PageGeometry:
         return self.size[1] - self.top - self.bottom - (self.header_height if first else 0)
 
 
-def geometry(brand, page_size: str | None, scale: float) -> PageGeometry:
+def geometry(brand, page_size: str | None, footer_size: float,
+             footer_lines: int = 2) -> PageGeometry:
+    """Page size and margins; the bottom margin grows to hold every footer line above the
+    edge that printers cannot reach (about 5 mm)."""
     logo_height = brand["logo.height_mm"] * mm
     return PageGeometry(
         size=PAGE_SIZES[page_size or brand["page.size"]],
         left=brand["page.margin_left_mm"] * mm, right=brand["page.margin_right_mm"] * mm,
         top=brand["page.margin_top_mm"] * mm,
-        bottom=max(brand["page.margin_bottom_mm"] * mm, brand.size("footer") * scale * 4.2),
+        bottom=max(brand["page.margin_bottom_mm"] * mm,
+                   footer_size * (1.8 + 1.3 * (footer_lines - 1) + 0.3) + 6 * mm),
         header_height=logo_height + 8 * mm)
 
 
@@ -87,11 +93,12 @@ def header_painter(brand, geo: PageGeometry, fonts: dict, scale: float, grayscal
             canvas.drawImage(reader, x, top - logo_height, logo_width, logo_height, mask="auto")
         canvas.setFillColor(HexColor(brand.colour("heading")))
         size = 13 * scale
+        small = size * 0.85 if size < LARGE_PRINT_PT else max(size * 0.85, LARGE_PRINT_PT)
         canvas.setFont(fonts["bold"], size)
         x, anchor = (geo.left, "left") if rtl else (right, "right")
         _say(canvas, x, top - size, brand["organisation"], typeset, anchor)
         if brand["department"]:
-            canvas.setFont(fonts["regular"], size * 0.85)
+            canvas.setFont(fonts["regular"], small)
             canvas.setFillColor(HexColor(brand.colour("muted")))
             _say(canvas, x, top - size * 2.2, brand["department"], typeset, anchor)
         canvas.setStrokeColor(HexColor(brand.colour("accent")))

@@ -53,10 +53,21 @@ class Styles:
     fonts: dict
     heading_fonts: dict
     scale: float
+    footer_size: float
 
     def space(self, lines: float) -> float:
         """Vertical space as a fraction of the body line height."""
         return lines * self.body.leading
+
+
+LARGE_PRINT_PT = 16  # RNIB / UKAAF: large print is 16 pt or more
+
+
+def footer_size(brand: Brand, body_size: float) -> float:
+    """The footer scales with the body; in large print it is large print too, since
+    everything on a large-print page, page numbers included, should be (UKAAF)."""
+    size = brand.size("footer") * body_size / brand.size("body")
+    return max(size, LARGE_PRINT_PT) if body_size >= LARGE_PRINT_PT else size
 
 
 def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> Styles:
@@ -86,7 +97,7 @@ def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> S
                      textColor=heading, spaceBefore=pt * 0.75, spaceAfter=pt * 0.4,
                      keepWithNext=1)
 
-    footer = brand.size("footer") * scale
+    footer = footer_size(brand, size)
     return Styles(
         body=style("Body"),
         title=heading_style("Title", brand.size("title")),
@@ -105,5 +116,5 @@ def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> S
         small=style("Small", fontSize=footer, leading=footer * 1.3,
                     textColor=HexColor(brand.colour("muted")), spaceAfter=0),
         reference=style("Reference", spaceAfter=round(size * 0.35, 2)),
-        fonts=fonts, heading_fonts=heading_fonts, scale=scale,
+        fonts=fonts, heading_fonts=heading_fonts, scale=scale, footer_size=footer,
     )
