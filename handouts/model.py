@@ -1,6 +1,6 @@
 """The validated leaflet: plain frozen dataclasses that every later stage reads.
 
-content.py builds these from YAML; layout reads them. No ReportLab here. Each part keeps
+content/ builds these from YAML; layout reads them. No ReportLab here. Each part keeps
 `where` (file, line, column) so checks can point editors back to their source.
 """
 from __future__ import annotations

@@ -9,13 +9,13 @@ builds, with a notice on page 1, and a warning lists it. No ReportLab here.
 from __future__ import annotations
 
 import dataclasses
-import glob
-from pathlib import Path
 
-from .errors import HandoutsError, Problem, Problems
+from .content import _check_rich, _language, _references, _sections  # one set of rules
+from .content import read_matching
+from .errors import Problem, Problems
 from .fields import Reader, did_you_mean
 from .inline import parse_inline
-from .load import Map, Seq, read_yaml
+from .load import Map, Seq
 from .model import Leaflet, Translation
 
 TRANSLATION_KEYS = {"translates", "language", "source_version", "translator", "translated",
@@ -37,7 +37,6 @@ def version_key(version: str) -> tuple:
 
 def load_translations(reader: Reader, entries: Seq, catalogue) -> None:
     """Read every translation the catalogue's `translations:` list names."""
-    base = catalogue.path.parent
     for index, entry in enumerate(entries):
         if isinstance(entry, Map):
             _add(entry, catalogue)
@@ -46,16 +45,8 @@ def load_translations(reader: Reader, entries: Seq, catalogue) -> None:
             reader.error(entries, index, "each item of 'translations' should be a file path, "
                          "a glob or a translation mapping", "write '- leaflets/translations/*.yaml'")
             continue
-        matches = sorted(glob.glob(str(base / entry), recursive=True))
-        if not matches:
-            reader.error(entries, index, f"no translation file matches '{entry}'",
-                         "check the path; it is relative to content.yaml")
-        for match in matches:
-            try:
-                _add(read_yaml(Path(match)), catalogue)
-            except HandoutsError as exc:
-                catalogue.problems.extend(exc.problems)
-                catalogue.failed.append(match)
+        for node in read_matching(reader, entries, index, catalogue, "translation"):
+            _add(node, catalogue)
 
 
 def _add(node, catalogue) -> None:
@@ -86,7 +77,6 @@ def _name(node) -> str:
 
 def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     """Validate one translation against its source; None when it cannot be built."""
-    from .content import _check_rich, _language, _references, _sections  # one set of rules
     reader = Reader(problems)
     if not isinstance(node, Map):
         problems.add(getattr(node, "path", catalogue.path), getattr(node, "mark", None),

@@ -1,0 +1,140 @@
+"""A block mapping (paragraph, bullets, steps, callout, table, figure, contact) -> model block."""
+from __future__ import annotations
+
+from ..fields import Reader, did_you_mean
+from ..inline import Rich, parse_inline
+from ..load import Map, Seq
+from ..model import (CALLOUT_KINDS, Bullets, Callout, Contact, Figure, Paragraph, Steps,
+                     Table)
+
+BLOCK_KEYS = {
+    "paragraph": set(), "bullets": set(), "steps": set(),
+    "callout": {"title", "text", "bullets"},
+    "table": set(), "figure": {"alt", "caption", "decorative"}, "contact": set(),
+}
+TABLE_KEYS = {"header", "rows", "caption"}
+CONTACT_KEYS = {"name", "phone", "email", "hours", "address", "url", "note"}
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def read_block(reader: Reader, items: Seq, index: int, node):
+    if not isinstance(node, Map) or not node:
+        reader.error(items, index, "a block should be a mapping such as '- paragraph: ...'",
+                     "start the block with its type: " + ", ".join(BLOCK_KEYS))
+        return None
+    kind = next(iter(node))
+    if kind not in BLOCK_KEYS:
+        reader.error(node, kind, f"unknown block type '{kind}'",
+                     did_you_mean(kind, BLOCK_KEYS), key=True)
+        return None
+    reader.check_keys(node, {kind} | BLOCK_KEYS[kind], (), f"{kind} block")
+    return _BLOCK_READERS[kind](reader, node, (node.path, *node.mark))
+
+
+def _rich(reader: Reader, node: Map, key: str) -> Rich | None:
+    text = reader.text(node, key)
+    return parse_inline(text) if text else None
+
+
+def _rich_list(reader: Reader, node: Map, key: str) -> tuple[Rich, ...]:
+    return tuple(parse_inline(t) for t in (reader.text_list(node, key) or []))
+
+
+def _paragraph(reader, node, where):
+    text = _rich(reader, node, "paragraph")
+    if text is None:
+        reader.error(node, "paragraph", "empty paragraph", "write the text after 'paragraph:'")
+        return None
+    return Paragraph(text, where)
+
+
+def _list_block(cls, key):
+    def read(reader, node, where):
+        items = _rich_list(reader, node, key)
+        if not items:
+            reader.error(node, key, f"'{key}' has no items", "write one '- item' per line")
+            return None
+        return cls(items, where)
+    return read
+
+
+def _callout(reader, node, where):
+    kind = reader.choice(node, "callout", CALLOUT_KINDS)
+    text, items = _rich(reader, node, "text"), _rich_list(reader, node, "bullets")
+    if not text and not items:
+        reader.error(node, "callout", "callout has neither 'text' nor 'bullets'",
+                     "add 'text: ...' or 'bullets: [...]' below 'callout:'")
+    if kind is None or (not text and not items):
+        return None
+    keys = list(node)
+    text_after = bool(text and items) and keys.index("bullets") < keys.index("text")
+    return Callout(kind, reader.text(node, "title"), text, items, where, text_after)
+
+
+def _table(reader, node, where):
+    table = reader.mapping(node, "table", "'header:' and 'rows:' indented below 'table:'")
+    if table is None:
+        return None
+    reader.check_keys(table, TABLE_KEYS, ("header", "rows"), "table")
+    header = _rich_list(reader, table, "header")
+    rows = []
+    for i, row in enumerate(reader.seq(table, "rows") or []):
+        cells = [str(c) if c is not None else "" for c in row] if isinstance(row, Seq) else None
+        if cells is None or len(cells) != len(header):
+            reader.error(table["rows"], i, f"row {i + 1} has "
+                         f"{len(cells) if cells is not None else 'no list of'} cells but the "
+                         f"header has {len(header)}", "give every row one cell per column")
+            continue
+        rows.append(tuple(parse_inline(c) for c in cells))
+    if not header or not rows:
+        return None
+    return Table(header, tuple(rows), reader.text(table, "caption"), where)
+
+
+def _figure(reader, node, where):
+    name = reader.text(node, "figure")
+    decorative = reader.typed(node, "decorative", bool, "true or false") or False
+    alt = reader.text(node, "alt")
+    if not alt and not decorative:
+        reader.error(node, "figure", "figure has no alt text",
+                     "add 'alt: ...' describing what the image shows, or "
+                     "'decorative: true' if it carries no information")
+    if not name:
+        return None
+    image = (node.path.parent / name).resolve()
+    if not image.is_file():
+        reader.error(node, "figure", f"image '{name}' not found (looked in {image.parent})",
+                     "check the file name; it is relative to the leaflet file")
+        return None
+    with open(image, "rb") as stream:
+        head = stream.read(8)
+    if not head.startswith(IMAGE_MAGIC):
+        reader.error(node, "figure", f"'{name}' is not a PNG or JPEG image",
+                     "save the image as PNG or JPEG")
+        return None
+    if not alt and not decorative:
+        return None
+    return Figure(image, alt, reader.text(node, "caption"), decorative, where)
+
+
+def _contact(reader, node, where):
+    contact = reader.mapping(node, "contact", "'name:' and 'phone:' indented below 'contact:'")
+    if contact is None:
+        return None
+    return read_contact(reader, contact, where)
+
+
+def read_contact(reader: Reader, node: Map, where=None) -> Contact | None:
+    reader.check_keys(node, CONTACT_KEYS, ("name",), "contact")
+    values = {k: reader.text(node, k) for k in CONTACT_KEYS}
+    if not values["name"]:
+        return None
+    return Contact(**values, where=where or (node.path, *node.mark))
+
+
+_BLOCK_READERS = {
+    "paragraph": _paragraph, "bullets": _list_block(Bullets, "bullets"),
+    "steps": _list_block(Steps, "steps"), "callout": _callout, "table": _table,
+    "figure": _figure, "contact": _contact,
+}
+

@@ -1,0 +1,162 @@
+"""content.yaml path -> Catalogue: the defaults, the good leaflets, and every problem found."""
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import HandoutsError, Problem, Problems
+from ..fields import Reader, did_you_mean
+from ..load import Map, Seq, read_yaml
+from ..model import Leaflet
+from .leaflet import Defaults, _language, read_leaflet
+
+CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks"}
+DEFAULT_KEYS = {"template", "language", "review_interval_months"}
+EXTRA_VARIANTS = ("large-print", "booklet")  # formats a leaflet can ask for besides its PDF
+
+
+@dataclass
+class Catalogue:
+    """The result of reading content: the good leaflets and every problem found."""
+
+    path: Path
+    defaults: Defaults | None
+    leaflets: list[Leaflet] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # ids (or files) left out for errors
+    checks: Map | None = None  # the raw `checks:` settings, read by check.py
+    translations: list[Leaflet] = field(default_factory=list)  # each with .translation set
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> `variants:`
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read content.yaml and every leaflet it names; never raises for bad content."""
+    path = Path(path)
+    try:
+        root = read_yaml(path)
+    except HandoutsError as exc:
+        return Catalogue(path, None, problems=exc.problems, failed=[str(path)])
+    problems = Problems()
+    reader = Reader(problems)
+    if not isinstance(root, Map):
+        problems.add(path, None, "content.yaml should be a mapping with 'defaults' and "
+                     "'leaflets'", "see README.md, 'Content format'")
+        return Catalogue(path, None, problems=problems.items, failed=[str(path)])
+    reader.check_keys(root, CATALOGUE_KEYS, ("defaults", "leaflets"), "content.yaml")
+    defaults = _read_defaults(reader, root)
+    catalogue = Catalogue(path, defaults, checks=reader.mapping(root, "checks"))
+    entries = reader.seq(root, "leaflets") or []
+    if defaults is None:
+        catalogue.problems = problems.items
+        catalogue.failed.append(str(path))
+        return catalogue
+    for index, entry in enumerate(entries):
+        _load_entry(reader, entries, index, entry, catalogue)
+    _reject_duplicates(catalogue, problems)
+    from ..translations import load_translations  # it imports this package's readers
+    load_translations(reader, reader.seq(root, "translations") or [], catalogue)
+    catalogue.problems = problems.items + catalogue.problems
+    return catalogue
+
+
+def _read_defaults(reader: Reader, root: Map) -> Defaults | None:
+    node = reader.mapping(root, "defaults")
+    if node is None:
+        return None
+    reader.check_keys(node, DEFAULT_KEYS, ("template",), "defaults")
+    language = _language(reader, node, "language") or "en-GB"
+    interval = reader.number(node, "review_interval_months", 1, 60, int) or 36
+    template = reader.text(node, "template")
+    return Defaults(template, language, interval) if template else None
+
+
+def _load_entry(reader: Reader, entries: Seq, index: int, entry, catalogue: Catalogue):
+    if isinstance(entry, Map):
+        _add_leaflet(entry, catalogue)
+    elif isinstance(entry, str):
+        for node in read_matching(reader, entries, index, catalogue, "leaflet"):
+            _add_leaflet(node, catalogue)
+    else:
+        reader.error(entries, index, "each item of 'leaflets' should be a file path, a glob "
+                     "or a leaflet mapping", "write '- leaflets/*.yaml'")
+
+
+def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue,
+                  kind: str) -> Iterator:
+    """The YAML root of each file the glob entries[index] names, relative to content.yaml.
+
+    A glob that matches nothing is an error at the entry; a file that will not parse is
+    left out, its problems and name kept in the catalogue.
+    """
+    pattern = entries[index]
+    matches = sorted(glob.glob(str(catalogue.path.parent / pattern), recursive=True))
+    if not matches:
+        reader.error(entries, index, f"no {kind} file matches '{pattern}'",
+                     "check the path; it is relative to content.yaml")
+    for match in matches:
+        try:
+            node = read_yaml(Path(match))
+        except HandoutsError as exc:
+            catalogue.problems.extend(exc.problems)
+            catalogue.failed.append(match)
+            continue
+        yield node
+
+
+def _add_leaflet(node, catalogue: Catalogue) -> None:
+    problems = Problems()
+    leaflet = read_leaflet(node, catalogue.defaults, problems)
+    variants = read_variants(node, problems) if isinstance(node, Map) else ()
+    catalogue.problems.extend(problems.items)
+    if leaflet is None or problems.errors:
+        catalogue.failed.append(node.get("id", str(node.path)) if isinstance(node, Map)
+                                else str(catalogue.path))
+    else:
+        catalogue.leaflets.append(leaflet)
+        if variants:
+            catalogue.variants.setdefault(leaflet.id, variants)
+
+
+def read_variants(node: Map, problems: Problems) -> tuple[str, ...]:
+    """A leaflet's `variants:` list: the extra formats built with every plain build."""
+    reader = Reader(problems)
+    names = reader.text_list(node, "variants") or []
+    wanted: list[str] = []
+    for index, name in enumerate(names):
+        if name == "standard":
+            reader.error(node["variants"], index, "'standard' is always built",
+                         "list only the extra formats: " + ", ".join(EXTRA_VARIANTS))
+        elif name not in EXTRA_VARIANTS:
+            hint = did_you_mean(name, EXTRA_VARIANTS)
+            if not hint.startswith("did you mean"):
+                hint = "the variants are " + " and ".join(EXTRA_VARIANTS)
+            reader.error(node["variants"], index, f"unknown variant '{name}'", hint)
+        elif name not in wanted:
+            wanted.append(name)
+    return tuple(wanted)
+
+
+def _reject_duplicates(catalogue: Catalogue, problems: Problems) -> None:
+    """Two leaflets that would write the same file: both are refused."""
+    seen: dict[str, Leaflet] = {}
+    keep = []
+    for leaflet in catalogue.leaflets:
+        key = leaflet.id.lower()  # out/Igrt.pdf and out/igrt.pdf collide on some disks
+        if key in seen:
+            first = seen[key]
+            path, line, col = leaflet.where
+            problems.add(path, (line, col), f"duplicate leaflet id '{leaflet.id}': "
+                         f"{first.where[0]}:{first.where[1]} also writes out/{key}.pdf",
+                         "give each leaflet its own id")
+            catalogue.failed.append(leaflet.id)
+        else:
+            seen[key] = leaflet
+            keep.append(leaflet)
+    catalogue.leaflets = keep
+

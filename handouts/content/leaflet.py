@@ -1,0 +1,187 @@
+"""A leaflet mapping + Defaults -> frozen Leaflet (governance, sections, references) or None."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ContentError, Problems
+from ..fields import Reader, did_you_mean
+from ..inline import ALLOWED_SCHEMES, Rich, link_scheme, parse_inline
+from ..load import Map, read_yaml
+from ..model import Governance, Leaflet, Reference, Section
+from .blocks import read_block
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8})*$")
+VAGUE_LINK_TEXT = {"click here", "here", "this link", "link", "more", "read more", "this page",
+                   "click", "this", "website"}
+
+LEAFLET_KEYS = {"id", "title", "subtitle", "summary", "language", "template", "specialty",
+                "keywords", "governance", "sections", "references", "variants"}
+GOVERNANCE_KEYS = {"code", "version", "author", "owner", "approved_by", "approval_date",
+                   "published", "last_reviewed", "next_review"}
+GOVERNANCE_REQUIRED = ("code", "version", "author", "owner", "published", "last_reviewed")
+SECTION_KEYS = {"heading", "blocks", "sections"}
+REFERENCE_KEYS = {"id", "citation", "url", "accessed"}
+
+
+@dataclass(frozen=True)
+class Defaults:
+    template: str
+    language: str = "en-GB"
+    review_interval_months: int = 36
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None:
+    """Validate one leaflet mapping. Returns None when it is too broken to build."""
+    reader = Reader(problems)
+    if not isinstance(node, Map):
+        problems.add(getattr(node, "path", Path("?")), getattr(node, "mark", None),
+                     "a leaflet should be a mapping of keys", "start with 'id: my-leaflet'")
+        return None
+    reader.check_keys(node, LEAFLET_KEYS, ("id", "title", "governance", "sections"), "leaflet")
+    leaflet_id = reader.text(node, "id")
+    if leaflet_id and not SLUG.match(leaflet_id):
+        reader.error(node, "id", f"id '{leaflet_id}' is not a slug",
+                     "use lower-case letters, digits and '-', e.g. 'igrt' or 'knee-surgery'")
+    references = _references(reader, node)
+    governance = _governance(reader, node, defaults)
+    sections = _sections(reader, node, "sections", 2)
+    ref_ids = {r.id for r in references}
+    leaflet = Leaflet(
+        id=leaflet_id or "", title=reader.text(node, "title") or "",
+        language=_language(reader, node, "language") or defaults.language,
+        template=reader.text(node, "template") or defaults.template,
+        governance=governance, sections=tuple(sections), references=tuple(references),
+        subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
+        specialty=reader.text(node, "specialty"),
+        keywords=tuple(reader.text_list(node, "keywords") or ()),
+        where=(node.path, *node.mark))
+    for text, where in leaflet.rich_texts():
+        _check_rich(problems, text, where, ref_ids)
+    if problems.errors or governance is None or not leaflet_id:
+        return None
+    return leaflet
+
+
+def _language(reader: Reader, node: Map, key: str) -> str | None:
+    value = reader.text(node, key)
+    if value and not BCP47.match(value):
+        reader.error(node, key, f"'{value}' is not a BCP 47 language tag",
+                     "write e.g. en-GB, en-US, es, ar or zh-Hans")
+        return None
+    return value
+
+
+def _governance(reader: Reader, node: Map, defaults: Defaults) -> Governance | None:
+    gov = reader.mapping(node, "governance")
+    if gov is None:
+        return None
+    reader.check_keys(gov, GOVERNANCE_KEYS, GOVERNANCE_REQUIRED, "governance")
+    texts = {k: reader.text(gov, k) for k in ("code", "version", "author", "owner", "approved_by")}
+    dates = {k: reader.date(gov, k) for k in
+             ("published", "last_reviewed", "next_review", "approval_date")}
+    if not all(texts[k] for k in ("code", "version", "author", "owner")) or \
+            not (dates["published"] and dates["last_reviewed"]):
+        return None
+    next_review = dates["next_review"] or add_months(dates["last_reviewed"],
+                                                      defaults.review_interval_months)
+    if next_review <= dates["last_reviewed"]:
+        reader.error(gov, "next_review", "next_review is not after last_reviewed",
+                     "set a next review date after the last review")
+    marks = {k: gov.mark_of(k) for k in gov}
+    marks["governance"] = gov.mark
+    return Governance(code=texts["code"], version=texts["version"], author=texts["author"],
+                      owner=texts["owner"], published=dates["published"],
+                      last_reviewed=dates["last_reviewed"], next_review=next_review,
+                      next_review_given=dates["next_review"] is not None,
+                      approved_by=texts["approved_by"], approval_date=dates["approval_date"],
+                      marks=marks)
+
+
+def _sections(reader: Reader, node: Map, key: str, level: int) -> list[Section]:
+    items = reader.seq(node, key) or []
+    result = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Map):
+            reader.error(items, index, "a section should be a mapping",
+                         "write '- heading: ...' with 'blocks:' below it")
+            continue
+        allowed = SECTION_KEYS if level < 3 else SECTION_KEYS - {"sections"}
+        reader.check_keys(item, allowed, ("heading",), "section")
+        blocks = [b for b in (read_block(reader, item["blocks"], i, b)
+                              for i, b in enumerate(reader.seq(item, "blocks") or []))
+                  if b is not None]
+        subsections = _sections(reader, item, "sections", level + 1) if level < 3 else []
+        result.append(Section(reader.text(item, "heading") or "", level, tuple(blocks),
+                              tuple(subsections), (item.path, *item.mark)))
+    return result
+
+
+def _references(reader: Reader, node: Map) -> list[Reference]:
+    result, seen = [], set()
+    items = reader.seq(node, "references") or []
+    for index, item in enumerate(items):
+        if not isinstance(item, Map):
+            reader.error(items, index, "a reference should be a mapping",
+                         "write '- id: ...' with 'citation: ...' below it")
+            continue
+        reader.check_keys(item, REFERENCE_KEYS, ("id", "citation"), "reference")
+        ref_id, url = reader.text(item, "id"), reader.text(item, "url")
+        if ref_id in seen:
+            reader.error(item, "id", f"reference id '{ref_id}' is used twice",
+                         "give each reference its own id")
+        seen.add(ref_id)
+        if url and link_scheme(url) not in ("http", "https"):
+            reader.error(item, "url", f"reference url '{url}' is not an http(s) address",
+                         "write the full address, starting https://")
+        citation = reader.text(item, "citation")
+        if ref_id and citation:
+            result.append(Reference(ref_id, parse_inline(citation), url,
+                                    reader.date(item, "accessed"), (item.path, *item.mark)))
+    return result
+
+
+def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> None:
+    path, line, col = where
+    for span in text.links():
+        scheme = link_scheme(span.href)
+        if scheme not in ALLOWED_SCHEMES:
+            problems.add(path, (line, col), f"link '{span.href}' uses "
+                         f"{'no scheme' if not scheme else repr(scheme + ':')}, which is not allowed",
+                         "links must start with https://, http://, mailto: or tel:")
+        if span.text.strip().lower().rstrip(".") in VAGUE_LINK_TEXT:
+            problems.add(path, (line, col), f"link text '{span.text}' does not make sense "
+                         "on its own", "say where the link goes, e.g. 'RadiologyInfo IGRT page'",
+                         severity="warning")
+    for lang in text.languages():
+        if not BCP47.match(lang):
+            problems.add(path, (line, col), f"'{lang}' in {{lang={lang}}} is not a BCP 47 "
+                         "language tag", "write e.g. {lang=es}, {lang=en-GB} or {lang=ar}")
+    for ref in text.citations():
+        if ref not in ref_ids:
+            problems.add(path, (line, col), f"citation [@{ref}] names no reference",
+                         did_you_mean(ref, ref_ids) if ref_ids else
+                         "add it under 'references:' with this id")
+
+
+
+def load_leaflet_file(path: Path, defaults: Defaults) -> Leaflet:
+    """Read one leaflet file on its own; raises ContentError listing every problem."""
+    problems = Problems()
+    leaflet = read_leaflet(read_yaml(path), defaults, problems)
+    problems.raise_if_errors(ContentError)
+    return leaflet
