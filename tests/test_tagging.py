@@ -244,3 +244,7 @@ def test_a_link_split_by_a_page_break_keeps_its_annotations_tagged(catalogue):
             for annotation in page.obj.get("/Annots", []):
                 pages.setdefault(str(annotation.A.URI), set()).add(index)
     assert any(len(on) > 1 for on in pages.values()), "no link crossed a page break"
+    _, elements = tree_of(path)
+    links_on_two_pages = [e for e in elements if e.role == "Link" and
+                          len({k[1] for k in e.kids if isinstance(k, tuple) and k[0] == "mcr"}) > 1]
+    assert links_on_two_pages, "the link's text on the next page is not in its Link element"

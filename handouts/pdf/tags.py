@@ -71,6 +71,7 @@ class StructureLog:
     def __init__(self, root: Element):
         self.root = root
         self.inline: dict[str, Element] = {}  # label -> element, for the inline callback
+        self.open_inline: dict[int, Element] = {}  # id(paragraph) -> its link still open
         self.links: dict[int, list[Element]] = {}  # page -> link elements, annotation order
         self.outline: list[tuple[int, str, int, str]] = []  # (page, key, level, title)
         self.page_count = 0
@@ -117,6 +118,8 @@ class TaggingCanvas(Canvas):
         text_object = super().beginText(x, y, direction)
         element = self.owner
         if element is not None:
+            # A link that a page break cut in two goes on in the paragraph's next text object
+            element = self._log.open_inline.get(id(element), element)
             # BT /Role <</MCID n>> BDC ... EMC ET: one sequence per text object, opened
             # now so that inline elements switched to while drawing come after it.
             text_object._code.append(self._mark(element))
@@ -255,7 +258,10 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     target = element.parent if ending else element
     if canvas.owner is None:
         return
-    if not ending:
+    if ending:
+        canvas._log.open_inline.pop(id(element.parent), None)
+    else:
+        canvas._log.open_inline[id(element.parent)] = element
         # Reading order: the inline element follows the text drawn before it.
         element.parent.kids.remove(element)
         element.parent.kids.append(element)
