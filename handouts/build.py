@@ -111,9 +111,10 @@ def render_leaflet(leaflet: Leaflet, brand: Brand,
 
 
 def build_leaflet(leaflet: Leaflet, brand: Brand, out_dir: Path,
-                  options: LayoutOptions = LayoutOptions(), suffix: str = "") -> Built:
+                  options: LayoutOptions = LayoutOptions()) -> Built:
+    """The standard PDF of one leaflet, written to out_dir/<id>.pdf."""
     data, pages = render_leaflet(leaflet, brand, options)
-    path = write_atomic(data, Path(out_dir) / f"{leaflet.id}{suffix}.pdf")
+    path = write_atomic(data, Path(out_dir) / output_name(leaflet.id))
     return Built(leaflet.id, path, pages, len(data))
 
 

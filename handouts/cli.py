@@ -132,8 +132,7 @@ def run_build(args) -> int:
         summary += f", {len(stale)} stale translation{'s' if len(stale) > 1 else ''} " \
                    f"({', '.join(stale)})"
     print(summary)
-    return OK if not failed and not any(p.severity == "error" for p in report.problems) \
-        else FAILED
+    return OK if report.ok and not unknown else FAILED
 
 
 def run_validate(args) -> int:

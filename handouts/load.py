@@ -90,6 +90,18 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation, colons and quotes; quote text that contains ': ' or ' #'"
 
 
+# libyaml (C) composes about 20x faster; it gives the same nodes and marks. Its error
+# messages are worded differently, so a file that fails is parsed again in Python.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(text: str):
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def read_yaml(path: Path):
     """Read one YAML file (safe loading only) into located values.
 
@@ -99,7 +111,8 @@ def read_yaml(path: Path):
     problems = Problems()
     try:
         with open(path, encoding="utf-8") as stream:
-            node = yaml.compose(stream, Loader=yaml.SafeLoader)
+            text = stream.read()
+        node = _compose(text)
     except FileNotFoundError:
         problems.add(path, None, "file not found", "check the path and its spelling")
         raise ContentError(problems.items) from None

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 
 from .build import output_name, today
-from .check import default_settings, read_settings
+from .check import read_settings, reading_options
 from .content import Catalogue, load_catalogue
 from .errors import Problems
 from .model import Leaflet
@@ -73,7 +73,7 @@ def build_register(content: Path, out_dir: Path, on: dt.date | None = None,
     catalogue = load_catalogue(Path(content))
     settings = read_settings(catalogue.checks, Problems())  # `handouts check` reports errors
     lead = (settings["review-due-soon"] or {}).get("days")
-    spanish = (settings["reading-level"] or default_settings()["reading-level"])["spanish_formula"]
+    spanish = reading_options(settings)["spanish_formula"]
     register = Register(catalogue, today(on), due_within)
     for leaflet in catalogue.leaflets:
         row = _row(leaflet, Path(out_dir), register.today, lead, spanish)

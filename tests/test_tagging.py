@@ -12,8 +12,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate
 
-from conftest import MINIMAL, REPO, squash, with_blocks
-from handouts.cli import main
+from conftest import REPO, squash, with_blocks
 from handouts.brand import load_brand
 from handouts.content import load_catalogue
 from handouts.layout import lay_out

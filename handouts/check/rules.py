@@ -12,6 +12,7 @@ from ..brand import CONTRAST_PAIRS, Brand, contrast_ratio
 from ..content import add_months
 from ..load import Map, read_yaml
 from ..model import Contact, Figure, Leaflet, Where
+from ..readability import SPANISH_FORMULAS
 from .language import abbreviation, hard_sentence, jargon, link_text, long_sentence, reading_level
 from .model import Rule, Setting, Subject
 
@@ -180,7 +181,7 @@ RULES: dict[str, Rule] = {
     "reading-level": Rule("warning", "leaflet", reading_level, "reading level above target", {
         "smog": _n(8, 1, 20, "English: highest SMOG grade", "float"),
         "spanish_formula": Setting("fernandez-huerta", "choice", "Spanish formula",
-                                   choices=("fernandez-huerta", "szigriszt-pazos")),
+                                   choices=SPANISH_FORMULAS),
         "spanish": _n(60, 0, 120, "Spanish: lowest score (higher is easier)", "float"),
         "sections": Setting(True, "bool", "also score each top-level section"),
         "section_min_words": _n(100, 0, 10000, "sections shorter than this are not scored"),

@@ -5,15 +5,11 @@ order while it creates the flowables, so tagging is part of layout, not bolted o
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, KeepTogether, Paragraph, Spacer, Table as RLTable,
-                                TableStyle)
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
-from ..brand import Brand, online_url
+from ..brand import Brand
 from ..errors import ContentError
 from ..inline import parse_inline
 from ..labels import Labels
@@ -148,7 +144,6 @@ def _stale_notice(leaflet: Leaflet, root: Element, ctx: Context) -> list:
                          source_language=labels.language_name(translation.source_language))
     content = [plain(ctx, labels["stale_title"], group, ctx.styles.callout_title),
                plain(ctx, text, group, ctx.styles.body)]
-    content[-1].spaceAfter = 0
     return [CalloutBox(content, ctx.brand.colour("warning_background"),
                        ctx.brand.colour("warning_bar"), ctx.styles.body.fontSize * 0.9,
                        ctx.frame_height, ctx.styles.space(0.9), rtl=ctx.typeset.rtl)]

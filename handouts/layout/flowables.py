@@ -5,6 +5,7 @@ artifact; the text inside is drawn by the Tagged flowables these hold.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import groupby
 
 from reportlab.graphics.barcode import qrencoder
@@ -57,6 +58,7 @@ class CalloutBox(Flowable):
                  max_height: float, space_after: float = 0, rtl: bool = False):
         super().__init__()
         self.content, self.padding, self.max_height = content, padding, max_height
+        self.colours = (background, bar)  # as given: split halves are built with them
         self.background, self.bar = HexColor(background), HexColor(bar)
         self.spaceBefore, self.spaceAfter, self.rtl = padding * 0.5, space_after, rtl
         self.bar_width = max(4.0, padding * 0.45)
@@ -76,9 +78,9 @@ class CalloutBox(Flowable):
         self.wrap(available_width, available_height)
         if self.height <= self.max_height or len(self.content) < 2:
             return []  # fits on a page: move it whole rather than break the box
-        inner, used, first = self._inner_width(available_width), 2 * self.padding, []
-        for flowable in self.content:
-            height = flowable.wrap(inner, available_height)[1] + flowable.getSpaceAfter()
+        used, first = 2 * self.padding, []
+        for flowable, height in zip(self.content, self._heights):  # measured by wrap()
+            height += flowable.getSpaceAfter()
             if used + height > available_height:
                 break
             first.append(flowable)
@@ -86,11 +88,8 @@ class CalloutBox(Flowable):
         if not first:
             return []
         rest = self.content[len(first):]
-        make = lambda part: CalloutBox(part, "#000000", "#000000", self.padding,
-                                       self.max_height, rtl=self.rtl)
-        head, tail = make(first), make(rest)
-        for part in (head, tail):
-            part.background, part.bar = self.background, self.bar
+        head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
+                                 rtl=self.rtl) for part in (first, rest))
         tail.spaceAfter = self.spaceAfter
         return [head, tail]
 
@@ -134,6 +133,16 @@ class FittedImage(Flowable):
         self.image.drawOn(self.canv, 0, 0)
 
 
+@lru_cache(maxsize=64)
+def _qr_modules(value: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark/light grid of a QR code; ReportLab's encoder is slow pure Python, and a
+    leaflet's translations and variants all carry the same address."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    code.make()
+    return tuple(tuple(bool(m) for m in row) for row in code.modules)
+
+
 class QrCode(Flowable):
     """A QR code (error correction M) drawn as a single filled path of dark runs.
 
@@ -144,10 +153,7 @@ class QrCode(Flowable):
 
     def __init__(self, value: str, size: float):
         super().__init__()
-        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        code.addData(value)
-        code.make()
-        self.modules = [[bool(m) for m in row] for row in code.modules]
+        self.modules = _qr_modules(value)
         self.width = self.height = size
 
     def wrap(self, available_width, available_height):

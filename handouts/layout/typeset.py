@@ -173,6 +173,8 @@ class Typeset:
         return Paragraph(markup, style)
 
     def _needs_shaping(self, text: str) -> bool:
+        if text.isascii():  # no ASCII character is in a script that needs shaping
+            return False
         return any(self.table.scripts[name].shaping for name in
                    {self.table.script_of(ch) for ch in text} - {None})
 

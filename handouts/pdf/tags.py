@@ -294,9 +294,9 @@ class Tagged(Flowable):
     def __init__(self, element: Element, flowable, *, around: bool = False, outline=None):
         super().__init__()
         self.element, self.flowable, self.around, self.outline = element, flowable, around, outline
-        for attr in ("keepWithNext", "spaceBefore", "spaceAfter"):
-            if hasattr(flowable, attr):
-                setattr(self, attr, getattr(flowable, attr))
+        # spacing is read from the wrapped flowable (getSpaceBefore/After below)
+        if hasattr(flowable, "keepWithNext"):
+            self.keepWithNext = flowable.keepWithNext
 
     def wrap(self, available_width, available_height):
         self.width, self.height = self.flowable.wrap(available_width, available_height)
