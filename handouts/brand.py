@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import Problems, TemplateError
-from .fields import did_you_mean
+from .fields import as_number, did_you_mean
 from .load import Map, read_yaml
 from .errors import HandoutsError
 from . import fonts
@@ -208,10 +208,12 @@ def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
         problems.add(entry.path, entry.mark, f"{key}: {message}", hint)
 
     if spec.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return bad(f"'{value}' is not a number", f"write a number ({spec.doc})")
+        number = as_number(value)
+        if number is None:
+            return bad(f"'{value}' is not a number", f"write a number in digits ({spec.doc})")
+        value = number
         if not spec.low <= value <= spec.high:
-            return bad(f"{value} is outside {spec.low:g}-{spec.high:g}",
+            return bad(f"{value:g} is outside {spec.low:g}-{spec.high:g}",
                        f"use a value from {spec.low:g} to {spec.high:g}")
         return float(value)
     if value is None or isinstance(value, (Map, list)):

@@ -13,8 +13,29 @@ from .errors import Problems
 from .load import Map, Seq
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+_BOOLEANS = {"true": True, "false": False}
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                Map: "a mapping (key: value lines)", Seq: "a list"}
+YEARS = (1900, 2199)  # dates outside these are typing mistakes
+
+
+def as_number(text: str, kind=float):
+    """A number written in plain digits ('12', '1.45'), or None.
+
+    Only decimal digits: '0x1A', '1e3', '.inf' and '1_000' are not numbers here, so no
+    value is read differently from how it looks.
+    """
+    pattern = _INTEGER if kind is int else _DECIMAL
+    if not isinstance(text, str) or not pattern.match(text.strip()):
+        return None
+    return kind(text.strip())
+
+
+def as_bool(text: str) -> bool | None:
+    """true or false (any case), else None: 'yes', 'on' and 'no' are not guessed at."""
+    return _BOOLEANS.get(text.strip().lower()) if isinstance(text, str) else None
 
 
 def did_you_mean(word: str, choices) -> str:
@@ -63,13 +84,20 @@ class Reader:
                                   f"add a line '{key}: ...'")
 
     def typed(self, m: Map, key: str, kind, what: str):
+        """The value of m[key] as `kind` (text, a number, true/false, a mapping or a list).
+
+        Scalars arrive as the text the editor wrote (load.py); numbers and true/false are
+        parsed from it here, and anything else is an error at the value's position.
+        """
         value = m.get(key)
         if value is None:
             return None
-        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
+        if kind in (int, float, bool) and isinstance(value, str):
+            parsed = as_bool(value) if kind is bool else as_number(value, kind)
+            if parsed is None:
+                self.error(m, key, f"'{key}' should be {_TYPE_NAMES[kind]}, not '{value}'",
+                           f"write {what}")
+            return parsed
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.error(m, key, f"'{key}' should be {_TYPE_NAMES.get(kind, kind)}, not "
                        f"{describe(value)}", f"write {what}")
@@ -103,11 +131,16 @@ class Reader:
             self.error(m, key, f"{key} '{text}' is not a date", "write it as YYYY-MM-DD")
             return None
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError as exc:
             self.error(m, key, f"{key} '{text}' is not a date ({exc})",
                        "write a real calendar date as YYYY-MM-DD")
             return None
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            self.error(m, key, f"{key} '{text}' is not a plausible date",
+                       f"write a year from {YEARS[0]} to {YEARS[1]}")
+            return None
+        return day
 
     def choice(self, m: Map, key: str, choices):
         value = self.text(m, key)
@@ -123,8 +156,8 @@ class Reader:
             return None
         result = []
         for i, item in enumerate(items):
-            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                result.append(str(item))
+            if isinstance(item, str):
+                result.append(item)
             else:
                 self.error(items, i, f"item {i + 1} of '{key}' should be text, not "
                            f"{describe(item)}", "write each item as '- some text'")

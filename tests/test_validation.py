@@ -169,8 +169,8 @@ def test_yaml_syntax_error_has_line_and_column(catalogue, capsys):
     text = MINIMAL.replace("title: Having a sample test", "title: Having: a sample test")
     line, message = one_error(catalogue, capsys, text)
     assert line == line_of(text, "title:")
-    assert message.startswith("YAML syntax error: mapping values are not allowed here")
-    assert message.endswith("text that contains ': ' must be in quotes")
+    assert message.startswith("this text contains ': ' but is not in quotes")
+    assert message.endswith("put the whole text in double quotes")
 
 
 def test_duplicate_key(catalogue, capsys):

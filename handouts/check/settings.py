@@ -5,7 +5,7 @@ Every bad rule code or value is added to Problems at its position, with a fix.
 from __future__ import annotations
 
 from ..errors import Problems
-from ..fields import Reader
+from ..fields import Reader, as_number
 from ..load import Map
 from .model import SEVERITIES, Setting
 from .rules import RULES
@@ -30,13 +30,14 @@ def read_settings(node: Map | None, problems: Problems) -> dict[str, dict | None
     reader.check_keys(node, RULES, (), "checks")
     for code, value in node.items():
         rule = RULES.get(code)
-        if rule is None or value is True:
+        switch = SWITCHES.get(value.strip().lower()) if isinstance(value, str) else None
+        if rule is None or switch is True:
             continue
-        if value is False:
+        if switch is False:
             settings[code] = None
         elif isinstance(value, Map):
             _read_rule(reader, value, code, settings[code])
-        elif rule.main and isinstance(value, (int, float)):
+        elif rule.main and as_number(value) is not None:
             number = _read_setting(reader, node, code, rule.settings[rule.main])
             settings[code][rule.main] = settings[code][rule.main] if number is None else number
         else:
@@ -44,6 +45,9 @@ def read_settings(node: Map | None, problems: Problems) -> dict[str, dict | None
                          f"{', a number' if rule.main else ''} or settings indented below it",
                          f"write e.g. '{code}: off'; see docs/check.md")
     return settings
+
+
+SWITCHES = {"on": True, "true": True, "off": False, "false": False}
 
 
 def _read_rule(reader: Reader, node: Map, code: str, into: dict) -> None:

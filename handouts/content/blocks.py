@@ -1,7 +1,7 @@
 """A block mapping (paragraph, bullets, steps, callout, table, figure, contact) -> model block."""
 from __future__ import annotations
 
-from ..fields import Reader, did_you_mean
+from ..fields import Reader, describe, did_you_mean
 from ..inline import Rich, parse_inline
 from ..load import Map, Seq
 from ..model import (CALLOUT_KINDS, Bullets, Callout, Contact, Figure, Paragraph, Steps,
@@ -79,16 +79,30 @@ def _table(reader, node, where):
     header = _rich_list(reader, table, "header")
     rows = []
     for i, row in enumerate(reader.seq(table, "rows") or []):
-        cells = [str(c) if c is not None else "" for c in row] if isinstance(row, Seq) else None
+        cells = _cells(reader, row) if isinstance(row, Seq) else None
         if cells is None or len(cells) != len(header):
-            reader.error(table["rows"], i, f"row {i + 1} has "
-                         f"{len(cells) if cells is not None else 'no list of'} cells but the "
-                         f"header has {len(header)}", "give every row one cell per column")
+            if cells is not None or not isinstance(row, Seq):
+                reader.error(table["rows"], i, f"row {i + 1} has "
+                             f"{len(cells) if cells is not None else 'no list of'} cells but "
+                             f"the header has {len(header)}", "give every row one cell per column")
             continue
         rows.append(tuple(parse_inline(c) for c in cells))
     if not header or not rows:
         return None
     return Table(header, tuple(rows), reader.text(table, "caption"), where)
+
+
+def _cells(reader: Reader, row: Seq) -> list[str] | None:
+    """A row's cells as text; a list or mapping inside a cell is an error at that cell."""
+    cells = []
+    for index, cell in enumerate(row):
+        if cell is not None and not isinstance(cell, str):
+            reader.error(row, index, f"table cell {index + 1} holds {describe(cell)}, "
+                         "not text", "write the cell as text; a cell cannot hold a list "
+                         "(write 'Fatigue; hair loss' or use a separate bullets block)")
+            return None
+        cells.append(cell or "")
+    return cells
 
 
 def _figure(reader, node, where):
