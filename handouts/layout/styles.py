@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import sha256
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -21,8 +22,13 @@ from ..fonts import FontFamily
 
 @lru_cache(maxsize=None)
 def _register(path: Path) -> str:
-    """Register a TrueType file once per process; returns its ReportLab font name."""
-    name = path.stem
+    """Register a TrueType file once per process; returns its ReportLab font name.
+
+    The name carries a hash of the file's bytes: two brands may each ship a different
+    'Brand-Regular.ttf', and a name from the file name alone would make the second brand
+    print in the first one's font (ReportLab keeps one font per name per process).
+    """
+    name = f"{path.stem}-{sha256(path.read_bytes()).hexdigest()[:16]}"
     pdfmetrics.registerFont(TTFont(name, str(path)))
     return name
 
