@@ -16,7 +16,7 @@ from . import build as pipeline
 from . import check as quality
 from . import register as leaflet_register
 from .brand import PAGE_SIZES
-from .errors import Problem
+from .errors import Problem, printable
 from .newleaflet import write_new_leaflet
 
 OK, FAILED, USAGE = 0, 1, 2
@@ -85,8 +85,8 @@ def print_problems(problems: list[Problem], stream=None) -> None:
     for problem in problems:
         label = "warning: " if problem.severity == "warning" else ""
         fix = f" - {problem.hint}" if problem.hint else ""
-        print(f"{_show(problem.path)}:{problem.line}:{problem.column}: {label}"
-              f"{problem.message}{fix}", file=stream)
+        print(printable(f"{_show(problem.path)}:{problem.line}:{problem.column}: {label}"
+                        f"{problem.message}{fix}"), file=stream)
 
 
 def _content_or_none(args) -> Path | None:

@@ -4,8 +4,31 @@ The library raises; only cli.py turns these into messages and exit codes.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+# Bidirectional controls reorder a terminal line, so a message could show other words.
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                     "\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """text with every character that could break or fake a message line escaped.
+
+    Control characters (ESC, newline), surrogates, unassigned code points, line
+    separators and bidi controls become \\xNN or \\uNNNN, so a message stays one line.
+    """
+    out = []
+    for char in str(text):
+        if unicodedata.category(char) in ("Cc", "Cs", "Cn", "Co", "Zl", "Zp") \
+                or char in _BIDI_CONTROLS:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+                       if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -20,9 +43,9 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        fix = f" - {self.hint}" if self.hint else ""
-        return f"{where}: {self.message}{fix}"
+        where = f"{printable(str(self.path))}:{self.line}:{self.column}"
+        fix = f" - {printable(self.hint)}" if self.hint else ""
+        return f"{where}: {printable(self.message)}{fix}"
 
 
 class HandoutsError(Exception):

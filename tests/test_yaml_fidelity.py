@@ -237,3 +237,13 @@ def test_syntax_errors_are_one_plain_message_at_their_own_line(catalogue, capsys
     assert f"sample.yaml:{line}:" in got and message in got, got
     assert "<unicode string>" not in got and "position" not in got
     assert got.isprintable()
+
+
+@pytest.mark.parametrize("key", ["\\x1b[2J", "a\\nleaflets/fake.yaml:1:1: forged", "\\u202eevil"])
+def test_messages_stay_one_printable_line(catalogue, capsys, key):
+    catalogue.leaflet(MINIMAL.replace("summary:", f'"{key}": x\nsummary:'))
+    assert catalogue.validate() == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line]
+    assert len(lines) == 1 and lines[0].isprintable(), lines
+    assert "\x1b" not in err and "\u202e" not in err
