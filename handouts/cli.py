@@ -18,6 +18,7 @@ from . import register as leaflet_register
 from .brand import PAGE_SIZES
 from .errors import Problem, printable
 from .newleaflet import write_new_leaflet
+from .words import counted
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -129,8 +130,7 @@ def run_build(args) -> int:
     stale = [f"{t.id}.{t.language}" for t in report.catalogue.translations
              if t.translation.stale and (not args.only or t.id in args.only)]
     if stale:  # built with an out-of-date notice: the source has changed since
-        summary += f", {len(stale)} stale translation{'s' if len(stale) > 1 else ''} " \
-                   f"({', '.join(stale)})"
+        summary += f", {counted(len(stale), 'stale translation')} ({', '.join(stale)})"
     print(summary)
     return OK if report.ok and not unknown else FAILED
 
@@ -141,8 +141,8 @@ def run_validate(args) -> int:
     catalogue, problems = quality.validate(args.content)
     print_problems(problems)
     errors = [p for p in problems if p.severity == "error"]
-    print(f"{len(catalogue.leaflets)} leaflets checked, {len(errors)} errors, "
-          f"{len(problems) - len(errors)} warnings")
+    print(f"{counted(len(catalogue.leaflets), 'leaflet')} checked, "
+          f"{counted(len(errors), 'error')}, {counted(len(problems) - len(errors), 'warning')}")
     return FAILED if errors else OK
 
 
@@ -235,13 +235,28 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's exit-time flush
+        return code
+    except BrokenPipeError:
+        return _quiet_after_broken_pipe()
     except KeyboardInterrupt:
         print("handouts: interrupted", file=sys.stderr)
         return FAILED
     except OSError as exc:
         print(f"handouts: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return FAILED
+
+
+def _quiet_after_broken_pipe() -> int:
+    """The reader (e.g. `| head`) has gone: say nothing more, and stop Python's own
+    "Exception ignored" note when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout replaced (tests): nothing to redirect
+        pass
+    return OK
 
 
 if __name__ == "__main__":

@@ -239,7 +239,7 @@ def test_validate_reports_bad_settings_as_check_does(tmp_path, capsys, checks, l
     out, err = capsys.readouterr()
     assert err.splitlines() == [f"{found['path']}:{line}:{found['column']}: "
                                 f"{found['message']} - {found['fix']}"]
-    assert message in err and "1 errors" in out
+    assert message in err and "1 error," in out
 
 
 def test_validate_accepts_good_settings(tmp_path, capsys):
@@ -319,7 +319,7 @@ def test_text_output_groups_by_leaflet(tmp_path, capsys):
                      r"2026-07-15, in 44 days\n +fix: ", out)
     assert out.index("due-soon: Having a blood test") < out.index("good: Having a blood test")
     assert "reading level: SMOG grade 3.1" in out
-    assert out.rstrip().endswith("2 leaflets checked: 0 errors, 1 warnings - passed")
+    assert out.rstrip().endswith("2 leaflets checked: 0 errors, 1 warning - passed")
     assert code == 0
 
 

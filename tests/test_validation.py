@@ -30,7 +30,7 @@ def line_of(text: str, needle: str) -> int:
 def test_the_minimal_leaflet_is_valid(catalogue, capsys):
     catalogue.leaflet(MINIMAL)
     assert catalogue.validate() == 0
-    assert "1 leaflets checked, 0 errors, 0 warnings" in capsys.readouterr().out
+    assert "1 leaflet checked, 0 errors, 0 warnings" in capsys.readouterr().out
 
 
 def test_unknown_key_suggests_the_right_one(catalogue, capsys):

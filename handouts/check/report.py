@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..model import Leaflet
 from ..readability import Score
+from ..words import counted
 from .language import score_text, target_text
 from .model import CheckReport, Finding
 from .settings import reading_options
@@ -45,8 +46,8 @@ def format_text(report: CheckReport, strict: bool = False, show=str) -> str:
         lines.append("")
     errors, warnings = report.count("error"), report.count("warning")
     verdict = "passed" if report.passed(strict) else "failed"
-    lines.append(f"{len(report.catalogue.leaflets)} leaflets checked: {errors} errors, "
-                 f"{warnings} warnings - {verdict}{' (--strict)' if strict else ''}")
+    lines.append(f"{counted(len(report.catalogue.leaflets), 'leaflet')} checked: "
+                 f"{counted(errors, 'error')}, {counted(warnings, 'warning')} - {verdict}{' (--strict)' if strict else ''}")
     return "\n".join(lines)
 
 
