@@ -23,6 +23,8 @@ HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 PAGE_SIZES = ("A4", "Letter", "A5")
 MIN_BODY_PT = 12.0
 MIN_CONTRAST = 4.5
+TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # a folder, never a path
+MAX_EXTENDS = 8
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,15 @@ def _read_chain(templates_dir: Path, name: str, problems: Problems, seen=()) -> 
     """The flattened entries of a template and everything it extends (child wins)."""
     folder = templates_dir / name
     path = folder / "brand.yaml"
+    if not TEMPLATE_NAME.match(name):
+        problems.add(templates_dir, None, f"template name '{name}' is not a folder name under "
+                     "templates/", "write the name of a folder in templates/, e.g. "
+                     "riverside-trust (letters, digits, '-' and '_', at most 64)")
+        return {}
+    if len(seen) >= MAX_EXTENDS:
+        problems.add(path, None, f"templates extend each other more than {MAX_EXTENDS} deep",
+                     "extend a template that extends base directly")
+        return {}
     if name in seen:
         problems.add(path, None, f"template '{name}' extends itself through "
                      + " -> ".join(seen), "remove the loop in 'extends'")

@@ -34,9 +34,10 @@ STR_TAG = "tag:yaml.org,2002:str"
 class Map(dict):
     """A YAML mapping with the position of each key and value."""
 
-    def __init__(self, path: Path, mark: Mark):
+    def __init__(self, path: Path, mark: Mark, root: Path | None = None):
         super().__init__()
         self.path, self.mark = path, mark
+        self.root = root or path.parent  # files it names must stay inside this folder
         self.key_marks: dict[str, Mark] = {}
         self.value_marks: dict[str, Mark] = {}
 
@@ -90,8 +91,8 @@ def unsafe_character(text: str) -> str | None:
 class _Builder:
     """Builds Map/Seq/str values from parser events, with an explicit stack."""
 
-    def __init__(self, path: Path, problems: Problems):
-        self.path, self.problems = path, problems
+    def __init__(self, path: Path, problems: Problems, root: Path):
+        self.path, self.problems, self.file_root = path, problems, root
         self.stack: list[list] = []  # [container, pending key, key mark]
         self.root = None
         self.nodes = 0
@@ -141,7 +142,7 @@ class _Builder:
         if self.stack and isinstance(self.stack[-1][0], Map) and self.stack[-1][1] is None:
             self.stop(mark, "a list or mapping cannot be used as a key",
                       "keys are single words followed by ':'")
-        container = Map(self.path, mark) if is_map else Seq(self.path, mark)
+        container = Map(self.path, mark, self.file_root) if is_map else Seq(self.path, mark)
         self.stack.append([container, None, None])
 
     def _scalar(self, event) -> str | None:
@@ -252,8 +253,17 @@ def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def read_yaml(path: Path):
+def inside(path: Path, root: Path) -> Path | None:
+    """path with symlinks resolved, if it stays inside root; else None."""
+    resolved = Path(path).resolve()
+    return resolved if resolved.is_relative_to(Path(root).resolve()) else None
+
+
+def read_yaml(path: Path, root: Path | None = None):
     """Read one YAML file (text values only, no aliases) into located values.
+
+    `root` is the folder that files named in it (figures) must stay inside; by default
+    the file's own folder.
 
     Raises ContentError with the file, line and column of the first problem.
     """
@@ -278,7 +288,7 @@ def read_yaml(path: Path):
     except UnicodeDecodeError as exc:
         raise fail(None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                    "save the file as UTF-8") from None
-    builder = _Builder(path, problems)
+    builder = _Builder(path, problems, Path(root) if root else path.parent)
     try:
         for event in yaml.parse(text.removeprefix("\ufeff"), Loader=_TextLoader):
             builder.feed(event)

@@ -30,7 +30,9 @@ def catalogue(tmp_path: Path, *names: str, checks: str = "") -> Path:
     """A content.yaml in tmp_path naming these fixture leaflets, plus the fixture templates."""
     if not (tmp_path / "templates").exists():
         shutil.copytree(FIXTURES / "templates", tmp_path / "templates")
-    entries = "".join(f"  - {LEAFLETS / name}.yaml\n" for name in names)
+    if not (tmp_path / "leaflets").exists():  # leaflets must sit inside the content folder
+        shutil.copytree(LEAFLETS, tmp_path / "leaflets")
+    entries = "".join(f"  - leaflets/{name}.yaml\n" for name in names)
     content = tmp_path / "content.yaml"
     content.write_text(f"defaults:\n  template: clinic\n{checks}leaflets:\n{entries}",
                        encoding="utf-8")

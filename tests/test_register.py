@@ -21,7 +21,9 @@ LEAFLETS = ("good", "due-soon", "overdue", "spanish", "chinese")
 
 def catalogue(tmp_path: Path, *names: str, checks: str = "") -> Path:
     shutil.copytree(FIXTURES / "templates", tmp_path / "templates", dirs_exist_ok=True)
-    entries = "".join(f"  - {FIXTURES / 'leaflets' / name}.yaml\n" for name in names)
+    # leaflets must sit inside the content folder
+    shutil.copytree(FIXTURES / "leaflets", tmp_path / "leaflets", dirs_exist_ok=True)
+    entries = "".join(f"  - leaflets/{name}.yaml\n" for name in names)
     content = tmp_path / "content.yaml"
     content.write_text(f"defaults:\n  template: clinic\n{checks}leaflets:\n{entries}",
                        encoding="utf-8")

@@ -1,9 +1,11 @@
 """A block mapping (paragraph, bullets, steps, callout, table, figure, contact) -> model block."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..fields import Reader, describe, did_you_mean
 from ..inline import Rich, parse_inline
-from ..load import Map, Seq
+from ..load import Map, Seq, inside
 from ..model import (CALLOUT_KINDS, Bullets, Callout, Contact, Figure, Paragraph, Steps,
                      Table)
 
@@ -92,6 +94,37 @@ def _table(reader, node, where):
     return Table(header, tuple(rows), reader.text(table, "caption"), where)
 
 
+MAX_NAME_BYTES = 255
+
+
+def _figure_file(reader: Reader, node: Map, name: str) -> Path | None:
+    """The image file a figure names, if it is a regular file inside the content folder.
+
+    An absolute path, a climb out with '..' or a symlink to elsewhere would put any image
+    the build machine can read into a PDF that is emailed to patients.
+    """
+    if not name:
+        reader.error(node, "figure", "figure has no file name",
+                     "write the image's file name after 'figure:', or remove the block")
+        return None
+    if "\0" in name or any(len(part.encode()) > MAX_NAME_BYTES for part in name.split("/")):
+        reader.error(node, "figure", "the figure's file name is not a usable file name",
+                     f"use a short name (at most {MAX_NAME_BYTES} bytes) with no null character")
+        return None
+    candidate = node.path.parent / name
+    image = inside(candidate, node.root)
+    if Path(name).is_absolute() or image is None:
+        reader.error(node, "figure", f"image '{name}' is outside the content folder "
+                     f"{node.root}", "copy the image into the content folder and name it "
+                     "relative to the leaflet file")
+        return None
+    if not image.is_file():
+        reader.error(node, "figure", f"image '{name}' not found (looked in {image.parent})",
+                     "check the file name; it is relative to the leaflet file")
+        return None
+    return image
+
+
 def _cells(reader: Reader, row: Seq) -> list[str] | None:
     """A row's cells as text; a list or mapping inside a cell is an error at that cell."""
     cells = []
@@ -113,12 +146,10 @@ def _figure(reader, node, where):
         reader.error(node, "figure", "figure has no alt text",
                      "add 'alt: ...' describing what the image shows, or "
                      "'decorative: true' if it carries no information")
-    if not name:
+    if name is None:
         return None
-    image = (node.path.parent / name).resolve()
-    if not image.is_file():
-        reader.error(node, "figure", f"image '{name}' not found (looked in {image.parent})",
-                     "check the file name; it is relative to the leaflet file")
+    image = _figure_file(reader, node, name)
+    if image is None:
         return None
     with open(image, "rb") as stream:
         head = stream.read(8)

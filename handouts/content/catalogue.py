@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import glob
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import HandoutsError, Problem, Problems
 from ..fields import Reader, did_you_mean
-from ..load import Map, Seq, read_yaml
+from ..load import Map, Seq, inside, read_yaml
 from ..model import Leaflet
 from .leaflet import Defaults, _language, read_leaflet
 
 CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks"}
 DEFAULT_KEYS = {"template", "language", "review_interval_months"}
+MAX_FILES = 2000  # leaflet or translation files one glob may name
 EXTRA_VARIANTS = ("large-print", "booklet")  # formats a leaflet can ask for besides its PDF
 
 
@@ -95,16 +97,32 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
     left out, its problems and name kept in the catalogue.
     """
     pattern = entries[index]
-    matches = sorted(glob.glob(str(catalogue.path.parent / pattern), recursive=True))
+    root = catalogue.path.parent
+    if Path(pattern).is_absolute() or ".." in Path(pattern).parts or "\0" in pattern:
+        reader.error(entries, index, f"'{pattern}' reaches outside the content folder {root}",
+                     "name files relative to content.yaml, inside its folder")
+        return
+    found = glob.iglob(pattern, root_dir=root, recursive=True)
+    matches = sorted(itertools.islice(found, MAX_FILES + 1))
+    if len(matches) > MAX_FILES:
+        reader.error(entries, index, f"'{pattern}' matches more than {MAX_FILES} files",
+                     "name the leaflet folder more narrowly, e.g. leaflets/*.yaml")
+        return
     if not matches:
         reader.error(entries, index, f"no {kind} file matches '{pattern}'",
                      "check the path; it is relative to content.yaml")
-    for match in matches:
+    for name in matches:
+        match = inside(root / name, root)
+        if match is None:
+            reader.error(entries, index, f"'{name}' (matched by '{pattern}') is a link to "
+                         "a file outside the content folder", "copy the file into the folder")
+            catalogue.failed.append(name)
+            continue
         try:
-            node = read_yaml(Path(match))
+            node = read_yaml(match, root)
         except HandoutsError as exc:
             catalogue.problems.extend(exc.problems)
-            catalogue.failed.append(match)
+            catalogue.failed.append(name)
             continue
         yield node
 
