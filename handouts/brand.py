@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from .errors import Problems, TemplateError
 from .fields import as_number, did_you_mean
+from .links import link_problem, link_scheme
 from .load import Map, read_yaml
 from .errors import HandoutsError
 from . import fonts
@@ -286,6 +287,24 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
         if problem:
             problems.add(*where("online_url"), f"online_url: {problem}",
                          "write e.g. https://www.example.org/leaflets/{code}")
+    _check_contact_links(values, where, problems)
+
+
+def _check_contact_links(values: dict, where, problems: Problems) -> None:
+    """contact.url and contact.email become links: they pass the one link check at load time."""
+    url, email = values.get("contact.url"), values.get("contact.email")
+    if url:
+        problem = link_problem(url) or (None if link_scheme(url) in ("http", "https")
+                                        else f"'{url}' is not a web address")
+        if problem:
+            problems.add(*where("contact.url"), f"contact.url: {problem}",
+                         "write the full web address, e.g. https://www.example.nhs.uk")
+    if email:
+        problem = link_problem(f"mailto:{email}")
+        if problem or ":" in email:
+            problems.add(*where("contact.email"),
+                         f"contact.email: {problem or repr(email) + ' is not an email address'}",
+                         "write just the address, e.g. team@example.nhs.uk")
 
 
 URL_FIELDS = ("code", "id")

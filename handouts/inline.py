@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 
-ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
+from .links import ALLOWED_SCHEMES, link_scheme  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,3 @@ def _merge(spans: list[Span]):
         else:
             merged.append(span)
     return merged
-
-
-def link_scheme(href: str) -> str:
-    head, sep, _ = href.partition(":")
-    return head.lower() if sep else ""

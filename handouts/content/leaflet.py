@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..errors import ContentError, Problems
 from ..fields import Reader, did_you_mean
-from ..inline import ALLOWED_SCHEMES, Rich, link_scheme, parse_inline
+from ..inline import Rich, link_scheme, parse_inline
+from ..links import link_problem
 from ..load import Map, read_yaml
 from ..model import Governance, Leaflet, Reference, Section
 from .blocks import read_block
@@ -158,10 +159,9 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
 def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> None:
     path, line, col = where
     for span in text.links():
-        scheme = link_scheme(span.href)
-        if scheme not in ALLOWED_SCHEMES:
-            problems.add(path, (line, col), f"link '{span.href}' uses "
-                         f"{'no scheme' if not scheme else repr(scheme + ':')}, which is not allowed",
+        problem = link_problem(span.href)
+        if problem:
+            problems.add(path, (line, col), problem,
                          "links must start with https://, http://, mailto: or tel:")
         if span.text.strip().lower().rstrip(".") in VAGUE_LINK_TEXT:
             problems.add(path, (line, col), f"link text '{span.text}' does not make sense "

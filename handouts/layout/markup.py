@@ -7,9 +7,12 @@ object by the `ua` onDraw callback.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from ..errors import Problem, RenderError
 from ..inline import Rich
+from ..links import link_problem
 from ..pdf.tags import CALLBACK, Element, StructureLog
 
 
@@ -33,6 +36,7 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
         if span.italic:
             piece = f"<i>{piece}</i>"
         if span.href:
+            _refuse_unsafe(span.href)
             label = log.inline_element(parent, "Link", url=span.href, title=span.text,
                                        lang=span.lang)
             piece = (f"{_switch(label)}<a href={quoteattr(span.href)} color={quoteattr(link_colour)}"
@@ -51,3 +55,10 @@ def plain_markup(text: str, typeset=None, heading: bool = False) -> str:
 def escape_markdown(text: str) -> str:
     """Backslash-escape Markdown punctuation, so data (a URL, a phone number) prints as is."""
     return "".join("\\" + ch if ch in "\\*_[]()`<>" else ch for ch in text)
+
+
+def _refuse_unsafe(href: str) -> None:
+    """Last guard: validation should have stopped this, but never write a dangerous link."""
+    problem = link_problem(href)
+    if problem:
+        raise RenderError([Problem(Path("<layout>"), 0, 0, problem, "use an http(s), mailto or tel address")])
