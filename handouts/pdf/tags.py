@@ -310,7 +310,11 @@ class Tagged(Flowable):
 
     def split(self, available_width, available_height):
         parts = self.flowable.split(available_width, available_height)
-        return [Tagged(self.element, part, around=self.around) for part in parts]
+        # the bookmark goes with the first part: a heading too long for the space left
+        # (a very long title word) is split, and its level must still be in the outline
+        return [Tagged(self.element, part, around=self.around,
+                       outline=self.outline if n == 0 else None)
+                for n, part in enumerate(parts)]
 
     def drawOn(self, canvas, x, y, _sW=0):
         if not isinstance(canvas, TaggingCanvas):
