@@ -1,0 +1,50 @@
+"""Runs last (by name): reads back every PDF the suite has built so far.
+
+No PDF may carry program text (a Python repr such as "{'bullets': [...]}" or "None") in
+its text layer (issue 9.3), or a link other than http, https, mailto or tel (issue 15.4).
+"""
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pypdfium2
+
+from handouts.links import link_problem
+
+PROGRAM_TEXT = re.compile(r"\{'|\['|\bNone\b|\bTrue\b|\bFalse\b")
+
+
+def _built_pdfs(tmp_path_factory) -> list:
+    base = tmp_path_factory.getbasetemp()
+    return sorted(p for p in base.rglob("*.pdf") if p.is_file())
+
+
+def _text(path) -> str | None:
+    """The text layer, or None for a file that is not a PDF (tests plant fake ones)."""
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        return " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def _uris(path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        return [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+
+
+def test_no_pdf_holds_program_text_or_a_dangerous_link(tmp_path_factory, example_out):
+    pdfs = _built_pdfs(tmp_path_factory)
+    assert len(pdfs) >= 7  # the example build at least: 4 leaflets, 3 translations
+    readable = [(path, text) for path in pdfs if (text := _text(path)) is not None]
+    assert len(readable) >= len(pdfs) // 2
+    for path, text in readable:
+        found = PROGRAM_TEXT.search(text)
+        assert found is None, f"{path}: program text {found.group(0)!r}"
+        for uri in _uris(path):
+            assert link_problem(uri) is None, f"{path}: link {uri!r}"
