@@ -17,7 +17,7 @@ from .fields import as_number, did_you_mean
 from .links import link_problem, link_scheme
 from .load import Map, read_yaml
 from .errors import HandoutsError
-from . import fonts
+from . import fonts, phones
 
 REQUIRED = object()
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -49,6 +49,8 @@ SCHEMA: dict[str, Field] = {
     "logo.alt": Field("text", None, "alt text when the logo carries meaning; empty = decorative"),
     "logo.height_mm": Field("number", 16, "logo height on the page", 6, 40),
     "page.size": Field("choice", "A4", "paper size", choices=PAGE_SIZES),
+    "region": Field("text", phones.DEFAULT_REGION, "two-letter region of the phone numbers "
+                    "(GB, US...): '020 7946 0000' is read as a London number"),
     "page.margin_top_mm": Field("number", 16, "top margin", 8, 40),
     "page.margin_bottom_mm": Field("number", 22, "bottom margin (the footer sits in it)", 14, 40),
     "page.margin_left_mm": Field("number", 20, "left margin", 8, 40),
@@ -84,7 +86,8 @@ SCHEMA: dict[str, Field] = {
     "callout_titles.urgent": Field("text", "Get help urgently if",
                                    "default title of urgent callouts"),
     "contact.name": Field("text", REQUIRED, "the standard contact block: who to contact"),
-    "contact.phone": Field("text", None, "phone number"),
+    "contact.phone": Field("text", None, "phone number, printed as written and linked in "
+                           "international form (one number; 111 and 999 as they are)"),
     "contact.email": Field("text", None, "email address"),
     "contact.hours": Field("text", None, "opening hours"),
     "contact.address": Field("text", None, "postal address"),
@@ -263,6 +266,8 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
         entry = entries.get(key)
         return (entry.path, entry.mark) if entry else (main, None)
 
+    _check_phone(values, where, problems)
+
     if values["sizes.body"] is not None and values["sizes.body"] < MIN_BODY_PT:
         path, mark = where("sizes.body")
         problems.add(path, mark, f"body text size {values['sizes.body']:g} pt is below "
@@ -305,6 +310,19 @@ def _check_contact_links(values: dict, where, problems: Problems) -> None:
             problems.add(*where("contact.email"),
                          f"contact.email: {problem or repr(email) + ' is not an email address'}",
                          "write just the address, e.g. team@example.nhs.uk")
+
+
+def _check_phone(values: dict, where, problems: Problems) -> None:
+    region = values["region"]
+    problem = phones.region_problem(region) if region else None
+    if problem:
+        problems.add(*where("region"), f"region: {problem}", "write e.g. GB or US")
+        return
+    if values["contact.phone"]:
+        try:
+            phones.tel_target(values["contact.phone"], region)
+        except phones.PhoneError as exc:
+            problems.add(*where("contact.phone"), f"contact.phone: {exc}", exc.hint)
 
 
 URL_FIELDS = ("code", "id")

@@ -5,14 +5,18 @@ wraps every flowable that draws content in `Tagged`.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, KeepTogether, Table as RLTable, TableStyle
 
+from ..errors import Problem, RenderError
 from ..inline import parse_inline
 from ..model import Bullets, Callout, Contact, Figure, Paragraph as ParagraphBlock, Steps, Table
 from ..pdf.tags import Element, Tagged
+from ..phones import PhoneError, tel_target
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem
 from .glyphs import brand_text
@@ -193,7 +197,8 @@ def contact(block: Contact, parent: Element, ctx) -> list:
     group = parent.add("Div", title=block.name)
     lines = [f"**{escape_markdown(block.name)}**"]
     if block.phone:
-        lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}](tel:{_tel(block.phone)})")
+        lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}]"
+                     f"({_tel(block, ctx.brand['region'])})")
     if block.email:
         lines.append(f"{labels['email']}: [{escape_markdown(block.email)}](mailto:{block.email})")
     for key, label in (("hours", "hours"), ("address", "address")):
@@ -211,9 +216,12 @@ def contact(block: Contact, parent: Element, ctx) -> list:
 
 
 
-def _tel(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return digits
+def _tel(block: Contact, region: str) -> str:
+    try:
+        return tel_target(block.phone or "", region)
+    except PhoneError as exc:  # the brand's own number was checked when it loaded
+        where = block.where or (Path("brand.yaml"), 1, 1)
+        raise RenderError(Problem(*where, f"contact phone: {exc}", exc.hint)) from None
 
 
 BUILDERS = {
