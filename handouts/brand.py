@@ -144,7 +144,13 @@ def _flatten(node: Map, folder: Path, prefix: str, out: dict, problems: Problems
     for key, value in node.items():
         dotted = f"{prefix}{key}"
         if isinstance(value, Map) and not any(k == dotted for k in SCHEMA):
-            _flatten(value, folder, dotted + ".", out, problems)
+            if any(k.startswith(dotted + ".") for k in SCHEMA):
+                _flatten(value, folder, dotted + ".", out, problems)
+            else:  # a mistyped section: one message for it, not one per key inside
+                sections = {k[len(prefix):].split(".")[0] for k in SCHEMA
+                            if k.startswith(prefix) and "." in k[len(prefix):]}
+                problems.add(node.path, node.key_mark(key), f"unknown section '{dotted}' in "
+                             "brand template", did_you_mean(key, sections))
             continue
         if dotted not in SCHEMA and dotted != "extends":
             siblings = {k[len(prefix):].split(".")[0] for k in SCHEMA if k.startswith(prefix)}

@@ -13,10 +13,11 @@ from pathlib import Path
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import scripts
-from .brand import Brand, load_brand
+from .brand import TEMPLATE_NAME, Brand, load_brand
 from .catalogue_page import write_catalogue_page
 from .content import EXTRA_VARIANTS, Catalogue, load_catalogue
-from .errors import HandoutsError, Problem, RenderError
+from .errors import HandoutsError, Problem, RenderError, TemplateError
+from .fields import did_you_mean
 from .layout import LayoutOptions, lay_out
 from .model import Leaflet
 from .render import document_info, render
@@ -125,16 +126,29 @@ class Brands:
         self.templates_dir = templates_dir
         self._cache: dict[str, Brand | HandoutsError] = {}
 
-    def get(self, name: str) -> Brand:
+    def get(self, name: str, where: tuple | None = None) -> Brand:
+        """The brand; raises its problems the first time, later an empty TemplateError,
+        so a broken template is reported once however many leaflets use it."""
         if name not in self._cache:
             try:
-                self._cache[name] = load_brand(self.templates_dir, name)
+                self._cache[name] = self._load(name, where)
             except HandoutsError as exc:
                 self._cache[name] = exc
+                raise
         result = self._cache[name]
         if isinstance(result, HandoutsError):
-            raise result
+            raise TemplateError([])
         return result
+
+    def _load(self, name: str, where: tuple | None) -> Brand:
+        folder = self.templates_dir / name
+        if where and TEMPLATE_NAME.match(name) and not (folder / "brand.yaml").is_file():
+            known = sorted(p.parent.name for p in self.templates_dir.glob("*/brand.yaml"))
+            raise TemplateError(Problem(
+                *where, f"brand template '{name}' not found in {self.templates_dir}",
+                (did_you_mean(name, known) + " " if known and did_you_mean(name, known)
+                 .startswith("did") else "") + "templates: " + (", ".join(known) or "none")))
+        return load_brand(self.templates_dir, name)
 
 
 def templates_dir_for(content: Path) -> Path:
@@ -174,7 +188,8 @@ def build(content: Path, out_dir: Path, template: str | None = None,
             report.failed.append(name)
             continue
         try:
-            brand = brands.get(template or leaflet.template)
+            brand = brands.get(template or leaflet.template,
+                               None if template else leaflet.template_where)
             wanted = variants or (STANDARD, *catalogue.variants.get(leaflet.id, ()))
             for variant in dict.fromkeys(wanted):  # each once, in the order asked
                 report.built.append(build_variant(leaflet, brand, out_dir, variant,

@@ -141,6 +141,7 @@ class Leaflet:
     keywords: tuple[str, ...] = ()
     where: Where = field(default=(Path("."), 1, 1), compare=False)
     translation: Translation | None = None  # set when this is a translation of another
+    template_where: Where | None = field(default=None, compare=False)  # the line naming it
 
     def walk_sections(self) -> Iterator[Section]:
         """Every section and subsection, in reading order."""

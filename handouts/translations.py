@@ -106,7 +106,7 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
         specialty=source.specialty,
         keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
-        where=(node.path, *node.mark),
+        where=(node.path, *node.mark), template_where=source.template_where,
         translation=Translation(source.language, version, source.governance.version,
                                 translator, translated, stale, brand_text))
     ref_ids = {r.id for r in references}

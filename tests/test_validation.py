@@ -230,3 +230,31 @@ def test_bad_today_in_the_environment_is_a_usage_error(catalogue, capsys, monkey
     err = capsys.readouterr().err
     assert "HANDOUTS_TODAY='tomorrow' is not a date - write it as YYYY-MM-DD" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("section, suggestion", [("colors", "colours"), ("sizez", "sizes")])
+def test_a_mistyped_brand_section_is_one_message(catalogue, capsys, section, suggestion):
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    brand.write_text(brand.read_text() + f"{section}:\n  text: '#000000'\n  link: '#000000'\n"
+                     "  heading: '#000000'\n")
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.validate() == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if "brand.yaml" in line]
+    assert len(errors) == 1, errors
+    assert f"unknown section '{section}' in brand template - did you mean '{suggestion}'?" \
+        in errors[0]
+
+
+def test_a_missing_template_is_said_once_at_the_line_that_names_it(catalogue, capsys):
+    for name in ("one", "two", "three"):
+        catalogue.leaflet(MINIMAL.replace("id: sample", f"id: {name}").replace(
+            "summary:", "template: riverside-trsut\nsummary:"), name)
+    catalogue.leaflet(MINIMAL)
+    for command in (catalogue.build, catalogue.validate):
+        assert command() == 1
+        errors = [l for l in capsys.readouterr().err.splitlines() if "riverside-trsut" in l]
+        assert len(errors) == 1, errors
+        assert "leaflets/one.yaml:3:11: brand template 'riverside-trsut' not found" in errors[0]
+        assert "did you mean 'riverside-trust'?" in errors[0]
+        assert "lakeside-clinic" in errors[0]
+    assert (catalogue.out / "sample.pdf").is_file()

@@ -80,9 +80,12 @@ def _run_rules(scope: str, subject, settings: dict, leaflet_id) -> list[Finding]
 def _load_brands(catalogue: Catalogue, content: Path) -> tuple[dict, list[Problem]]:
     """Each template in use -> Brand, or None if it failed; and the problems of those that did."""
     brands, loaded, failures = Brands(templates_dir_for(content)), {}, []
-    for name in sorted({leaflet.template for leaflet in catalogue.leaflets}):
+    first_use = {}
+    for leaflet in catalogue.leaflets:
+        first_use.setdefault(leaflet.template, leaflet.template_where)
+    for name in sorted(first_use):
         try:
-            loaded[name] = brands.get(name)
+            loaded[name] = brands.get(name, first_use[name])
         except HandoutsError as exc:
             loaded[name] = None
             failures += exc.problems

@@ -75,7 +75,8 @@ def _read_defaults(reader: Reader, root: Map) -> Defaults | None:
     language = _language(reader, node, "language") or "en-GB"
     interval = reader.number(node, "review_interval_months", 1, 60, int) or 36
     template = reader.text(node, "template")
-    return Defaults(template, language, interval) if template else None
+    where = (node.path, *node.mark_of("template"))
+    return Defaults(template, language, interval, where) if template else None
 
 
 def _load_entry(reader: Reader, entries: Seq, index: int, entry, catalogue: Catalogue):

@@ -33,6 +33,7 @@ class Defaults:
     template: str
     language: str = "en-GB"
     review_interval_months: int = 36
+    template_where: tuple | None = None  # file, line, column of defaults.template
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -70,7 +71,9 @@ def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None
         subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
         specialty=reader.text(node, "specialty"),
         keywords=tuple(reader.text_list(node, "keywords") or ()),
-        where=(node.path, *node.mark))
+        where=(node.path, *node.mark),
+        template_where=(node.path, *node.mark_of("template")) if "template" in node
+        else defaults.template_where)
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
     if problems.errors or governance is None or not leaflet_id:
