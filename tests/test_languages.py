@@ -6,6 +6,7 @@ from pathlib import Path
 
 import fontpkg
 import pikepdf
+import pytest
 
 from handouts.cli import main
 
@@ -47,3 +48,27 @@ def test_two_brands_with_same_font_file_name_each_print_in_their_own(tmp_path):
     first = (out / "beta.pdf").read_bytes()
     assert main(["build", str(tmp_path / "content.yaml"), "--out", str(out)]) == 0
     assert (out / "beta.pdf").read_bytes() == first
+
+
+@pytest.mark.parametrize("tag, hint", [
+    ("en-UK", "did you mean en-GB?"), ("xx", "write a BCP 47 tag"), ("english", "write a BCP 47 tag"),
+    ("zz-GB", "write a BCP 47 tag"),
+])
+def test_unregistered_language_tags_are_errors(catalogue, capsys, tag, hint):
+    text = MINIMAL.replace("summary:", f"language: {tag}\nsummary:")
+    catalogue.leaflet(text)
+    assert catalogue.validate() == 1
+    err = capsys.readouterr().err
+    assert f"sample.yaml:3:11: '{tag}' is not a registered language tag - {hint}" in err
+
+
+@pytest.mark.parametrize("tag", ["prs", "fa-AF", "ckb", "zh-Hant", "sr-Latn", "es-419", "en-GB"])
+def test_registered_language_tags_pass(catalogue, tag):
+    catalogue.leaflet(MINIMAL.replace("summary:", f"language: {tag}\nsummary:"))
+    assert catalogue.validate() == 0
+
+
+def test_span_language_tags_are_checked_too(catalogue, capsys):
+    catalogue.leaflet(MINIMAL.replace("A sample helps", "A sample [hola]{lang=sp} helps"))
+    assert catalogue.validate() == 1
+    assert "'sp' is not a registered language tag (in {lang=sp})" in capsys.readouterr().err

@@ -162,7 +162,7 @@ def test_table_row_with_wrong_number_of_cells(catalogue, capsys):
 def test_bad_language_tag(catalogue, capsys):
     text = MINIMAL.replace("title: Having", "language: english\ntitle: Having")
     line, message = one_error(catalogue, capsys, text)
-    assert message.startswith("'english' is not a BCP 47 language tag")
+    assert message.startswith("'english' is not a registered language tag")
 
 
 def test_yaml_syntax_error_has_line_and_column(catalogue, capsys):

@@ -8,11 +8,11 @@ leaflet, blocks.py the blocks inside its sections; imports point that way only.
 from .blocks import read_contact
 from .catalogue import (EXTRA_VARIANTS, Catalogue, load_catalogue, read_matching,
                         read_variants)
-from .leaflet import (BCP47, SLUG, VAGUE_LINK_TEXT, Defaults, _check_rich, _language,
+from .leaflet import (SLUG, VAGUE_LINK_TEXT, Defaults, _check_rich, _language,
                       _references, _sections, add_months, load_leaflet_file, read_leaflet)
 
 __all__ = [
-    "BCP47", "EXTRA_VARIANTS", "SLUG", "VAGUE_LINK_TEXT", "Catalogue", "Defaults",
+    "EXTRA_VARIANTS", "SLUG", "VAGUE_LINK_TEXT", "Catalogue", "Defaults",
     "add_months", "load_catalogue", "load_leaflet_file", "read_contact", "read_leaflet",
     "read_matching", "read_variants",
     # the leaflet rules translations.py applies to translated text as well

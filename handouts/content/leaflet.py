@@ -10,12 +10,12 @@ from ..errors import ContentError, Problems
 from ..fields import Reader, did_you_mean
 from ..inline import Rich, link_scheme, parse_inline
 from ..links import link_problem
+from ..languages import language_problem
 from ..load import Map, read_yaml
 from ..model import Governance, Leaflet, Reference, Section
 from .blocks import read_block
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8})*$")
 VAGUE_LINK_TEXT = {"click here", "here", "this link", "link", "more", "read more", "this page",
                    "click", "this", "website"}
 
@@ -83,9 +83,9 @@ def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None
 
 def _language(reader: Reader, node: Map, key: str) -> str | None:
     value = reader.text(node, key)
-    if value and not BCP47.match(value):
-        reader.error(node, key, f"'{value}' is not a BCP 47 language tag",
-                     "write e.g. en-GB, en-US, es, ar or zh-Hans")
+    problem = language_problem(value) if value else None
+    if problem:
+        reader.error(node, key, *problem)
         return None
     return value
 
@@ -171,9 +171,9 @@ def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> Non
                          "on its own", "say where the link goes, e.g. 'RadiologyInfo IGRT page'",
                          severity="warning")
     for lang in text.languages():
-        if not BCP47.match(lang):
-            problems.add(path, (line, col), f"'{lang}' in {{lang={lang}}} is not a BCP 47 "
-                         "language tag", "write e.g. {lang=es}, {lang=en-GB} or {lang=ar}")
+        problem = language_problem(lang)
+        if problem:
+            problems.add(path, (line, col), f"{problem[0]} (in {{lang={lang}}})", problem[1])
     for ref in text.citations():
         if ref not in ref_ids:
             problems.add(path, (line, col), f"citation [@{ref}] names no reference",
