@@ -15,9 +15,9 @@ from urllib.parse import quote
 from .errors import Problems, TemplateError
 from .fields import as_number, did_you_mean
 from .links import link_problem, link_scheme
-from .load import Map, read_yaml
+from .load import Map, inside, read_yaml
 from .errors import HandoutsError
-from . import fonts, phones
+from . import assets, fonts, phones
 
 REQUIRED = object()
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -246,10 +246,17 @@ def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
         return bad(f"'{value}' is not one of {', '.join(spec.choices)}",
                    did_you_mean(value, spec.choices))
     if spec.kind == "file":
-        path = (entry.folder / value).resolve()
+        path = inside(entry.folder / value, entry.folder)
+        if path is None:
+            return bad(f"'{value}' is outside the template folder {entry.folder}",
+                       "copy the file into the template folder and name it from there")
         if not path.is_file():
             return bad(f"file '{value}' not found in {entry.folder}",
                        "put the file in the template folder or fix the name")
+        problem = assets.image_problem(path)
+        if problem:
+            return bad(f"'{value}' {problem}", "save the logo as a PNG or JPEG of a "
+                       "sensible size (a few hundred pixels high)")
         return str(path)
     return value
 

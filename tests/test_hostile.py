@@ -112,3 +112,58 @@ def test_a_long_chain_of_extends_is_a_clear_error(catalogue, capsys):
     catalogue.leaflet(MINIMAL.replace("summary:", "template: t0\nsummary:"))
     assert catalogue.build() == 1
     assert "extend each other more than 8 deep" in capsys.readouterr().err
+
+
+def _bomb(path, size=(30_000, 30_000)):
+    """A small PNG that decodes to size pixels (mode '1' compresses to almost nothing)."""
+    Image.new("1", size).save(path, optimize=True)
+
+
+@pytest.mark.parametrize("kind", ["text", "truncated", "bomb"])
+def test_a_bad_logo_fails_only_its_brand(catalogue, capsys, kind):
+    logo = catalogue.root / "templates" / "riverside-trust" / "logo.png"
+    if kind == "text":
+        logo.write_text("not an image")
+    elif kind == "truncated":
+        logo.write_bytes(logo.read_bytes()[:200])
+    else:
+        _bomb(logo)
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: lakeside").replace(
+        "summary:", "template: lakeside-clinic\nsummary:"), "lakeside")
+    assert catalogue.validate() == 1
+    assert "riverside-trust/brand.yaml:" in capsys.readouterr().err
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert "logo.file: 'logo.png' " in err and "Traceback" not in err and ": : None" not in err
+    assert (catalogue.out / "lakeside.pdf").is_file()
+    assert not (catalogue.out / "sample.pdf").exists()
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("truncated", "is not a readable PNG or JPEG"),
+    ("bomb", "megapixels"),
+])
+def test_a_bad_figure_fails_only_its_leaflet(catalogue, capsys, kind, message):
+    images = catalogue.root / "leaflets"
+    if kind == "bomb":
+        _bomb(images / "picture.png")
+    else:
+        Image.new("RGB", (400, 300), (10, 120, 200)).save(images / "picture.png")
+        data = (images / "picture.png").read_bytes()
+        (images / "picture.png").write_bytes(data[:len(data) // 2])
+    catalogue.leaflet(with_blocks("- figure: picture.png\n  alt: A picture\n").replace(
+        "id: sample", "id: pictured"), "pictured")
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert "pictured.yaml:" in err and f"'picture.png' " in err and message in err
+    assert (catalogue.out / "sample.pdf").is_file()
+
+
+def test_a_very_long_id_is_a_clear_error(catalogue, capsys):
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: " + "a" * 300), "long")
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 1
+    assert "id is 300 characters long; the limit is 64" in capsys.readouterr().err
+    assert (catalogue.out / "sample.pdf").is_file()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..assets import image_problem
 from ..fields import Reader, describe, did_you_mean
 from ..inline import Rich, parse_inline
 from ..load import Map, Seq, inside
@@ -156,6 +157,11 @@ def _figure(reader, node, where):
     if not head.startswith(IMAGE_MAGIC):
         reader.error(node, "figure", f"'{name}' is not a PNG or JPEG image",
                      "save the image as PNG or JPEG")
+        return None
+    problem = image_problem(image)
+    if problem:
+        reader.error(node, "figure", f"'{name}' {problem}",
+                     "save the image again as a PNG or JPEG of a sensible size")
         return None
     if not alt and not decorative:
         return None

@@ -15,6 +15,7 @@ from ..load import Map, read_yaml
 from ..model import Governance, Leaflet, Reference, Section
 from .blocks import read_block
 
+MAX_ID = 64  # an id is a file name: out/<id>.<lang>.large-print.grayscale.pdf
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 VAGUE_LINK_TEXT = {"click here", "here", "this link", "link", "more", "read more", "this page",
                    "click", "this", "website"}
@@ -56,6 +57,10 @@ def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None
         return None
     reader.check_keys(node, LEAFLET_KEYS, ("id", "title", "governance", "sections"), "leaflet")
     leaflet_id = reader.text(node, "id")
+    if leaflet_id and len(leaflet_id) > MAX_ID:
+        reader.error(node, "id", f"id is {len(leaflet_id)} characters long; the limit is {MAX_ID}",
+                     "use a short id, e.g. 'knee-surgery': it becomes the file name")
+        leaflet_id = None
     if leaflet_id and not SLUG.match(leaflet_id):
         reader.error(node, "id", f"id '{leaflet_id}' is not a slug",
                      "use lower-case letters, digits and '-', e.g. 'igrt' or 'knee-surgery'")
