@@ -127,7 +127,7 @@ def _source(reader: Reader, node: Map, catalogue) -> Leaflet | None:
     if source_id in catalogue.failed:
         reader.error(node, "translates", f"the source leaflet '{source_id}' has errors, so "
                      "its translation cannot be built", "fix the source leaflet first")
-    else:
+    elif not catalogue.unreadable:  # else its source may be the file that did not parse
         ids = [leaflet.id for leaflet in catalogue.leaflets]
         reader.error(node, "translates", f"no leaflet with id '{source_id}' to translate",
                      did_you_mean(source_id, ids) if ids else "add the source leaflet first")

@@ -247,3 +247,23 @@ def test_messages_stay_one_printable_line(catalogue, capsys, key):
     lines = [line for line in err.splitlines() if line]
     assert len(lines) == 1 and lines[0].isprintable(), lines
     assert "\x1b" not in err and "\u202e" not in err
+
+
+def test_a_syntax_error_gives_no_follow_on_errors(catalogue, capsys):
+    catalogue.leaflet(MINIMAL.replace("title: Having a sample test", "title Having a sample test"))
+    (catalogue.root / "sample.es.yaml").write_text(textwrap.dedent("""\
+        translates: sample
+        language: es
+        source_version: 2
+        translator: Equipo de traducción
+        translated: 2026-02-01
+        title: Una muestra
+        sections:
+          - heading: ¿Qué es?
+            blocks:
+              - paragraph: Texto.
+        """), encoding="utf-8")
+    catalogue.write_content("translations:\n  - sample.es.yaml\n")
+    assert catalogue.validate() == 1
+    message = one_error(capsys)
+    assert "sample.yaml:2:" in message and "this line has no ':' after its key" in message

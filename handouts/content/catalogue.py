@@ -31,6 +31,7 @@ class Catalogue:
     checks: Map | None = None  # the raw `checks:` settings, read by check.py
     translations: list[Leaflet] = field(default_factory=list)  # each with .translation set
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> `variants:`
+    unreadable: list[str] = field(default_factory=list)  # files that did not parse
 
     @property
     def errors(self) -> list[Problem]:
@@ -124,6 +125,7 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
         except HandoutsError as exc:
             catalogue.problems.extend(exc.problems)
             catalogue.failed.append(name)
+            catalogue.unreadable.append(name)
             continue
         yield node
 
