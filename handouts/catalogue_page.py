@@ -26,7 +26,7 @@ from babel.dates import format_date
 from .content import Catalogue
 from .errors import Problem
 from .model import Leaflet
-from .write import write_atomic
+from .write import OutputError, write_atomic
 
 SITE = Path(__file__).parent / "site"
 DUE_SOON_DAYS = 90  # reviews start about 3 months before the date (PIF TICK)
@@ -309,7 +309,7 @@ def write_catalogue_page(catalogue: Catalogue, out_dir: Path, on: dt.date,
     try:
         page = page_data(catalogue, out_dir, on, failed, built)
         return write_files(page, out_dir), list(page.skipped)
-    except (OSError, pypdfium2.PdfiumError, jinja2.TemplateError) as exc:
+    except (OSError, OutputError, pypdfium2.PdfiumError, jinja2.TemplateError) as exc:
         return None, [Problem(out_dir / "index.html", 1, 1,
                               f"could not write the catalogue page: {exc}",
                               "check that the output folder is writable and has space, "

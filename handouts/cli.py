@@ -18,6 +18,7 @@ from . import register as leaflet_register
 from .brand import PAGE_SIZES
 from .errors import Problem, printable
 from .newleaflet import write_new_leaflet
+from .write import OutputError
 from .words import counted
 
 OK, FAILED, USAGE = 0, 1, 2
@@ -243,8 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("handouts: interrupted", file=sys.stderr)
         return FAILED
+    except OutputError as exc:
+        print(printable(f"handouts: {exc} - make it writable, free some space, or choose "
+                        "another folder with --out"), file=sys.stderr)
+        return FAILED
     except OSError as exc:
-        print(f"handouts: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        print(printable(f"handouts: {exc.filename or 'a file'}: {exc.strerror}"),
+              file=sys.stderr)
         return FAILED
 
 

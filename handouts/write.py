@@ -11,8 +11,26 @@ import tempfile
 from pathlib import Path
 
 
+class OutputError(Exception):
+    """The output folder cannot be written: the whole run stops, naming the folder."""
+
+    def __init__(self, folder: Path, reason: str):
+        super().__init__(f"cannot write to the output folder {folder}: {reason}")
+        self.folder, self.reason = folder, reason
+
+
 def write_atomic(data: bytes, target: Path) -> Path:
     target = Path(target)
+    try:
+        return _write(data, target)
+    except OSError as exc:  # read-only, not a folder, disk full: say so of the folder
+        blocker = next((p for p in (target.parent, *target.parent.parents)
+                        if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
+        raise OutputError(target.parent, reason) from None
+
+
+def _write(data: bytes, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
