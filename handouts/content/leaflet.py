@@ -11,7 +11,7 @@ from ..fields import Reader, did_you_mean
 from ..inline import Rich, link_scheme, parse_inline
 from ..links import link_problem
 from ..languages import language_problem
-from ..load import Map, read_yaml
+from ..load import Map, Seq, read_yaml
 from ..model import Governance, Leaflet, Reference, Section
 from .blocks import read_block
 
@@ -81,9 +81,37 @@ def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None
         else defaults.template_where)
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
+    _reject_unfilled(reader, node)
     if problems.errors or governance is None or not leaflet_id:
         return None
     return leaflet
+
+
+# What `handouts new` writes for an editor to replace (tests/test_unfinished.py keeps the
+# two in step): a leaflet still holding any of it is not finished.
+UNFILLED_TEXT = ("Write the leaflet title here", "Who this leaflet is for",
+                 "One or two sentences on what the leaflet covers.", "Your department",
+                 "The person responsible for keeping it current", "Write in short sentences.",
+                 "Say when to get help, and how.", "Author A. Title of the source.")
+UNFILLED_CODE = "PIL-0000"
+
+
+def _reject_unfilled(reader: Reader, node: Map) -> None:
+    gov = node.get("governance")
+    if isinstance(gov, Map) and str(gov.get("code", "")).strip() == UNFILLED_CODE:
+        reader.error(gov, "code", f"code {UNFILLED_CODE} is the placeholder of a new leaflet",
+                     "write the leaflet's own reference code from your register")
+    stack = [node]
+    while stack:  # every text in the leaflet, with the mapping or list that holds it
+        holder = stack.pop()
+        items = holder.items() if isinstance(holder, Map) else enumerate(holder)
+        for key, value in items:
+            if isinstance(value, (Map, Seq)):
+                stack.append(value)
+            elif isinstance(value, str) and any(value.strip().startswith(p)
+                                                for p in UNFILLED_TEXT):
+                reader.error(holder, key, f"'{value.strip()[:60]}' is placeholder text from "
+                             "'handouts new'", "replace it with the leaflet's own words")
 
 
 def _language(reader: Reader, node: Map, key: str) -> str | None:
