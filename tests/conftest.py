@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pikepdf
 import pypdfium2
 import pytest
 
@@ -107,3 +108,15 @@ def page_texts(path: Path) -> list[str]:
 def squash(text: str) -> str:
     """Whitespace folded, so line breaks in extraction don't matter."""
     return " ".join(text.split())
+
+
+def link_uris(path: Path) -> list[str]:
+    """Every /URI of every link annotation in the PDF, in page order ."""
+    uris = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                action = annot.get("/A")
+                if action is not None and "/URI" in action:
+                    uris.append(str(action.URI))
+    return uris

@@ -3,23 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pikepdf
 import pytest
 
-from conftest import MINIMAL
+from conftest import MINIMAL, link_uris
 from handouts.links import link_problem
-
-
-def link_uris(path: Path) -> list[str]:
-    """Every /URI of every link annotation in the PDF, in page order (reusable by a scan)."""
-    uris = []
-    with pikepdf.open(path) as pdf:
-        for page in pdf.pages:
-            for annot in page.get("/Annots", []):
-                action = annot.get("/A")
-                if action is not None and "/URI" in action:
-                    uris.append(str(action.URI))
-    return uris
 
 
 @pytest.mark.parametrize("href", ["javascript:alert(1)", "file:///etc/passwd",

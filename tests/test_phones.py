@@ -1,10 +1,9 @@
 """Phone numbers print as written and link in E.164 (issue 9.2)."""
 from __future__ import annotations
 
-import pikepdf
 import pytest
 
-from conftest import MINIMAL, page_texts, squash, with_blocks
+from conftest import MINIMAL, link_uris, page_texts, squash, with_blocks
 from handouts.phones import PhoneError, tel_target
 
 
@@ -37,12 +36,6 @@ def test_bad_numbers_are_refused(text, region, message):
         tel_target(text, region)
 
 
-def _uris(path) -> list[str]:
-    with pikepdf.open(path) as pdf:
-        return [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", [])
-                if "/A" in a and "/URI" in a.A]
-
-
 def test_the_pdf_prints_the_number_as_written_and_links_e164(catalogue):
     catalogue.leaflet(with_blocks("""\
         - contact:
@@ -52,7 +45,7 @@ def test_the_pdf_prints_the_number_as_written_and_links_e164(catalogue):
     assert catalogue.build() == 0
     pdf = catalogue.out / "sample.pdf"
     assert "1-800-4-CANCER" in squash(" ".join(page_texts(pdf)))
-    uris = _uris(pdf)
+    uris = link_uris(pdf)
     assert "tel:+18004226237" in uris
     assert "tel:+16125550142" in uris  # the brand's (612) 555-0142, read as a US number
     assert not [u for u in uris if u.startswith("tel:") and not u.startswith(("tel:+", "tel:9"))]
@@ -61,7 +54,7 @@ def test_the_pdf_prints_the_number_as_written_and_links_e164(catalogue):
 def test_the_uk_brand_links_its_number_in_e164(catalogue):
     catalogue.leaflet(MINIMAL)
     assert catalogue.build() == 0
-    assert "tel:+442079460100" in _uris(catalogue.out / "sample.pdf")
+    assert "tel:+442079460100" in link_uris(catalogue.out / "sample.pdf")
 
 
 def test_a_contact_with_two_numbers_fails_only_its_leaflet(catalogue, capsys):

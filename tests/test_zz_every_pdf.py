@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-import pikepdf
 import pypdfium2
 
+from conftest import link_uris
 from handouts.links import link_problem
 
 PROGRAM_TEXT = re.compile(r"\{'|\['|\bNone\b|\bTrue\b|\bFalse\b")
@@ -32,12 +32,6 @@ def _text(path) -> str | None:
         pdf.close()
 
 
-def _uris(path) -> list[str]:
-    with pikepdf.open(path) as pdf:
-        return [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
-                if "/A" in annot and "/URI" in annot.A]
-
-
 def test_no_pdf_holds_program_text_or_a_dangerous_link(tmp_path_factory, example_out):
     pdfs = _built_pdfs(tmp_path_factory)
     assert len(pdfs) >= 7  # the example build at least: 4 leaflets, 3 translations
@@ -46,5 +40,5 @@ def test_no_pdf_holds_program_text_or_a_dangerous_link(tmp_path_factory, example
     for path, text in readable:
         found = PROGRAM_TEXT.search(text)
         assert found is None, f"{path}: program text {found.group(0)!r}"
-        for uri in _uris(path):
+        for uri in link_uris(path):
             assert link_problem(uri) is None, f"{path}: link {uri!r}"
