@@ -144,10 +144,11 @@ class Brands:
         folder = self.templates_dir / name
         if where and TEMPLATE_NAME.match(name) and not (folder / "brand.yaml").is_file():
             known = sorted(p.parent.name for p in self.templates_dir.glob("*/brand.yaml"))
+            guess = did_you_mean(name, known) if known else ""
+            guess = f"{guess} " if guess.startswith("did") else ""
             raise TemplateError(Problem(
                 *where, f"brand template '{name}' not found in {self.templates_dir}",
-                (did_you_mean(name, known) + " " if known and did_you_mean(name, known)
-                 .startswith("did") else "") + "templates: " + (", ".join(known) or "none")))
+                f"{guess}templates: {', '.join(known) or 'none'}"))
         return load_brand(self.templates_dir, name)
 
 
