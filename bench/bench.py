@@ -32,7 +32,8 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 from reportlab.platypus import (BaseDocTemplate, Image, ListFlowable, Paragraph,  # noqa: E402
                                 SimpleDocTemplate, Table)
 
-from handouts.build import Brands, build_leaflet, templates_dir_for  # noqa: E402
+from handouts.brand import Brands, templates_dir_for  # noqa: E402
+from handouts.build import build_leaflet  # noqa: E402
 from handouts.content import load_catalogue  # noqa: E402
 from handouts.layout import lay_out  # noqa: E402
 from handouts.layout.styles import register_family  # noqa: E402

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import Problems, TemplateError
+from .errors import HandoutsError, Problem, Problems, TemplateError
 from .fields import as_number, did_you_mean
 from .links import link_problem, link_scheme
 from .load import Map, inside, read_yaml
-from .errors import HandoutsError
 from . import assets, fonts, phones
 
 REQUIRED = object()
@@ -372,3 +371,49 @@ def _font(values: dict, entries: dict, key: str, problems: Problems):
         path, mark = (entry.path, entry.mark) if entry else (Path("brand.yaml"), None)
         problems.add(path, mark, f"{key}: {exc}", exc.hint)
         return None
+
+
+# ---- loading brands for a run -------------------------------------------------------------
+
+class Brands:
+    """Loads each brand template once per run and remembers failures."""
+
+    def __init__(self, templates_dir: Path):
+        self.templates_dir = templates_dir
+        self._cache: dict[str, Brand | HandoutsError] = {}
+
+    def get(self, name: str, where: tuple | None = None) -> Brand:
+        """The brand; raises its problems the first time, later an empty TemplateError,
+        so a broken template is reported once however many leaflets use it."""
+        if name not in self._cache:
+            try:
+                self._cache[name] = self._load(name, where)
+            except HandoutsError as exc:
+                self._cache[name] = exc
+                raise
+        result = self._cache[name]
+        if isinstance(result, HandoutsError):
+            raise TemplateError([])
+        return result
+
+    def quietly(self, name: str) -> Brand | None:
+        """The brand, or None if it does not load (its problems are reported elsewhere)."""
+        try:
+            return self.get(name)
+        except HandoutsError:
+            return None
+
+    def _load(self, name: str, where: tuple | None) -> Brand:
+        folder = self.templates_dir / name
+        if where and TEMPLATE_NAME.match(name) and not (folder / "brand.yaml").is_file():
+            known = sorted(p.parent.name for p in self.templates_dir.glob("*/brand.yaml"))
+            guess = did_you_mean(name, known) if known else ""
+            guess = f"{guess} " if guess.startswith("did") else ""
+            raise TemplateError(Problem(
+                *where, f"brand template '{name}' not found in {self.templates_dir}",
+                f"{guess}templates: {', '.join(known) or 'none'}"))
+        return load_brand(self.templates_dir, name)
+
+
+def templates_dir_for(content: Path) -> Path:
+    return Path(content).resolve().parent / "templates"

@@ -13,18 +13,22 @@ from pathlib import Path
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import scripts
-from .brand import TEMPLATE_NAME, Brand, load_brand
+from .brand import Brand, Brands, templates_dir_for
 from .catalogue_page import write_catalogue_page
+from .check.settings import review_lead_days
 from .content import EXTRA_VARIANTS, Catalogue, load_catalogue
-from .errors import HandoutsError, Problem, RenderError, TemplateError
-from .fields import did_you_mean
+from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, lay_out
 from .model import Leaflet
+from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Manifest, Record, fingerprint,
+                      leaflet_key, next_manifest, output_name, read_manifest, unlisted_outputs,
+                      write_manifest)
 from .render import document_info, render
+from .review import OVERDUE as REVIEW_OVERDUE
+from .review import review_status, today
 from .variants import impose_booklet
-from .write import write_atomic
+from .write import OutputError, write_atomic
 
-STANDARD = "standard"  # the leaflet's own PDF, at the brand's size and paper
 VARIANTS = (STANDARD, *EXTRA_VARIANTS)
 
 
@@ -43,33 +47,11 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     page: Path | None = None  # out/index.html, the catalogue page, once written
+    removed: list[Path] = field(default_factory=list)  # stale files taken out of out/
 
     @property
     def ok(self) -> bool:
         return not self.failed and not any(p.severity == "error" for p in self.problems)
-
-
-def today(explicit: dt.date | None = None) -> dt.date:
-    """'Today', fixed by --today or HANDOUTS_TODAY for reproducible runs and tests."""
-    if explicit:
-        return explicit
-    value = os.environ.get("HANDOUTS_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
-
-
-def output_name(leaflet_id: str, lang: str | None = None, variant: str | None = None, *,
-                grayscale: bool = False) -> str:
-    """The file name of one output, the single place output names are decided.
-
-    `<id>.pdf`, `<id>.<lang>.pdf` (a translation), `<id>.<variant>.pdf` (e.g.
-    `igrt.large-print.pdf`, `igrt.booklet.pdf`) and `<id>.<lang>.<variant>.pdf`.
-    `lang` is given only for translations, never for the leaflet's own language; `variant`
-    "standard" (or None) adds nothing. Greyscale output ends `.grayscale.pdf`, so it never
-    replaces the colour file.
-    """
-    parts = [leaflet_id, lang, None if variant == STANDARD else variant,
-             "grayscale" if grayscale else None]
-    return ".".join(part for part in parts if part) + ".pdf"
 
 
 def variant_options(variant: str, brand: Brand, page_size: str | None = None,
@@ -119,43 +101,6 @@ def build_leaflet(leaflet: Leaflet, brand: Brand, out_dir: Path,
     return Built(leaflet.id, path, pages, len(data))
 
 
-class Brands:
-    """Loads each brand template once per run and remembers failures."""
-
-    def __init__(self, templates_dir: Path):
-        self.templates_dir = templates_dir
-        self._cache: dict[str, Brand | HandoutsError] = {}
-
-    def get(self, name: str, where: tuple | None = None) -> Brand:
-        """The brand; raises its problems the first time, later an empty TemplateError,
-        so a broken template is reported once however many leaflets use it."""
-        if name not in self._cache:
-            try:
-                self._cache[name] = self._load(name, where)
-            except HandoutsError as exc:
-                self._cache[name] = exc
-                raise
-        result = self._cache[name]
-        if isinstance(result, HandoutsError):
-            raise TemplateError([])
-        return result
-
-    def _load(self, name: str, where: tuple | None) -> Brand:
-        folder = self.templates_dir / name
-        if where and TEMPLATE_NAME.match(name) and not (folder / "brand.yaml").is_file():
-            known = sorted(p.parent.name for p in self.templates_dir.glob("*/brand.yaml"))
-            guess = did_you_mean(name, known) if known else ""
-            guess = f"{guess} " if guess.startswith("did") else ""
-            raise TemplateError(Problem(
-                *where, f"brand template '{name}' not found in {self.templates_dir}",
-                f"{guess}templates: {', '.join(known) or 'none'}"))
-        return load_brand(self.templates_dir, name)
-
-
-def templates_dir_for(content: Path) -> Path:
-    return Path(content).resolve().parent / "templates"
-
-
 def overdue_problem(leaflet: Leaflet, on: dt.date) -> Problem:
     path, line, col = leaflet.where
     line, col = leaflet.governance.marks.get("next_review",
@@ -170,36 +115,154 @@ def overdue_problem(leaflet: Leaflet, on: dt.date) -> Problem:
 def build(content: Path, out_dir: Path, template: str | None = None,
           only: list[str] | None = None, allow_overdue: bool = False,
           on: dt.date | None = None, variants: list[str] | None = None,
-          page_size: str | None = None, grayscale: bool = False) -> BuildReport:
+          page_size: str | None = None, grayscale: bool = False,
+          clean: bool = False) -> BuildReport:
     """Build every leaflet (or `only` these). `variants` replaces each leaflet's own
     choice (its PDF plus its `variants:` list); `page_size` overrides the brand's paper
-    except for booklets, which are always A5 pages on A4 sheets."""
-    catalogue = load_catalogue(Path(content))
+    except for booklets, which are always A5 pages on A4 sheets. Then the manifest is
+    updated, stale files removed (`clean`: every output no manifest lists) and the
+    catalogue page written."""
+    content, out_dir = Path(content), Path(out_dir)
+    catalogue = load_catalogue(content)
     report = BuildReport(catalogue, problems=list(catalogue.problems), failed=list(catalogue.failed))
-    brands = Brands(templates_dir_for(content))
-    day = today(on)
+    if catalogue.defaults is None:
+        return report  # the catalogue itself is broken: keep the last manifest and page
+    if clean:
+        _refuse_to_clean_content(content, out_dir)
+    old, unreadable = read_manifest(out_dir)
+    report.problems.extend(unreadable)
+    run = _Run(catalogue, Brands(templates_dir_for(content)), template, today(on), out_dir,
+               only)
+    records: list[Record] = []
+    failures = [_rejected(catalogue, name, old) for name in catalogue.failed]
     for leaflet in [*catalogue.leaflets, *catalogue.translations]:
-        if only and leaflet.id not in only:
-            continue
-        lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
-        name = f"{leaflet.id}.{lang}" if lang else leaflet.id
-        overdue = leaflet.governance.next_review < day
-        if overdue and not allow_overdue:
-            report.problems.append(overdue_problem(leaflet, day))
-            report.failed.append(name)
+        if not run.covers(leaflet.id):
             continue
         try:
-            brand = brands.get(template or leaflet.template,
-                               None if template else leaflet.template_where)
-            wanted = variants or (STANDARD, *catalogue.variants.get(leaflet.id, ()))
-            for variant in dict.fromkeys(wanted):  # each once, in the order asked
-                report.built.append(build_variant(leaflet, brand, out_dir, variant,
-                                                  lang=lang, page_size=page_size,
-                                                  grayscale=grayscale, overdue=overdue))
+            records += _build_all(run, leaflet, report, allow_overdue, variants=variants,
+                                  page_size=page_size, grayscale=grayscale)
         except HandoutsError as exc:
             report.problems.extend(exc.problems)
-            report.failed.append(name)
+            report.failed.append(leaflet_key(leaflet))
+            failures.append(_failure(run, leaflet, OVERDUE if isinstance(exc, _Overdue)
+                                     else ERROR))
+    manifest, stale = next_manifest(old, records, failures, run.leaflets, run.covers,
+                                    run.current, out_dir)
+    report.removed = _remove(stale, out_dir)
+    write_manifest(manifest, out_dir)
+    if clean:
+        report.removed += _remove([p.relative_to(out_dir).as_posix()
+                                   for p in unlisted_outputs(manifest, out_dir)], out_dir)
     report.page, page_problems = write_catalogue_page(
-        catalogue, out_dir, day, report.failed, [b.leaflet_id for b in report.built])
+        catalogue, out_dir, run.day, manifest, run.current,
+        [b.leaflet_id for b in report.built], review_lead_days(catalogue.checks))
     report.problems.extend(page_problems)
     return report
+
+
+class _Overdue(HandoutsError):
+    """Refused: past its review date, and --allow-overdue was not given."""
+
+
+class _Run:
+    """What every leaflet of one build shares: brands, 'today', what it covers."""
+
+    def __init__(self, catalogue: Catalogue, brands: Brands, template: str | None,
+                 day: dt.date, out_dir: Path, only: list[str] | None):
+        self.catalogue, self.brands, self.template = catalogue, brands, template
+        self.day, self.out_dir, self.only = day, out_dir, only
+        self.leaflets = {leaflet_key(l): l for l in [*catalogue.leaflets,
+                                                     *catalogue.translations]}
+
+    def covers(self, leaflet_id: str) -> bool:
+        return not self.only or leaflet_id in self.only
+
+    def brand_of(self, leaflet: Leaflet) -> Brand:
+        return self.brands.get(self.template or leaflet.template,
+                               None if self.template else leaflet.template_where)
+
+    def current(self, leaflet: Leaflet) -> str | None:
+        """The leaflet's fingerprint now, with the brand this build uses for it."""
+        brand = self.brands.quietly(self.template or leaflet.template)
+        return fingerprint(leaflet, brand) if brand else None
+
+    def source_file(self, leaflet: Leaflet) -> str:
+        return _relative(leaflet.where[0], self.catalogue.path.parent)
+
+
+def _build_all(run: _Run, leaflet: Leaflet, report: BuildReport, allow_overdue: bool, *,
+               variants: list[str] | None, page_size: str | None,
+               grayscale: bool) -> list[Record]:
+    """Every format of one leaflet wanted by this build; raises on the first failure."""
+    overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
+    if overdue and not allow_overdue:
+        raise _Overdue(overdue_problem(leaflet, run.day))
+    brand = run.brand_of(leaflet)
+    source = fingerprint(leaflet, brand)
+    lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
+    wanted = variants or (STANDARD, *run.catalogue.variants.get(leaflet.id, ()))
+    records = []
+    for variant in dict.fromkeys(wanted):  # each once, in the order asked
+        built = build_variant(leaflet, brand, run.out_dir, variant, lang=lang,
+                              page_size=page_size, grayscale=grayscale, overdue=overdue)
+        report.built.append(built)
+        records.append(Record(built.path.name, leaflet.id, leaflet.language,
+                              leaflet.translation is not None, variant, grayscale,
+                              leaflet.governance.code, leaflet.governance.version,
+                              leaflet.title, run.source_file(leaflet), source, built.pages,
+                              built.size))
+    return records
+
+
+def _failure(run: _Run, leaflet: Leaflet, reason: str) -> Failure:
+    gov = leaflet.governance
+    return Failure(leaflet_key(leaflet), run.source_file(leaflet), reason, leaflet.title,
+                   gov.code, gov.version)
+
+
+def _rejected(catalogue: Catalogue, name: str, old: Manifest) -> Failure:
+    """A leaflet whose file has errors: named by its id, or by its file if it has none.
+    Its title and code come from its last good build, so the page can still list it."""
+    source = catalogue.rejected.get(name)
+    source_file = _relative(source, catalogue.path.parent) if source else name
+    last = next((r for r in old.files if r.key == name or r.source_file == source_file), None)
+    if last is None:
+        earlier = old.failure(name)
+        return Failure(name, source_file, ERROR, earlier and earlier.title,
+                       earlier and earlier.code, earlier and earlier.version)
+    return Failure(name, source_file, ERROR, last.title, last.code, last.version)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _remove(names: list[str], out_dir: Path) -> list[Path]:
+    """Remove these files of the output folder (never anything outside it)."""
+    removed = []
+    for name in names:
+        path = out_dir / name
+        if inside_folder(path, out_dir):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def inside_folder(path: Path, folder: Path) -> bool:
+    """The entry itself (a link is not followed) sits in folder."""
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(folder))
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse_to_clean_content(content: Path, out_dir: Path) -> None:
+    """--clean in a folder that holds the content would remove editors' files."""
+    folder, out = content.resolve().parent, out_dir.resolve()
+    if folder == out or out in folder.parents:
+        raise OutputError(out_dir, "it holds the content being built, so --clean "
+                          "could remove editors' files; build into a folder of its own")

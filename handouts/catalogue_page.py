@@ -1,18 +1,19 @@
-"""The nurses' catalogue page: Catalogue + the PDFs in out/ -> out/index.html.
+"""The nurses' catalogue page: Catalogue + out/manifest.json -> out/index.html.
 
-Takes the validated leaflets, the review date and whatever built files sit in out/
-(standard, translations, large print, booklet: found by file name, so new variants show up
-as soon as they are built) and gives a self-contained page: out/index.html, catalogue.css,
+Takes the validated leaflets, the review date and the files the manifest lists as made
+from each leaflet's current source (standard, translations, large print, booklet; see
+outputs.py: a file in out/ that the manifest does not vouch for is never offered) and
+gives a self-contained page: out/index.html, catalogue.css,
 catalogue.js and thumbs/<id>.png. It needs no server and no network, so it opens straight
 from a shared drive over file://. `page_data` reads out/ into plain frozen data,
 `render_page` turns that into HTML (Jinja2, autoescaped), and `write_catalogue_page`, the
-one call build.py makes, writes the files atomically.
+one call build.py makes, writes the files atomically. Leaflets whose files have errors are
+listed too, marked as not available, so a nurse never finds a leaflet silently gone.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -26,18 +27,13 @@ from babel.dates import format_date
 from .content import Catalogue
 from .errors import Problem
 from .model import Leaflet
+from .outputs import ERROR, KINDS, Current, Failure, Manifest, Record, leaflet_key, offered
+from .review import review_status
 from .write import OutputError, write_atomic
 
 SITE = Path(__file__).parent / "site"
-DUE_SOON_DAYS = 90  # reviews start about 3 months before the date (PIF TICK)
 ASSETS = {"site.css": "catalogue.css", "site.js": "catalogue.js"}  # site/ name -> out/ name
 THUMB_WIDTH = 240  # pixels; shown at half that, so it stays sharp on dense screens
-KINDS = ("standard", "large-print", "booklet")  # the order files are listed in
-# <id>[.<lang>][.large-print|.booklet][.grayscale].pdf, as build.output_name writes them;
-# ids never hold a dot, so the split is exact.
-LANG_TAG = r"[a-zA-Z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?"  # es, zh-Hans, es-419
-OUTPUT_NAME = re.compile(rf"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>{LANG_TAG}))?"
-                         r"(?:\.(?P<variant>large-print|booklet))?(?P<grey>\.grayscale)?\.pdf$")
 Written = tuple[Path | None, list[Problem]]  # the page written (None: not), problems met
 
 
@@ -52,22 +48,10 @@ class Language:
 
 @dataclass(frozen=True)
 class Review:
-    state: str  # "current", "due-soon" or "overdue"
+    state: str  # "current", "due-soon", "overdue" (review.py), or "error": not built
     label: str
     detail: str
-    next_review: dt.date
-
-
-@dataclass(frozen=True)
-class Output:
-    """One built PDF found in out/."""
-
-    name: str
-    lang: str | None  # None: the leaflet's own language
-    kind: str  # "standard", "large-print" or "booklet"
-    grey: bool  # the greyscale copy, for black-and-white printers
-    pages: int
-    size: int
+    next_review: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -123,18 +107,11 @@ class Page:
     languages: tuple[tuple[str, str], ...]  # filter options: (key, name)
     specialties: tuple[str, ...]
     built_on: str
-    skipped: tuple[Problem, ...]  # files in out/ that could not be read
+    due_soon_days: int | None  # checks.review-due-soon (None: off)
 
 
-def review_status(next_review: dt.date, on: dt.date) -> str:
-    """'overdue' past the date, 'due-soon' within DUE_SOON_DAYS of it, else 'current'."""
-    if next_review < on:
-        return "overdue"
-    return "due-soon" if (next_review - on).days <= DUE_SOON_DAYS else "current"
-
-
-def review(next_review: dt.date, on: dt.date) -> Review:
-    state, when = review_status(next_review, on), long_date(next_review)
+def review(next_review: dt.date, on: dt.date, lead_days: int | None) -> Review:
+    state, when = review_status(next_review, on, lead_days), long_date(next_review)
     label, detail = {"overdue": ("Overdue", f"review was due {when}"),
                      "due-soon": ("Review due soon", f"review by {when}"),
                      "current": ("Current", f"next review {when}")}[state]
@@ -156,44 +133,13 @@ def language(tag: str) -> Language:
                     direction, key)
 
 
-def pdf_pages(path: Path) -> int:
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
-def scan_outputs(out_dir: Path, ids: set[str]) -> tuple[dict[str, list[Output]],
-                                                        list[Problem]]:
-    """The built PDFs in out/ of these leaflets, by id; files that cannot be read are
-    skipped. Files of leaflets no longer in the catalogue are left alone."""
-    found: dict[str, list[Output]] = {}
-    skipped = []
-    for path in sorted(Path(out_dir).glob("*.pdf")):
-        match = OUTPUT_NAME.match(path.name)
-        if not match or match["id"] not in ids:
-            continue
-        try:
-            pages = pdf_pages(path)
-        except pypdfium2.PdfiumError as exc:
-            skipped.append(Problem(path, 1, 1, f"left off the catalogue page: cannot read "
-                                   f"this PDF ({exc})", "rebuild it or remove it from out/",
-                                   "warning"))
-            continue
-        found.setdefault(match["id"], []).append(Output(
-            path.name, match["lang"], match["variant"] or "standard", bool(match["grey"]),
-            pages, path.stat().st_size))
-    return found, skipped
-
-
-def file_link(output: Output, own: Language, translation: Leaflet | None) -> FileLink:
+def file_link(record: Record, own: Language, translation: Leaflet | None) -> FileLink:
     label = {"standard": "Standard", "large-print": "Large print", "booklet": "Booklet"}
     about = translation.translation if translation else None
-    return FileLink(output.name, output.kind,
-                    label[output.kind] + (", greyscale" if output.grey else ""),
-                    language(output.lang) if output.lang else own, output.lang is not None,
-                    output.grey, output.pages, output.size,
+    return FileLink(record.file, record.variant,
+                    label[record.variant] + (", greyscale" if record.grayscale else ""),
+                    language(record.language) if record.translation else own,
+                    record.translation, record.grayscale, record.pages, record.size,
                     translation.title if translation else None,
                     about.source_version if about and about.stale else None)
 
@@ -218,44 +164,63 @@ def _unavailable(leaflet: Leaflet, status: Review, failed: bool, built: bool,
     return None
 
 
-def entry(leaflet: Leaflet, outputs: list[Output], status: Review, failed: set[str],
+def entry(leaflet: Leaflet, records: list[Record], status: Review, failed: set[str],
           built: set[str], translations: list[Leaflet]) -> Entry:
-    """One leaflet's line in the catalogue. A translation whose build failed this run, or
-    any file of a failed or refused leaflet, is left off: out/ may hold an older copy."""
+    """One leaflet's line in the catalogue, offering `records`: its current files and its
+    translations'. Nothing of a failed or refused leaflet is offered."""
     own = language(leaflet.language)
     by_lang = {t.language.lower(): t for t in translations}
-    files = sorted((file_link(o, own, by_lang.get((o.lang or "").lower())) for o in outputs
-                    if not (o.lang and f"{leaflet.id}.{o.lang}" in failed)), key=_file_order)
+    files = sorted((file_link(r, own, by_lang.get(r.language.lower()) if r.translation
+                              else None) for r in records), key=_file_order)
     unavailable = _unavailable(leaflet, status, leaflet.id in failed, leaflet.id in built,
                                files)
-    offered = tuple(files) if unavailable is None else ()
-    languages = {own.tag: own, **{f.language.tag: f.language for f in offered}}
-    shown = [by_lang[f.language.tag.lower()] for f in offered if f.language.tag.lower() in by_lang]
+    shown_files = tuple(files) if unavailable is None else ()
+    languages = {own.tag: own, **{f.language.tag: f.language for f in shown_files}}
+    shown = [by_lang[f.language.tag.lower()] for f in shown_files
+             if f.translation and f.language.tag.lower() in by_lang]
     translated = tuple(dict.fromkeys(text for t in shown for text in (
         t.title, t.subtitle, t.summary, *t.keywords) if text))
     gov = leaflet.governance
     return Entry(leaflet.id, leaflet.title, leaflet.subtitle, leaflet.summary, gov.code,
                  gov.version, gov.owner, leaflet.specialty, leaflet.keywords,
-                 tuple(languages.values()), status, offered, unavailable,
-                 f"thumbs/{quote(leaflet.id)}.png" if offered else None, translated)
+                 tuple(languages.values()), status, shown_files, unavailable,
+                 f"thumbs/{quote(leaflet.id)}.png" if shown_files else None, translated)
 
 
-def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, failed: Iterable[str] = (),
-              built: Iterable[str] = ()) -> Page:
-    """What the page shows: one Entry per valid leaflet, sorted by title. `failed` and
-    `built` are this build's (`<id>` or `<id>.<lang>`, and ids)."""
-    outputs, skipped = scan_outputs(out_dir, {l.id for l in catalogue.leaflets})
+def broken_entry(name: str, last: Failure | None, own: Language) -> Entry:
+    """A leaflet whose file has errors: still listed, so the nurse sees it is missing
+    rather than finding it gone. Title and code are from its last good build."""
+    title = last.title if last and last.title else name
+    review = Review("error", "Not available", "build error", None)
+    return Entry(name, title, None, None, (last and last.code) or "unknown",
+                 (last and last.version) or "unknown", "", None, (), (own,), review, (),
+                 "Not available for printing: build error. The leaflet file has mistakes "
+                 "and was not built; ask the patient information team.", None)
+
+
+def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, manifest: Manifest,
+              current: Current, built: Iterable[str] = (),
+              due_soon_days: int | None = None) -> Page:
+    """What the page shows: one Entry per leaflet, sorted by title, offering only the
+    files the manifest lists as current. `built` are the ids this very build issued."""
     translations: dict[str, list[Leaflet]] = {}
+    failed = {f.key for f in manifest.failed if f.reason == ERROR}
     for translated in catalogue.translations:
-        translations.setdefault(translated.id, []).append(translated)
-    failed, built = set(failed), set(built)
-    entries = sorted((entry(l, outputs.get(l.id, []), review(l.governance.next_review, on),
-                            failed, built, translations.get(l.id, []))
-                      for l in catalogue.leaflets), key=lambda e: (e.title.casefold(), e.id))
+        if leaflet_key(translated) not in failed:
+            translations.setdefault(translated.id, []).append(translated)
+    built = set(built)
+    entries = [entry(l, [r for x in (l, *translations.get(l.id, []))
+                         for r in offered(manifest, x, current, out_dir)],
+                     review(l.governance.next_review, on, due_soon_days), failed, built,
+                     translations.get(l.id, [])) for l in catalogue.leaflets]
+    default = language(catalogue.defaults.language if catalogue.defaults else "en-GB")
+    entries += [broken_entry(name, manifest.failure(name), default)
+                for name in catalogue.rejected]
+    entries.sort(key=lambda e: (e.title.casefold(), e.id))
     languages = {l.key: language(l.key).name for e in entries for l in e.languages}
     specialties = sorted({e.specialty for e in entries if e.specialty}, key=str.casefold)
     return Page(tuple(entries), tuple(sorted(languages.items(), key=lambda kv: kv[1])),
-                tuple(specialties), long_date(on), tuple(skipped))
+                tuple(specialties), long_date(on), due_soon_days)
 
 
 def environment() -> jinja2.Environment:
@@ -267,7 +232,7 @@ def environment() -> jinja2.Environment:
 
 def render_page(page: Page) -> str:
     template = environment().get_template("index.html.j2")
-    return template.render(page=page, due_soon_days=DUE_SOON_DAYS)
+    return template.render(page=page)
 
 
 def thumbnail(pdf_path: Path) -> bytes:
@@ -300,15 +265,16 @@ def write_files(page: Page, out_dir: Path) -> Path:
 
 
 def write_catalogue_page(catalogue: Catalogue, out_dir: Path, on: dt.date,
-                         failed: Iterable[str] = (), built: Iterable[str] = ()) -> Written:
+                         manifest: Manifest, current: Current, built: Iterable[str] = (),
+                         due_soon_days: int | None = None) -> Written:
     """Write the page into out/: its path (None if not written) and the problems met.
     A disk or PDF failure is returned as a problem, never raised, so the build reports it."""
     if catalogue.defaults is None:
         return None, []  # the catalogue itself is broken: keep the last good page
     out_dir = Path(out_dir)
     try:
-        page = page_data(catalogue, out_dir, on, failed, built)
-        return write_files(page, out_dir), list(page.skipped)
+        page = page_data(catalogue, out_dir, on, manifest, current, built, due_soon_days)
+        return write_files(page, out_dir), []
     except (OSError, OutputError, pypdfium2.PdfiumError, jinja2.TemplateError) as exc:
         return None, [Problem(out_dir / "index.html", 1, 1,
                               f"could not write the catalogue page: {exc}",

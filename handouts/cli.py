@@ -18,6 +18,7 @@ from . import register as leaflet_register
 from .brand import PAGE_SIZES
 from .errors import Problem, printable
 from .newleaflet import write_new_leaflet
+from .review import today
 from .write import OutputError
 from .words import counted
 
@@ -58,6 +59,8 @@ def make_parser() -> argparse.ArgumentParser:
                        "brand's (booklets are always A5 pages on A4 sheets)")
     build.add_argument("--grayscale", action="store_true", help="photocopier-friendly greys "
                        "(contrast kept); writes <id>[.<variant>].grayscale.pdf")
+    build.add_argument("--clean", action="store_true", help="also remove leaflet PDFs and "
+                       "thumbnails in the output folder that no build lists in its manifest")
     build.set_defaults(run=run_build)
 
     validate = commands.add_parser("validate", help="check content and templates only",
@@ -113,12 +116,15 @@ def run_build(args) -> int:
     day = inputs[1]
     report = pipeline.build(args.content, args.out, args.template, args.only,
                             args.allow_overdue, day, variants=args.variants,
-                            page_size=args.page_size, grayscale=args.grayscale)
+                            page_size=args.page_size, grayscale=args.grayscale,
+                            clean=args.clean)
     unknown = sorted(set(args.only or []) - {l.id for l in report.catalogue.leaflets}
                      - set(report.failed))
     for built in report.built:
         print(f"built  {built.leaflet_id:<28} {built.pages:>2} pages {built.size / 1024:>7.1f} KB"
               f"  {_show(built.path)}")
+    for path in report.removed:
+        print(f"removed {'(stale: not from the current source)':<48} {_show(path)}")
     if report.page:
         print(f"page   {'catalogue of every leaflet':<49} {_show(report.page)}")
     print_problems(report.problems)
@@ -192,7 +198,7 @@ def _add_governance_commands(commands) -> None:
 def _today_or_none(args) -> dt.date | None:
     """--today, else HANDOUTS_TODAY, else the real date; None after saying what is wrong."""
     try:
-        return pipeline.today(args.today)
+        return today(args.today)
     except ValueError:
         print(f"handouts: HANDOUTS_TODAY='{os.environ.get('HANDOUTS_TODAY')}' is not a date - "
               "write it as YYYY-MM-DD", file=sys.stderr)

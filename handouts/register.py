@@ -1,8 +1,10 @@
 """The leaflet register: (catalogue, out folder, today) -> one Row per leaflet, as text/CSV/JSON.
 
 What a governance committee reviews: each leaflet's code, version, owner, review dates and
-status, reading level and built PDF, sorted by next review date. Page counts are read from
-the PDFs already in the out folder; nothing is built here.
+status, reading level and built PDF, sorted by next review date. The PDF and its page count
+come from the out folder's manifest, and only when it was made from the current source
+(outputs.py); nothing is built here. A leaflet whose file has errors, or whose last build
+failed, has status `error`.
 """
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ import io
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pikepdf
-
-from .build import output_name, today
+from .brand import Brands, templates_dir_for
 from .check import read_settings, reading_options
 from .content import Catalogue, load_catalogue
 from .errors import Problems
 from .model import Leaflet
+from .outputs import ERROR, STANDARD, Manifest, fingerprint, offered, read_manifest
 from .readability import leaflet_readability
+from .review import DUE_SOON, review_status, today
 
 COLUMNS = ("code", "id", "title", "language", "version", "owner", "last_reviewed",
            "next_review", "status", "pages", "reading_level", "reading_formula", "output")
@@ -34,10 +36,10 @@ class Row:
     language: str
     version: str
     owner: str
-    last_reviewed: dt.date
-    next_review: dt.date
-    status: str  # "current", "due soon" or "overdue"
-    pages: int | None  # None: no PDF in the out folder
+    last_reviewed: dt.date | None  # None: the leaflet's file has errors
+    next_review: dt.date | None
+    status: str  # "current", "due soon", "overdue" or "error"
+    pages: int | None  # None: no current PDF in the out folder
     reading_level: float | None  # None: no formula for the language
     reading_formula: str | None
     output: str  # "" when the PDF has not been built
@@ -51,48 +53,66 @@ class Register:
     rows: list[Row] = field(default_factory=list)
 
 
-def status(next_review: dt.date, on: dt.date, lead_days: int | None) -> str:
-    if next_review < on:
-        return "overdue"
-    if lead_days is not None and (next_review - on).days <= lead_days:
-        return "due soon"
-    return "current"
-
-
-def page_count(pdf: Path) -> int | None:
-    try:
-        with pikepdf.open(pdf) as document:
-            return len(document.pages)
-    except (OSError, pikepdf.PdfError):
-        return None
-
-
 def build_register(content: Path, out_dir: Path, on: dt.date | None = None,
                    due_within: int | None = None) -> Register:
-    """One row per valid leaflet; the lead time for 'due soon' is checks.review-due-soon."""
+    """One row per leaflet; the lead time for 'due soon' is checks.review-due-soon."""
     catalogue = load_catalogue(Path(content))
     settings = read_settings(catalogue.checks, Problems())  # `handouts check` reports errors
     lead = (settings["review-due-soon"] or {}).get("days")
     spanish = reading_options(settings)["spanish_formula"]
     register = Register(catalogue, today(on), due_within)
+    manifest, _ = read_manifest(Path(out_dir))
+    brands = Brands(templates_dir_for(content))
     for leaflet in catalogue.leaflets:
-        row = _row(leaflet, Path(out_dir), register.today, lead, spanish)
+        row = _row(leaflet, _Outputs(Path(out_dir), manifest, brands), register.today, lead,
+                   spanish)
         if due_within is None or (row.next_review - register.today).days <= due_within:
             register.rows.append(row)
-    register.rows.sort(key=lambda r: (r.next_review, r.code, r.id))
+    register.rows += [_broken_row(name, manifest) for name in catalogue.rejected]
+    register.rows.sort(key=lambda r: (r.next_review or dt.date.min, r.code, r.id))
     return register
 
 
-def _row(leaflet: Leaflet, out_dir: Path, on: dt.date, lead: int | None, spanish: str) -> Row:
+def _broken_row(name: str, manifest: Manifest) -> Row:
+    """A leaflet whose file has errors: listed first, status error, with what its last
+    good build said of it."""
+    last = manifest.failure(name)
+    return Row((last and last.code) or "", name, (last and last.title) or "", "",
+               (last and last.version) or "", "", None, None, "error", None, None, None, "")
+
+
+class _Outputs:
+    """The current standard PDF of a leaflet, by the out folder's manifest."""
+
+    def __init__(self, out_dir: Path, manifest: Manifest, brands: Brands):
+        self.out_dir, self.manifest, self.brands = out_dir, manifest, brands
+
+    def failed(self, leaflet: Leaflet) -> bool:
+        failure = self.manifest.failure(leaflet.id)
+        return failure is not None and failure.reason == ERROR
+
+    def standard(self, leaflet: Leaflet) -> tuple[Path, int] | None:
+        def current(l: Leaflet) -> str | None:
+            brand = self.brands.quietly(l.template)
+            return fingerprint(l, brand) if brand else None
+        for record in offered(self.manifest, leaflet, current, self.out_dir):
+            if record.variant == STANDARD and not record.grayscale:
+                return self.out_dir / record.file, record.pages
+        return None
+
+
+def _row(leaflet: Leaflet, outputs: _Outputs, on: dt.date, lead: int | None,
+         spanish: str) -> Row:
     gov = leaflet.governance
     score = leaflet_readability(leaflet, spanish).overall
-    pdf = out_dir / output_name(leaflet.id)
-    pages = page_count(pdf) if pdf.is_file() else None
+    pdf = outputs.standard(leaflet)
+    status = "error" if outputs.failed(leaflet) else review_status(gov.next_review, on, lead)
     return Row(gov.code, leaflet.id, leaflet.title, leaflet.language, gov.version, gov.owner,
-               gov.last_reviewed, gov.next_review, status(gov.next_review, on, lead), pages,
+               gov.last_reviewed, gov.next_review,
+               "due soon" if status == DUE_SOON else status, pdf[1] if pdf else None,
                None if score.value is None else round(score.value, 1),
                score.formula if score.value is not None else None,
-               str(pdf) if pages is not None else "")
+               str(pdf[0]) if pdf else "")
 
 
 def _cells(row: Row) -> dict[str, str]:
@@ -116,8 +136,8 @@ def as_csv(register: Register) -> str:
 
 
 def as_json(register: Register) -> dict:
-    rows = [{**asdict(r), "last_reviewed": r.last_reviewed.isoformat(),
-             "next_review": r.next_review.isoformat()} for r in register.rows]
+    rows = [{**asdict(r), "last_reviewed": r.last_reviewed and r.last_reviewed.isoformat(),
+             "next_review": r.next_review and r.next_review.isoformat()} for r in register.rows]
     return {"schema": "handouts-register/1", "today": register.today.isoformat(),
             "due_within": register.due_within, "leaflets": rows}
 

@@ -120,3 +120,18 @@ def link_uris(path: Path) -> list[str]:
                 if action is not None and "/URI" in action:
                     uris.append(str(action.URI))
     return uris
+
+
+def page_as_built(out: Path, on, built=(), manifest=None, current=None, catalogue=None):
+    """The catalogue page's data for out/ as `handouts build` makes it: the manifest in
+    out/ (or `manifest`), fingerprints with each leaflet's own brand (or `current`), the
+    default 90-day lead time."""
+    from handouts.brand import Brands, templates_dir_for
+    from handouts.catalogue_page import page_data
+    from handouts.content import load_catalogue
+    from handouts.outputs import fingerprint, read_manifest
+    content = out.parent / "content.yaml"
+    catalogue = catalogue or load_catalogue(content)
+    brands = Brands(templates_dir_for(content))
+    return page_data(catalogue, out, on, manifest or read_manifest(out)[0], current or (
+        lambda l: fingerprint(l, brands.get(l.template))), built, 90)

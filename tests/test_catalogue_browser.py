@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL
-from handouts.catalogue_page import page_data
+from conftest import MINIMAL, page_as_built
+
 from handouts.cli import main
-from handouts.content import load_catalogue
-from test_catalogue_page import example_copy
+from test_catalogue_page import TRANSLATED, example_copy
 
 IN_CI = os.environ.get("CI") == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -74,15 +73,14 @@ def site(tmp_path_factory) -> Path:
     """The example catalogue plus a Spanish leaflet and one with markup in its title, built
     with --allow-overdue, given translations and formats, then rebuilt without it: the
     overdue leaflets' old PDFs are still in out/ but must not be offered."""
-    content = example_copy(tmp_path_factory.mktemp("catalogue-src"))
+    content = example_copy(tmp_path_factory.mktemp("catalogue-src"), TRANSLATED)
     (content.parent / "leaflets" / "radioterapia.yaml").write_text(SPANISH, encoding="utf-8")
     (content.parent / "leaflets" / "eye-drops.yaml").write_text(HOSTILE, encoding="utf-8")
     out = content.parent / "out"
     build = ["build", str(content), "--out", str(out), "--today", TODAY]
     assert main([*build, "--allow-overdue"]) == 0
-    for name in ("igrt.es.pdf", "igrt.ar.pdf", "igrt.large-print.pdf"):
-        shutil.copy(out / "igrt.pdf", out / name)
-    shutil.copy(out / "wound-care.pdf", out / "wound-care.booklet.pdf")
+    assert main([*build, "--only", "igrt", "--variant", "large-print"]) == 0
+    assert main([*build, "--only", "wound-care", "--variant", "booklet"]) == 0
     assert main([*build, "--only", "wound-care"]) == 0
     return out
 
@@ -90,8 +88,7 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def entries(site) -> dict:
     """What the page should show, from the same data the build used: id -> Entry."""
-    catalogue = load_catalogue(site.parent / "content.yaml")
-    return {e.id: e for e in page_data(catalogue, site, dt.date.fromisoformat(TODAY)).entries}
+    return {e.id: e for e in page_as_built(site, dt.date.fromisoformat(TODAY)).entries}
 
 
 def fold(text: str) -> str:

@@ -8,57 +8,42 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL, REPO, page_as_built
 from handouts import catalogue_page as cp
 from handouts.cli import main
 from handouts.content import load_catalogue
+from handouts.outputs import ERROR, Failure, Manifest, leaflet_key, read_manifest
 
 DAY = dt.date(2026, 11, 24)
 EXAMPLES = "defaults:\n  template: riverside-trust\nleaflets:\n  - leaflets/*.yaml\n"
+TRANSLATED = EXAMPLES + "translations:\n  - leaflets/translations/*.yaml\n"
 
 
-def example_copy(root: Path) -> Path:
+def example_copy(root: Path, content: str = EXAMPLES) -> Path:
     """The example leaflets and brands under root, with a content.yaml of their own, so
     these tests do not change when the repository's catalogue gains more."""
-    shutil.copytree(REPO / "leaflets", root / "leaflets", ignore=shutil.ignore_patterns(
-        "translations"))
+    shutil.copytree(REPO / "leaflets", root / "leaflets", ignore=None if content == TRANSLATED
+                    else shutil.ignore_patterns("translations"))
     shutil.copytree(REPO / "templates", root / "templates")
-    (root / "content.yaml").write_text(EXAMPLES, encoding="utf-8")
+    (root / "content.yaml").write_text(content, encoding="utf-8")
     return root / "content.yaml"
 
 
 def test_review_status_boundaries():
-    assert cp.review_status(DAY - dt.timedelta(days=1), DAY) == "overdue"
-    assert cp.review_status(DAY, DAY) == "due-soon"
-    assert cp.review_status(DAY + dt.timedelta(days=90), DAY) == "due-soon"
-    assert cp.review_status(DAY + dt.timedelta(days=91), DAY) == "current"
+    assert cp.review(DAY - dt.timedelta(days=1), DAY, 90).state == "overdue"
+    assert cp.review(DAY, DAY, 90).state == "due-soon"
+    assert cp.review(DAY + dt.timedelta(days=90), DAY, 90).state == "due-soon"
+    assert cp.review(DAY + dt.timedelta(days=91), DAY, 90).state == "current"
+    assert cp.review(DAY, DAY, None).state == "current"  # review-due-soon: off
 
 
 def test_review_labels_carry_the_date():
-    review = cp.review(dt.date(2028, 9, 1), dt.date(2028, 11, 15))
+    review = cp.review(dt.date(2028, 9, 1), dt.date(2028, 11, 15), 90)
     assert (review.state, review.label) == ("overdue", "Overdue")
     assert "1 September 2028" in review.detail
-
-
-@pytest.mark.parametrize("name, expected", [
-    ("igrt.pdf", ("igrt", None, None, None)),
-    ("igrt.es.pdf", ("igrt", "es", None, None)),
-    ("igrt.zh-Hans.pdf", ("igrt", "zh-Hans", None, None)),
-    ("igrt.es-419.large-print.pdf", ("igrt", "es-419", "large-print", None)),
-    ("wound-care.booklet.pdf", ("wound-care", None, "booklet", None)),
-    ("wound-care.large-print.grayscale.pdf", ("wound-care", None, "large-print", ".grayscale")),
-])
-def test_output_names(name, expected):
-    match = cp.OUTPUT_NAME.match(name)
-    assert match and (match["id"], match["lang"], match["variant"], match["grey"]) == expected
-
-
-@pytest.mark.parametrize("name", ["igrt.txt", ".igrt.pdf.x1.part", "igrt.notalang.pdf",
-                                  "Igrt.pdf", "igrt.pdf.bak", "index.html"])
-def test_other_files_are_not_outputs(name):
-    assert not cp.OUTPUT_NAME.match(name)
 
 
 def test_language_names_for_staff_and_patient():
@@ -72,48 +57,55 @@ def test_language_names_for_staff_and_patient():
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    """The example catalogue's PDFs plus translations, large print, a booklet, a greyscale
-    copy, a broken PDF and files that are not leaflets."""
-    content = example_copy(tmp_path_factory.mktemp("catalogue"))
+    """The example catalogue built with its translations, large print of igrt, a booklet
+    and a greyscale copy of wound-care; plus files no build wrote, which must never be
+    offered: a copy under a leaflet's name, a broken PDF, a retired leaflet, notes."""
+    content = example_copy(tmp_path_factory.mktemp("catalogue"), TRANSLATED)
     out = content.parent / "out"
-    assert main(["build", str(content), "--out", str(out)]) == 0
-    for name in ("igrt.es.pdf", "igrt.ar.pdf", "igrt.zh-Hans.pdf", "igrt.large-print.pdf",
-                 "igrt.es.large-print.pdf"):
-        shutil.copy(out / "igrt.pdf", out / name)
-    shutil.copy(out / "wound-care.pdf", out / "wound-care.booklet.pdf")
-    shutil.copy(out / "wound-care.pdf", out / "wound-care.grayscale.pdf")
+    run = ["build", str(content), "--out", str(out), "--today", DAY.isoformat()]
+    assert main(run) == 0
+    assert main([*run, "--only", "igrt", "--variant", "large-print"]) == 0
+    assert main([*run, "--only", "wound-care", "--variant", "booklet"]) == 0
+    assert main([*run, "--only", "wound-care", "--grayscale"]) == 0
+    shutil.copy(out / "igrt.pdf", out / "igrt.fr.pdf")  # no manifest names it
     shutil.copy(out / "igrt.pdf", out / "retired-leaflet.pdf")  # not in the catalogue
     (out / "igrt.de.pdf").write_bytes(b"%PDF-1.7 not really")
     (out / "igrt.notes.txt").write_text("not a leaflet")
     return out
 
 
-def page_for(out: Path, on=DAY, **kwargs) -> cp.Page:
-    return cp.page_data(load_catalogue(out.parent / "content.yaml"), out, on, **kwargs)
+def page_for(out: Path, on=DAY, built=(), failed=(), catalogue=None, current=None) -> cp.Page:
+    """The page for out/ as a build would make it; `failed` adds failures to the manifest,
+    `current` replaces the fingerprints of the leaflets' sources now."""
+    manifest, _ = read_manifest(out)
+    manifest = dataclasses.replace(manifest, failed=manifest.failed + tuple(
+        Failure(key, "", ERROR) for key in failed))
+    return page_as_built(out, on, built, manifest, current, catalogue)
 
 
 def by_id(page: cp.Page) -> dict[str, cp.Entry]:
     return {e.id: e for e in page.entries}
 
 
-def test_every_built_file_is_listed(planted):
+def test_every_file_the_builds_wrote_is_listed_and_nothing_else(planted):
     page = page_for(planted)
     listed = {f.name for e in page.entries for f in e.files}
-    on_disk = {p.name for p in planted.glob("*.pdf")}
-    assert listed == on_disk - {"retired-leaflet.pdf", "igrt.de.pdf"}
-    assert [p.path.name for p in page.skipped] == ["igrt.de.pdf"]
-    assert page.skipped[0].severity == "warning"
+    written = {r.file for r in read_manifest(planted)[0].files}
+    assert listed == written
+    assert not {"igrt.fr.pdf", "retired-leaflet.pdf", "igrt.de.pdf"} & listed
 
 
 def test_files_are_ordered_and_labelled(planted):
     igrt = by_id(page_for(planted))["igrt"]
     assert [f.name for f in igrt.files] == [
-        "igrt.pdf", "igrt.large-print.pdf", "igrt.ar.pdf", "igrt.zh-Hans.pdf", "igrt.es.pdf",
+        "igrt.pdf", "igrt.large-print.pdf", "igrt.ar.pdf", "igrt.ar.large-print.pdf",
+        "igrt.zh-Hans.pdf", "igrt.zh-Hans.large-print.pdf", "igrt.es.pdf",
         "igrt.es.large-print.pdf"]
     assert [f.label for f in igrt.files[:2]] == ["Standard", "Large print"]
     assert igrt.files[0].language.tag == "en-GB" and not igrt.files[0].translation
     assert [l.key for l in igrt.languages] == ["en", "ar", "zh-Hans", "es"]
-    assert igrt.pages == igrt.files[0].pages == 8
+    with pikepdf.open(planted / "igrt.pdf") as pdf:
+        assert igrt.pages == igrt.files[0].pages == len(pdf.pages)
     wound = by_id(page_for(planted))["wound-care"]
     assert [f.label for f in wound.files] == ["Standard", "Standard, greyscale", "Booklet"]
 
@@ -163,14 +155,15 @@ def test_failed_and_unbuilt_leaflets_are_not_offered(planted, tmp_path):
     failed = by_id(page_for(planted, failed=["igrt"]))["igrt"]
     assert failed.files == () and "failed" in failed.unavailable
     catalogue = load_catalogue(planted.parent / "content.yaml")
-    empty = by_id(cp.page_data(catalogue, tmp_path, DAY))["igrt"]
+    empty = by_id(cp.page_data(catalogue, tmp_path, DAY, Manifest(), lambda l: None))["igrt"]
     assert empty.files == () and "not been built" in empty.unavailable
 
 
 def test_a_failed_translation_is_left_off_and_the_rest_offered(planted):
     igrt = by_id(page_for(planted, failed=["igrt.es"]))["igrt"]
-    assert [f.name for f in igrt.files] == ["igrt.pdf", "igrt.large-print.pdf", "igrt.ar.pdf",
-                                            "igrt.zh-Hans.pdf"]
+    assert [f.name for f in igrt.files] == [
+        "igrt.pdf", "igrt.large-print.pdf", "igrt.ar.pdf", "igrt.ar.large-print.pdf",
+        "igrt.zh-Hans.pdf", "igrt.zh-Hans.large-print.pdf"]
 
 
 def test_translations_in_the_catalogue_add_their_titles_and_staleness(planted):
@@ -183,11 +176,13 @@ def test_translations_in_the_catalogue_add_their_titles_and_staleness(planted):
     spanish = dataclasses.replace(igrt, language="es", title="Radioterapia guiada por imagen",
                                   keywords=("radiación",), translation=about)
     catalogue.translations = [spanish]
-    entry = by_id(cp.page_data(catalogue, planted, DAY))["igrt"]
+    sources = {r.key: r.source for r in read_manifest(planted)[0].files}  # all as built
+    page = page_for(planted, catalogue=catalogue, current=lambda l: sources[leaflet_key(l)])
+    entry = by_id(page)["igrt"]
     row = next(f for f in entry.files if f.name == "igrt.es.pdf")
     assert (row.title, row.stale_from) == ("Radioterapia guiada por imagen", "2")
     assert "radiación" in entry.search_text
-    html = cp.render_page(cp.page_data(catalogue, planted, DAY))
+    html = cp.render_page(page)
     assert 'lang="es" dir="ltr">Radioterapia guiada por imagen<' in html
     assert "Out of date: translated from version 2; the leaflet is now version 3." in html
 
@@ -211,7 +206,8 @@ def test_build_writes_a_self_contained_page(planted, tmp_path):
     assert main(["build", str(planted.parent / "content.yaml"), "--out", str(example_out)]) == 0
     names = {p.relative_to(example_out).as_posix() for p in example_out.rglob("*")
              if p.is_file() and p.suffix != ".pdf"}
-    assert names == {"index.html", "catalogue.css", "catalogue.js", "thumbs/colonoscopy.png",
+    assert names == {"index.html", "catalogue.css", "catalogue.js", "manifest.json",
+                     "thumbs/colonoscopy.png",
                      "thumbs/high-blood-pressure.png", "thumbs/igrt.png", "thumbs/wound-care.png"}
     html = (example_out / "index.html").read_text(encoding="utf-8")
     for text in (html, (example_out / "catalogue.css").read_text(),
@@ -261,6 +257,7 @@ def test_a_broken_catalogue_keeps_the_last_page(tmp_path):
     content.write_text("leaflets: []\n")
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "index.html").write_text("last good page")
-    path, problems = cp.write_catalogue_page(load_catalogue(content), tmp_path / "out", DAY)
+    path, problems = cp.write_catalogue_page(load_catalogue(content), tmp_path / "out", DAY,
+                                             Manifest(), lambda l: None)
     assert path is None and problems == []
     assert (tmp_path / "out" / "index.html").read_text() == "last good page"

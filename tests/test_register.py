@@ -12,7 +12,8 @@ import pikepdf
 import pytest
 
 from handouts.cli import main
-from handouts.register import COLUMNS, status
+from handouts.register import COLUMNS
+from handouts.review import review_status
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
 TODAY = "2026-06-01"
@@ -30,14 +31,12 @@ def catalogue(tmp_path: Path, *names: str, checks: str = "") -> Path:
     return content
 
 
-def built_pdf(out: Path, leaflet_id: str, pages: int) -> Path:
-    """Stands in for a built leaflet: the register only counts its pages."""
-    out.mkdir(exist_ok=True)
-    pdf = pikepdf.new()
-    for _ in range(pages):
-        pdf.add_blank_page()
-    pdf.save(out / f"{leaflet_id}.pdf")
-    return out / f"{leaflet_id}.pdf"
+def built_pdf(content: Path, out: Path, leaflet_id: str) -> tuple[Path, int]:
+    """Build one leaflet for real: the register reads the manifest the build writes."""
+    assert main(["build", str(content), "--out", str(out), "--only", leaflet_id,
+                 "--today", TODAY]) == 0
+    with pikepdf.open(out / f"{leaflet_id}.pdf") as pdf:
+        return out / f"{leaflet_id}.pdf", len(pdf.pages)
 
 
 def register_csv(capsys, content: Path, *extra: str) -> tuple[int, str, list[dict]]:
@@ -48,8 +47,10 @@ def register_csv(capsys, content: Path, *extra: str) -> tuple[int, str, list[dic
 
 def test_csv_reads_back_sorted_by_next_review(tmp_path, capsys):
     out = tmp_path / "out"
-    pdf = built_pdf(out, "good", 3)
-    code, text, rows = register_csv(capsys, catalogue(tmp_path, *LEAFLETS), "--out", str(out))
+    content = catalogue(tmp_path, *LEAFLETS)
+    pdf, pages = built_pdf(content, out, "good")
+    capsys.readouterr()
+    code, text, rows = register_csv(capsys, content, "--out", str(out))
     assert code == 0
     assert text.startswith("\ufeff") and "\r\n" in text
     assert list(rows[0]) == list(COLUMNS)
@@ -61,7 +62,7 @@ def test_csv_reads_back_sorted_by_next_review(tmp_path, capsys):
     good = by_id["good"]
     assert (good["code"], good["version"], good["owner"], good["last_reviewed"]) == (
         "FIX-0001", "1", "Clinic manager", "2025-03-01")
-    assert (good["pages"], good["output"]) == ("3", str(pdf))
+    assert (good["pages"], good["output"]) == (str(pages), str(pdf))
     assert (by_id["overdue"]["pages"], by_id["overdue"]["output"]) == ("", "")
     assert (good["reading_level"], good["reading_formula"]) == ("3.1", "smog")
     assert by_id["spanish"]["reading_formula"] == "fernandez-huerta"
@@ -100,13 +101,15 @@ def test_json_and_text(tmp_path, capsys):
     assert text[-1] == f"2 leaflets (today is {TODAY})"
 
 
-def test_invalid_leaflets_are_reported_and_left_out(tmp_path, capsys):
+def test_invalid_leaflets_are_reported_and_listed_as_errors(tmp_path, capsys):
     code = main(["register", str(catalogue(tmp_path, "good", "unknown-citation")),
                  "--today", TODAY, "--format", "csv"])
     captured = capsys.readouterr()
     assert code == 1
     assert "names no reference" in captured.err
-    assert [r["id"] for r in csv.DictReader(io.StringIO(captured.out[1:]))] == ["good"]
+    rows = list(csv.DictReader(io.StringIO(captured.out[1:])))
+    assert [(r["id"], r["status"]) for r in rows] == [("unknown-citation", "error"),
+                                                      ("good", "current")]
 
 
 def test_usage_errors(tmp_path, capsys):
@@ -115,7 +118,8 @@ def test_usage_errors(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("next_review, lead, expected", [
-    ("2026-05-31", 90, "overdue"), ("2026-06-01", 90, "due soon"), ("2026-08-30", 90, "due soon"),
+    ("2026-05-31", 90, "overdue"), ("2026-06-01", 90, "due-soon"), ("2026-08-30", 90, "due-soon"),
     ("2026-08-31", 90, "current"), ("2026-06-02", None, "current")])
-def test_status(next_review, lead, expected):
-    assert status(dt.date.fromisoformat(next_review), dt.date(2026, 6, 1), lead) == expected
+def test_review_status(next_review, lead, expected):
+    assert review_status(dt.date.fromisoformat(next_review), dt.date(2026, 6, 1),
+                         lead) == expected

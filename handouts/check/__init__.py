@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..build import Brands, templates_dir_for, today
+from ..brand import Brands, templates_dir_for
 from ..content import Catalogue, load_catalogue
 from ..errors import HandoutsError, Problem, Problems
 from ..readability import leaflet_readability
+from ..review import today
 from .language import JARGON
 from .model import SEVERITIES, CheckReport, Finding, Rule, Setting, Subject
 from .report import as_json, format_text, reading_summary

@@ -13,6 +13,7 @@ from ..content import add_months
 from ..load import Map, read_yaml
 from ..model import Contact, Figure, Leaflet, Where
 from ..readability import SPANISH_FORMULAS
+from ..review import DUE_SOON, OVERDUE, review_status
 from .language import abbreviation, hard_sentence, jargon, link_text, long_sentence, reading_level
 from .model import Rule, Setting, Subject
 
@@ -31,7 +32,7 @@ def _review_where(leaflet: Leaflet) -> Where:
 
 def review_overdue(s: Subject, opt: dict) -> Iterator:
     due = s.leaflet.governance.next_review
-    if due < s.today:
+    if review_status(due, s.today, None) == OVERDUE:
         yield (_review_where(s.leaflet), f"overdue for review since {due} "
                f"({(s.today - due).days} days ago); 'handouts build' will not issue it",
                "review it and update last_reviewed and next_review (until then, build "
@@ -41,7 +42,7 @@ def review_overdue(s: Subject, opt: dict) -> Iterator:
 def review_due_soon(s: Subject, opt: dict) -> Iterator:
     due = s.leaflet.governance.next_review
     days = (due - s.today).days
-    if 0 <= days <= opt["days"]:
+    if review_status(due, s.today, opt["days"]) == DUE_SOON:
         yield (_review_where(s.leaflet), f"review due on {due}, in {days} days",
                "start the review now: plan about 3 months for it")
 

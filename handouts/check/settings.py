@@ -21,6 +21,13 @@ def reading_options(settings: dict) -> dict:
     return settings["reading-level"] or default_settings()["reading-level"]
 
 
+def review_lead_days(node: Map | None) -> int | None:
+    """The `review-due-soon` lead time in days (None: the rule is off). Bad settings are
+    `handouts check`'s to report; here they fall back to the default."""
+    rule = read_settings(node, Problems())["review-due-soon"]
+    return None if rule is None else int(rule["days"])
+
+
 def read_settings(node: Map | None, problems: Problems) -> dict[str, dict | None]:
     """Rule code -> its settings, or None when turned off. Bad settings become problems."""
     settings = default_settings()

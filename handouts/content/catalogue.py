@@ -32,6 +32,12 @@ class Catalogue:
     translations: list[Leaflet] = field(default_factory=list)  # each with .translation set
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> `variants:`
     unreadable: list[str] = field(default_factory=list)  # files that did not parse
+    rejected: dict[str, Path] = field(default_factory=dict)  # failed name -> its file
+
+    def reject(self, name: str, path: Path) -> None:
+        """Leave a leaflet out for its errors, remembering which file it came from."""
+        self.failed.append(name)
+        self.rejected.setdefault(name, Path(path))
 
     @property
     def errors(self) -> list[Problem]:
@@ -124,7 +130,7 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
             node = read_yaml(match, root)
         except HandoutsError as exc:
             catalogue.problems.extend(exc.problems)
-            catalogue.failed.append(name)
+            catalogue.reject(name, match)
             catalogue.unreadable.append(name)
             continue
         yield node
@@ -136,8 +142,9 @@ def _add_leaflet(node, catalogue: Catalogue) -> None:
     variants = read_variants(node, problems) if isinstance(node, Map) else ()
     catalogue.problems.extend(problems.items)
     if leaflet is None or problems.errors:
-        catalogue.failed.append(node.get("id", str(node.path)) if isinstance(node, Map)
-                                else str(catalogue.path))
+        name = node.get("id") if isinstance(node, Map) else None
+        path = getattr(node, "path", catalogue.path)
+        catalogue.reject(name if isinstance(name, str) and name else str(path), path)
     else:
         catalogue.leaflets.append(leaflet)
         if variants:

@@ -1,0 +1,241 @@
+"""Output files: their names, and out/manifest.json, the record of what the builds wrote.
+
+The manifest is what the catalogue page and the register trust. A file is offered to a
+nurse only when the manifest lists it, it is still on disk, and it was made from the
+leaflet's current source: the same version and the same fingerprint of the validated
+leaflet and its brand. So a file left by an older build is never offered as current,
+whatever its name. Nothing here builds, prints or exits.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .brand import Brand
+from .errors import Problem
+from .model import Leaflet
+from .write import write_atomic
+
+STANDARD = "standard"  # the leaflet's own PDF, at the brand's size and paper
+KINDS = (STANDARD, "large-print", "booklet")  # the order files are listed in
+MANIFEST = "manifest.json"
+SCHEMA = "handouts-manifest/1"
+ERROR, OVERDUE = "error", "overdue"  # why a leaflet was not built
+
+# <id>[.<lang>][.large-print|.booklet][.grayscale].pdf; ids never hold a dot, so the split
+# is exact.
+_LANG_TAG = r"[a-zA-Z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?"  # es, zh-Hans, es-419
+OUTPUT_NAME = re.compile(rf"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>{_LANG_TAG}))?"
+                         r"(?:\.(?P<variant>large-print|booklet))?(?P<grey>\.grayscale)?\.pdf$")
+
+
+def output_name(leaflet_id: str, lang: str | None = None, variant: str | None = None, *,
+                grayscale: bool = False) -> str:
+    """The file name of one output: `<id>.pdf`, `<id>.<lang>.pdf` (a translation),
+    `<id>.<variant>.pdf` (`igrt.large-print.pdf`) and `<id>.<lang>.<variant>.pdf`.
+    `lang` is given only for translations; variant "standard" (or None) adds nothing.
+    Greyscale output ends `.grayscale.pdf`, so it never replaces the colour file."""
+    parts = [leaflet_id, lang, None if variant == STANDARD else variant,
+             "grayscale" if grayscale else None]
+    return ".".join(part for part in parts if part) + ".pdf"
+
+
+def leaflet_key(leaflet: Leaflet) -> str:
+    """`<id>`, or `<id>.<lang>` for a translation: how a build names what it built or failed."""
+    return f"{leaflet.id}.{leaflet.language}" if leaflet.translation else leaflet.id
+
+
+# ---- fingerprints ------------------------------------------------------------------------
+
+def fingerprint(leaflet: Leaflet, brand: Brand) -> str:
+    """sha256 of everything the PDF is made from: the validated leaflet (not where its
+    lines are, so a moved comment changes nothing) and the brand, files included."""
+    digest = hashlib.sha256()
+    digest.update(_canonical(leaflet).encode("utf-8", "surrogatepass"))
+    digest.update(brand_fingerprint(brand).encode())
+    return digest.hexdigest()
+
+
+_BRANDS: dict[tuple, str] = {}  # brand values -> fingerprint: fonts are hashed once a run
+
+
+def brand_fingerprint(brand: Brand) -> str:
+    key = (brand.name, brand.values)
+    if key not in _BRANDS:
+        _BRANDS[key] = hashlib.sha256(_canonical(brand.values).encode()).hexdigest()
+    return _BRANDS[key]
+
+
+def _canonical(value) -> str:
+    """A stable text for a model value: dataclass fields that take part in equality,
+    sequences, dates, and files by the sha256 of their bytes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [f"{f.name}={_canonical(getattr(value, f.name))}"
+                  for f in dataclasses.fields(value) if f.compare]
+        return f"{type(value).__name__}({','.join(fields)})"
+    if isinstance(value, (tuple, list)):
+        return "[" + ",".join(_canonical(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_canonical(k)}:{_canonical(v)}"
+                              for k, v in sorted(value.items(), key=str)) + "}"
+    if isinstance(value, Path):
+        return f"file:{_file_hash(value)}" if value.is_file() else f"path:{value.name}"
+    if isinstance(value, (dt.date, str, int, float, bool)) or value is None:
+        return repr(value)
+    return type(value).__name__  # e.g. a loaded font object: its file is hashed above
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---- the manifest ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Record:
+    """One file a build wrote, and what it was made from."""
+
+    file: str  # a bare name in the output folder
+    id: str
+    language: str
+    translation: bool
+    variant: str
+    grayscale: bool
+    code: str
+    version: str
+    title: str
+    source_file: str  # the leaflet's YAML, relative to content.yaml's folder
+    source: str  # fingerprint(leaflet, brand)
+    pages: int
+    size: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}.{self.language}" if self.translation else self.id
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A leaflet (or translation) that the last build covering it could not build."""
+
+    key: str  # leaflet_key, or the file name when the file did not parse
+    source_file: str
+    reason: str  # ERROR or OVERDUE
+    title: str | None = None  # from its last good build, for the catalogue page
+    code: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    files: tuple[Record, ...] = ()
+    failed: tuple[Failure, ...] = ()
+
+    def failure(self, key: str) -> Failure | None:
+        return next((f for f in self.failed if f.key == key), None)
+
+    def as_json(self) -> str:
+        data = {"schema": SCHEMA,
+                "files": [dataclasses.asdict(r) for r in sorted(self.files, key=_by_file)],
+                "failed": [dataclasses.asdict(f) for f in sorted(self.failed,
+                                                                 key=lambda f: f.key)]}
+        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _by_file(record: Record) -> str:
+    return record.file
+
+
+def read_manifest(out_dir: Path) -> tuple[Manifest, list[Problem]]:
+    """The output folder's manifest; an empty one (with a warning) if it is unreadable,
+    so an unknown file is never offered."""
+    path = Path(out_dir) / MANIFEST
+    if not path.is_file():
+        return Manifest(), []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"schema is {data.get('schema')!r}, not {SCHEMA}")
+        files = tuple(Record(**item) for item in data["files"])
+        failed = tuple(Failure(**item) for item in data["failed"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        return Manifest(), [Problem(path, 1, 1, f"the output manifest cannot be read ({exc}); "
+                                    "no earlier file in this folder is offered",
+                                    "build every leaflet again (handouts build --clean)",
+                                    "warning")]
+    return Manifest(tuple(r for r in files if _is_output(r.file)), failed), []
+
+
+def write_manifest(manifest: Manifest, out_dir: Path) -> Path:
+    return write_atomic(manifest.as_json().encode("utf-8"), Path(out_dir) / MANIFEST)
+
+
+def _is_output(name: str) -> bool:
+    """A bare output name in the folder: a manifest can never name a file elsewhere."""
+    return bool(OUTPUT_NAME.match(name)) and "/" not in name and "\\" not in name
+
+
+# ---- what a build keeps ------------------------------------------------------------------
+
+Current = Callable[[Leaflet], "str | None"]  # leaflet -> its fingerprint now (None: unknown)
+
+
+def is_current(record: Record, leaflet: Leaflet | None, current: Current) -> bool:
+    """Made from this very source: same version, same fingerprint."""
+    return (leaflet is not None and record.version == leaflet.governance.version
+            and record.source == current(leaflet))
+
+
+def next_manifest(old: Manifest, written: Iterable[Record], failed: Iterable[Failure],
+                  leaflets: dict[str, Leaflet], covers: Callable[[str], bool],
+                  current: Current, out_dir: Path) -> tuple[Manifest, list[str]]:
+    """The manifest after a build, and the files it makes stale (to remove).
+
+    An earlier file stays listed when it is still current, or when this build does not
+    cover its leaflet (`--only`); a covered leaflet's file from an older source is stale.
+    A failure is kept for the leaflets this build did not cover."""
+    written = list(written)
+    rewritten = {r.file for r in written}
+    kept, stale = [], []
+    for record in old.files:
+        if record.file in rewritten or not (Path(out_dir) / record.file).is_file():
+            continue
+        if covers(record.id) and not is_current(record, leaflets.get(record.key), current):
+            stale.append(record.file)
+        else:
+            kept.append(record)
+    new_failures = list(failed)
+    known = {f.key for f in new_failures}
+    for failure in old.failed:
+        if failure.key not in known and not covers(failure.key.split(".")[0]):
+            new_failures.append(failure)
+    return Manifest(tuple(written + kept), tuple(new_failures)), stale
+
+
+def offered(manifest: Manifest, leaflet: Leaflet, current: Current, out_dir: Path
+            ) -> list[Record]:
+    """The files of this leaflet (or translation) a nurse may be given."""
+    return [r for r in manifest.files if r.key == leaflet_key(leaflet)
+            and (Path(out_dir) / r.file).is_file() and is_current(r, leaflet, current)]
+
+
+def unlisted_outputs(manifest: Manifest, out_dir: Path) -> list[Path]:
+    """What `--clean` removes: files in the output folder that look like ours (leaflet
+    PDFs, left-over .part files, thumbnails) and that the manifest does not list."""
+    out_dir = Path(out_dir)
+    listed = {r.file for r in manifest.files}
+    thumbs = {f"{r.id}.png" for r in manifest.files}
+    found = [p for p in out_dir.glob("*") if (p.is_file() or p.is_symlink()) and (
+        (OUTPUT_NAME.match(p.name) and p.name not in listed) or p.name.endswith(".part"))]
+    found += [p for p in (out_dir / "thumbs").glob("*.png") if p.name not in thumbs]
+    return sorted(found)
