@@ -17,6 +17,13 @@ from .fields import as_number, did_you_mean
 from .links import link_problem, link_scheme
 from .load import Map, inside, read_yaml
 from . import assets, fonts, phones
+from .model import CONTACT_FIELDS
+
+_CONTACT_DOCS = (  # brand contact.* keys, in model.Contact's order
+    "the standard contact block: who to contact",
+    "phone number, printed as written and linked in international form (one number; 111 "
+    "and 999 as they are)", "email address", "opening hours", "postal address", "website",
+    "e.g. out-of-hours advice")
 
 REQUIRED = object()
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -84,14 +91,9 @@ SCHEMA: dict[str, Field] = {
     "callout_titles.warning": Field("text", "Important", "default title of warning callouts"),
     "callout_titles.urgent": Field("text", "Get help urgently if",
                                    "default title of urgent callouts"),
-    "contact.name": Field("text", REQUIRED, "the standard contact block: who to contact"),
-    "contact.phone": Field("text", None, "phone number, printed as written and linked in "
-                           "international form (one number; 111 and 999 as they are)"),
-    "contact.email": Field("text", None, "email address"),
-    "contact.hours": Field("text", None, "opening hours"),
-    "contact.address": Field("text", None, "postal address"),
-    "contact.url": Field("text", None, "website"),
-    "contact.note": Field("text", None, "e.g. out-of-hours advice"),
+    # the standard contact block: one key per field of model.Contact, in its order
+    **{f"contact.{name}": Field("text", REQUIRED if name == "name" else None, doc)
+       for name, doc in zip(CONTACT_FIELDS, _CONTACT_DOCS, strict=True)},
     "other_formats": Field("text", REQUIRED, "'available in other formats and languages' text"),
     "feedback": Field("text", None, "how patients can give feedback on the leaflet"),
     "disclaimer": Field("text", None, "disclaimer printed at the end"),
@@ -283,7 +285,8 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
     if values["sizes.body"] is not None and values["sizes.body"] < MIN_BODY_PT:
         path, mark = where("sizes.body")
         problems.add(path, mark, f"body text size {values['sizes.body']:g} pt is below "
-                     f"{MIN_BODY_PT:g} pt", "set sizes.body to 12 or more (14 is recommended)")
+                     f"{MIN_BODY_PT:g} pt", "set sizes.body to 12 or more (14 is recommended)",
+                     rule="body-size")
     for text, back in CONTRAST_PAIRS:
         fg, bg = values[f"colours.{text}"], values[f"colours.{back}"]
         if not fg or not bg:
@@ -293,7 +296,7 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
             path, mark = where(f"colours.{text}")
             problems.add(path, mark, f"colours.{text} {fg} on colours.{back} {bg} has contrast "
                          f"{ratio:.2f}:1, below {MIN_CONTRAST}:1 (WCAG AA)",
-                         f"darken colours.{text} or lighten colours.{back}")
+                         f"darken colours.{text} or lighten colours.{back}", rule="contrast")
     large, body = values["sizes.large_print"], values["sizes.body"]
     if large is not None and body is not None and large < body:
         path, mark = where("sizes.large_print")

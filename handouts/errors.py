@@ -41,6 +41,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" or "warning"
+    rule: str = ""  # the check rule it is (docs/check.md), so no code reads the wording
 
     def __str__(self) -> str:
         where = f"{printable(str(self.path))}:{self.line}:{self.column}"
@@ -74,9 +75,10 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, path, mark, message: str, hint: str = "", severity: str = "error") -> None:
+    def add(self, path, mark, message: str, hint: str = "", severity: str = "error",
+            rule: str = "") -> None:
         line, column = mark if mark else (1, 1)
-        self.items.append(Problem(Path(path), line, column, message, hint, severity))
+        self.items.append(Problem(Path(path), line, column, message, hint, severity, rule))
 
     @property
     def errors(self) -> list[Problem]:

@@ -61,13 +61,14 @@ class Reader:
     def __init__(self, problems: Problems):
         self.problems = problems
 
-    def error(self, where, key_or_index, message: str, hint: str = "", *, key: bool = False):
+    def error(self, where, key_or_index, message: str, hint: str = "", *, key: bool = False,
+              rule: str = ""):
         mark = where.mark
         if isinstance(where, Map) and key_or_index is not None:
             mark = where.key_mark(key_or_index) if key else where.mark_of(key_or_index)
         elif isinstance(where, Seq) and key_or_index is not None:
             mark = where.mark_of(key_or_index)
-        self.problems.add(where.path, mark, message, hint)
+        self.problems.add(where.path, mark, message, hint, rule=rule)
 
     def warn(self, where, key, message: str, hint: str = ""):
         mark = where.mark_of(key) if key is not None else where.mark

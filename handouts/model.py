@@ -6,7 +6,7 @@ content/ builds these from YAML; layout reads them. No ReportLab here. Each part
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator, Union
 
@@ -71,6 +71,10 @@ class Contact:
     url: str | None = None
     note: str | None = None
     where: Where | None = field(default=None, compare=False)
+
+
+# The contact fields, listed once: a contact block's keys and the brand's contact.* keys.
+CONTACT_FIELDS = tuple(f.name for f in fields(Contact) if f.name != "where")
 
 
 Block = Union[Paragraph, Bullets, Steps, Callout, Table, Figure, Contact]

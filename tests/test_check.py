@@ -393,3 +393,11 @@ def test_real_texts(capsys):
     assert [(f["leaflet"], f["rule"]) for f in findings(report) if f["severity"] == "error"] == [
         ("hhs-1557-taglines", "review-overdue")]
     assert code == 1
+
+
+def test_a_validation_problem_is_found_by_its_rule_code_not_its_wording():
+    from handouts.check import _from_problem
+    from handouts.errors import Problem
+    reworded = Problem(Path("brand.yaml"), 3, 5, "text too faint", rule="contrast")
+    assert _from_problem(reworded, {}).rule == "contrast"
+    assert _from_problem(Problem(Path("x.yaml"), 1, 1, "has contrast"), {}).rule == "invalid"

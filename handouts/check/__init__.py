@@ -2,8 +2,8 @@
 
 Every rule is a small function listed in rules.RULES with its severity and its settings (the
 `checks:` block of content.yaml, read by settings.py, can change a threshold or turn a rule
-off). Problems found while reading content, `checks:` and templates are findings too: see
-`_VALIDATION_RULES`; `validate` gives those problems alone, for `handouts validate`. Nothing
+off). Problems found while reading content, `checks:` and templates are findings too, under
+their own rule code (Problem.rule) or "invalid"; `validate` gives those problems alone, for `handouts validate`. Nothing
 here prints or exits: report.py turns a CheckReport into what cli.py prints.
 """
 from __future__ import annotations
@@ -26,11 +26,9 @@ __all__ = ["JARGON", "RULES", "SEVERITIES", "CheckReport", "Finding", "Rule", "S
            "Subject", "as_json", "check", "default_settings", "format_text", "read_settings",
            "reading_options", "reading_summary", "validate"]
 
-# Problems that content and template validation already report, and the rule each one is.
-# They stop the build, so `checks:` cannot turn them off (link-text, a warning, it can).
-_VALIDATION_RULES = (("names no reference", "citation-unknown"), ("has no alt text", "alt-missing"),
-                     ("does not make sense on its own", "link-text"),
-                     ("has contrast", "contrast"), ("body text size", "body-size"))
+# Problems that content and template validation report carry their rule code (Problem.rule:
+# citation-unknown, alt-missing, link-text, contrast, body-size); errors stop the build, so
+# `checks:` cannot turn them off (link-text, a warning, it can). Others are "invalid".
 
 
 def validate(content: Path) -> tuple[Catalogue, list[Problem]]:
@@ -102,8 +100,7 @@ def _file_owners(catalogue: Catalogue) -> dict[Path, str]:
 
 
 def _from_problem(problem: Problem, owners: dict, default: str = "invalid") -> Finding:
-    rule = next((code for text, code in _VALIDATION_RULES if text in problem.message), default)
-    return Finding(rule, problem.severity, Path(problem.path), problem.line, problem.column,
+    return Finding(problem.rule or default, problem.severity, Path(problem.path), problem.line, problem.column,
                    problem.message, problem.hint, owners.get(Path(problem.path)))
 
 

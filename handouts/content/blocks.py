@@ -7,8 +7,8 @@ from ..assets import image_problem
 from ..fields import Reader, describe, did_you_mean
 from ..inline import Rich, parse_inline
 from ..load import Map, Seq, inside
-from ..model import (CALLOUT_KINDS, Bullets, Callout, Contact, Figure, Paragraph, Steps,
-                     Table)
+from ..model import (CALLOUT_KINDS, CONTACT_FIELDS, Bullets, Callout, Contact, Figure,
+                     Paragraph, Steps, Table)
 
 BLOCK_KEYS = {
     "paragraph": set(), "bullets": set(), "steps": set(),
@@ -16,7 +16,7 @@ BLOCK_KEYS = {
     "table": set(), "figure": {"alt", "caption", "decorative"}, "contact": set(),
 }
 TABLE_KEYS = {"header", "rows", "caption"}
-CONTACT_KEYS = {"name", "phone", "email", "hours", "address", "url", "note"}
+CONTACT_KEYS = set(CONTACT_FIELDS)
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
@@ -146,7 +146,7 @@ def _figure(reader, node, where):
     if not alt and not decorative:
         reader.error(node, "figure", "figure has no alt text",
                      "add 'alt: ...' describing what the image shows, or "
-                     "'decorative: true' if it carries no information")
+                     "'decorative: true' if it carries no information", rule="alt-missing")
     if name is None:
         return None
     image = _figure_file(reader, node, name)

@@ -202,7 +202,7 @@ def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> Non
         if span.text.strip().lower().rstrip(".") in VAGUE_LINK_TEXT:
             problems.add(path, (line, col), f"link text '{span.text}' does not make sense "
                          "on its own", "say where the link goes, e.g. 'RadiologyInfo IGRT page'",
-                         severity="warning")
+                         severity="warning", rule="link-text")
     for lang in text.languages():
         problem = language_problem(lang)
         if problem:
@@ -211,7 +211,7 @@ def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> Non
         if ref not in ref_ids:
             problems.add(path, (line, col), f"citation [@{ref}] names no reference",
                          did_you_mean(ref, ref_ids) if ref_ids else
-                         "add it under 'references:' with this id")
+                         "add it under 'references:' with this id", rule="citation-unknown")
 
 
 

@@ -13,7 +13,7 @@ from ..brand import Brand
 from ..errors import ContentError
 from ..inline import parse_inline
 from ..labels import Labels
-from ..model import Contact, Leaflet, Section
+from ..model import CONTACT_FIELDS, Contact, Leaflet, Section
 from ..pdf.tags import Element, StructureLog, Tagged
 from ..variants import grey, grey_brand
 from . import page
@@ -190,8 +190,7 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
                       for s in leaflet.walk_sections())
     heading = labels["general_enquiries"] if own_contact else labels["contact_us"]
     heading = _heading(heading, 2, group, ctx, styles.h2)
-    card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in
-                      ("name", "phone", "email", "hours", "address", "url", "note")})
+    card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in CONTACT_FIELDS})
     flowables = _keep_with_heading(heading, contact(card, group, ctx))
     flowables.extend(_heading(labels["other_formats"], 3, group, ctx, styles.h3))
     flowables.append(plain(ctx, brand_text(leaflet, brand, "other_formats"), group,

@@ -9,11 +9,10 @@ from __future__ import annotations
 import dataclasses
 
 from ..errors import Problem
-from ..model import Callout, Contact, Figure, Leaflet, Table, block_texts
+from ..model import CONTACT_FIELDS, Callout, Contact, Figure, Leaflet, Table, block_texts
 from .typeset import Typeset, check_text
 
-BRAND_TEXTS = ("contact.name", "contact.phone", "contact.email", "contact.hours",
-               "contact.address", "contact.url", "contact.note", "other_formats", "feedback",
+BRAND_TEXTS = (*(f"contact.{name}" for name in CONTACT_FIELDS), "other_formats", "feedback",
                "disclaimer")
 HEADING_TEXTS = ("callout_titles.info", "callout_titles.warning", "callout_titles.urgent")
 FURNITURE_TEXTS = ("organisation", "department", "footer_text")  # drawn in the own font
