@@ -102,9 +102,7 @@ def build_leaflet(leaflet: Leaflet, brand: Brand, out_dir: Path,
 
 
 def overdue_problem(leaflet: Leaflet, on: dt.date) -> Problem:
-    path, line, col = leaflet.where
-    line, col = leaflet.governance.marks.get("next_review",
-                                             leaflet.governance.marks.get("governance", (line, col)))
+    path, line, col = leaflet.review_where()
     return Problem(path, line, col,
                    f"leaflet '{leaflet.id}' is overdue for review since "
                    f"{leaflet.governance.next_review.isoformat()} (today is {on.isoformat()}); "

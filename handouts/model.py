@@ -124,6 +124,7 @@ class Translation:
     translated: dt.date
     stale: bool  # the source has changed since: print a notice, list it in the summary
     brand_text: tuple = ()  # (brand key, translated text): the brand's end matter
+    source_file: Path | None = field(default=None, compare=False)  # holds the governance
 
     def brand(self, key: str, default):
         """The translated brand text for `key` (e.g. 'other_formats'), else `default`."""
@@ -146,6 +147,21 @@ class Leaflet:
     where: Where = field(default=(Path("."), 1, 1), compare=False)
     translation: Translation | None = None  # set when this is a translation of another
     template_where: Where | None = field(default=None, compare=False)  # the line naming it
+
+    def governance_where(self, key: str) -> Where:
+        """Where a governance key (e.g. next_review) was written: a translation shares
+        its source's governance, so that is in the source's file, not the translation's."""
+        path = self.translation.source_file if self.translation and \
+            self.translation.source_file else self.where[0]
+        marks = self.governance.marks
+        line, column = marks.get(key) or marks.get("governance") or self.where[1:]
+        return path, line, column
+
+    def review_where(self) -> Where:
+        """The line that sets the next review: next_review, or last_reviewed when the
+        date is computed from it."""
+        given = self.governance.next_review_given
+        return self.governance_where("next_review" if given else "last_reviewed")
 
     def walk_sections(self) -> Iterator[Section]:
         """Every section and subsection, in reading order."""

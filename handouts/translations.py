@@ -108,7 +108,7 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
         where=(node.path, *node.mark), template_where=source.template_where,
         translation=Translation(source.language, version, source.governance.version,
-                                translator, translated, stale, brand_text))
+                                translator, translated, stale, brand_text, source.where[0]))
     ref_ids = {r.id for r in references}
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)

@@ -263,6 +263,16 @@ def test_stale_notice_appears_exactly_when_the_source_is_newer(catalogue, capsys
     assert (catalogue.out / "sample.pdf").is_file()
 
 
+def test_an_overdue_source_points_at_its_own_review_line(catalogue, capsys):
+    # MINIMAL's next review is computed from last_reviewed (line 10): 2029-01-10
+    _translated_catalogue(catalogue, "2")
+    assert catalogue.build("--today", "2029-02-01") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("overdue for review" in line for line in err)
+    assert all(re.search(r"leaflets/sample\.yaml:10:\d+: ", line) for line in err), err
+    assert not any("sample.es.yaml" in line for line in err)
+
+
 def test_versions_compare_as_versions():
     assert version_key("3") < version_key("10") < version_key("10.1")
     assert version_key("2.9") < version_key("2.10")

@@ -24,10 +24,7 @@ GENERIC_ALT = {"image", "picture", "photo", "photograph", "figure", "diagram", "
 # ---- review dates ------------------------------------------------------------------------
 
 def _review_where(leaflet: Leaflet) -> Where:
-    marks = leaflet.governance.marks
-    key = "next_review" if leaflet.governance.next_review_given else "last_reviewed"
-    line, column = marks.get(key) or marks.get("governance") or leaflet.where[1:]
-    return leaflet.where[0], line, column
+    return leaflet.review_where()
 
 
 def review_overdue(s: Subject, opt: dict) -> Iterator:
