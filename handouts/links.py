@@ -15,6 +15,21 @@ def link_scheme(href: str) -> str:
     return head.lower() if sep else ""
 
 
+# Names reserved for examples and tests (RFC 2606, RFC 6761): a source there is a placeholder.
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example", "test",
+                       "invalid", "localhost")
+
+
+def placeholder_host(href: str) -> str | None:
+    """The reserved host name `href` points at, or None for a real address."""
+    try:
+        host = (urlsplit(href).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return None
+    return next((host for domain in PLACEHOLDER_DOMAINS
+                 if host == domain or host.endswith("." + domain)), None)
+
+
 def link_problem(href: str) -> str | None:
     """Why `href` may not be a link target, or None when it is safe."""
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in href):

@@ -35,7 +35,7 @@ MINIMAL = textwrap.dedent("""\
     references:
       - id: nhs-sample
         citation: Example source. A page about samples.
-        url: https://www.example.org/samples
+        url: https://www.nhs.uk/tests-and-treatments/blood-tests/
         accessed: 2026-01-05
     """)
 

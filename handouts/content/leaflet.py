@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import ContentError, Problems
 from ..fields import Reader, did_you_mean
 from ..inline import Rich, link_scheme, parse_inline
-from ..links import link_problem
+from ..links import link_problem, placeholder_host
 from ..languages import language_problem
 from ..load import Map, Seq, read_yaml
 from ..model import Governance, Leaflet, Reference, Section
@@ -185,6 +185,10 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
         if url and link_scheme(url) not in ("http", "https"):
             reader.error(item, "url", f"reference url '{url}' is not an http(s) address",
                          "write the full address, starting https://")
+        elif url and placeholder_host(url):
+            reader.error(item, "url", f"reference url '{url}' is a placeholder: "
+                         f"{placeholder_host(url)} is reserved for examples",
+                         "give the address of the source you actually used")
         citation = reader.text(item, "citation")
         if ref_id and citation:
             result.append(Reference(ref_id, parse_inline(citation), url,
