@@ -224,11 +224,12 @@ def _rejected(catalogue: Catalogue, name: str, old: Manifest) -> Failure:
     source = catalogue.rejected.get(name)
     source_file = _relative(source, catalogue.path.parent) if source else name
     last = next((r for r in old.files if r.key == name or r.source_file == source_file), None)
-    if last is None:
-        earlier = old.failure(name)
-        return Failure(name, source_file, ERROR, earlier and earlier.title,
-                       earlier and earlier.code, earlier and earlier.version)
-    return Failure(name, source_file, ERROR, last.title, last.code, last.version)
+    if last is not None:
+        return Failure(name, source_file, ERROR, last.title, last.code, last.version)
+    earlier = old.failure(name)
+    if earlier is not None:
+        return Failure(name, source_file, ERROR, earlier.title, earlier.code, earlier.version)
+    return Failure(name, source_file, ERROR)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -129,8 +129,8 @@ def language(tag: str) -> Language:
         return Language(tag, tag, tag, "ltr", tag)
     key = "-".join(filter(None, [locale.language, locale.script]))
     direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
-    return Language(tag, locale.get_display_name("en"), locale.get_display_name(locale),
-                    direction, key)
+    return Language(tag, locale.get_display_name("en") or tag,
+                    locale.get_display_name(locale) or tag, direction, key)
 
 
 def file_link(record: Record, own: Language, translation: Leaflet | None) -> FileLink:

@@ -69,7 +69,7 @@ def _make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "citation", _citation_rule)
     # [text]{lang=es}: a span in another language (tagged with /Lang for screen readers)
     md.use(attrs_plugin, spans=True, after=("link_close",))
-    md.validateLink = lambda url: True  # we check schemes ourselves, to explain the problem
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # we explain bad schemes
     return md
 
 
@@ -93,7 +93,8 @@ def parse_inline(source: str) -> Rich:
         elif kind == "em_close":
             italic -= 1
         elif kind == "link_open":
-            href = token.attrGet("href")
+            target = token.attrGet("href")
+            href = None if target is None else str(target)
         elif kind == "link_close":
             href = None
         elif kind == "span_open":
@@ -104,7 +105,7 @@ def parse_inline(source: str) -> Rich:
             spans.append(Span(cites=token.meta["ids"]))
         elif kind in ("softbreak", "hardbreak", "text", "code_inline"):
             text = " " if kind.endswith("break") else token.content
-            lang = next((l for l in reversed(langs) if l), None)
+            lang = next((str(l) for l in reversed(langs) if l), None)
             if text:
                 spans.append(Span(text, bold > 0, italic > 0, href, lang=lang))
     return Rich(source, tuple(_merge(spans)))

@@ -176,7 +176,7 @@ class Leaflet:
         for section in self.walk_sections():
             for block in section.blocks:
                 for text in block_texts(block):
-                    yield text, block.where
+                    yield text, block.where or section.where
 
     def citation_numbers(self) -> dict[str, int]:
         """Reference id -> number, by first use in the text; uncited ones follow."""

@@ -40,11 +40,12 @@ def tel_target(text: str, region: str) -> str:
                          "contact block or in 'note'")
     digits = re.sub(r"\D", "", dialled)
     if re.fullmatch(r"[\d\s]+", text.strip()) and len(digits) <= MAX_SHORT_CODE:
-        number = phonenumbers.parse(digits, region)
-        if shortnumberinfo.is_valid_short_number_for_region(number, region):
+        short = phonenumbers.parse(digits, region)
+        if shortnumberinfo.is_valid_short_number_for_region(short, region):
             return f"tel:{digits}"
         raise PhoneError(f"'{text}' is not a short number in use in {region}",
                          "write the full number with its area code")
+    number: phonenumbers.PhoneNumber | None
     try:
         number = phonenumbers.parse(dialled, region)
     except phonenumbers.NumberParseException:

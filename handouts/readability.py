@@ -38,7 +38,7 @@ class Score:
 
     @property
     def label(self) -> str:
-        if self.value is None:
+        if self.value is None or self.formula is None:
             return "n/a"
         return f"{FORMULA_NAMES[self.formula]} {self.value:.1f}"
 
@@ -118,7 +118,8 @@ def count_words(text: str) -> int:
 
 def section_texts(section: Section) -> list[tuple[str, Where]]:
     """The plain body texts of a section and its subsections, in reading order."""
-    texts = [(t.plain, block.where) for block in section.blocks for t in block_texts(block)]
+    texts = [(t.plain, block.where or section.where) for block in section.blocks
+             for t in block_texts(block)]
     for sub in section.sections:
         texts.extend(section_texts(sub))
     return texts

@@ -66,7 +66,8 @@ def build_register(content: Path, out_dir: Path, on: dt.date | None = None,
     for leaflet in catalogue.leaflets:
         row = _row(leaflet, _Outputs(Path(out_dir), manifest, brands), register.today, lead,
                    spanish)
-        if due_within is None or (row.next_review - register.today).days <= due_within:
+        if due_within is None or (leaflet.governance.next_review - register.today).days \
+                <= due_within:
             register.rows.append(row)
     register.rows += [_broken_row(name, manifest) for name in catalogue.rejected]
     register.rows.sort(key=lambda r: (r.next_review or dt.date.min, r.code, r.id))

@@ -105,7 +105,8 @@ def read_scripts(path: Path = DATA) -> ScriptTable:
     reader = Reader(problems)
     root = read_yaml(path)
     reader.check_keys(root, {"scripts", "languages"}, ("scripts",), "scripts file")
-    scripts, ranges = {}, []
+    scripts: dict = {}
+    ranges: list = []
     for name, node in (reader.mapping(root, "scripts") or {}).items():
         if not isinstance(node, Map):
             reader.error(root["scripts"], name, f"script '{name}' should be a mapping")

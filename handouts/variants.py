@@ -102,7 +102,8 @@ def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | N
         sides += [(last, first), (first + 1, last - 1)]
     if right_to_left:
         sides = [(right, left) for left, right in sides]
-    return [tuple(n if n <= pages else None for n in side) for side in sides]
+    return [(left if left <= pages else None, right if right <= pages else None)
+            for left, right in sides]
 
 
 def impose_booklet(pdf_bytes: bytes, right_to_left: bool = False) -> tuple[bytes, int]:
@@ -134,7 +135,9 @@ def _keep_metadata(reader: PdfReader, writer: PdfWriter) -> None:
     info = {key: value for key, value in (reader.metadata or {}).items()}
     writer.add_metadata(info)
     root = writer.root_object
-    if "/Lang" in reader.trailer["/Root"]:
-        root[NameObject("/Lang")] = TextStringObject(str(reader.trailer["/Root"]["/Lang"]))
+    catalog = reader.trailer["/Root"].get_object()
+    assert isinstance(catalog, DictionaryObject)  # the document catalog is a dictionary
+    if "/Lang" in catalog:
+        root[NameObject("/Lang")] = TextStringObject(str(catalog["/Lang"]))
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)})

@@ -111,10 +111,10 @@ def score_text(score: Score) -> str:
     return f"{score.label}, Flesch-Kincaid grade {score.flesch_kincaid:.1f}"
 
 
-def target_text(formula: str, opt: dict) -> str:
+def target_text(formula: str | None, opt: dict) -> str:
     if formula == "smog":
         return f"SMOG grade {opt['smog']:g} or lower"
-    return f"{FORMULA_NAMES[formula]} {opt['spanish']:g} or higher"
+    return f"{FORMULA_NAMES.get(formula or '', 'score')} {opt['spanish']:g} or higher"
 
 
 def _misses(score: Score, opt: dict) -> bool:

@@ -17,7 +17,8 @@ def _groups(report: CheckReport) -> list[tuple[Leaflet | None, str, list[Finding
     for finding in report.findings:
         if finding.leaflet_id is None:
             loose.setdefault(str(finding.path), []).append(finding)
-    groups = [(None, path, sorted(found, key=order)) for path, found in sorted(loose.items())]
+    groups: list[tuple[Leaflet | None, str, list[Finding]]] = [
+        (None, path, sorted(found, key=order)) for path, found in sorted(loose.items())]
     for leaflet in report.catalogue.leaflets:
         mine = [f for f in report.findings if f.leaflet_id == leaflet.id]
         groups.append((leaflet, str(leaflet.where[0]), sorted(mine, key=order)))

@@ -63,6 +63,8 @@ def missing_reference(s: Subject, opt: dict) -> Iterator:
 
 
 def missing_contact(s: Subject, opt: dict) -> Iterator:
+    if s.brand is None:  # needs_brand: the rule does not run without one
+        return
     cards = [b for sec in s.leaflet.walk_sections() for b in sec.blocks if isinstance(b, Contact)]
     if not any(c.phone or c.email for c in cards) and not (
             s.brand["contact.phone"] or s.brand["contact.email"]):

@@ -60,7 +60,7 @@ def load_catalogue(path: Path) -> Catalogue:
     reader.check_keys(root, CATALOGUE_KEYS, ("defaults", "leaflets"), "content.yaml")
     defaults = _read_defaults(reader, root)
     catalogue = Catalogue(path, defaults, checks=reader.mapping(root, "checks"))
-    entries = reader.seq(root, "leaflets") or []
+    entries = reader.seq(root, "leaflets") or Seq(path, (1, 1))
     if defaults is None:
         catalogue.problems = problems.items
         catalogue.failed.append(str(path))
@@ -69,7 +69,8 @@ def load_catalogue(path: Path) -> Catalogue:
         _load_entry(reader, entries, index, entry, catalogue)
     _reject_duplicates(catalogue, problems)
     from ..translations import load_translations  # it imports this package's readers
-    load_translations(reader, reader.seq(root, "translations") or [], catalogue)
+    load_translations(reader, reader.seq(root, "translations") or Seq(path, (1, 1)),
+                      catalogue)
     catalogue.problems = problems.items + catalogue.problems
     return catalogue
 
@@ -138,6 +139,7 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
 
 def _add_leaflet(node, catalogue: Catalogue) -> None:
     problems = Problems()
+    assert catalogue.defaults is not None  # leaflets are read only once defaults are
     leaflet = read_leaflet(node, catalogue.defaults, problems)
     variants = read_variants(node, problems) if isinstance(node, Map) else ()
     catalogue.problems.extend(problems.items)

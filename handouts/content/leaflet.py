@@ -68,11 +68,14 @@ def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None
     governance = _governance(reader, node, defaults)
     sections = _sections(reader, node, "sections", 2)
     ref_ids = {r.id for r in references}
+    # Built even when governance is missing, so the texts are still checked below; such a
+    # leaflet is never returned.
     leaflet = Leaflet(
         id=leaflet_id or "", title=reader.text(node, "title") or "",
         language=_language(reader, node, "language") or defaults.language,
         template=reader.text(node, "template") or defaults.template,
-        governance=governance, sections=tuple(sections), references=tuple(references),
+        governance=governance,  # type: ignore[arg-type]
+        sections=tuple(sections), references=tuple(references),
         subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
         specialty=reader.text(node, "specialty"),
         keywords=tuple(reader.text_list(node, "keywords") or ()),
@@ -101,7 +104,7 @@ def _reject_unfilled(reader: Reader, node: Map) -> None:
     if isinstance(gov, Map) and str(gov.get("code", "")).strip() == UNFILLED_CODE:
         reader.error(gov, "code", f"code {UNFILLED_CODE} is the placeholder of a new leaflet",
                      "write the leaflet's own reference code from your register")
-    stack = [node]
+    stack: list[Map | Seq] = [node]
     while stack:  # every text in the leaflet, with the mapping or list that holds it
         holder = stack.pop()
         items = holder.items() if isinstance(holder, Map) else enumerate(holder)
@@ -199,7 +202,7 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
 def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> None:
     path, line, col = where
     for span in text.links():
-        problem = link_problem(span.href)
+        problem = link_problem(span.href or "")
         if problem:
             problems.add(path, (line, col), problem,
                          "links must start with https://, http://, mailto: or tel:")
@@ -208,9 +211,9 @@ def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> Non
                          "on its own", "say where the link goes, e.g. 'RadiologyInfo IGRT page'",
                          severity="warning", rule="link-text")
     for lang in text.languages():
-        problem = language_problem(lang)
-        if problem:
-            problems.add(path, (line, col), f"{problem[0]} (in {{lang={lang}}})", problem[1])
+        language = language_problem(lang)
+        if language:
+            problems.add(path, (line, col), f"{language[0]} (in {{lang={lang}}})", language[1])
     for ref in text.citations():
         if ref not in ref_ids:
             problems.add(path, (line, col), f"citation [@{ref}] names no reference",
@@ -224,4 +227,5 @@ def load_leaflet_file(path: Path, defaults: Defaults) -> Leaflet:
     problems = Problems()
     leaflet = read_leaflet(read_yaml(path), defaults, problems)
     problems.raise_if_errors(ContentError)
+    assert leaflet is not None  # no errors, so a leaflet was read
     return leaflet

@@ -58,7 +58,7 @@ def _private_use_text(pdf: pikepdf.Pdf) -> None:
     from (see tags.PRIVATE_USE_TEXT), so a joined Arabic letter extracts as that letter."""
     done = set()
     for page in pdf.pages:
-        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+        for font in page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary()).values():
             texts = PRIVATE_USE_TEXT.get(str(font.get("/BaseFont", "")).split("+")[-1])
             cmap = font.get("/ToUnicode")
             if not texts or cmap is None or cmap.objgen in done:
@@ -81,21 +81,21 @@ def _write_structure(pdf: pikepdf.Pdf, log: StructureLog) -> None:
     links = [[a for a in p.get("/Annots", []) if a.get("/Subtype") == Name.Link] for p in pages]
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     by_page: dict[int, dict[int, pikepdf.Object]] = {}
-    annotation_keys: list[tuple[int, pikepdf.Object]] = []
+    annotation_keys: list[tuple[pikepdf.Object, pikepdf.Object]] = []
     state = (pdf, pages, links, by_page, annotation_keys)
     document = _element(state, log.root, root)
     root.K = Array([document])
     nums = Array()
     for index in range(len(pages)):
         mcids = by_page.get(index, {})
-        nums.extend([index, pdf.make_indirect(Array([mcids[i] for i in sorted(mcids)]))])
+        nums.extend(Array([index, pdf.make_indirect(Array([mcids[i] for i in sorted(mcids)]))]))
         pages[index].StructParents = index
         if links[index]:
             pages[index].Tabs = Name.S
     key = len(pages)
     for annotation, element in annotation_keys:
         annotation.StructParent = key
-        nums.extend([key, element])
+        nums.extend(Array([key, element]))
         key += 1
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
     root.ParentTreeNextKey = key

@@ -200,7 +200,7 @@ def mark_artifacts(code: list[str]) -> list[str]:
     together, but never across q/Q or a marked sequence, so nesting stays valid.
     """
     result: list[str] = []
-    depth, run = 0, []
+    depth, run = 0, []  # type: tuple[int, list[str]]
 
     def close_run():
         if any(_paints(entry) for entry in run):
@@ -256,7 +256,7 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     ending = label.startswith("end:")
     element = canvas._log.inline[label[4:] if ending else label]
     target = element.parent if ending else element
-    if canvas.owner is None:
+    if canvas.owner is None or element.parent is None or target is None:
         return
     if ending:
         canvas._log.open_inline.pop(id(element.parent), None)
