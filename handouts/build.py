@@ -6,6 +6,7 @@ prints or exits: cli.py does that from the returned BuildReport.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,9 @@ from .content import EXTRA_VARIANTS, Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, lay_out
 from .model import Leaflet
-from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Manifest, Record, fingerprint,
-                      leaflet_key, next_manifest, output_name, read_manifest, unlisted_outputs,
-                      write_manifest)
+from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Manifest, Record, build_key,
+                      build_stamp, fingerprint, leaflet_key, next_manifest, output_name,
+                      read_manifest, unlisted_outputs, write_manifest)
 from .render import document_info, render
 from .review import OVERDUE as REVIEW_OVERDUE
 from .review import review_status, today
@@ -38,6 +39,7 @@ class Built:
     path: Path
     pages: int
     size: int
+    sha256: str = ""
 
 
 @dataclass
@@ -48,6 +50,7 @@ class BuildReport:
     failed: list[str] = field(default_factory=list)
     page: Path | None = None  # out/index.html, the catalogue page, once written
     removed: list[Path] = field(default_factory=list)  # stale files taken out of out/
+    unchanged: list[str] = field(default_factory=list)  # files kept: same build key
 
     @property
     def ok(self) -> bool:
@@ -67,23 +70,25 @@ def variant_options(variant: str, brand: Brand, page_size: str | None = None,
 
 def build_variant(leaflet: Leaflet, brand: Brand, out_dir: Path, variant: str = STANDARD, *,
                   lang: str | None = None, page_size: str | None = None,
-                  grayscale: bool = False, overdue: bool = False) -> Built:
+                  grayscale: bool = False, overdue: bool = False,
+                  stamp: tuple[tuple[str, str], ...] = ()) -> Built:
     """Build one format of a leaflet into out_dir/output_name(...). A booklet's page
-    count is its sheet sides (two A5 pages each)."""
+    count is its sheet sides (two A5 pages each). `stamp` goes into the PDF's metadata."""
     options = variant_options(variant, brand, page_size, grayscale, overdue)
-    data, pages = render_leaflet(leaflet, brand, options)
+    data, pages = render_leaflet(leaflet, brand, options, stamp)
     if variant == "booklet":  # bound on the right for right-to-left scripts
         data, pages = impose_booklet(data, scripts.table().for_language(leaflet.language).rtl)
     name = output_name(leaflet.id, lang, variant, grayscale=grayscale)
-    return Built(leaflet.id, write_atomic(data, Path(out_dir) / name), pages, len(data))
+    return Built(leaflet.id, write_atomic(data, Path(out_dir) / name), pages, len(data),
+                 hashlib.sha256(data).hexdigest())
 
 
-def render_leaflet(leaflet: Leaflet, brand: Brand,
-                   options: LayoutOptions = LayoutOptions()) -> tuple[bytes, int]:
+def render_leaflet(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptions(),
+                   stamp: tuple[tuple[str, str], ...] = ()) -> tuple[bytes, int]:
     """Lay out and render one leaflet; returns the PDF bytes and the page count."""
     story = lay_out(leaflet, brand, options)
     try:
-        data = render(story, document_info(leaflet, brand["organisation"]))
+        data = render(story, document_info(leaflet, brand["organisation"], stamp))
     except LayoutError as exc:  # e.g. a table row taller than a page at large print on A5
         size = options.body_size or brand.size("body")
         raise RenderError(Problem(
@@ -130,7 +135,7 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     old, unreadable = read_manifest(out_dir)
     report.problems.extend(unreadable)
     run = _Run(catalogue, Brands(templates_dir_for(content)), template, today(on), out_dir,
-               only)
+               only, old)
     records: list[Record] = []
     failures = [_rejected(catalogue, name, old) for name in catalogue.failed]
     for leaflet in [*catalogue.leaflets, *catalogue.translations]:
@@ -166,9 +171,10 @@ class _Run:
     """What every leaflet of one build shares: brands, 'today', what it covers."""
 
     def __init__(self, catalogue: Catalogue, brands: Brands, template: str | None,
-                 day: dt.date, out_dir: Path, only: list[str] | None):
+                 day: dt.date, out_dir: Path, only: list[str] | None, previous: Manifest):
         self.catalogue, self.brands, self.template = catalogue, brands, template
         self.day, self.out_dir, self.only = day, out_dir, only
+        self.previous = {r.file: r for r in previous.files}
         self.leaflets = {leaflet_key(l): l for l in [*catalogue.leaflets,
                                                      *catalogue.translations]}
 
@@ -187,11 +193,20 @@ class _Run:
     def source_file(self, leaflet: Leaflet) -> str:
         return _relative(leaflet.where[0], self.catalogue.path.parent)
 
+    def unchanged(self, name: str, key: str) -> Record | None:
+        """The last build's record of this file, if it was built with this very key and
+        the file is still as written: then it is neither rebuilt nor rewritten."""
+        record = self.previous.get(name)
+        if record is None or record.build_key != key or not record.intact(self.out_dir):
+            return None
+        return record
+
 
 def _build_all(run: _Run, leaflet: Leaflet, report: BuildReport, allow_overdue: bool, *,
                variants: list[str] | None, page_size: str | None,
                grayscale: bool) -> list[Record]:
-    """Every format of one leaflet wanted by this build; raises on the first failure."""
+    """Every format of one leaflet wanted by this build; raises on the first failure.
+    A format whose build key matches an intact file of the last build is kept as it is."""
     overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
     if overdue and not allow_overdue:
         raise _Overdue(overdue_problem(leaflet, run.day))
@@ -201,14 +216,23 @@ def _build_all(run: _Run, leaflet: Leaflet, report: BuildReport, allow_overdue: 
     wanted = variants or (STANDARD, *run.catalogue.variants.get(leaflet.id, ()))
     records = []
     for variant in dict.fromkeys(wanted):  # each once, in the order asked
+        name = output_name(leaflet.id, lang, variant, grayscale=grayscale)
+        key = build_key(source, {"variant": variant, "page_size": page_size,
+                                 "grayscale": grayscale, "overdue": overdue})
+        kept = run.unchanged(name, key)
+        if kept is not None:
+            report.unchanged.append(kept.file)
+            records.append(kept)
+            continue
         built = build_variant(leaflet, brand, run.out_dir, variant, lang=lang,
-                              page_size=page_size, grayscale=grayscale, overdue=overdue)
+                              page_size=page_size, grayscale=grayscale, overdue=overdue,
+                              stamp=build_stamp(key, leaflet))
         report.built.append(built)
         records.append(Record(built.path.name, leaflet.id, leaflet.language,
                               leaflet.translation is not None, variant, grayscale,
                               leaflet.governance.code, leaflet.governance.version,
-                              leaflet.title, run.source_file(leaflet), source, built.pages,
-                              built.size))
+                              leaflet.title, run.source_file(leaflet), source, key,
+                              built.sha256, built.pages, built.size))
     return records
 
 

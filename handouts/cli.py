@@ -132,6 +132,8 @@ def run_build(args) -> int:
         print(f"handouts: no leaflet with id '{leaflet_id}' in {args.content}", file=sys.stderr)
     failed = sorted(set(report.failed)) + unknown
     summary = f"{len(report.built)} built"
+    if report.unchanged:  # same build key as the file already in the output folder
+        summary += f", {len(report.unchanged)} unchanged"
     if failed:
         summary += f", {len(failed)} failed ({', '.join(failed)})"
     stale = [f"{t.id}.{t.language}" for t in report.catalogue.translations

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -91,6 +93,51 @@ def _canonical(value) -> str:
     return type(value).__name__  # e.g. a loaded font object: its file is hashed above
 
 
+# Libraries whose version can change a PDF's bytes or what it says (tel: links, dates).
+_LAYOUT_PACKAGES = ("reportlab", "uharfbuzz", "pikepdf", "pypdf", "pillow", "babel",
+                    "markdown-it-py", "phonenumbers", "fonttools")
+_PACKAGE = Path(__file__).parent
+
+
+@functools.cache
+def tool_version() -> str:
+    """handouts' version and a hash of its own code and data, so a changed layout rule
+    rebuilds everything even before the version number moves."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".j2", ".css", ".js") and path.is_file():
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{_version('handouts')}+{digest.hexdigest()[:12]}"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def build_key(source: str, options: dict) -> str:
+    """sha256 of everything one output is made from: the source fingerprint, the options
+    (variant, paper, greyscale, overdue mark) and the versions of the tool and its
+    layout libraries. An output whose key is unchanged need not be built again."""
+    made_with = {"handouts": tool_version(), **{p: _version(p) for p in _LAYOUT_PACKAGES}}
+    text = json.dumps({"source": source, "options": options, "with": made_with},
+                      sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_stamp(key: str, leaflet: Leaflet) -> tuple[tuple[str, str], ...]:
+    """What each PDF records of how it was made (its XMP and Info dictionary)."""
+    return (("buildKey", key), ("leafletCode", leaflet.governance.code),
+            ("leafletVersion", leaflet.governance.version), ("toolVersion", tool_version()))
+
+
+def file_hash(path: Path) -> str:
+    return _file_hash(path)
+
+
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
@@ -116,8 +163,16 @@ class Record:
     title: str
     source_file: str  # the leaflet's YAML, relative to content.yaml's folder
     source: str  # fingerprint(leaflet, brand)
+    build_key: str  # build_key(source, options): the same key, the same bytes
+    sha256: str  # of the file as written, so a file changed since is never trusted
     pages: int
     size: int
+
+    def intact(self, out_dir: Path) -> bool:
+        """The file on disk is still the one this record describes."""
+        path = Path(out_dir) / self.file
+        return (path.is_file() and not path.is_symlink() and path.stat().st_size == self.size
+                and _file_hash(path) == self.sha256)
 
     @property
     def key(self) -> str:
@@ -226,7 +281,7 @@ def offered(manifest: Manifest, leaflet: Leaflet, current: Current, out_dir: Pat
             ) -> list[Record]:
     """The files of this leaflet (or translation) a nurse may be given."""
     return [r for r in manifest.files if r.key == leaflet_key(leaflet)
-            and (Path(out_dir) / r.file).is_file() and is_current(r, leaflet, current)]
+            and is_current(r, leaflet, current) and r.intact(out_dir)]
 
 
 def unlisted_outputs(manifest: Manifest, out_dir: Path) -> list[Path]:

@@ -22,13 +22,14 @@ from .pdf.tags import TaggingCanvas
 rl_config.useA85 = 0
 
 
-def document_info(leaflet: Leaflet, organisation: str) -> DocumentInfo:
+def document_info(leaflet: Leaflet, organisation: str,
+                  stamp: tuple[tuple[str, str], ...] = ()) -> DocumentInfo:
     gov = leaflet.governance
     return DocumentInfo(
         title=leaflet.title, author=f"{gov.author}, {organisation}",
         subject=leaflet.summary or leaflet.subtitle or leaflet.title,
         keywords=", ".join([gov.code, *leaflet.keywords]), language=leaflet.language,
-        created=gov.published, modified=max(gov.published, gov.last_reviewed))
+        created=gov.published, modified=max(gov.published, gov.last_reviewed), stamp=stamp)
 
 
 def render(story: Story, info: DocumentInfo) -> bytes:

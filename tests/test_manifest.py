@@ -160,8 +160,8 @@ def test_the_manifest_is_deterministic(catalogue):
     assert (catalogue.out / MANIFEST).read_bytes() == first
     record = json.loads(first)["files"][0]
     assert set(record) == {"file", "id", "language", "translation", "variant", "grayscale",
-                           "code", "version", "title", "source_file", "source", "pages",
-                           "size"}
+                           "code", "version", "title", "source_file", "source", "build_key",
+                           "sha256", "pages", "size"}
     assert record["source_file"] == "leaflets/sample.yaml" and len(record["source"]) == 64
     assert not list(catalogue.out.glob("*.part"))
 

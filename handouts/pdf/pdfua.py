@@ -36,6 +36,9 @@ class DocumentInfo:
     created: dt.date
     modified: dt.date
     producer: str = "handouts"
+    # What made the file (outputs.build_stamp): property name -> value, e.g. buildKey.
+    # Written to XMP (handouts namespace, declared for PDF/A) and to the Info dictionary.
+    stamp: tuple[tuple[str, str], ...] = ()
 
 
 def finish(pdf_bytes: bytes, log: StructureLog, info: DocumentInfo) -> bytes:
@@ -192,13 +195,53 @@ def _write_catalog(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:
     pdf.trailer.Info = pdf.make_indirect(Dictionary(
         Title=String(info.title), Author=String(info.author), Subject=String(info.subject),
         Keywords=String(info.keywords), Creator=String(info.producer),
-        Producer=String(info.producer), CreationDate=String(created), ModDate=String(modified)))
+        Producer=String(info.producer), CreationDate=String(created), ModDate=String(modified),
+        **{_info_key(name): String(value) for name, value in info.stamp}))
     pdf.Root.Metadata = pdf.make_stream(_xmp(info).encode("utf-8"),
                                         Type=Name.Metadata, Subtype=Name.XML)
 
 
+def _info_key(name: str) -> str:
+    """buildKey -> HandoutsBuildKey: a custom Info entry that names its owner."""
+    return "Handouts" + name[0].upper() + name[1:]
+
+
 def _pdf_date(day: dt.date) -> str:
     return day.strftime("D:%Y%m%d000000Z")
+
+
+HANDOUTS_NS = "https://handouts.invalid/ns/build/1.0/"  # a name only; nothing is fetched
+_STAMP_DOCS = {"buildKey": "sha256 of everything this file was built from",
+               "leafletCode": "the leaflet's code", "leafletVersion": "the leaflet's version",
+               "toolVersion": "the handouts version that built it"}
+
+
+def _stamp_xmp(info: DocumentInfo) -> str:
+    return "".join(f"\n   <handouts:{name}>{escape(value)}</handouts:{name}>"
+                   for name, value in info.stamp)
+
+
+def _stamp_schema(info: DocumentInfo) -> str:
+    """The PDF/A extension schema that declares the handouts properties used."""
+    if not info.stamp:
+        return ""
+    properties = "".join(f"""
+        <rdf:li rdf:parseType="Resource">
+         <pdfaProperty:name>{name}</pdfaProperty:name>
+         <pdfaProperty:valueType>Text</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>{_STAMP_DOCS[name]}</pdfaProperty:description>
+        </rdf:li>""" for name, _ in info.stamp)
+    return f"""
+     <rdf:li rdf:parseType="Resource">
+      <pdfaSchema:schema>handouts build record</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>{HANDOUTS_NS}</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>handouts</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>{properties}
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>"""
 
 
 def _xmp(info: DocumentInfo) -> str:
@@ -216,7 +259,8 @@ def _xmp(info: DocumentInfo) -> str:
     xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
     xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
     xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
-    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"
+    xmlns:handouts="{HANDOUTS_NS}">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
@@ -227,7 +271,7 @@ def _xmp(info: DocumentInfo) -> str:
    <xmp:CreatorTool>{text(info.producer)}</xmp:CreatorTool>
    <xmp:CreateDate>{info.created.isoformat()}T00:00:00Z</xmp:CreateDate>
    <xmp:ModifyDate>{info.modified.isoformat()}T00:00:00Z</xmp:ModifyDate>
-   <pdfuaid:part>1</pdfuaid:part>
+   <pdfuaid:part>1</pdfuaid:part>{_stamp_xmp(info)}
    <pdfaid:part>2</pdfaid:part>
    <pdfaid:conformance>U</pdfaid:conformance>
    <pdfaExtension:schemas>
@@ -246,7 +290,7 @@ def _xmp(info: DocumentInfo) -> str:
         </rdf:li>
        </rdf:Seq>
       </pdfaSchema:property>
-     </rdf:li>
+     </rdf:li>{_stamp_schema(info)}
     </rdf:Bag>
    </pdfaExtension:schemas>
   </rdf:Description>

@@ -1,0 +1,110 @@
+"""Incremental builds (issue 12.1): an output whose build key is unchanged is neither
+rebuilt nor rewritten; any change to what it is made from rebuilds it; every PDF says in
+its metadata which source and tool made it."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pikepdf
+
+from conftest import MINIMAL, REPO
+from handouts.outputs import MANIFEST, tool_version
+
+OTHER = (MINIMAL.replace("id: sample", "id: other").replace("PIL-9001", "PIL-9002")
+         .replace("Having a sample test", "Another test"))
+
+
+def stamps(catalogue) -> dict[str, int]:
+    """file -> modification time in ns: a rewrite shows even when the bytes are equal."""
+    return {p.name: p.stat().st_mtime_ns for p in catalogue.out.glob("*.pdf")}
+
+
+def summary(capsys) -> str:
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def test_a_rebuild_with_no_change_writes_nothing(catalogue, capsys):
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    assert catalogue.build() == 0
+    before, thumbs = stamps(catalogue), (catalogue.out / "thumbs" / "sample.png").stat()
+    capsys.readouterr()
+    assert catalogue.build() == 0
+    assert summary(capsys) == "0 built, 2 unchanged"
+    assert stamps(catalogue) == before
+    assert (catalogue.out / "thumbs" / "sample.png").stat().st_mtime_ns == thumbs.st_mtime_ns
+
+
+def test_a_changed_leaflet_rebuilds_only_itself(catalogue, capsys):
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    assert catalogue.build() == 0
+    before = stamps(catalogue)
+    catalogue.leaflet(MINIMAL.replace("Second point", "Second point, changed"))
+    capsys.readouterr()
+    assert catalogue.build() == 0
+    assert summary(capsys) == "1 built, 1 unchanged"
+    after = stamps(catalogue)
+    assert after["other.pdf"] == before["other.pdf"] and after["sample.pdf"] != before["sample.pdf"]
+
+
+def test_a_changed_brand_rebuilds_only_its_leaflets(catalogue, capsys):
+    shutil.copytree(REPO / "templates" / "riverside-trust", catalogue.root / "templates" / "copy")
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER.replace("governance:", "template: copy\ngovernance:"), "other")
+    assert catalogue.build() == 0
+    before = stamps(catalogue)
+    brand = catalogue.root / "templates" / "copy" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    assert "organisation:" in text
+    brand.write_text(re.sub(r"organisation: .*", "organisation: Riverside Renamed Trust", text,
+                            count=1), encoding="utf-8")
+    capsys.readouterr()
+    assert catalogue.build() == 0
+    assert summary(capsys) == "1 built, 1 unchanged"
+    after = stamps(catalogue)
+    assert after["sample.pdf"] == before["sample.pdf"] and after["other.pdf"] != before["other.pdf"]
+
+
+def test_a_changed_option_or_a_tampered_file_rebuilds(catalogue, capsys):
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    original = (catalogue.out / "sample.pdf").read_bytes()
+    assert catalogue.build("--page-size", "Letter") == 0  # same file name, other options
+    assert (catalogue.out / "sample.pdf").read_bytes() != original
+    assert catalogue.build() == 0
+    assert (catalogue.out / "sample.pdf").read_bytes() == original  # deterministic
+    (catalogue.out / "sample.pdf").write_bytes(original[:-10] + b"tampered\n\n")
+    capsys.readouterr()
+    assert catalogue.build() == 0
+    assert summary(capsys) == "1 built"
+    assert (catalogue.out / "sample.pdf").read_bytes() == original
+
+
+def test_an_overdue_mark_is_part_of_the_key(catalogue, capsys):
+    catalogue.leaflet(MINIMAL)  # next review 2029-01-10
+    assert catalogue.build() == 0
+    capsys.readouterr()
+    assert catalogue.build("--today", "2029-02-01", "--allow-overdue") == 0
+    assert summary(capsys) == "1 built"  # now with "Review overdue" on every page
+
+
+def test_every_pdf_records_its_build_key_code_version_and_tool(catalogue):
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build("--variant", "standard", "--variant", "booklet") == 0
+    records = {r["file"]: r for r in
+               json.loads((catalogue.out / MANIFEST).read_text(encoding="utf-8"))["files"]}
+    with pikepdf.open(catalogue.out / "sample.pdf") as pdf:
+        xmp = pdf.open_metadata()
+        ns = "{https://handouts.invalid/ns/build/1.0/}"
+        assert xmp[f"{ns}buildKey"] == records["sample.pdf"]["build_key"]
+        assert (xmp[f"{ns}leafletCode"], xmp[f"{ns}leafletVersion"]) == ("PIL-9001", "2")
+        assert xmp[f"{ns}toolVersion"] == tool_version()
+        assert str(pdf.docinfo["/HandoutsBuildKey"]) == records["sample.pdf"]["build_key"]
+        assert b"handouts build record" in pdf.Root.Metadata.read_bytes()  # PDF/A schema
+    with pikepdf.open(catalogue.out / "sample.booklet.pdf") as booklet:  # untagged: Info
+        assert str(booklet.docinfo["/HandoutsBuildKey"]) == records["sample.booklet.pdf"][
+            "build_key"]
+        assert str(booklet.docinfo["/HandoutsLeafletCode"]) == "PIL-9001"
