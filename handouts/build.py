@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,12 +120,13 @@ def build(content: Path, out_dir: Path, template: str | None = None,
           only: list[str] | None = None, allow_overdue: bool = False,
           on: dt.date | None = None, variants: list[str] | None = None,
           page_size: str | None = None, grayscale: bool = False,
-          clean: bool = False) -> BuildReport:
+          clean: bool = False, jobs: int = 1) -> BuildReport:
     """Build every leaflet (or `only` these). `variants` replaces each leaflet's own
     choice (its PDF plus its `variants:` list); `page_size` overrides the brand's paper
     except for booklets, which are always A5 pages on A4 sheets. Then the manifest is
     updated, stale files removed (`clean`: every output no manifest lists) and the
-    catalogue page written."""
+    catalogue page written. `jobs` > 1 builds the leaflets on that many processes; the
+    files are the same bytes as with one."""
     content, out_dir = Path(content), Path(out_dir)
     catalogue = load_catalogue(content)
     report = BuildReport(catalogue, problems=list(catalogue.problems), failed=list(catalogue.failed))
@@ -135,20 +137,17 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     old, unreadable = read_manifest(out_dir)
     report.problems.extend(unreadable)
     run = _Run(catalogue, Brands(templates_dir_for(content)), template, today(on), out_dir,
-               only, old)
-    records: list[Record] = []
+               only, old, _Options(allow_overdue, variants, page_size, grayscale))
     failures = [_rejected(catalogue, name, old) for name in catalogue.failed]
-    for leaflet in [*catalogue.leaflets, *catalogue.translations]:
-        if not run.covers(leaflet.id):
-            continue
-        try:
-            records += _build_all(run, leaflet, report, allow_overdue, variants=variants,
-                                  page_size=page_size, grayscale=grayscale)
-        except HandoutsError as exc:
-            report.problems.extend(exc.problems)
-            report.failed.append(leaflet_key(leaflet))
-            failures.append(_failure(run, leaflet, OVERDUE if isinstance(exc, _Overdue)
-                                     else ERROR))
+    records: list[Record] = []
+    for outcome in _build_each(run, jobs):
+        report.problems.extend(outcome.problems)
+        report.built.extend(outcome.built)
+        report.unchanged.extend(outcome.unchanged)
+        records.extend(outcome.records)
+        if outcome.failure is not None:
+            report.failed.append(outcome.failure.key)
+            failures.append(outcome.failure)
     manifest, stale = next_manifest(old, records, failures, run.leaflets, run.covers,
                                     run.current, out_dir)
     report.removed = _remove(stale, out_dir)
@@ -167,13 +166,74 @@ class _Overdue(HandoutsError):
     """Refused: past its review date, and --allow-overdue was not given."""
 
 
+@dataclass(frozen=True)
+class _Options:
+    allow_overdue: bool
+    variants: list[str] | None
+    page_size: str | None
+    grayscale: bool
+
+
+@dataclass
+class _Outcome:
+    """What building one leaflet (every format of it) gave."""
+
+    problems: list[Problem] = field(default_factory=list)
+    built: list[Built] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    failure: Failure | None = None
+
+
+def _build_each(run: _Run, jobs: int) -> list[_Outcome]:
+    """Build every leaflet the run covers, in catalogue order, on `jobs` processes.
+    Brands are loaded first, here, so a broken one is reported once, at its first use."""
+    todo = [l for l in [*run.catalogue.leaflets, *run.catalogue.translations]
+            if run.covers(l.id)]
+    first_problems = [run.load_brand(leaflet) for leaflet in todo]
+    if jobs > 1 and len(todo) > 1:
+        global _POOL_RUN  # the forked workers inherit it: nothing big is pickled
+        _POOL_RUN = run
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(jobs, len(todo))) as pool:
+            outcomes = pool.map(_build_index, range(len(todo)), chunksize=1)
+        _POOL_RUN = None
+    else:
+        outcomes = [_build_one(run, leaflet) for leaflet in todo]
+    for outcome, problems in zip(outcomes, first_problems):
+        outcome.problems[:0] = problems
+    return outcomes
+
+
+_POOL_RUN: _Run | None = None
+
+
+def _build_index(index: int) -> _Outcome:
+    assert _POOL_RUN is not None
+    todo = [l for l in [*_POOL_RUN.catalogue.leaflets, *_POOL_RUN.catalogue.translations]
+            if _POOL_RUN.covers(l.id)]
+    return _build_one(_POOL_RUN, todo[index])
+
+
+def _build_one(run: _Run, leaflet: Leaflet) -> _Outcome:
+    outcome = _Outcome()
+    try:
+        outcome.records = _build_all(run, leaflet, outcome)
+    except HandoutsError as exc:
+        outcome.problems.extend(exc.problems)
+        outcome.failure = _failure(run, leaflet, OVERDUE if isinstance(exc, _Overdue)
+                                   else ERROR)
+    return outcome
+
+
 class _Run:
     """What every leaflet of one build shares: brands, 'today', what it covers."""
 
     def __init__(self, catalogue: Catalogue, brands: Brands, template: str | None,
-                 day: dt.date, out_dir: Path, only: list[str] | None, previous: Manifest):
+                 day: dt.date, out_dir: Path, only: list[str] | None, previous: Manifest,
+                 options: _Options):
         self.catalogue, self.brands, self.template = catalogue, brands, template
-        self.day, self.out_dir, self.only = day, out_dir, only
+        self.day, self.out_dir, self.only, self.options = day, out_dir, only, options
         self.previous = {r.file: r for r in previous.files}
         self.leaflets = {leaflet_key(l): l for l in [*catalogue.leaflets,
                                                      *catalogue.translations]}
@@ -184,6 +244,14 @@ class _Run:
     def brand_of(self, leaflet: Leaflet) -> Brand:
         return self.brands.get(self.template or leaflet.template,
                                None if self.template else leaflet.template_where)
+
+    def load_brand(self, leaflet: Leaflet) -> list[Problem]:
+        """Load the leaflet's brand now; its problems the first time it fails, else []."""
+        try:
+            self.brand_of(leaflet)
+        except HandoutsError as exc:
+            return exc.problems
+        return []
 
     def current(self, leaflet: Leaflet) -> str | None:
         """The leaflet's fingerprint now, with the brand this build uses for it."""
@@ -202,11 +270,11 @@ class _Run:
         return record
 
 
-def _build_all(run: _Run, leaflet: Leaflet, report: BuildReport, allow_overdue: bool, *,
-               variants: list[str] | None, page_size: str | None,
-               grayscale: bool) -> list[Record]:
+def _build_all(run: _Run, leaflet: Leaflet, outcome: _Outcome) -> list[Record]:
     """Every format of one leaflet wanted by this build; raises on the first failure.
     A format whose build key matches an intact file of the last build is kept as it is."""
+    allow_overdue, variants = run.options.allow_overdue, run.options.variants
+    page_size, grayscale = run.options.page_size, run.options.grayscale
     overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
     if overdue and not allow_overdue:
         raise _Overdue(overdue_problem(leaflet, run.day))
@@ -221,13 +289,13 @@ def _build_all(run: _Run, leaflet: Leaflet, report: BuildReport, allow_overdue: 
                                  "grayscale": grayscale, "overdue": overdue})
         kept = run.unchanged(name, key)
         if kept is not None:
-            report.unchanged.append(kept.file)
+            outcome.unchanged.append(kept.file)
             records.append(kept)
             continue
         built = build_variant(leaflet, brand, run.out_dir, variant, lang=lang,
                               page_size=page_size, grayscale=grayscale, overdue=overdue,
                               stamp=build_stamp(key, leaflet))
-        report.built.append(built)
+        outcome.built.append(built)
         records.append(Record(built.path.name, leaflet.id, leaflet.language,
                               leaflet.translation is not None, variant, grayscale,
                               leaflet.governance.code, leaflet.governance.version,

@@ -59,6 +59,9 @@ def make_parser() -> argparse.ArgumentParser:
                        "brand's (booklets are always A5 pages on A4 sheets)")
     build.add_argument("--grayscale", action="store_true", help="photocopier-friendly greys "
                        "(contrast kept); writes <id>[.<variant>].grayscale.pdf")
+    build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help="build on N processes (default: every core); the files are "
+                       "the same bytes as with --jobs 1")
     build.add_argument("--clean", action="store_true", help="also remove leaflet PDFs and "
                        "thumbnails in the output folder that no build lists in its manifest")
     build.set_defaults(run=run_build)
@@ -117,7 +120,7 @@ def run_build(args) -> int:
     report = pipeline.build(args.content, args.out, args.template, args.only,
                             args.allow_overdue, day, variants=args.variants,
                             page_size=args.page_size, grayscale=args.grayscale,
-                            clean=args.clean)
+                            clean=args.clean, jobs=args.jobs or _cores())
     unknown = sorted(set(args.only or []) - {l.id for l in report.catalogue.leaflets}
                      - set(report.failed))
     for built in report.built:
@@ -163,6 +166,18 @@ def run_new(args) -> int:
         return USAGE
     print(f"wrote {_show(path)}: fill in each field, then run 'handouts validate'")
     return OK
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return int(text)
+
+
+def _cores() -> int:
+    """The cores this process may use (a container may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
 
 
 def _days(text: str) -> int:

@@ -10,6 +10,7 @@ import shutil
 import pikepdf
 
 from conftest import MINIMAL, REPO
+from handouts.cli import main
 from handouts.outputs import MANIFEST, tool_version
 
 OTHER = (MINIMAL.replace("id: sample", "id: other").replace("PIL-9001", "PIL-9002")
@@ -108,3 +109,38 @@ def test_every_pdf_records_its_build_key_code_version_and_tool(catalogue):
         assert str(booklet.docinfo["/HandoutsBuildKey"]) == records["sample.booklet.pdf"][
             "build_key"]
         assert str(booklet.docinfo["/HandoutsLeafletCode"]) == "PIL-9001"
+
+
+# ---- parallel builds (issue 12.2) ---------------------------------------------------------
+
+def test_jobs_give_the_same_bytes_and_one_failure_touches_no_other(catalogue, capsys):
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    catalogue.leaflet(OTHER.replace("id: other", "id: broken").replace("A sample helps",
+                                                                       "A sample 🧪 helps"),
+                      "broken")
+    catalogue.leaflet(OTHER.replace("id: other", "id: lost").replace(
+        "governance:", "template: no-such-brand\ngovernance:"), "lost")
+    catalogue.leaflet(OTHER.replace("id: other", "id: lost-too").replace(
+        "governance:", "template: no-such-brand\ngovernance:"), "lost-too")
+    results = {}
+    for jobs in ("1", "2"):
+        out = catalogue.root / f"out-{jobs}"
+        capsys.readouterr()
+        code = main(["build", str(catalogue.root / "content.yaml"), "--out", str(out),
+                     "--jobs", jobs, "--variant", "standard", "--variant", "large-print"])
+        captured = capsys.readouterr()
+        results[jobs] = (code, captured.out.splitlines()[-1], captured.err,
+                         {p.name: p.read_bytes() for p in out.glob("*.pdf")},
+                         (out / MANIFEST).read_bytes(), (out / "index.html").read_bytes())
+    assert results["1"] == results["2"]
+    code, summary, err, pdfs, _, _ = results["2"]
+    assert code == 1 and summary.startswith("4 built, 3 failed")
+    assert set(pdfs) == {"sample.pdf", "sample.large-print.pdf", "other.pdf",
+                         "other.large-print.pdf"}
+    assert err.count("brand template 'no-such-brand' not found") == 1  # said once
+
+
+def test_jobs_must_be_a_positive_number(capsys):
+    assert main(["build", "--jobs", "0"]) == 2
+    assert "not a number of processes" in capsys.readouterr().err
