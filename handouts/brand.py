@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from .errors import Problems, TemplateError
 from .fields import as_number, did_you_mean
-from .links import link_problem, link_scheme
+from .links import contact_link_problem, link_problem
 from .load import Map, inside, read_yaml
 from .errors import HandoutsError
 from . import assets, fonts, phones
@@ -310,19 +310,11 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
 
 def _check_contact_links(values: dict, where, problems: Problems) -> None:
     """contact.url and contact.email become links: they pass the one link check at load time."""
-    url, email = values.get("contact.url"), values.get("contact.email")
-    if url:
-        problem = link_problem(url) or (None if link_scheme(url) in ("http", "https")
-                                        else f"'{url}' is not a web address")
-        if problem:
-            problems.add(*where("contact.url"), f"contact.url: {problem}",
-                         "write the full web address, e.g. https://www.example.nhs.uk")
-    if email:
-        problem = link_problem(f"mailto:{email}")
-        if problem or ":" in email:
-            problems.add(*where("contact.email"),
-                         f"contact.email: {problem or repr(email) + ' is not an email address'}",
-                         "write just the address, e.g. team@example.nhs.uk")
+    for key in ("url", "email"):
+        value = values.get(f"contact.{key}")
+        found = contact_link_problem(key, value) if value else None
+        if found:
+            problems.add(*where(f"contact.{key}"), f"contact.{key}: {found[0]}", found[1])
 
 
 def _check_phone(values: dict, where, problems: Problems) -> None:
@@ -354,7 +346,7 @@ def online_url_problem(pattern: str) -> str | None:
     rest = re.sub(r"\{(code|id)\}", "", pattern)
     if "{" in rest or "}" in rest or re.search(r"\s", pattern):
         return f"'{pattern}' has a stray brace or a space"
-    return None
+    return link_problem(online_url(pattern, "PIL-0001", "leaflet"))  # every address a link
 
 
 def online_url(pattern: str, code: str, leaflet_id: str) -> str:

@@ -71,6 +71,7 @@ class Contact:
     url: str | None = None
     note: str | None = None
     where: Where | None = field(default=None, compare=False)
+    marks: dict = field(default_factory=dict, compare=False)  # key -> where its value is
 
 
 Block = Union[Paragraph, Bullets, Steps, Callout, Table, Figure, Contact]

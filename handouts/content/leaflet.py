@@ -185,6 +185,9 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
         if url and link_scheme(url) not in ("http", "https"):
             reader.error(item, "url", f"reference url '{url}' is not an http(s) address",
                          "write the full address, starting https://")
+        elif url and link_problem(url):  # no host name, a space: it becomes a link
+            reader.error(item, "url", f"reference url: {link_problem(url)}",
+                         "write the full address, starting https://")
         citation = reader.text(item, "citation")
         if ref_id and citation:
             result.append(Reference(ref_id, parse_inline(citation), url,
