@@ -8,7 +8,7 @@ relative to the template folder that named them. No ReportLab here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -118,9 +118,14 @@ class Brand:
     values: tuple  # sorted (dotted key, value) pairs: hashable and deterministic
     body_font: fonts.FontFamily
     heading_font: fonts.FontFamily
+    marks: tuple = field(default=(), compare=False)  # (dotted key, (file, line, column))
 
     def __getitem__(self, key: str):
         return dict(self.values)[key]
+
+    def where(self, key: str) -> tuple | None:
+        """The file, line and column where the template (or one it extends) sets `key`."""
+        return dict(self.marks).get(key)
 
     def get(self, key: str, default=None):
         return dict(self.values).get(key, default)
@@ -218,8 +223,9 @@ def load_brand(templates_dir: Path, name: str) -> Brand:
     heading = _font(values, entries, "fonts.heading", problems) if values["fonts.heading"] \
         else body
     problems.raise_if_errors(TemplateError)
+    marks = tuple(sorted((k, (e.path, *(e.mark or (1, 1)))) for k, e in entries.items()))
     return Brand(name, Path(templates_dir) / name, tuple(sorted(values.items(), key=str)),
-                 body, heading)
+                 body, heading, marks)
 
 
 def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):

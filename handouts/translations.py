@@ -93,7 +93,7 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     translator = reader.text(node, "translator")
     sections = _sections(reader, node, "sections", 2)
     references = _references(reader, node) if "references" in node else None
-    brand_text = _brand_text(reader, node)
+    brand_text, brand_text_where = _brand_text(reader, node)
     if not (source and language and version and translated and translator) or problems.errors:
         return None
     stale = _check_version(reader, node, version, source)
@@ -108,7 +108,8 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
         where=(node.path, *node.mark), template_where=source.template_where,
         translation=Translation(source.language, version, source.governance.version,
-                                translator, translated, stale, brand_text))
+                                translator, translated, stale, brand_text,
+                                brand_text_where))
     ref_ids = {r.id for r in references}
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
@@ -151,18 +152,19 @@ def _check_version(reader: Reader, node: Map, version: str, source: Leaflet) -> 
     return False
 
 
-def _brand_text(reader: Reader, node: Map) -> tuple:
-    """The brand's standard texts (contact block, other formats...) in this language."""
+def _brand_text(reader: Reader, node: Map) -> tuple[tuple, tuple]:
+    """The brand's standard texts (contact block, other formats...) in this language, and
+    where each is written (so a problem found with it later points there)."""
     texts = reader.mapping(node, "brand_text")
     if texts is None:
-        return ()
+        return (), ()
     flat = []
     for key, value in texts.items():
         if isinstance(value, Map):
             flat.extend((f"{key}.{k}", v, value, k) for k, v in value.items())
         else:
             flat.append((key, value, texts, key))
-    result = []
+    result, marks = [], []
     for dotted, value, where, key in flat:
         if dotted not in BRAND_TEXT_KEYS:
             reader.error(where, key, f"unknown brand text '{dotted}'",
@@ -172,4 +174,5 @@ def _brand_text(reader: Reader, node: Map) -> tuple:
                          "write the translated text after the key")
         else:
             result.append((dotted, value.strip()))
-    return tuple(sorted(result))
+            marks.append((dotted, (where.path, *where.mark_of(key))))
+    return tuple(sorted(result)), tuple(sorted(marks))

@@ -85,11 +85,13 @@ def translated_catalogue(catalogue, text: str = TRANSLATION):
     return path
 
 
-def edit_brand(catalogue, old: str, new: str) -> None:
+def edit_brand(catalogue, old: str, new: str) -> str:
+    """Change riverside-trust's brand.yaml; returns its new text."""
     brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
     text = brand.read_text(encoding="utf-8")
     assert old in text
     brand.write_text(text.replace(old, new), encoding="utf-8")
+    return text.replace(old, new)
 
 
 # Each case writes its catalogue and returns (file name, (line, column), text in the message).
@@ -131,26 +133,36 @@ def emoji_in_a_translation(catalogue):
 def emoji_in_a_translated_brand_text(catalogue):
     text = TRANSLATION + "brand_text:\n  disclaimer: Información general 🙂\n"
     translated_catalogue(catalogue, text)
-    return "sample.es.yaml", (1, 1), "brand text 'disclaimer': character '🙂'"
+    return "sample.es.yaml", value_at(text, "disclaimer"), \
+        "brand text 'disclaimer': character '🙂'"
+
+
+def emoji_in_a_translated_department(catalogue):
+    """The header's department line is drawn in the leaflet's own font only."""
+    text = TRANSLATION + "brand_text:\n  department: Información ☺\n"
+    translated_catalogue(catalogue, text)
+    return "sample.es.yaml", value_at(text, "department"), "brand text 'department'"
 
 
 def emoji_in_a_brand_text(catalogue):
-    edit_brand(catalogue, "who know your own situation.", "who know your own situation. 🙂")
+    brand = edit_brand(catalogue, "who know your own situation.",
+                       "who know your own situation. 🙂")
     catalogue.leaflet(MINIMAL)
-    return "sample.yaml", (1, 1), "brand text 'disclaimer': character '🙂'"
+    return "brand.yaml", value_at(brand, "disclaimer"), "brand text 'disclaimer': character '🙂'"
 
 
 def emoji_in_the_brand_footer(catalogue):
-    edit_brand(catalogue, "footer_text: Riverside University Hospitals",
-                "footer_text: Riverside University Hospitals 🙂")
+    brand = edit_brand(catalogue, "footer_text: Riverside University Hospitals",
+                       "footer_text: Riverside University Hospitals 🙂")
     catalogue.leaflet(MINIMAL)
-    return "sample.yaml", (1, 1), "brand text 'footer_text': character '🙂'"
+    return "brand.yaml", value_at(brand, "footer_text"), \
+        "brand text 'footer_text': character '🙂'"
 
 
 def emoji_in_the_online_address(catalogue):
-    edit_brand(catalogue, "example.nhs.uk/leaflets/{code}", "example.nhs.uk/🙂/{code}")
+    brand = edit_brand(catalogue, "example.nhs.uk/leaflets/{code}", "example.nhs.uk/🙂/{code}")
     catalogue.leaflet(MINIMAL)
-    return "sample.yaml", (1, 1), "online address: character '🙂'"
+    return "brand.yaml", value_at(brand, "online_url"), "online address: character '🙂'"
 
 
 def bad_phone_in_a_contact_block(catalogue):
@@ -199,9 +211,9 @@ def fake_figure(catalogue):
 
 CASES = [emoji_in_a_paragraph, emoji_with_a_variation_selector_in_a_bullet, emoji_in_a_heading,
          emoji_in_a_contact_block, emoji_in_a_translation, emoji_in_a_translated_brand_text,
-         emoji_in_a_brand_text, emoji_in_the_brand_footer, emoji_in_the_online_address,
-         bad_phone_in_a_contact_block, two_phones_in_a_translated_contact_block,
-         missing_template, missing_font, fake_figure]
+         emoji_in_a_translated_department, emoji_in_a_brand_text, emoji_in_the_brand_footer,
+         emoji_in_the_online_address, bad_phone_in_a_contact_block,
+         two_phones_in_a_translated_contact_block, missing_template, missing_font, fake_figure]
 
 
 def assert_all_three_stop_at(catalogue, capsys, name: str, where: tuple[int, int],
@@ -227,7 +239,7 @@ def test_validate_and_check_fail_where_build_fails(catalogue, capsys, case):
 
 
 def test_a_clean_catalogue_passes_all_three(catalogue, capsys):
-    translated_catalogue(catalogue, TRANSLATION + "brand_text:\n  disclaimer: Información general.\n")
+    translated_catalogue(catalogue, TRANSLATION + "brand_text:\n  disclaimer: Información.\n")
     catalogue.leaflet(with_blocks("""\
         - contact:
             name: Sample clinic

@@ -37,6 +37,15 @@ def brand_text(leaflet: Leaflet, brand, key: str):
     return value
 
 
+def brand_text_where(leaflet: Leaflet, brand, key: str):
+    """Where a brand text the leaflet prints is written: its translation's line for it,
+    else the template's, else (a default) the leaflet itself."""
+    translation = leaflet.translation
+    if translation and key in dict(translation.brand_text):
+        return dict(translation.brand_text_where).get(key, leaflet.where)
+    return brand.where(key) or leaflet.where
+
+
 def printed_texts(leaflet: Leaflet, brand, labels, variant_labels: Iterable[str] = ()):
     """(text, where, what, heading, furniture) for everything the leaflet prints, in any
     of the formats whose footer labels ("LP", "A5 booklet") are `variant_labels`."""
@@ -53,13 +62,14 @@ def printed_texts(leaflet: Leaflet, brand, labels, variant_labels: Iterable[str]
     for ref in leaflet.references:
         yield ref.citation.plain + " " + (ref.url or ""), ref.where, "reference", False, False
     for key in BRAND_TEXTS + HEADING_TEXTS:
-        yield brand_text(leaflet, brand, key), here, f"brand text '{key}'", \
-            key in HEADING_TEXTS, False
+        yield brand_text(leaflet, brand, key), brand_text_where(leaflet, brand, key), \
+            f"brand text '{key}'", key in HEADING_TEXTS, False
     for key in FURNITURE_TEXTS:
-        yield brand.get(key), here, f"brand text '{key}'", key == "organisation", True
+        yield brand.get(key), brand_text_where(leaflet, brand, key), f"brand text '{key}'", \
+            key == "organisation", True
     if brand.get("online_url"):  # printed beside the QR code
-        yield online_url(brand["online_url"], leaflet.governance.code, leaflet.id), here, \
-            "online address", False, False
+        yield online_url(brand["online_url"], leaflet.governance.code, leaflet.id), \
+            brand_text_where(leaflet, brand, "online_url"), "online address", False, False
     for label in variant_labels:
         yield label, here, "format label", False, True
     gov = leaflet.governance
