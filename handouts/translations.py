@@ -114,7 +114,8 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
     if leaflet.summary:
-        _check_rich(problems, parse_inline(leaflet.summary), leaflet.where, ref_ids)
+        _check_rich(problems, parse_inline(leaflet.summary), (node.path, *node.mark_of("summary")),
+                    ref_ids)
     return None if problems.errors else leaflet
 
 

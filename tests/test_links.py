@@ -95,9 +95,28 @@ def _inline_link(catalogue, key, value):
     return "sample.yaml", line_of(text, "paragraph:"), "which is not allowed"
 
 
+def _summary(catalogue, key, value):
+    text = MINIMAL.replace("summary: What", f"summary: See [sample advice]({value}). What")
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, "summary"), "which is not allowed"
+
+
+def _translated_summary(catalogue, key, value):
+    text = TRANSLATION.replace("title:", f"summary: '[Consejos]({value})'\ntitle:")
+    translated_catalogue(catalogue, text)
+    return "sample.es.yaml", value_at(text, "summary"), "which is not allowed"
+
+
+def _citation(catalogue, key, value):
+    text = MINIMAL.replace("citation: Example source.", f"citation: Example [source]({value}).")
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, "citation"), "which is not allowed"
+
+
 FIELDS = [(_leaflet_contact, "url"), (_leaflet_contact, "email"), (_translated_contact, "url"),
           (_translated_contact, "email"), (_brand_contact, "url"), (_brand_contact, "email"),
-          (_reference_url, "url"), (_inline_link, "link")]
+          (_reference_url, "url"), (_inline_link, "link"), (_summary, "summary"),
+          (_translated_summary, "summary"), (_citation, "citation")]
 
 
 @pytest.mark.parametrize("value", UNSAFE)

@@ -186,6 +186,13 @@ def two_phones_in_a_translated_contact_block(catalogue):
     return "sample.es.yaml", value_at(text, "phone"), "holds more than one phone number"
 
 
+def unknown_citation_in_a_reference(catalogue):
+    """A reference's own text is printed with its citations numbered: a traceback before."""
+    text = MINIMAL.replace("citation: Example source.", "citation: Example source [@nhs-sampel].")
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, "citation"), "citation [@nhs-sampel] names no reference"
+
+
 def missing_template(catalogue):
     text = MINIMAL.replace("summary:", "template: riverside-trusts\nsummary:")
     catalogue.leaflet(text)
@@ -213,7 +220,8 @@ CASES = [emoji_in_a_paragraph, emoji_with_a_variation_selector_in_a_bullet, emoj
          emoji_in_a_contact_block, emoji_in_a_translation, emoji_in_a_translated_brand_text,
          emoji_in_a_translated_department, emoji_in_a_brand_text, emoji_in_the_brand_footer,
          emoji_in_the_online_address, bad_phone_in_a_contact_block,
-         two_phones_in_a_translated_contact_block, missing_template, missing_font, fake_figure]
+         two_phones_in_a_translated_contact_block, unknown_citation_in_a_reference,
+         missing_template, missing_font, fake_figure]
 
 
 def assert_all_three_stop_at(catalogue, capsys, name: str, where: tuple[int, int],
