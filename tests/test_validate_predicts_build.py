@@ -274,3 +274,22 @@ def test_dates_in_the_leaflets_language_are_checked_by_validate_too(catalogue, c
         results, code)
     assert results["validate"][1] == results["check"][1] == results["build"][1]
     assert not code or any("date: character" in e for e in results["build"][1])
+
+
+def test_a_script_font_that_is_not_installed_stops_all_three(catalogue, capsys, monkeypatch,
+                                                             tmp_path):
+    """A Chinese leaflet when the Han font named in scripts.yaml is missing (a machine
+    without fonts-wqy-microhei): found when the fonts are chosen, before any layout."""
+    from handouts import scripts
+    data = tmp_path / "scripts.yaml"
+    data.write_text(scripts.DATA.read_text(encoding="utf-8").replace(
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/nonexistent/wqy-microhei.ttc"),
+        encoding="utf-8")
+    monkeypatch.setattr(scripts, "DATA", data)
+    scripts.table.cache_clear()
+    try:
+        catalogue.leaflet(MINIMAL.replace("summary:", "language: zh-Hans\nsummary:").replace(
+            "Having a sample test", "采样检查"))
+        assert_all_three_stop_at(catalogue, capsys, "scripts.yaml", (1, 1), "script Han: ")
+    finally:
+        scripts.table.cache_clear()
