@@ -11,9 +11,11 @@ import re
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
 from conftest import MINIMAL, with_blocks
 from handouts.cli import main
+from test_fuzz import _project as fuzz_project, mutated
 
 PROBLEM_LINE = re.compile(r"^\S.*:\d+:\d+: ")
 
@@ -293,3 +295,24 @@ def test_a_script_font_that_is_not_installed_stops_all_three(catalogue, capsys, 
         assert_all_three_stop_at(catalogue, capsys, "scripts.yaml", (1, 1), "script Han: ")
     finally:
         scripts.table.cache_clear()
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=mutated())
+def test_a_mutated_leaflet_fails_validate_exactly_when_it_fails_build(tmp_path, capsys, text):
+    """Property (the fuzzer of test_fuzz.py): whatever a mutation breaks, validate and
+    build give the same error lines. Review dates are check's business, not validate's,
+    so a mutation that makes the leaflet overdue is left out."""
+    root = tmp_path / "project"
+    root.mkdir(exist_ok=True)
+    fuzz_project(root)
+    (root / "leaflets" / "mutant.yaml").write_text(text, encoding="utf-8",
+                                                   errors="surrogatepass")
+    capsys.readouterr()
+    validated = main(["validate", str(root / "content.yaml")])
+    validate_errors = _error_lines(capsys.readouterr().err)
+    built = main(["build", str(root / "content.yaml"), "--out", str(root / "out")])
+    build_errors = _error_lines(capsys.readouterr().err)
+    assume(not any("overdue for review" in line for line in build_errors))
+    assert (validated, validate_errors) == (built, build_errors)
