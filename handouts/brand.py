@@ -8,13 +8,13 @@ relative to the template folder that named them. No ReportLab here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from .errors import HandoutsError, Problem, Problems, TemplateError
 from .fields import as_number, did_you_mean
-from .links import link_problem, link_scheme
+from .links import contact_link_problem, link_problem
 from .load import Map, inside, read_yaml
 from . import assets, fonts, phones
 from .model import CONTACT_FIELDS
@@ -119,9 +119,14 @@ class Brand:
     values: tuple  # sorted (dotted key, value) pairs: hashable and deterministic
     body_font: fonts.FontFamily
     heading_font: fonts.FontFamily
+    marks: tuple = field(default=(), compare=False)  # (dotted key, (file, line, column))
 
     def __getitem__(self, key: str):
         return dict(self.values)[key]
+
+    def where(self, key: str) -> tuple | None:
+        """The file, line and column where the template (or one it extends) sets `key`."""
+        return dict(self.marks).get(key)
 
     def get(self, key: str, default=None):
         return dict(self.values).get(key, default)
@@ -219,8 +224,9 @@ def load_brand(templates_dir: Path, name: str) -> Brand:
     heading = _font(values, entries, "fonts.heading", problems) if values["fonts.heading"] \
         else body
     problems.raise_if_errors(TemplateError)
+    marks = tuple(sorted((k, (e.path, *(e.mark or (1, 1)))) for k, e in entries.items()))
     return Brand(name, Path(templates_dir) / name, tuple(sorted(values.items(), key=str)),
-                 body, heading)
+                 body, heading, marks)
 
 
 def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
@@ -312,19 +318,11 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
 
 def _check_contact_links(values: dict, where, problems: Problems) -> None:
     """contact.url and contact.email become links: they pass the one link check at load time."""
-    url, email = values.get("contact.url"), values.get("contact.email")
-    if url:
-        problem = link_problem(url) or (None if link_scheme(url) in ("http", "https")
-                                        else f"'{url}' is not a web address")
-        if problem:
-            problems.add(*where("contact.url"), f"contact.url: {problem}",
-                         "write the full web address, e.g. https://www.example.nhs.uk")
-    if email:
-        problem = link_problem(f"mailto:{email}")
-        if problem or ":" in email:
-            problems.add(*where("contact.email"),
-                         f"contact.email: {problem or repr(email) + ' is not an email address'}",
-                         "write just the address, e.g. team@example.nhs.uk")
+    for key in ("url", "email"):
+        value = values.get(f"contact.{key}")
+        found = contact_link_problem(key, value) if value else None
+        if found:
+            problems.add(*where(f"contact.{key}"), f"contact.{key}: {found[0]}", found[1])
 
 
 def _check_phone(values: dict, where, problems: Problems) -> None:
@@ -356,7 +354,7 @@ def online_url_problem(pattern: str) -> str | None:
     rest = re.sub(r"\{(code|id)\}", "", pattern)
     if "{" in rest or "}" in rest or re.search(r"\s", pattern):
         return f"'{pattern}' has a stray brace or a space"
-    return None
+    return link_problem(online_url(pattern, "PIL-0001", "leaflet"))  # every address a link
 
 
 def online_url(pattern: str, code: str, leaflet_id: str) -> str:

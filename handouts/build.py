@@ -18,21 +18,18 @@ from . import scripts
 from .brand import Brand, Brands, templates_dir_for
 from .catalogue_page import write_catalogue_page
 from .check.settings import review_lead_days
-from .content import EXTRA_VARIANTS, Catalogue, load_catalogue
+from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
-from .layout import LayoutOptions, lay_out
+from .layout import LayoutOptions, lay_out, variant_options
 from .model import Leaflet
-from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Manifest, Record, build_key,
-                      build_stamp, fingerprint, leaflet_key, next_manifest, output_name,
-                      read_manifest, unlisted_outputs, write_manifest)
+from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Manifest, Record,
+                      build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
+                      output_name, read_manifest, unlisted_outputs, write_manifest)
 from .render import document_info, render
 from .review import OVERDUE as REVIEW_OVERDUE
 from .review import review_status, today
 from .variants import impose_booklet
 from .write import OutputError, write_atomic
-
-VARIANTS = (STANDARD, *EXTRA_VARIANTS)
-
 
 @dataclass(frozen=True)
 class Built:
@@ -56,17 +53,6 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.failed and not any(p.severity == "error" for p in self.problems)
-
-
-def variant_options(variant: str, brand: Brand, page_size: str | None = None,
-                    grayscale: bool = False, overdue: bool = False) -> LayoutOptions:
-    """How a variant is laid out. Large print reflows the content at the brand's
-    `sizes.large_print`; a booklet is laid out on A5 pages, imposed after rendering."""
-    if variant == "large-print":
-        return LayoutOptions(brand.size("large_print"), page_size, "LP", overdue, grayscale)
-    if variant == "booklet":
-        return LayoutOptions(None, "A5", "A5 booklet", overdue, grayscale)
-    return LayoutOptions(None, page_size, "", overdue, grayscale)
 
 
 def build_variant(leaflet: Leaflet, brand: Brand, out_dir: Path, variant: str = STANDARD, *,

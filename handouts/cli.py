@@ -18,6 +18,7 @@ from . import register as leaflet_register
 from .brand import PAGE_SIZES
 from .errors import Problem, printable
 from .newleaflet import write_new_leaflet
+from .outputs import VARIANTS
 from .review import today
 from .write import OutputError
 from .words import counted
@@ -52,7 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="build leaflets past their review date (marked 'Review overdue')")
     build.add_argument("--today", type=_date, help="treat this date (YYYY-MM-DD) as today; "
                        "also HANDOUTS_TODAY")
-    build.add_argument("--variant", action="append", choices=pipeline.VARIANTS,
+    build.add_argument("--variant", action="append", choices=VARIANTS,
                        dest="variants", help="build this format of every leaflet (repeat for "
                        "more) instead of each leaflet's PDF and its own 'variants:' list")
     build.add_argument("--page-size", choices=PAGE_SIZES, help="paper size instead of the "

@@ -71,10 +71,11 @@ class Contact:
     url: str | None = None
     note: str | None = None
     where: Where | None = field(default=None, compare=False)
+    marks: dict = field(default_factory=dict, compare=False)  # key -> where its value is
 
 
 # The contact fields, listed once: a contact block's keys and the brand's contact.* keys.
-CONTACT_FIELDS = tuple(f.name for f in fields(Contact) if f.name != "where")
+CONTACT_FIELDS = tuple(f.name for f in fields(Contact) if f.compare)  # not where or marks
 
 
 Block = Union[Paragraph, Bullets, Steps, Callout, Table, Figure, Contact]
@@ -124,6 +125,7 @@ class Translation:
     translated: dt.date
     stale: bool  # the source has changed since: print a notice, list it in the summary
     brand_text: tuple = ()  # (brand key, translated text): the brand's end matter
+    brand_text_where: tuple = field(default=(), compare=False)  # (brand key, where written)
     source_file: Path | None = field(default=None, compare=False)  # holds the governance
 
     def brand(self, key: str, default):

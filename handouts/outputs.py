@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .brand import Brand
+from .content import EXTRA_VARIANTS
 from .errors import Problem
 from .model import Leaflet
 from .write import write_atomic
 
 STANDARD = "standard"  # the leaflet's own PDF, at the brand's size and paper
 KINDS = (STANDARD, "large-print", "booklet")  # the order files are listed in
+VARIANTS = (STANDARD, *EXTRA_VARIANTS)  # what `build --variant` may ask for
 MANIFEST = "manifest.json"
 SCHEMA = "handouts-manifest/1"
 ERROR, OVERDUE = "error", "overdue"  # why a leaflet was not built

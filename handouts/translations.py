@@ -93,7 +93,7 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     translator = reader.text(node, "translator")
     sections = _sections(reader, node, "sections", 2)
     references = _references(reader, node) if "references" in node else None
-    brand_text = _brand_text(reader, node)
+    brand_text, brand_text_where = _brand_text(reader, node)
     if not (source and language and version and translated and translator) or problems.errors:
         return None
     stale = _check_version(reader, node, version, source)
@@ -108,12 +108,14 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
         where=(node.path, *node.mark), template_where=source.template_where,
         translation=Translation(source.language, version, source.governance.version,
-                                translator, translated, stale, brand_text, source.where[0]))
+                                translator, translated, stale, brand_text,
+                                brand_text_where, source.where[0]))
     ref_ids = {r.id for r in references}
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
     if leaflet.summary:
-        _check_rich(problems, parse_inline(leaflet.summary), leaflet.where, ref_ids)
+        _check_rich(problems, parse_inline(leaflet.summary), (node.path, *node.mark_of("summary")),
+                    ref_ids)
     return None if problems.errors else leaflet
 
 
@@ -151,18 +153,19 @@ def _check_version(reader: Reader, node: Map, version: str, source: Leaflet) -> 
     return False
 
 
-def _brand_text(reader: Reader, node: Map) -> tuple:
-    """The brand's standard texts (contact block, other formats...) in this language."""
+def _brand_text(reader: Reader, node: Map) -> tuple[tuple, tuple]:
+    """The brand's standard texts (contact block, other formats...) in this language, and
+    where each is written (so a problem found with it later points there)."""
     texts = reader.mapping(node, "brand_text")
     if texts is None:
-        return ()
+        return (), ()
     flat = []
     for key, value in texts.items():
         if isinstance(value, Map):
             flat.extend((f"{key}.{k}", v, value, k) for k, v in value.items())
         else:
             flat.append((key, value, texts, key))
-    result = []
+    result, marks = [], []
     for dotted, value, where, key in flat:
         if dotted not in BRAND_TEXT_KEYS:
             reader.error(where, key, f"unknown brand text '{dotted}'",
@@ -172,4 +175,5 @@ def _brand_text(reader: Reader, node: Map) -> tuple:
                          "write the translated text after the key")
         else:
             result.append((dotted, value.strip()))
-    return tuple(sorted(result))
+            marks.append((dotted, (where.path, *where.mark_of(key))))
+    return tuple(sorted(result)), tuple(sorted(marks))

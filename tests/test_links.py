@@ -1,11 +1,11 @@
 """Every link the tool writes passes one check (issue 15.4): http, https, mailto, tel only."""
 from __future__ import annotations
 
-from pathlib import Path
+import textwrap
 
 import pytest
 
-from conftest import MINIMAL, link_uris
+from conftest import MINIMAL, link_uris, page_texts, squash, with_blocks
 from handouts.links import link_problem
 
 
@@ -46,3 +46,140 @@ def test_hostile_brand_contact_fields_stop_only_that_brand(catalogue, capsys, ke
     assert not (catalogue.out / "sample.pdf").exists()
     uris = link_uris(catalogue.out / "other.pdf")
     assert uris and all(link_problem(uri) is None for uri in uris)
+
+
+# ---- every link is checked when it is loaded, at its own line (issue 15.4) -------------------
+
+from test_validate_predicts_build import (TRANSLATION, assert_all_three_stop_at,  # noqa: E402
+                                          edit_brand, line_of, translated_catalogue, value_at)
+
+UNSAFE = ["javascript:alert(1)", "file:///etc/passwd"]
+CONTACT_BLOCK = """\
+    - contact:
+        name: Sample clinic
+        phone: 020 7946 0100
+        {key}: '{value}'
+    """
+
+
+def _leaflet_contact(catalogue, key, value):
+    text = with_blocks(CONTACT_BLOCK.format(key=key, value=value))
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, key), f"contact {key}: "
+
+
+def _translated_contact(catalogue, key, value):
+    text = TRANSLATION + textwrap.indent(textwrap.dedent(CONTACT_BLOCK.format(
+        key=key, value=value)), "      ")
+    translated_catalogue(catalogue, text)
+    return "sample.es.yaml", value_at(text, key), f"contact {key}: "
+
+
+def _brand_contact(catalogue, key, value):
+    edit_brand(catalogue, "  email: patient.information@riverside.example.nhs.uk\n",
+               f"  {key}: '{value}'\n")
+    catalogue.leaflet(MINIMAL)
+    brand = (catalogue.root / "templates" / "riverside-trust" / "brand.yaml").read_text()
+    return "brand.yaml", value_at(brand, f"  {key}"), f"contact.{key}: "
+
+
+def _reference_url(catalogue, key, value):
+    text = MINIMAL.replace("url: https://www.nhs.uk/tests-and-treatments/blood-tests/", f"url: '{value}'")
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, "url"), "reference url"
+
+
+def _inline_link(catalogue, key, value):
+    text = MINIMAL.replace("A sample helps", f"A [sample page]({value}) helps")
+    catalogue.leaflet(text)
+    return "sample.yaml", line_of(text, "paragraph:"), "which is not allowed"
+
+
+def _summary(catalogue, key, value):
+    text = MINIMAL.replace("summary: What", f"summary: See [sample advice]({value}). What")
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, "summary"), "which is not allowed"
+
+
+def _translated_summary(catalogue, key, value):
+    text = TRANSLATION.replace("title:", f"summary: '[Consejos]({value})'\ntitle:")
+    translated_catalogue(catalogue, text)
+    return "sample.es.yaml", value_at(text, "summary"), "which is not allowed"
+
+
+def _citation(catalogue, key, value):
+    text = MINIMAL.replace("citation: Example source.", f"citation: Example [source]({value}).")
+    catalogue.leaflet(text)
+    return "sample.yaml", value_at(text, "citation"), "which is not allowed"
+
+
+FIELDS = [(_leaflet_contact, "url"), (_leaflet_contact, "email"), (_translated_contact, "url"),
+          (_translated_contact, "email"), (_brand_contact, "url"), (_brand_contact, "email"),
+          (_reference_url, "url"), (_inline_link, "link"), (_summary, "summary"),
+          (_translated_summary, "summary"), (_citation, "citation")]
+
+
+@pytest.mark.parametrize("value", UNSAFE)
+@pytest.mark.parametrize("field, key", FIELDS,
+                         ids=[f"{f.__name__.strip('_')}-{k}" for f, k in FIELDS])
+def test_an_unsafe_link_in_any_field_stops_validate_check_and_build(catalogue, capsys, field,
+                                                                    key, value):
+    assert_all_three_stop_at(catalogue, capsys, *field(catalogue, key, value))
+    assert all(link_problem(uri) is None for uri in link_uris(catalogue.out / "good.pdf"))
+
+
+NO_HOST = ["https://", "https://exa mple.org", "http:///path", "https://[www.example.org/x"]
+
+
+@pytest.mark.parametrize("value", NO_HOST)
+def test_a_reference_url_without_a_usable_host_is_an_error_at_load(catalogue, capsys, value):
+    """It passed as http(s) before, then stopped the build with '<layout>:0:0'."""
+    assert_all_three_stop_at(catalogue, capsys, *_reference_url(catalogue, "url", value))
+
+
+@pytest.mark.parametrize("field", [_leaflet_contact, _brand_contact])
+def test_a_contact_url_python_cannot_parse_is_an_error_not_a_traceback(catalogue, capsys,
+                                                                       field):
+    assert_all_three_stop_at(catalogue, capsys, *field(catalogue, "url", NO_HOST[-1]))
+
+
+def test_an_online_address_pattern_that_is_no_link_is_an_error_at_its_line(catalogue, capsys):
+    """An unclosed '[' passes the pattern's own checks; as a link it stopped the build
+    with a traceback (Python's URL parser raises on it)."""
+    edit_brand(catalogue, "online_url: https://www.riverside.example.nhs.uk/leaflets/{code}",
+               "online_url: https://[www.riverside.example.nhs.uk/leaflets/{code}")
+    catalogue.leaflet(MINIMAL)
+    brand = (catalogue.root / "templates" / "riverside-trust" / "brand.yaml").read_text()
+    assert_all_three_stop_at(catalogue, capsys, "brand.yaml", value_at(brand, "online_url"),
+                             "online_url: link target")
+
+
+def test_a_url_with_a_bracket_links_to_the_whole_address(catalogue):
+    """A ')' in an address ended the Markdown link early: the PDF linked elsewhere."""
+    url = "https://www.nhs.uk/a)b"
+    catalogue.leaflet(with_blocks(f"- contact:\n    name: Clinic\n    url: '{url}'\n").replace(
+        "https://www.nhs.uk/tests-and-treatments/blood-tests/", url))
+    assert catalogue.build() == 0
+    uris = link_uris(catalogue.out / "sample.pdf")
+    assert uris.count(url) >= 2 and "https://www.nhs.uk/a" not in uris
+
+
+def test_translated_brand_texts_never_become_links(catalogue):
+    """brand_text values are printed as plain text: Markdown in them is not a link."""
+    translated_catalogue(catalogue, TRANSLATION + "brand_text:\n  other_formats: "
+                         "'[Pida otro formato](javascript:alert(1))'\n  contact:\n"
+                         "    note: '[Nota](file:///etc/passwd)'\n")
+    assert catalogue.build() == 0
+    uris = link_uris(catalogue.out / "sample.es.pdf")
+    assert uris and all(link_problem(uri) is None for uri in uris)
+    assert "[Pida otro formato](javascript:alert(1))" in squash(
+        " ".join(page_texts(catalogue.out / "sample.es.pdf")))
+
+
+def test_a_translation_cannot_give_the_brand_contact_links(catalogue, capsys):
+    """Only the brand sets contact.url, contact.email and contact.phone: a translation
+    that tries is told so at its line, so no translated file adds a link."""
+    text = TRANSLATION + "brand_text:\n  contact:\n    url: 'javascript:alert(1)'\n"
+    translated_catalogue(catalogue, text)
+    assert_all_three_stop_at(catalogue, capsys, "sample.es.yaml", line_of(text, "url:"),
+                             "unknown brand text 'contact.url'")

@@ -68,8 +68,8 @@ def test_a_contact_with_two_numbers_fails_only_its_leaflet(catalogue, capsys):
     catalogue.leaflet(MINIMAL)
     assert catalogue.build() == 1
     err = capsys.readouterr().err
-    line = text.splitlines().index("      - contact:") + 1
-    assert f"two-numbers.yaml:{line}:9: contact phone: '1-800-232-4636 (1-800-CDC-INFO)' " \
+    line = text.splitlines().index("      - contact:") + 3  # at the phone's own line
+    assert f"two-numbers.yaml:{line}:18: contact phone: '1-800-232-4636 (1-800-CDC-INFO)' " \
            "holds more than one phone number" in err
     assert (catalogue.out / "sample.pdf").is_file()
     assert not (catalogue.out / "two-numbers.pdf").exists()

@@ -12,8 +12,11 @@ import datetime as dt
 from pathlib import Path
 
 from ..brand import Brands, templates_dir_for
+from ..layout import variant_options
+from ..outputs import VARIANTS
 from ..content import Catalogue, load_catalogue
 from ..errors import HandoutsError, Problem, Problems
+from ..layout import preflight
 from ..readability import leaflet_readability
 from ..review import today
 from .language import JARGON
@@ -37,8 +40,9 @@ def validate(content: Path) -> tuple[Catalogue, list[Problem]]:
     catalogue = load_catalogue(Path(content))
     problems = Problems()
     read_settings(catalogue.checks, problems)
-    _, failures = _load_brands(catalogue, content)
-    return catalogue, [*catalogue.problems, *problems.items, *failures]
+    brands, failures = _load_brands(catalogue, content)
+    return catalogue, [*catalogue.problems, *problems.items, *failures,
+                       *_layout_problems(catalogue, brands)]
 
 
 def check(content: Path, on: dt.date | None = None) -> CheckReport:
@@ -50,6 +54,7 @@ def check(content: Path, on: dt.date | None = None) -> CheckReport:
     findings = [_from_problem(p, owners) for p in catalogue.problems + problems.items]
     brands, failures = _load_brands(catalogue, content)
     findings += [_from_problem(p, {}, "template") for p in failures]
+    findings += [_from_problem(p, owners) for p in _layout_problems(catalogue, brands)]
     for brand in brands.values():
         if brand is not None:
             findings += _run_rules("brand", brand, report.settings, None)
@@ -89,6 +94,19 @@ def _load_brands(catalogue: Catalogue, content: Path) -> tuple[dict, list[Proble
             loaded[name] = None
             failures += exc.problems
     return loaded, failures
+
+
+def _layout_problems(catalogue: Catalogue, brands: dict) -> list[Problem]:
+    """What would stop `handouts build` at layout (a character no font has, a contact
+    number that dials nothing...), from the same checks build runs, without laying out:
+    for every leaflet and translation whose template loaded, in every format."""
+    problems: list[Problem] = []
+    for leaflet in [*catalogue.leaflets, *catalogue.translations]:
+        brand = brands.get(leaflet.template)
+        if brand is not None:
+            labels = [variant_options(v, brand).variant_label for v in VARIANTS]
+            problems += preflight(leaflet, brand, labels)
+    return problems
 
 
 def _file_owners(catalogue: Catalogue) -> dict[Path, str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from ..assets import image_problem
 from ..fields import Reader, describe, did_you_mean
 from ..inline import Rich, parse_inline
+from ..links import contact_link_problem
 from ..load import Map, Seq, inside
 from ..model import (CALLOUT_KINDS, CONTACT_FIELDS, Bullets, Callout, Contact, Figure,
                      Paragraph, Steps, Table)
@@ -176,11 +177,20 @@ def _contact(reader, node, where):
 
 
 def read_contact(reader: Reader, node: Map, where=None) -> Contact | None:
+    """A contact card; its url and email become links, so they are checked here, at their
+    own lines, by the same rule as the brand's (the phone needs the brand's region: layout)."""
     reader.check_keys(node, CONTACT_KEYS, ("name",), "contact")
     values = {k: reader.text(node, k) for k in CONTACT_KEYS}
-    if not values["name"]:
+    unsafe = False
+    for key in ("url", "email"):
+        found = contact_link_problem(key, values[key]) if values[key] else None
+        if found:
+            reader.error(node, key, f"contact {key}: {found[0]}", found[1])
+            unsafe = True
+    if not values["name"] or unsafe:
         return None
-    return Contact(**values, where=where or (node.path, *node.mark))
+    marks = {k: (node.path, *node.mark_of(k)) for k in CONTACT_KEYS if k in node}
+    return Contact(**values, where=where or (node.path, *node.mark), marks=marks)
 
 
 _BLOCK_READERS = {

@@ -84,6 +84,9 @@ def read_leaflet(node, defaults: Defaults, problems: Problems) -> Leaflet | None
         else defaults.template_where)
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
+    if leaflet.summary:  # inline text too, printed under the title
+        _check_rich(problems, parse_inline(leaflet.summary), (node.path, *node.mark_of("summary")),
+                    ref_ids)
     _reject_unfilled(reader, node)
     if problems.errors or governance is None or not leaflet_id:
         return None
@@ -172,7 +175,7 @@ def _sections(reader: Reader, node: Map, key: str, level: int) -> list[Section]:
 
 
 def _references(reader: Reader, node: Map) -> list[Reference]:
-    result, seen = [], set()
+    result, seen, citations = [], set(), []
     items = reader.seq(node, "references") or []
     for index, item in enumerate(items):
         if not isinstance(item, Map):
@@ -188,6 +191,9 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
         if url and link_scheme(url) not in ("http", "https"):
             reader.error(item, "url", f"reference url '{url}' is not an http(s) address",
                          "write the full address, starting https://")
+        elif url and link_problem(url):  # no host name, a space: it becomes a link
+            reader.error(item, "url", f"reference url: {link_problem(url)}",
+                         "write the full address, starting https://")
         elif url and placeholder_host(url):
             reader.error(item, "url", f"reference url '{url}' is a placeholder: "
                          f"{placeholder_host(url)} is reserved for examples",
@@ -196,6 +202,9 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
         if ref_id and citation:
             result.append(Reference(ref_id, parse_inline(citation), url,
                                     reader.date(item, "accessed"), (item.path, *item.mark)))
+            citations.append((result[-1].citation, (item.path, *item.mark_of("citation"))))
+    for text, where in citations:  # a citation's own links and [@ids] are printed too
+        _check_rich(reader.problems, text, where, {r.id for r in result})
     return result
 
 

@@ -6,18 +6,19 @@ order while it creates the flowables, so tagging is part of layout, not bolted o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from ..brand import Brand
-from ..errors import ContentError
+from ..errors import ContentError, HandoutsError, Problem
 from ..inline import parse_inline
 from ..labels import Labels
 from ..model import CONTACT_FIELDS, Contact, Leaflet, Section
 from ..pdf.tags import Element, StructureLog, Tagged
 from ..variants import grey, grey_brand
 from . import page
-from .blocks import BUILDERS, contact, list_items, plain, rich
+from .blocks import BUILDERS, contact, list_items, phone_problems, plain, rich
 from .flowables import CalloutBox, ListItem
 from .glyphs import brand_text, glyph_problems, printed_texts, translated_brand
 from .markup import escape_markdown, plain_markup
@@ -62,16 +63,39 @@ class Story:
     extra: dict = field(default_factory=dict)
 
 
+def checked_typeset(leaflet: Leaflet, brand: Brand, labels: Labels,
+                    variant_labels: Iterable[str] = ()) -> Typeset:
+    """The leaflet's fonts, once every check that would stop its layout has passed: a
+    glyph for each character it prints (in every format named by `variant_labels`) and a
+    dialable number in each contact block. Raises ContentError listing every problem, or
+    TemplateError for a script's font that is not installed. `brand` is translated_brand."""
+    typeset = Typeset(leaflet.language, brand, [str(t[0]) for t in printed_texts(
+        leaflet, brand, labels, variant_labels) if t[0]])
+    # never write a leaflet with empty boxes for characters, or a number that dials nothing
+    problems = glyph_problems(leaflet, brand, labels, typeset, variant_labels)
+    problems += phone_problems(leaflet, brand["region"])
+    if problems:
+        raise ContentError(problems)
+    return typeset
+
+
+def preflight(leaflet: Leaflet, brand: Brand, variant_labels: Iterable[str] = ()) -> list[Problem]:
+    """Every problem that would stop lay_out for this leaflet, found without laying it
+    out: what `handouts validate` and `check` run, so they fail where `build` would."""
+    try:
+        checked_typeset(leaflet, translated_brand(leaflet, brand), Labels(leaflet.language),
+                        tuple(variant_labels))
+    except HandoutsError as exc:
+        return exc.problems
+    return []
+
+
 def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptions()) -> Story:
     if options.grayscale:
         brand = grey_brand(brand)
     brand = translated_brand(leaflet, brand)
     labels = Labels(leaflet.language)
-    typeset = Typeset(leaflet.language, brand,
-                      [str(t[0]) for t in printed_texts(leaflet, brand, labels) if t[0]])
-    missing = glyph_problems(leaflet, brand, labels, typeset)
-    if missing:  # never write a leaflet with empty boxes for characters
-        raise ContentError(missing)
+    typeset = checked_typeset(leaflet, brand, labels, (options.variant_label,))
     styles = make_styles(brand, options.body_size, typeset)
     geo = page.geometry(brand, options.page_size, styles.footer_size)
     footer_lines = _footer_lines(leaflet, brand, styles, labels, options, geo)
@@ -170,7 +194,7 @@ def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     for number, ref in leaflet.ordered_references():
         source = ref.citation.source
         if ref.url:
-            source += f" [{escape_markdown(ref.url)}]({ref.url})"
+            source += f" [{escape_markdown(ref.url)}]({escape_markdown(ref.url)})"
         if ref.accessed:
             source += f" ({ctx.labels['accessed']} {ctx.labels.date(ref.accessed)})"
         texts.append(parse_inline(source))
@@ -243,3 +267,14 @@ def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels
         parts.append(brand["footer_text"])
     size = styles.footer_size
     return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72)
+
+
+def variant_options(variant: str, brand: Brand, page_size: str | None = None,
+                    grayscale: bool = False, overdue: bool = False) -> LayoutOptions:
+    """How a variant is laid out. Large print reflows the content at the brand's
+    `sizes.large_print`; a booklet is laid out on A5 pages, imposed after rendering."""
+    if variant == "large-print":
+        return LayoutOptions(brand.size("large_print"), page_size, "LP", overdue, grayscale)
+    if variant == "booklet":
+        return LayoutOptions(None, "A5", "A5 booklet", overdue, grayscale)
+    return LayoutOptions(None, page_size, "", overdue, grayscale)

@@ -14,7 +14,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Table as RLTable, Ta
 
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
-from ..model import Bullets, Callout, Contact, Figure, Paragraph as ParagraphBlock, Steps, Table
+from ..model import (Bullets, Callout, Contact, Figure, Leaflet, Paragraph as ParagraphBlock,
+                     Steps, Table)
 from ..pdf.tags import Element, Tagged
 from ..phones import PhoneError, tel_target
 from ..variants import grey_image
@@ -200,12 +201,14 @@ def contact(block: Contact, parent: Element, ctx) -> list:
         lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}]"
                      f"({_tel(block, ctx.brand['region'])})")
     if block.email:
-        lines.append(f"{labels['email']}: [{escape_markdown(block.email)}](mailto:{block.email})")
+        email = escape_markdown(block.email)  # in the target too: a ')' must not end it
+        lines.append(f"{labels['email']}: [{email}](mailto:{email})")
     for key, label in (("hours", "hours"), ("address", "address")):
         if getattr(block, key):
             lines.append(f"{labels[label]}: {escape_markdown(getattr(block, key))}")
     if block.url:
-        lines.append(f"{labels['website']}: [{escape_markdown(block.url)}]({block.url})")
+        url = escape_markdown(block.url)
+        lines.append(f"{labels['website']}: [{url}]({url})")
     if block.note:
         lines.append(escape_markdown(block.note))
     content = [rich(ctx, parse_inline(line), group, ctx.styles.card) for line in lines]
@@ -220,8 +223,22 @@ def _tel(block: Contact, region: str) -> str:
     try:
         return tel_target(block.phone or "", region)
     except PhoneError as exc:  # the brand's own number was checked when it loaded
-        where = block.where or (Path("brand.yaml"), 1, 1)
+        where = block.marks.get("phone") or block.where or (Path("brand.yaml"), 1, 1)
         raise RenderError(Problem(*where, f"contact phone: {exc}", exc.hint)) from None
+
+
+def phone_problems(leaflet: Leaflet, region: str) -> list[Problem]:
+    """What `_tel` would stop the layout for, in each of the leaflet's contact blocks: a
+    number needs the brand's region to become a tel: link, so it is checked here."""
+    problems = []
+    for section in leaflet.walk_sections():
+        for block in section.blocks:
+            if isinstance(block, Contact) and block.phone:
+                try:
+                    _tel(block, region)
+                except RenderError as exc:
+                    problems.extend(exc.problems)
+    return problems
 
 
 BUILDERS = {

@@ -7,7 +7,9 @@ drawn in the leaflet's own font only, so its characters must all be there.
 from __future__ import annotations
 
 import dataclasses
+from typing import Iterable
 
+from ..brand import online_url
 from ..errors import Problem
 from ..model import CONTACT_FIELDS, Callout, Contact, Figure, Leaflet, Table, block_texts
 from .typeset import Typeset, check_text
@@ -34,8 +36,18 @@ def brand_text(leaflet: Leaflet, brand, key: str):
     return value
 
 
-def printed_texts(leaflet: Leaflet, brand, labels):
-    """(text, where, what, heading, furniture) for everything the leaflet prints."""
+def brand_text_where(leaflet: Leaflet, brand, key: str):
+    """Where a brand text the leaflet prints is written: its translation's line for it,
+    else the template's, else (a default) the leaflet itself."""
+    translation = leaflet.translation
+    if translation and key in dict(translation.brand_text):
+        return dict(translation.brand_text_where).get(key, leaflet.where)
+    return brand.where(key) or leaflet.where
+
+
+def printed_texts(leaflet: Leaflet, brand, labels, variant_labels: Iterable[str] = ()):
+    """(text, where, what, heading, furniture) for everything the leaflet prints, in any
+    of the formats whose footer labels ("LP", "A5 booklet") are `variant_labels`."""
     here = leaflet.where
     yield leaflet.title, here, "title", True, False
     yield leaflet.subtitle, here, "subtitle", False, False
@@ -49,10 +61,16 @@ def printed_texts(leaflet: Leaflet, brand, labels):
     for ref in leaflet.references:
         yield ref.citation.plain + " " + (ref.url or ""), ref.where, "reference", False, False
     for key in BRAND_TEXTS + HEADING_TEXTS:
-        yield brand_text(leaflet, brand, key), here, f"brand text '{key}'", \
-            key in HEADING_TEXTS, False
+        yield brand_text(leaflet, brand, key), brand_text_where(leaflet, brand, key), \
+            f"brand text '{key}'", key in HEADING_TEXTS, False
     for key in FURNITURE_TEXTS:
-        yield brand.get(key), here, f"brand text '{key}'", key == "organisation", True
+        yield brand.get(key), brand_text_where(leaflet, brand, key), f"brand text '{key}'", \
+            key == "organisation", True
+    if brand.get("online_url"):  # printed beside the QR code
+        yield online_url(brand["online_url"], leaflet.governance.code, leaflet.id), \
+            brand_text_where(leaflet, brand, "online_url"), "online address", False, False
+    for label in variant_labels:
+        yield label, here, "format label", False, True
     gov = leaflet.governance
     for key, value in labels.messages.items():
         yield value, here, f"label '{key}'", False, True
@@ -73,14 +91,16 @@ def _block_extras(block):
     if isinstance(block, (Table, Figure)) and block.caption:
         yield block.caption, block.where, "caption", isinstance(block, Table), False
     if isinstance(block, Contact):
-        for value in (block.name, block.phone, block.email, block.hours, block.address,
-                      block.url, block.note):
-            yield value, block.where, "contact", False, False
+        for key in ("name", "phone", "email", "hours", "address", "url", "note"):
+            yield getattr(block, key), block.marks.get(key, block.where), "contact", False, \
+                False
 
 
-def glyph_problems(leaflet: Leaflet, brand, labels, typeset: Typeset) -> list[Problem]:
+def glyph_problems(leaflet: Leaflet, brand, labels, typeset: Typeset,
+                   variant_labels: Iterable[str] = ()) -> list[Problem]:
     problems: list[Problem] = []
-    for text, where, what, heading, furniture in printed_texts(leaflet, brand, labels):
+    for text, where, what, heading, furniture in printed_texts(leaflet, brand, labels,
+                                                               variant_labels):
         if text:
             found = check_text(typeset, str(text), where, f"leaflet '{leaflet.id}' "
                                f"({leaflet.language}), {what}", heading, furniture)

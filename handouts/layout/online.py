@@ -38,7 +38,8 @@ def online_copy(leaflet: Leaflet, parent: Element, ctx) -> list:
     style = ctx.styles.list_body
     short = _break_url(url.split("://", 1)[1], style.fontName, style.fontSize, width)
     words = [plain(ctx, ctx.labels["read_online"], parent, ctx.styles.callout_title),
-             rich(ctx, parse_inline(f"[{escape_markdown(short)}]({url})"), parent, style)]
+             rich(ctx, parse_inline(f"[{escape_markdown(short)}]({escape_markdown(url)})"), parent,
+                  style)]
     rtl = ctx.typeset is not None and ctx.typeset.rtl  # the code goes on the leading side
     cells, widths = ([words, figure], [width, size + gap]) if rtl else \
         ([figure, words], [size + gap, width])
