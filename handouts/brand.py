@@ -8,7 +8,7 @@ relative to the template folder that named them. No ReportLab here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -118,12 +118,18 @@ class Brand:
     values: tuple  # sorted (dotted key, value) pairs: hashable and deterministic
     body_font: fonts.FontFamily
     heading_font: fonts.FontFamily
+    # (dotted key, (file, line, column)) of every key set: problems found at layout point there
+    places: tuple = field(default=(), compare=False)
 
     def __getitem__(self, key: str):
         return dict(self.values)[key]
 
     def get(self, key: str, default=None):
         return dict(self.values).get(key, default)
+
+    def where(self, key: str) -> tuple:
+        """(file, line, column) of a key, for a problem found after loading."""
+        return dict(self.places).get(key) or (self.folder / "brand.yaml", 1, 1)
 
     def colour(self, role: str) -> str:
         return self[f"colours.{role}"]
@@ -218,8 +224,10 @@ def load_brand(templates_dir: Path, name: str) -> Brand:
     heading = _font(values, entries, "fonts.heading", problems) if values["fonts.heading"] \
         else body
     problems.raise_if_errors(TemplateError)
+    places = tuple(sorted((key, (entry.path, *(entry.mark or (1, 1))))
+                          for key, entry in entries.items()))
     return Brand(name, Path(templates_dir) / name, tuple(sorted(values.items(), key=str)),
-                 body, heading)
+                 body, heading, places)
 
 
 def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
@@ -301,11 +309,21 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
         problems.add(path, mark, f"sizes.large_print {large:g} pt is smaller than sizes.body "
                      f"{body:g} pt", "set sizes.large_print to at least sizes.body (18 is usual)")
     if values["online_url"]:
-        problem = online_url_problem(values["online_url"])
-        if problem:
-            problems.add(*where("online_url"), f"online_url: {problem}",
-                         "write e.g. https://www.example.org/leaflets/{code}")
+        _check_online_url(values["online_url"], where, problems)
     _check_contact_links(values, where, problems)
+
+
+def _check_online_url(pattern: str, where, problems: Problems) -> None:
+    problem = online_url_problem(pattern)
+    if problem:
+        problems.add(*where("online_url"), f"online_url: {problem}",
+                     "write e.g. https://www.example.org/leaflets/{code}")
+        return
+    too_long = online_url_length_problem(pattern)
+    if too_long:
+        problems.add(*where("online_url"), f"online_url: {too_long}",
+                     "use a shorter address for the leaflets' pages, e.g. "
+                     "https://www.example.org/leaflets/{code}")
 
 
 def _check_contact_links(values: dict, where, problems: Problems) -> None:
@@ -355,6 +373,14 @@ def online_url_problem(pattern: str) -> str | None:
     if "{" in rest or "}" in rest or re.search(r"\s", pattern):
         return f"'{pattern}' has a stray brace or a space"
     return None
+
+
+def online_url_length_problem(pattern: str) -> str | None:
+    """Whether a (well-formed) pattern is too long for the QR code before any leaflet's
+    code or id is put in; layout checks each leaflet's filled-in address."""
+    from .layout.flowables import qr_length_problem  # here: layout imports this module
+    too_long = qr_length_problem(re.sub(r"\{(code|id)\}", "", pattern))
+    return f"without {{code}} and {{id}} the address {too_long}" if too_long else None
 
 
 def online_url(pattern: str, code: str, leaflet_id: str) -> str:

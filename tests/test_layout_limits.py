@@ -4,9 +4,12 @@ with a message at its line, never a traceback (issues 16.3, 16.4, 9)."""
 from __future__ import annotations
 
 import pikepdf
+import pypdfium2
 import pytest
+import zxingcpp
 
 from conftest import MINIMAL, page_texts, squash, with_blocks
+from handouts.layout.flowables import QR_MAX_BYTES
 
 
 def test_a_1000_character_title_word_builds_with_its_bookmark(catalogue):
@@ -59,3 +62,57 @@ def test_a_table_at_the_column_limit_builds_with_every_cell(catalogue):
     text = squash(" ".join(page_texts(catalogue.out / "sample.pdf")))
     assert all(f"C{n}" in text and str(100 + n) in text for n in range(12))
 
+
+def _long_online_url(catalogue, path_length: int) -> str:
+    """The riverside brand's online_url with a path of `path_length` letters before
+    {code}; returns 'brand.yaml:line:col' of the key's value."""
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8").replace("leaflets/{code}",
+                                                     "leaflets/" + "p" * path_length + "/{code}")
+    brand.write_text(text, encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("online_url:"):
+            return f"brand.yaml:{number}:{line.index('https') + 1}"
+    raise AssertionError("no online_url")
+
+
+def _last_page_qr_texts(path) -> list[str]:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        image = pdf[len(pdf) - 1].render(scale=300 / 72).to_pil()  # a 300 dpi print
+    finally:
+        pdf.close()
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def test_an_online_url_pattern_too_long_for_the_qr_code_stops_at_the_brand_key(catalogue,
+                                                                               capsys):
+    where = _long_online_url(catalogue, 420)  # was "code length overflow" from ReportLab
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: other\ntemplate: lakeside-clinic"),
+                      name="other")
+    message = (f"{where}: online_url: without {{code}} and {{id}} the address is 467 characters "
+               f"long; the printed QR code holds at most {QR_MAX_BYTES}")
+    assert catalogue.validate() == 1
+    assert message in capsys.readouterr().err
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert (catalogue.out / "other.pdf").is_file()
+    assert (catalogue.out / "index.html").is_file()
+
+
+def test_a_leaflet_code_that_makes_the_online_address_too_long_stops_that_leaflet(catalogue,
+                                                                                 capsys):
+    where = _long_online_url(catalogue, 350)  # 397 characters: room for a short code only
+    catalogue.leaflet(MINIMAL.replace("code: PIL-9001", "code: PIL-9001-" + "Z" * 30))
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: other"), name="other")
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert (f"{where}: online_url: the address of leaflet 'sample' is 436 characters long; the "
+            f"printed QR code holds at most {QR_MAX_BYTES} - shorten the leaflet's governance "
+            "code or the online_url pattern") in err
+    assert "Traceback" not in err
+    online = ("https://www.riverside.example.nhs.uk/leaflets/" + "p" * 350 + "/PIL-9001")
+    assert _last_page_qr_texts(catalogue.out / "other.pdf") == [online]  # 405: still scans
+    assert (catalogue.out / "index.html").is_file()
