@@ -7,6 +7,7 @@ import pikepdf
 import pypdfium2
 import pytest
 import zxingcpp
+from reportlab.platypus import Paragraph
 
 from conftest import MINIMAL, page_texts, squash, with_blocks
 from handouts.layout.flowables import QR_MAX_BYTES
@@ -116,3 +117,44 @@ def test_a_leaflet_code_that_makes_the_online_address_too_long_stops_that_leafle
     online = ("https://www.riverside.example.nhs.uk/leaflets/" + "p" * 350 + "/PIL-9001")
     assert _last_page_qr_texts(catalogue.out / "other.pdf") == [online]  # 405: still scans
     assert (catalogue.out / "index.html").is_file()
+
+
+def _frag_text(frag) -> str:
+    """A fragment's text; the rest of a split one-run paragraph holds it as words, and a
+    paragraph broken once holds [width, (fragment, text), ...] words."""
+    if isinstance(frag, list):
+        return "".join(str(text) for _, text in frag[1:])
+    return str(getattr(frag, "text", None) or " ".join(getattr(frag, "words", [])))
+
+
+def _count_broken_characters(monkeypatch) -> list[int]:
+    """Record how many characters each line-breaking pass of a paragraph measures."""
+    counts: list[int] = []
+    original = Paragraph.breakLines
+
+    def counting(self, widths):
+        counts.append(sum(len(_frag_text(frag)) for frag in self.frags))
+        return original(self, widths)
+    monkeypatch.setattr(Paragraph, "breakLines", counting)
+    return counts
+
+
+@pytest.mark.parametrize("text", [
+    "Q" * 37_000,  # the fuzzer's case: one word, no spaces (issue 16.4)
+    ("A long sentence about the clinic [with a link](https://www.example.org/a) that runs "
+     "on. ") * 800,  # prose with links, broken across a dozen pages
+])
+def test_a_long_paragraph_is_broken_into_lines_once_not_again_on_every_page(
+        catalogue, monkeypatch, text):
+    """Layout time stays linear: the part of a paragraph after each page break keeps
+    its lines instead of breaking the whole rest again (which grew with the square of the
+    length: 148 KB took 5 times as long per KB as 37 KB)."""
+    catalogue.leaflet(with_blocks(f"- paragraph: '{text}'\n"))
+    counts = _count_broken_characters(monkeypatch)
+    assert catalogue.build() == 0
+    pages = page_texts(catalogue.out / "sample.pdf")
+    assert len(pages) > 10
+    long_runs = [n for n in counts if n > 10_000]
+    assert sum(long_runs) < 2 * len(text), long_runs  # was one pass per page
+    if text.startswith("Q"):  # every character printed, none lost at a page break
+        assert sum(page.count("Q") for page in pages) == len(text)

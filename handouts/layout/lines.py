@@ -1,5 +1,7 @@
 """Paragraphs whose lines need more than ReportLab's left-to-right breaking.
 
+`LinearParagraph` (the base of all of them) keeps the lines it has broken when a page
+break splits it, so the rest on the next page is not broken again from its first word.
 `BidiParagraph` breaks lines in reading order and draws each line's words in visual order
 (right-to-left text, or left-to-right text holding right-to-left words), by the
 bidirectional algorithm of scripts.py. `CJKParagraph` breaks Chinese between characters,
@@ -16,7 +18,77 @@ from reportlab.platypus import Paragraph
 from ..scripts import visual_order, word_class, word_levels
 
 
-class BidiParagraph(Paragraph):
+_FUZZ = 1e-6  # points: the same width, within rounding
+
+
+class LinearParagraph(Paragraph):
+    """A paragraph whose part after a page break reuses the lines already broken.
+
+    ReportLab breaks the rest of a split paragraph again from scratch on every page,
+    which grows with the square of a long paragraph's length (a 148 KB text took five
+    times as long per kilobyte as a 37 KB one). The rest's lines are the same ones at the
+    same width, since each line is broken from its own first word, so the part after a
+    split keeps them and only breaks again when it is wrapped at another width.
+    """
+
+    _rest_of: tuple | None = None  # (width the lines were broken at, those lines)
+
+    def wrap(self, availWidth, availHeight):
+        kept = self._kept_lines(availWidth)
+        if kept is None:
+            width, height = super().wrap(availWidth, availHeight)
+            if hasattr(self, "_wrapWidths"):  # not set when no width was available
+                self._broken_at = self._wrapWidths[-1]
+            return width, height
+        self.width, self.blPara = availWidth, kept
+        self.height = len(kept.lines) * self.style.leading
+        return self.width, self.height
+
+    def _kept_lines(self, available_width: float):
+        """The lines kept from the split, when wrapped at their own width (and the style
+        sets no per-line leading, whose heights this shortcut does not measure)."""
+        leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        if self._rest_of is None or leading not in ("", "off"):
+            return None
+        broken_at, lines = self._rest_of
+        style = self.style
+        width = available_width - style.leftIndent - style.rightIndent
+        if style.firstLineIndent or abs(width - broken_at) > _FUZZ:
+            return None
+        return lines
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and hasattr(self, "_broken_at"):
+            first, rest = parts
+            lines = self.blPara
+            kept = lines.lines[len(first.blPara.lines):]
+            # ReportLab's space shrinking ends a line a point or two past the edge; more
+            # than an em is a piece of a long word that it split once and let run off
+            if not any(_extra_space(line) < -self.style.fontSize for line in kept):
+                rest._rest_of = (self._broken_at, lines.clone(lines=_renumbered(kept)))
+                rest._broken_at = self._broken_at
+        return parts
+
+
+def _extra_space(line) -> float:
+    """Room left at a line's end. Far below zero when ReportLab let the piece of a long
+    word (a URL) that it split once run past the edge; broken again from its own first
+    word such a line is split properly, so then the rest is broken again, not kept."""
+    return line[0] if isinstance(line, tuple) else line.extraSpace
+
+
+def _renumbered(lines: list) -> list:
+    """Lines kept for the part after a split, with the index of each line's first word
+    (`sFW`, which ReportLab's next split reads) counted in that part's own words: the part
+    holds the words from the first kept line's on."""
+    first = getattr(lines[0], "sFW", None) if lines else None
+    if first is None:
+        return lines
+    return [line.clone(sFW=line.sFW - first) for line in lines]
+
+
+class BidiParagraph(LinearParagraph):
     """A paragraph whose lines are broken in reading order and drawn in visual order.
 
     Each word is shaped on its own by HarfBuzz (so Arabic letters join and each word runs
@@ -45,7 +117,7 @@ class MixedParagraph(BidiParagraph):
     """Left-to-right text holding right-to-left words (an Arabic name in English)."""
 
 
-class CJKParagraph(Paragraph):
+class CJKParagraph(LinearParagraph):
     """A paragraph broken between characters (Chinese), with our inline tags intact.
 
     ReportLab 5.1's character breaking fails on the empty text of an onDraw callback (it
