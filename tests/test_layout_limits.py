@@ -158,3 +158,28 @@ def test_a_long_paragraph_is_broken_into_lines_once_not_again_on_every_page(
     assert sum(long_runs) < 2 * len(text), long_runs  # was one pass per page
     if text.startswith("Q"):  # every character printed, none lost at a page break
         assert sum(page.count("Q") for page in pages) == len(text)
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+def test_a_table_row_taller_than_a_page_stops_at_the_table(catalogue, capsys, variant):
+    """A 5,000-character cell: rows never break across pages. The message was ReportLab's
+    (at line 1:1, with a memory address and cut off mid-word)."""
+    text = catalogue.leaflet(with_blocks(
+        f"- table:\n    header: [A, B]\n    rows:\n      - [short, {'y' * 5000}]\n")
+    ).read_text(encoding="utf-8")
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: other"), name="other")
+    assert catalogue.build("--variant", variant) == 1
+    err = capsys.readouterr().err
+    size = 18 if variant == "large-print" else 13
+    assert (f"{_where_table(text)}: row 1 of this table (after the header) is taller than a "
+            f"page at {size} pt, and a table row cannot break across pages - shorten its "
+            "longest cell (5000 characters)") in err
+    assert "Table@" not in err and "Traceback" not in err
+    assert (catalogue.out / "index.html").is_file()
+
+
+def test_a_tall_table_row_that_fits_a_page_still_builds(catalogue):
+    catalogue.leaflet(with_blocks(
+        f"- table:\n    header: [A, B]\n    rows:\n      - [short, {'word ' * 500}]\n"))
+    assert catalogue.build() == 0
+    assert squash(" ".join(page_texts(catalogue.out / "sample.pdf"))).count("word") == 500

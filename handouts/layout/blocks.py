@@ -114,6 +114,7 @@ def table(block: Table, parent: Element, ctx) -> list:
     _check_columns_fit(block, ctx, narrowest)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
                             ctx.typeset.cjk, narrowest)
+    _check_rows_fit(block, data, widths, ctx, pad)
     if ctx.typeset.rtl:  # columns run right to left; the tags stay in reading order
         data, widths = [row[::-1] for row in data], widths[::-1]
     table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid,
@@ -151,6 +152,33 @@ def _check_columns_fit(block: Table, ctx, narrowest: float) -> None:
         *block.where, f"this table has {count} columns; at most {fit} fit across {article} "
         f"{page} page at {ctx.styles.body.fontSize:g} pt",
         "split it into smaller tables or use a list"))
+
+
+def _check_rows_fit(block: Table, data: list, widths: list[float], ctx, pad: float) -> None:
+    """Stop at the table when a row is taller than a page: rows never break across pages,
+    and ReportLab's own error names no line. Only rows with a cell of at least a page's
+    count of lines in characters can be that tall, so only those are measured."""
+    page, size = ctx.frame_height, ctx.styles.body.fontSize
+    lines_per_page = page / ctx.styles.cell.leading
+    header = None
+    for number, (row, cells) in enumerate(zip(block.rows, data[1:]), 1):
+        longest = max(len(cell.plain) for cell in row)
+        if longest < lines_per_page:
+            continue
+        header = header if header is not None else _row_height(data[0], widths, pad, page)
+        if header + _row_height(cells, widths, pad, page) > page:
+            raise RenderError(Problem(
+                *block.where, f"row {number} of this table (after the header) is taller than "
+                f"a page at {size:g} pt, and a table row cannot break across pages",
+                f"shorten its longest cell ({longest} characters), split it into several "
+                "rows, or put long text in a paragraph below the table"))
+
+
+def _row_height(cells: list, widths: list[float], pad: float, page: float) -> float:
+    """A row's height as the table lays it out: its tallest cell and the cell padding."""
+    tallest = max(flowable.wrap(width - 2 * pad, page)[1]
+                  for cell, width in zip(cells, widths) for flowable in cell)
+    return tallest + pad * 1.7  # top padding (0.7) and bottom padding (1)
 
 
 SHORT_CELL = 16  # characters: a cell this short ("120 to 129") is kept on one line
