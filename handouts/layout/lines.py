@@ -1,7 +1,8 @@
 """Paragraphs whose lines need more than ReportLab's left-to-right breaking.
 
 `LinearParagraph` (the base of all of them) keeps the lines it has broken when a page
-break splits it, so the rest on the next page is not broken again from its first word.
+break splits it, so the rest on the next page is not broken again from its first word,
+and breaks again from a line that ReportLab let run past the edge (a long URL).
 `BidiParagraph` breaks lines in reading order and draws each line's words in visual order
 (right-to-left text, or left-to-right text holding right-to-left words), by the
 bidirectional algorithm of scripts.py. `CJKParagraph` breaks Chinese between characters,
@@ -25,10 +26,10 @@ class LinearParagraph(Paragraph):
     """A paragraph whose part after a page break reuses the lines already broken.
 
     ReportLab breaks the rest of a split paragraph again from scratch on every page,
-    which grows with the square of a long paragraph's length (a 148 KB text took five
-    times as long per kilobyte as a 37 KB one). The rest's lines are the same ones at the
-    same width, since each line is broken from its own first word, so the part after a
-    split keeps them and only breaks again when it is wrapped at another width.
+    which grows with the square of a long paragraph's length (148 KB of text took 8 to 11
+    times as long as 37 KB). The rest's lines are the same ones at the same width, since
+    each line is broken from its own first word, so the part after a split keeps them and
+    only breaks again when it is wrapped at another width.
     """
 
     _rest_of: tuple | None = None  # (width the lines were broken at, those lines)
@@ -39,10 +40,36 @@ class LinearParagraph(Paragraph):
             width, height = super().wrap(availWidth, availHeight)
             if hasattr(self, "_wrapWidths"):  # not set when no width was available
                 self._broken_at = self._wrapWidths[-1]
-            return width, height
+                self._break_overflow_again(availWidth, availHeight)
+            return self.width, self.height
         self.width, self.blPara = availWidth, kept
         self.height = len(kept.lines) * self.style.leading
         return self.width, self.height
+
+    def _break_overflow_again(self, available_width: float, available_height: float) -> None:
+        """Break again from the first line that runs past the edge (see _runs_off).
+
+        ReportLab splits a long URL once, after a '/', and lets the rest of it run on
+        past the margin and off the page; broken from its own first word, the rest is
+        split properly. The first line is left as it is: broken again it would be the same.
+        Chinese is broken between characters and never runs on like this.
+        """
+        lines = self.blPara.lines
+        bad = next((n for n, line in enumerate(lines) if n and _runs_off(line, self.style)),
+                   None)
+        leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        if bad is None or self.style.firstLineIndent or leading not in ("", "off") or \
+                self.style.wordWrap == "CJK":
+            return
+        rest = self.__class__(None, self.style, frags=self._get_split_blParaFunc()(
+            self.blPara, bad, len(lines)))
+        rest.wrap(available_width, available_height)  # itself breaks on at its next overflow
+        if getattr(rest.blPara, "kind", None) != self.blPara.kind:
+            return
+        # the rest holds this paragraph's words from line `bad`'s first word on
+        tail = _shifted(rest.blPara.lines, getattr(lines[bad], "sFW", 0))
+        self.blPara = self.blPara.clone(lines=[*lines[:bad], *tail])
+        self.height = len(self.blPara.lines) * self.style.leading
 
     def _kept_lines(self, available_width: float):
         """The lines kept from the split, when wrapped at their own width (and the style
@@ -63,29 +90,29 @@ class LinearParagraph(Paragraph):
             first, rest = parts
             lines = self.blPara
             kept = lines.lines[len(first.blPara.lines):]
-            # ReportLab's space shrinking ends a line a point or two past the edge; more
-            # than an em is a piece of a long word that it split once and let run off
-            if not any(_extra_space(line) < -self.style.fontSize for line in kept):
-                rest._rest_of = (self._broken_at, lines.clone(lines=_renumbered(kept)))
+            if kept and not any(_runs_off(line, self.style) for line in kept):
+                # the rest holds this paragraph's words from its first line's first word on
+                kept = _shifted(kept, -getattr(kept[0], "sFW", 0))
+                rest._rest_of = (self._broken_at, lines.clone(lines=kept))
                 rest._broken_at = self._broken_at
         return parts
 
 
-def _extra_space(line) -> float:
-    """Room left at a line's end. Far below zero when ReportLab let the piece of a long
-    word (a URL) that it split once run past the edge; broken again from its own first
-    word such a line is split properly, so then the rest is broken again, not kept."""
-    return line[0] if isinstance(line, tuple) else line.extraSpace
+def _runs_off(line, style) -> bool:
+    """Whether a line ends past the edge by more than an em: ReportLab's space shrinking
+    ends lines a point or two past it; more is the piece of a long word (a URL) that it
+    split once and let run on. Such a line is broken again, never kept."""
+    extra = line[0] if isinstance(line, tuple) else line.extraSpace
+    return extra < -style.fontSize
 
 
-def _renumbered(lines: list) -> list:
-    """Lines kept for the part after a split, with the index of each line's first word
-    (`sFW`, which ReportLab's next split reads) counted in that part's own words: the part
-    holds the words from the first kept line's on."""
-    first = getattr(lines[0], "sFW", None) if lines else None
-    if first is None:
+def _shifted(lines: list, by: int) -> list:
+    """Lines with the index of each one's first word (`sFW`, which ReportLab's next split
+    reads in the paragraph's words) moved by `by`, for a paragraph holding more or fewer
+    words before them. Lines of one run of text (tuples) carry no index."""
+    if not by or not all(hasattr(line, "sFW") for line in lines):
         return lines
-    return [line.clone(sFW=line.sFW - first) for line in lines]
+    return [line.clone(sFW=line.sFW + by) for line in lines]
 
 
 class BidiParagraph(LinearParagraph):
