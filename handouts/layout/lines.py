@@ -66,8 +66,10 @@ class LinearParagraph(Paragraph):
         rest.wrap(available_width, available_height)  # itself breaks on at its next overflow
         if getattr(rest.blPara, "kind", None) != self.blPara.kind:
             return
-        # the rest holds this paragraph's words from line `bad`'s first word on
-        tail = _shifted(rest.blPara.lines, getattr(lines[bad], "sFW", 0))
+        start = getattr(lines[bad], "sFW", None)
+        if start is not None:  # the rest's words (with the pieces it split) follow ours
+            self.frags = [*self.frags[:start], *rest.frags]
+        tail = _shifted(rest.blPara.lines, start or 0)
         self.blPara = self.blPara.clone(lines=[*lines[:bad], *tail])
         self.height = len(self.blPara.lines) * self.style.leading
 
