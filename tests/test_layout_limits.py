@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph
 
 from conftest import MINIMAL, page_texts, squash, with_blocks
 from handouts.layout.flowables import QR_MAX_BYTES
+from pdfcheck import check_pdf
 
 
 def test_a_1000_character_title_word_builds_with_its_bookmark(catalogue):
@@ -227,3 +228,37 @@ def test_a_url_longer_than_two_lines_stays_inside_the_margin(catalogue, where, u
         assert url in "".join(pages)
     else:  # over pages: every 'y' printed, between the footer and header of each page
         assert sum(len(run) for page in pages for run in re.findall("y{10,}", page)) == 5000
+
+
+def test_a_table_header_taller_than_a_page_stops_at_the_table(catalogue, capsys):
+    text = catalogue.leaflet(with_blocks(
+        f"- table:\n    header: [{'y' * 5000}, B]\n    rows:\n      - [a, b]\n")
+    ).read_text(encoding="utf-8")
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert (f"{_where_table(text)}: the header row of this table is taller than a page at "
+            "13 pt, and a table row cannot break across pages") in err
+    assert "Table@" not in err
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+@pytest.mark.parametrize("block, letters", [
+    ("- callout: urgent\n  text: " + "y" * 5000, 5000),
+    ("- callout: info\n  bullets: [" + "y" * 5000 + ", Short point]", 5000),
+    ("- contact:\n    name: " + "y" * 5000 + "\n    phone: 020 7946 0321", 5000),
+    ("- callout: warning\n  text: '" + "Call us if the pain gets worse. " * 150 + "'", 0),
+])
+def test_a_callout_or_contact_card_longer_than_a_page_flows_on(catalogue, block, letters,
+                                                              variant):
+    """A box longer than a page breaks inside its paragraph (was ReportLab's 'CalloutBox
+    ... too large' at 1:1 when one paragraph of it was taller than the page)."""
+    catalogue.leaflet(with_blocks(block + "\n"))
+    assert catalogue.build("--variant", variant) == 0
+    name = "sample.pdf" if variant == "standard" else f"sample.{variant}.pdf"
+    pages = ["".join(page.split()) for page in page_texts(catalogue.out / name)]
+    if letters:
+        assert sum(len(run) for page in pages for run in re.findall("y{10,}", page)) == letters
+    else:
+        assert "".join(pages).count("pain") == 150  # words, whichever page they are on
+    if variant != "booklet":  # the booklet's imposed sheets are not tagged
+        assert check_pdf(catalogue.out / name) == []

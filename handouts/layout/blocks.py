@@ -160,16 +160,18 @@ def _check_rows_fit(block: Table, data: list, widths: list[float], ctx, pad: flo
     count of lines in characters can be that tall, so only those are measured."""
     page, size = ctx.frame_height, ctx.styles.body.fontSize
     lines_per_page = page / ctx.styles.cell.leading
-    header = None
-    for number, (row, cells) in enumerate(zip(block.rows, data[1:]), 1):
+    header = None  # repeated on every page, so each row has a page less the header
+    for number, (row, cells) in enumerate(zip((block.header, *block.rows), data)):
         longest = max(len(cell.plain) for cell in row)
         if longest < lines_per_page:
             continue
         header = header if header is not None else _row_height(data[0], widths, pad, page)
-        if header + _row_height(cells, widths, pad, page) > page:
+        if header + (_row_height(cells, widths, pad, page) if number else 0) > page:
+            which = f"row {number} of this table (after the header)" if number else \
+                "the header row of this table"
             raise RenderError(Problem(
-                *block.where, f"row {number} of this table (after the header) is taller than "
-                f"a page at {size:g} pt, and a table row cannot break across pages",
+                *block.where, f"{which} is taller than a page at {size:g} pt, and a table "
+                "row cannot break across pages",
                 f"shorten its longest cell ({longest} characters), split it into several "
                 "rows, or put long text in a paragraph below the table"))
 

@@ -76,7 +76,7 @@ class CalloutBox(Flowable):
 
     def split(self, available_width, available_height):
         self.wrap(available_width, available_height)
-        if self.height <= self.max_height or len(self.content) < 2:
+        if self.height <= self.max_height:
             return []  # fits on a page: move it whole rather than break the box
         used, first = 2 * self.padding, []
         for flowable, height in zip(self.content, self._heights):  # measured by wrap()
@@ -85,9 +85,13 @@ class CalloutBox(Flowable):
                 break
             first.append(flowable)
             used += height
-        if not first:
-            return []
         rest = self.content[len(first):]
+        if rest:  # the paragraph (or list item) across the page end is broken there
+            parts = rest[0].split(self._inner_width(available_width), available_height - used)
+            if len(parts) >= 2:
+                first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
+        if not first or not rest:
+            return []
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
                                  rtl=self.rtl) for part in (first, rest))
         tail.spaceAfter = self.spaceAfter
