@@ -375,10 +375,26 @@ def online_url_problem(pattern: str) -> str | None:
     return None
 
 
+# The online address is printed as a QR code 26 mm wide (layout/online.py), error
+# correction level M. Up to version 15 (77 modules across) each module is a third of a
+# millimetre or more, about the smallest a phone camera reads from paper; version 15 at
+# level M holds 412 bytes. (ReportLab's encoder fails with "code length overflow" past
+# version 39, and larger codes print too fine to scan.)
+QR_MAX_BYTES = 412
+
+
+def qr_length_problem(value: str) -> str | None:
+    """Why `value` cannot be printed as the QR code (too long), or None when it can."""
+    size = len(value.encode("utf-8"))
+    if size <= QR_MAX_BYTES:
+        return None
+    unit = "characters" if value.isascii() else "bytes (UTF-8)"
+    return f"is {size} {unit} long; the printed QR code holds at most {QR_MAX_BYTES}"
+
+
 def online_url_length_problem(pattern: str) -> str | None:
     """Whether a (well-formed) pattern is too long for the QR code before any leaflet's
     code or id is put in; layout checks each leaflet's filled-in address."""
-    from .layout.flowables import qr_length_problem  # here: layout imports this module
     too_long = qr_length_problem(re.sub(r"\{(code|id)\}", "", pattern))
     return f"without {{code}} and {{id}} the address {too_long}" if too_long else None
 

@@ -9,10 +9,12 @@ import pikepdf
 import pypdfium2
 import pytest
 import zxingcpp
+from reportlab.graphics.barcode import qrencoder
 from reportlab.platypus import Paragraph
 
 from conftest import MINIMAL, page_texts, squash, with_blocks
-from handouts.layout.flowables import QR_MAX_BYTES
+from handouts.brand import QR_MAX_BYTES
+from handouts.layout.flowables import QR_LEVEL, QrCode
 from pdfcheck import check_pdf
 
 
@@ -87,6 +89,21 @@ def _last_page_qr_texts(path) -> list[str]:
     finally:
         pdf.close()
     return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def test_the_qr_capacity_is_version_15_at_level_m():
+    """QR_MAX_BYTES is what ReportLab's encoder fits in version 15 (77 modules, a third
+    of a millimetre each at 26 mm): one byte more needs a larger, finer code."""
+    def version(length: int) -> int:
+        code = qrencoder.QRCode(None, QR_LEVEL)
+        code.addData("https://x.org/" + "a" * (length - 14))
+        code.make()
+        return code.version
+    assert version(QR_MAX_BYTES) == 15
+    assert version(QR_MAX_BYTES + 1) == 16
+    assert len(QrCode("https://x.org/" + "a" * (QR_MAX_BYTES - 14), 10).modules) == 77
+    with pytest.raises(ValueError):
+        QrCode("https://x.org/" + "a" * (QR_MAX_BYTES - 13), 10)
 
 
 def test_an_online_url_pattern_too_long_for_the_qr_code_stops_at_the_brand_key(catalogue,

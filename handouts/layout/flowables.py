@@ -12,6 +12,8 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, black
 from reportlab.platypus import Flowable
 
+from ..brand import qr_length_problem
+
 
 class ListItem(Flowable):
     """A label (bullet or number) in a gutter, and a body that wraps beside it.
@@ -137,32 +139,7 @@ class FittedImage(Flowable):
         self.image.drawOn(self.canv, 0, 0)
 
 
-QR_LEVEL = qrencoder.QRErrorCorrectLevel.M
-# The code is printed 26 mm wide (online.py): up to version 15 (77 modules across) each
-# module is a third of a millimetre or more, about the smallest a phone camera reads
-# from paper. Larger versions hold more but print modules too fine to scan, and
-# ReportLab's encoder fails beyond version 39 ("code length overflow").
-QR_MAX_VERSION = 15
-
-
-def _byte_capacity(version: int, level: int) -> int:
-    """Bytes of data a QR code holds in byte mode (an address with lower-case letters
-    always is): its data bits less the 4-bit mode and the 16-bit length (version 10+)."""
-    data_bits = 8 * sum(block.dataCount for block in qrencoder.QRRSBlock.getRSBlocks(
-        version, level))
-    return (data_bits - 4 - (8 if version < 10 else 16)) // 8
-
-
-QR_MAX_BYTES = _byte_capacity(QR_MAX_VERSION, QR_LEVEL)
-
-
-def qr_length_problem(value: str) -> str | None:
-    """Why `value` cannot be printed as our QR code (too long), or None when it can."""
-    size = len(value.encode("utf-8"))
-    if size <= QR_MAX_BYTES:
-        return None
-    unit = "characters" if value.isascii() else "bytes (UTF-8)"
-    return f"is {size} {unit} long; the printed QR code holds at most {QR_MAX_BYTES}"
+QR_LEVEL = qrencoder.QRErrorCorrectLevel.M  # brand.QR_MAX_BYTES is this level's capacity
 
 
 @lru_cache(maxsize=64)

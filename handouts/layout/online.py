@@ -11,13 +11,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table as RLTable, TableStyle
 
-from ..brand import online_url
+from ..brand import online_url, qr_length_problem
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
 from ..model import Leaflet
 from ..pdf.tags import Element, Tagged
 from .blocks import plain, rich
-from .flowables import QrCode, qr_length_problem
+from .flowables import QrCode
 from .markup import escape_markdown
 
 
