@@ -125,7 +125,8 @@ class Brand:
         return dict(self.values)[key]
 
     def where(self, key: str) -> tuple | None:
-        """The file, line and column where the template (or one it extends) sets `key`."""
+        """The file, line and column where the template (or one it extends) sets `key`,
+        for a problem found after loading; None for a key left at its default."""
         return dict(self.marks).get(key)
 
     def get(self, key: str, default=None):
@@ -309,11 +310,21 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
         problems.add(path, mark, f"sizes.large_print {large:g} pt is smaller than sizes.body "
                      f"{body:g} pt", "set sizes.large_print to at least sizes.body (18 is usual)")
     if values["online_url"]:
-        problem = online_url_problem(values["online_url"])
-        if problem:
-            problems.add(*where("online_url"), f"online_url: {problem}",
-                         "write e.g. https://www.example.org/leaflets/{code}")
+        _check_online_url(values["online_url"], where, problems)
     _check_contact_links(values, where, problems)
+
+
+def _check_online_url(pattern: str, where, problems: Problems) -> None:
+    problem = online_url_problem(pattern)
+    if problem:
+        problems.add(*where("online_url"), f"online_url: {problem}",
+                     "write e.g. https://www.example.org/leaflets/{code}")
+        return
+    too_long = online_url_length_problem(pattern)
+    if too_long:
+        problems.add(*where("online_url"), f"online_url: {too_long}",
+                     "use a shorter address for the leaflets' pages, e.g. "
+                     "https://www.example.org/leaflets/{code}")
 
 
 def _check_contact_links(values: dict, where, problems: Problems) -> None:
@@ -355,6 +366,30 @@ def online_url_problem(pattern: str) -> str | None:
     if "{" in rest or "}" in rest or re.search(r"\s", pattern):
         return f"'{pattern}' has a stray brace or a space"
     return link_problem(online_url(pattern, "PIL-0001", "leaflet"))  # every address a link
+
+
+# The online address is printed as a QR code 26 mm wide (layout/online.py), error
+# correction level M. Up to version 15 (77 modules across) each module is a third of a
+# millimetre or more, about the smallest a phone camera reads from paper; version 15 at
+# level M holds 412 bytes. (ReportLab's encoder fails with "code length overflow" past
+# version 39, and larger codes print too fine to scan.)
+QR_MAX_BYTES = 412
+
+
+def qr_length_problem(value: str) -> str | None:
+    """Why `value` cannot be printed as the QR code (too long), or None when it can."""
+    size = len(value.encode("utf-8"))
+    if size <= QR_MAX_BYTES:
+        return None
+    unit = "characters" if value.isascii() else "bytes (UTF-8)"
+    return f"is {size} {unit} long; the printed QR code holds at most {QR_MAX_BYTES}"
+
+
+def online_url_length_problem(pattern: str) -> str | None:
+    """Whether a (well-formed) pattern is too long for the QR code before any leaflet's
+    code or id is put in; layout checks each leaflet's filled-in address."""
+    too_long = qr_length_problem(re.sub(r"\{(code|id)\}", "", pattern))
+    return f"without {{code}} and {{id}} the address {too_long}" if too_long else None
 
 
 def online_url(pattern: str, code: str, leaflet_id: str) -> str:

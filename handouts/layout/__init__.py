@@ -50,6 +50,7 @@ class Context:
     grayscale: bool = False
     typeset: Typeset | None = None  # fonts and direction of the leaflet's script
     leaflet: Leaflet | None = None
+    page_size: str = "A4"  # the paper's name, for messages
 
 
 @dataclass
@@ -103,7 +104,8 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     root = Element("Document", lang=leaflet.language)
     ctx = Context(styles, brand, labels, StructureLog(root), leaflet.citation_numbers(),
                   geo.frame_width, geo.frame_height(False), options.grayscale,
-                  typeset=typeset, leaflet=leaflet)
+                  typeset=typeset, leaflet=leaflet,
+                  page_size=options.page_size or brand["page.size"])
     flowables = [*_title_block(leaflet, root, ctx)]
     for section in leaflet.sections:
         flowables.extend(_section(section, root, ctx))

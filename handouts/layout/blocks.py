@@ -111,8 +111,11 @@ def table(block: Table, parent: Element, ctx) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ("FONT", (0, 0), (-1, -1), styles.fonts["regular"]),
     ])
+    narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
+    _check_columns_fit(block, ctx, narrowest)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
-                            ctx.typeset.cjk)
+                            ctx.typeset.cjk, narrowest)
+    _check_rows_fit(block, data, widths, ctx, pad)
     if ctx.typeset.rtl:  # columns run right to left; the tags stay in reading order
         data, widths = [row[::-1] for row in data], widths[::-1]
     table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid,
@@ -129,6 +132,58 @@ def _cell(ctx, text, row: Element, role: str, style) -> list:
     return [tagged]
 
 
+# The narrowest column still worth reading holds a three-digit number or a word like
+# "Yes"; longer words in it break across lines.
+NARROWEST_TEXT = "000"
+
+
+def _narrowest_column(font: str, size: float, pad: float) -> float:
+    return stringWidth(NARROWEST_TEXT, font, size) + 2 * pad + 1
+
+
+def _check_columns_fit(block: Table, ctx, narrowest: float) -> None:
+    """Stop at the table when its columns cannot all be readable across the page (ReportLab
+    would fail with a negative cell width, or print columns too thin to read)."""
+    count, fit = len(block.header), int(ctx.frame_width // narrowest)
+    if count <= fit:
+        return
+    page = ctx.page_size
+    article = "an" if page[0] in "AEIOU" else "a"
+    raise RenderError(Problem(
+        *block.where, f"this table has {count} columns; at most {fit} fit across {article} "
+        f"{page} page at {ctx.styles.body.fontSize:g} pt",
+        "split it into smaller tables or use a list"))
+
+
+def _check_rows_fit(block: Table, data: list, widths: list[float], ctx, pad: float) -> None:
+    """Stop at the table when a row is taller than a page: rows never break across pages,
+    and ReportLab's own error names no line. Only rows with a cell of at least a page's
+    count of lines in characters can be that tall, so only those are measured."""
+    page, size = ctx.frame_height, ctx.styles.body.fontSize
+    lines_per_page = page / ctx.styles.cell.leading
+    header = None  # repeated on every page, so each row has a page less the header
+    for number, (row, cells) in enumerate(zip((block.header, *block.rows), data)):
+        longest = max(len(cell.plain) for cell in row)
+        if longest < lines_per_page:
+            continue
+        header = header if header is not None else _row_height(data[0], widths, pad, page)
+        if header + (_row_height(cells, widths, pad, page) if number else 0) > page:
+            which = f"row {number} of this table (after the header)" if number else \
+                "the header row of this table"
+            raise RenderError(Problem(
+                *block.where, f"{which} is taller than a page at {size:g} pt, and a table "
+                "row cannot break across pages",
+                f"shorten its longest cell ({longest} characters), split it into several "
+                "rows, or put long text in a paragraph below the table"))
+
+
+def _row_height(cells: list, widths: list[float], pad: float, page: float) -> float:
+    """A row's height as the table lays it out: its tallest cell and the cell padding."""
+    tallest = max(flowable.wrap(width - 2 * pad, page)[1]
+                  for cell, width in zip(cells, widths) for flowable in cell)
+    return tallest + pad * 1.7  # top padding (0.7) and bottom padding (1)
+
+
 SHORT_CELL = 16  # characters: a cell this short ("120 to 129") is kept on one line
 
 
@@ -140,7 +195,7 @@ def _unbroken(text: str, by_character: bool) -> str:
 
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
-                   by_character: bool = False) -> list[float]:
+                   by_character: bool = False, narrowest: float = 0.0) -> list[float]:
     """Share the width by each column's text length, never narrower than its longest word
     (so no word is broken), when the table can fit at all.
 
@@ -148,10 +203,10 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     to one cap so that they fill three quarters of the width: the longest words break, and
     no column is starved."""
     columns = list(zip(block.header, *block.rows))
-    floors = [max(stringWidth(_unbroken(cell.plain, by_character), font, size)
-                  for cell in column) + 2 * pad + 1 for column in columns]
-    if sum(floors) > total:
-        floors = _cap_widest(floors, total * 0.75)
+    floors = [max(narrowest, max(stringWidth(_unbroken(cell.plain, by_character), font, size)
+                                 for cell in column) + 2 * pad + 1) for column in columns]
+    if sum(floors) > total:  # never below the narrowest: _check_columns_fit made room
+        floors = _cap_widest(floors, max(total * 0.75, narrowest * len(floors)))
     weights = [min(60, max(8, max(len(c.plain) for c in column))) for column in columns]
     widths = [max(floor, total * w / sum(weights)) for floor, w in zip(floors, weights)]
     spare = [w - f for w, f in zip(widths, floors)]

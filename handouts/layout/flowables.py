@@ -12,6 +12,8 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, black
 from reportlab.platypus import Flowable
 
+from ..brand import qr_length_problem
+
 
 class ListItem(Flowable):
     """A label (bullet or number) in a gutter, and a body that wraps beside it.
@@ -76,7 +78,7 @@ class CalloutBox(Flowable):
 
     def split(self, available_width, available_height):
         self.wrap(available_width, available_height)
-        if self.height <= self.max_height or len(self.content) < 2:
+        if self.height <= self.max_height:
             return []  # fits on a page: move it whole rather than break the box
         used, first = 2 * self.padding, []
         for flowable, height in zip(self.content, self._heights):  # measured by wrap()
@@ -85,9 +87,13 @@ class CalloutBox(Flowable):
                 break
             first.append(flowable)
             used += height
-        if not first:
-            return []
         rest = self.content[len(first):]
+        if rest:  # the paragraph (or list item) across the page end is broken there
+            parts = rest[0].split(self._inner_width(available_width), available_height - used)
+            if len(parts) >= 2:
+                first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
+        if not first or not rest:
+            return []
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
                                  rtl=self.rtl) for part in (first, rest))
         tail.spaceAfter = self.spaceAfter
@@ -133,11 +139,17 @@ class FittedImage(Flowable):
         self.image.drawOn(self.canv, 0, 0)
 
 
+QR_LEVEL = qrencoder.QRErrorCorrectLevel.M  # brand.QR_MAX_BYTES is this level's capacity
+
+
 @lru_cache(maxsize=64)
 def _qr_modules(value: str) -> tuple[tuple[bool, ...], ...]:
     """The dark/light grid of a QR code; ReportLab's encoder is slow pure Python, and a
     leaflet's translations and variants all carry the same address."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    problem = qr_length_problem(value)
+    if problem:  # callers check first (online.py), with the brand key's place
+        raise ValueError(f"QR code data {problem}")
+    code = qrencoder.QRCode(None, QR_LEVEL)  # the smallest version that holds it
     code.addData(value)
     code.make()
     return tuple(tuple(bool(m) for m in row) for row in code.modules)

@@ -1,5 +1,8 @@
 """Paragraphs whose lines need more than ReportLab's left-to-right breaking.
 
+`LinearParagraph` (the base of all of them) keeps the lines it has broken when a page
+break splits it, so the rest on the next page is not broken again from its first word,
+and breaks again from a line that ReportLab let run past the edge (a long URL).
 `BidiParagraph` breaks lines in reading order and draws each line's words in visual order
 (right-to-left text, or left-to-right text holding right-to-left words), by the
 bidirectional algorithm of scripts.py. `CJKParagraph` breaks Chinese between characters,
@@ -16,7 +19,105 @@ from reportlab.platypus import Paragraph
 from ..scripts import visual_order, word_class, word_levels
 
 
-class BidiParagraph(Paragraph):
+_FUZZ = 1e-6  # points: the same width, within rounding
+
+
+class LinearParagraph(Paragraph):
+    """A paragraph whose part after a page break reuses the lines already broken.
+
+    ReportLab breaks the rest of a split paragraph again from scratch on every page,
+    which grows with the square of a long paragraph's length (148 KB of text took 8 to 11
+    times as long as 37 KB). The rest's lines are the same ones at the same width, since
+    each line is broken from its own first word, so the part after a split keeps them and
+    only breaks again when it is wrapped at another width.
+    """
+
+    _rest_of: tuple | None = None  # (width the lines were broken at, those lines)
+
+    def wrap(self, availWidth, availHeight):
+        kept = self._kept_lines(availWidth)
+        if kept is None:
+            width, height = super().wrap(availWidth, availHeight)
+            if hasattr(self, "_wrapWidths"):  # not set when no width was available
+                self._broken_at = self._wrapWidths[-1]
+                self._break_overflow_again(availWidth, availHeight)
+            return self.width, self.height
+        self.width, self.blPara = availWidth, kept
+        self.height = len(kept.lines) * self.style.leading
+        return self.width, self.height
+
+    def _break_overflow_again(self, available_width: float, available_height: float) -> None:
+        """Break again from the first line that runs past the edge (see _runs_off).
+
+        ReportLab splits a long URL once, after a '/', and lets the rest of it run on
+        past the margin and off the page; broken from its own first word, the rest is
+        split properly. The first line is left as it is: broken again it would be the same.
+        Chinese is broken between characters and never runs on like this.
+        """
+        lines = self.blPara.lines
+        bad = next((n for n, line in enumerate(lines) if n and _runs_off(line, self.style)),
+                   None)
+        leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        if bad is None or self.style.firstLineIndent or leading not in ("", "off") or \
+                self.style.wordWrap == "CJK":
+            return
+        rest = self.__class__(None, self.style, frags=self._get_split_blParaFunc()(
+            self.blPara, bad, len(lines)))
+        rest.wrap(available_width, available_height)  # itself breaks on at its next overflow
+        if getattr(rest.blPara, "kind", None) != self.blPara.kind:
+            return
+        start = getattr(lines[bad], "sFW", None)
+        if start is not None:  # the rest's words (with the pieces it split) follow ours
+            self.frags = [*self.frags[:start], *rest.frags]
+        tail = _shifted(rest.blPara.lines, start or 0)
+        self.blPara = self.blPara.clone(lines=[*lines[:bad], *tail])
+        self.height = len(self.blPara.lines) * self.style.leading
+
+    def _kept_lines(self, available_width: float):
+        """The lines kept from the split, when wrapped at their own width (and the style
+        sets no per-line leading, whose heights this shortcut does not measure)."""
+        leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        if self._rest_of is None or leading not in ("", "off"):
+            return None
+        broken_at, lines = self._rest_of
+        style = self.style
+        width = available_width - style.leftIndent - style.rightIndent
+        if style.firstLineIndent or abs(width - broken_at) > _FUZZ:
+            return None
+        return lines
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and hasattr(self, "_broken_at"):
+            first, rest = parts
+            lines = self.blPara
+            kept = lines.lines[len(first.blPara.lines):]
+            if kept and not any(_runs_off(line, self.style) for line in kept):
+                # the rest holds this paragraph's words from its first line's first word on
+                kept = _shifted(kept, -getattr(kept[0], "sFW", 0))
+                rest._rest_of = (self._broken_at, lines.clone(lines=kept))
+                rest._broken_at = self._broken_at
+        return parts
+
+
+def _runs_off(line, style) -> bool:
+    """Whether a line ends past the edge by more than an em: ReportLab's space shrinking
+    ends lines a point or two past it; more is the piece of a long word (a URL) that it
+    split once and let run on. Such a line is broken again, never kept."""
+    extra = line[0] if isinstance(line, tuple) else line.extraSpace
+    return extra < -style.fontSize
+
+
+def _shifted(lines: list, by: int) -> list:
+    """Lines with the index of each one's first word (`sFW`, which ReportLab's next split
+    reads in the paragraph's words) moved by `by`, for a paragraph holding more or fewer
+    words before them. Lines of one run of text (tuples) carry no index."""
+    if not by or not all(hasattr(line, "sFW") for line in lines):
+        return lines
+    return [line.clone(sFW=line.sFW + by) for line in lines]
+
+
+class BidiParagraph(LinearParagraph):
     """A paragraph whose lines are broken in reading order and drawn in visual order.
 
     Each word is shaped on its own by HarfBuzz (so Arabic letters join and each word runs
@@ -45,7 +146,7 @@ class MixedParagraph(BidiParagraph):
     """Left-to-right text holding right-to-left words (an Arabic name in English)."""
 
 
-class CJKParagraph(Paragraph):
+class CJKParagraph(LinearParagraph):
     """A paragraph broken between characters (Chinese), with our inline tags intact.
 
     ReportLab 5.1's character breaking fails on the empty text of an onDraw callback (it

@@ -11,7 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table as RLTable, TableStyle
 
-from ..brand import online_url
+from ..brand import online_url, qr_length_problem
+from ..errors import Problem, RenderError
 from ..inline import parse_inline
 from ..model import Leaflet
 from ..pdf.tags import Element, Tagged
@@ -30,6 +31,12 @@ def online_copy(leaflet: Leaflet, parent: Element, ctx) -> list:
     if not pattern:
         return []
     url = online_url(pattern, leaflet.governance.code, leaflet.id)
+    too_long = qr_length_problem(url)
+    if too_long:  # the pattern alone fitted (checked at load); this leaflet's code does not
+        raise RenderError(Problem(
+            *(ctx.brand.where("online_url") or (ctx.brand.folder / "brand.yaml", 1, 1)),
+            f"online_url: the address of leaflet '{leaflet.id}' {too_long}",
+            "shorten the leaflet's governance code or the online_url pattern"))
     size = 26 * mm  # the gap and the spacer above give the quiet zone of 4 modules
     figure = Tagged(parent.add("Figure", alt=ctx.labels.format("qr_alt", url=url)),
                     QrCode(url, size), around=True)

@@ -23,7 +23,7 @@ from ..errors import Problem, TemplateError
 from ..fonts import FontError, FontFamily, resolve_family
 from ..scripts import (DATA as SCRIPTS_FILE, Script, has_rtl, table, visual_order, word_class,
                        word_levels)
-from .lines import CJKParagraph, MixedParagraph, RightToLeftParagraph
+from .lines import CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph
 from .shaping import shape_text
 from .styles import register_family
 
@@ -170,7 +170,7 @@ class Typeset:
             return MixedParagraph(markup, style)
         if self.cjk:
             return CJKParagraph(markup, style)
-        return Paragraph(markup, style)
+        return LinearParagraph(markup, style)
 
     def _needs_shaping(self, text: str) -> bool:
         if text.isascii():  # no ASCII character is in a script that needs shaping
