@@ -9,6 +9,7 @@ the characters no font can set (the glyph check, glyphs.py).
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,10 +18,11 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.platypus import Paragraph
 
 from ..errors import Problem, TemplateError
-from ..fonts import FontError, FontFamily, resolve_family
+from ..fonts import FONT_HINT, FontError, FontFamily, resolve_family
 from ..scripts import (DATA as SCRIPTS_FILE, Script, has_rtl, table, visual_order, word_class,
                        word_levels)
 from .lines import CJKParagraph, MixedParagraph, RightToLeftParagraph
@@ -51,7 +53,12 @@ class Face:
 
 @lru_cache(maxsize=None)
 def _face(family: FontFamily) -> Face:
-    names = register_family(family)
+    try:
+        names = register_family(family)
+    except (TTFError, struct.error, ValueError, IndexError, KeyError) as exc:
+        # the load-time check (assets.font_problem) passed it, but ReportLab cannot read it
+        raise TemplateError(Problem(family.regular, 1, 1, f"font {family.name} cannot be "
+                                    f"embedded by ReportLab: {exc}", FONT_HINT)) from None
     regular = pdfmetrics.getFont(names["regular"]).face.charToGlyph
     bold = pdfmetrics.getFont(names["bold"]).face.charToGlyph
     return Face(family, names, frozenset(regular.keys() & bold.keys()))
