@@ -9,6 +9,7 @@ every character and where it sits on the page.
 from __future__ import annotations
 
 import ctypes
+import json
 import shutil
 import subprocess
 import unicodedata
@@ -47,7 +48,7 @@ def leaflet(language: str, title: str, paragraph: str, leaflet_id: str = "sample
             .replace("title: Having a sample test", f"title: {title}")
             .replace("summary:", f"language: {language}\nsummary:")
             .replace("A sample helps us check your health [@nhs-sample].",
-                     f"'{paragraph} [@nhs-sample]'"))
+                     json.dumps(f"{paragraph} [@nhs-sample]", ensure_ascii=False)))
 
 
 def chars(path) -> list[tuple[str, str, float]]:
@@ -164,6 +165,34 @@ def test_a_word_of_two_scripts_in_two_fonts(catalogue):
     waw = next((ch, font, left) for ch, font, left in found if ch == "و")
     assert PLEX_ARABIC in waw[1] and waw[2] > lefts[-1]
     assert "Dvořák" in poppler(path)
+    assert check_pdf(path) == []
+
+
+def lefts_of(found, text: str) -> list[float]:
+    start = where(found, text)
+    return [found[i][2] for i in range(start, start + len(text))]
+
+
+def test_punctuation_between_two_directions_follows_the_paragraph(catalogue):
+    """In English, the apostrophe of 'محمد's' reads with the Latin 's' after the name:
+    it sits right of the Arabic letters, not left (where an Arabic run would put it)."""
+    path = build_one(catalogue, "en-GB", "Having a sample test",
+                     "Ask for محمد's leaflet today.")
+    found = chars(path)
+    apostrophe, s = lefts_of(found, "'s")
+    assert max(lefts_of(found, "محمد")) < apostrophe < s
+    assert check_pdf(path) == []
+
+
+def test_a_hyphen_between_latin_and_arabic_in_arabic(catalogue):
+    """'بـJosé-محمد' in Arabic reads بـ, José, -, محمد from the right."""
+    path = build_one(catalogue, "ar", "فحص", "اتصل بـJosé-محمد غدا.")
+    found = chars(path)
+    jose, hyphen = lefts_of(found, "José"), lefts_of(found, "-")[0]
+    assert jose == sorted(jose)
+    assert max(lefts_of(found, "محمد")) < hyphen < jose[0]
+    assert jose[-1] < min(lefts_of(found, "بـ"))
+    assert "José" in poppler(path)
     assert check_pdf(path) == []
 
 

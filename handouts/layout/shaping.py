@@ -61,18 +61,27 @@ def _runs(pieces: list) -> list[list]:
     'hbAddPrivate'. And HarfBuzz shapes a word in one direction, so the Latin of 'وJosé'
     would be drawn backwards. Each run is shaped on its own, then put in drawing order.
     """
+    directions = iter(_directions("".join(str(piece[1]) for piece in pieces)))
     runs: list[list] = []
-    kinds: list[str | None] = []
-    for piece in (part for piece in pieces for part in _split_directions(piece)):
-        kind = _direction_of(str(piece[1]))
-        if runs and runs[-1][-1][0].fontName == piece[0].fontName \
-                and (kind is None or kinds[-1] in (None, kind)):
-            runs[-1].append(piece)
-            kinds[-1] = kinds[-1] or kind
-        else:
-            runs.append([piece])
-            kinds.append(kind)
+    keys: list[tuple] = []
+    for frag, text, *_ in pieces:
+        start, kind = 0, None
+        for i, char_kind in enumerate(next(directions) for _ in str(text)):
+            if i and char_kind != kind:
+                _add_piece(runs, keys, (frag, text[start:i]), kind)
+                start = i
+            kind = char_kind
+        _add_piece(runs, keys, (frag, text[start:]) if start else (frag, text), kind)
     return runs
+
+
+def _add_piece(runs: list[list], keys: list[tuple], piece: tuple, kind: str | None) -> None:
+    key = (piece[0].fontName, kind)
+    if keys and keys[-1] == key:
+        runs[-1].append(piece)
+    else:
+        runs.append([piece])
+        keys.append(key)
 
 
 def _strong(char: str) -> str | None:
@@ -80,22 +89,23 @@ def _strong(char: str) -> str | None:
     return "R" if kind in ("R", "AL") else "L" if kind == "L" else None
 
 
-def _direction_of(text: str) -> str | None:
-    return next((kind for kind in map(_strong, text) if kind), None)
-
-
-def _split_directions(piece) -> list[tuple]:
-    """A text piece cut where its letters change direction; neutral characters (digits,
-    punctuation, marks) stay with the letters before them."""
-    frag, text = piece[0], piece[1]
-    parts, start, current = [], 0, None
-    for i, char in enumerate(text):
-        kind = _strong(char)
-        if kind and current and kind != current:
-            parts.append((frag, text[start:i]))
-            start = i
-        current = kind or current
-    return [*parts, (frag, text[start:])] if parts else [piece]
+def _directions(text: str) -> list[str | None]:
+    """The direction each character of a word is drawn in: a letter's own; digits and
+    punctuation go with the letters around them, and between letters of two directions
+    ('محمد's') with the paragraph (the Unicode bidi rule N1/N2 within one word)."""
+    strong = [_strong(char) for char in text]
+    after: list[str | None] = [None] * len(text)
+    for i in range(len(text) - 2, -1, -1):
+        after[i] = strong[i + 1] or after[i + 1]
+    paragraph = "R" if _RIGHT_TO_LEFT.get() else "L"
+    found, before = [], None
+    for i, kind in enumerate(strong):
+        if kind is None:
+            sides = {side for side in (before, after[i]) if side}
+            kind = sides.pop() if len(sides) == 1 else (paragraph if sides else None)
+        found.append(kind)
+        before = strong[i] or before
+    return found
 
 
 def _shape_pieces(word, marks: list, runs: list[list], *args, **kwargs):
