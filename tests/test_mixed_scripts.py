@@ -18,7 +18,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium
 import pytest
 
-from conftest import MINIMAL
+from conftest import MINIMAL, REPO
 from pdfcheck import check_pdf
 
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
@@ -231,3 +231,24 @@ def test_a_good_leaflet_beside_the_mixed_one_is_built(catalogue):
     assert (catalogue.out / "mixed.pdf").is_file()
     assert (catalogue.out / "good.pdf").is_file()
     assert (catalogue.out / "index.html").is_file()
+
+
+def test_canvas_strings_order_the_runs_of_a_word_too():
+    """Header and footer strings are shaped word by word as well: 'وJosé' is drawn with
+    the Latin letters forwards, left of the Arabic letter that comes first in reading."""
+    from handouts.brand import load_brand
+    from handouts.layout.typeset import Typeset
+
+    brand = load_brand(REPO / "templates", "riverside-trust")
+    typeset = Typeset("ar", brand, ["مرحبا وJosé"])
+    drawn = str(typeset.visual("مرحبا وJosé", typeset.body.names["regular"], 10))
+    assert drawn.startswith("José")  # leftmost: the end of the line in reading order
+
+
+def test_mixed_leaflets_build_byte_identical(catalogue, tmp_path):
+    language, title, paragraph, *_ = CASES["ar"]
+    catalogue.leaflet(leaflet(language, title, paragraph + " اتصل بـJosé-محمد وDvořák."))
+    assert catalogue.build() == 0
+    first = (catalogue.out / "sample.pdf").read_bytes()
+    assert catalogue.build("--out", str(tmp_path / "again")) == 0
+    assert (tmp_path / "again" / "sample.pdf").read_bytes() == first
