@@ -4,18 +4,20 @@ is loaded.
 A file named .png may hold anything: text, a truncated image, or a decompression bomb (a
 small file that decodes to billions of pixels). Pillow reads the header and decodes the
 whole image under a pixel cap. A file named .ttf may be text, cut short by a download,
-a CFF font, or a font whose licence forbids embedding; fontTools reads its tables. So a
-bad asset is a clear error at load time, in `validate` too, and never a crash in the
-middle of a build.
+a CFF font, or a font whose licence forbids embedding; fontTools reads its tables, and
+ReportLab's own reader, which embeds it, must accept it too. So a bad asset is a clear
+error at load time, in `validate` too, and never a crash in the middle of a build.
 """
 from __future__ import annotations
 
+import logging
 import warnings
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 from PIL import Image
+from reportlab.pdfbase.ttfonts import TTFontFile
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: a full-page photo at 600 dpi is about 35
 FORMATS = ("PNG", "JPEG")
@@ -62,21 +64,56 @@ def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str
 DAMAGED, MISSING = "damaged", "missing glyphs"
 
 
+def _quiet_fonttools(check):
+    """fontTools logs what it repairs while reading ('not enough data in post...'); the
+    check reports problems itself, so those lines are kept off the terminal."""
+    @wraps(check)
+    def quietly(*args):
+        logger = logging.getLogger("fontTools")
+        level, logger.level = logger.level, logging.CRITICAL
+        try:
+            return check(*args)
+        finally:
+            logger.setLevel(level)
+    return quietly
+
+
 @lru_cache(maxsize=None)
-def _font_problem(path: str, index: int, needed: str, size: int, _changed: int):
+@_quiet_fonttools
+def _font_problem(path: str, index: int, needed: str, size: int,
+                  _changed: int) -> tuple[str, str] | None:
     problem = _start_problem(path)
     if problem:
         return problem, DAMAGED
     try:
         font = TTFont(path, fontNumber=index, lazy=True)
     except (TTLibError, OSError, ValueError, EOFError) as exc:
-        return f"is cut short or damaged: its header cannot be read ({exc})", DAMAGED
+        return f"is cut short or damaged: its header cannot be read ({_said(exc)})", DAMAGED
     except Exception as exc:  # noqa: BLE001 - fontTools meets a damaged header many ways
-        return f"is not a readable font ({type(exc).__name__}: {exc})", DAMAGED
+        return f"is not a readable font ({_said(exc)})", DAMAGED
     with font:
-        problem = (_outline_problem(font) or _truncation(font, size) or _table_problem(font)
-                   or _embedding_problem(font))
-        return (problem, DAMAGED) if problem else _glyph_problem(font, needed)
+        try:
+            problem = (_outline_problem(font) or _truncation(font, size)
+                       or _table_problem(font) or _embedding_problem(font)
+                       or _reportlab_problem(path, index))
+            return (problem, DAMAGED) if problem else _glyph_problem(font, needed)
+        except Exception as exc:  # noqa: BLE001 - damaged data fails in many ways
+            return f"is damaged ({_said(exc)})", DAMAGED
+
+
+def _reportlab_problem(path: str, index: int) -> str | None:
+    """ReportLab, which embeds the font, reads it with checks of its own (a maxp version,
+    the characters of the PostScript name): what it refuses here it would refuse later."""
+    try:
+        TTFontFile(path, subfontIndex=index)
+    except Exception as exc:  # noqa: BLE001 - TTFError, struct.error and more
+        return f"cannot be read by ReportLab, which embeds it ({_said(exc)})"
+    return None
+
+
+def _said(exc: Exception) -> str:
+    """An exception as a short line of a message."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:160]
 
 
 def _start_problem(path: str) -> str | None:
@@ -118,7 +155,7 @@ def _table_problem(font: TTFont) -> str | None:
         try:
             font[tag]  # decompiles the table
         except Exception as exc:  # noqa: BLE001 - damaged table data fails in many ways
-            return f"has a damaged '{tag}' table ({type(exc).__name__}: {exc})"
+            return f"has a damaged '{tag}' table ({_said(exc)})"
     if font["head"].magicNumber != HEAD_MAGIC:
         return "has a damaged 'head' table (its magic number is wrong)"
     if font.getBestCmap() is None:
