@@ -1,7 +1,8 @@
 """Fonts and direction for one leaflet: (Leaflet language, Brand, its texts) -> Typeset.
 
 A Typeset knows which font sets each character (the leaflet's own font for its script,
-another script's font for runs such as an Arabic name in an English leaflet), wraps
+another script's font for runs such as an Arabic name in an English leaflet; a whole
+word or name in one font where one font has all of it), wraps
 those runs in `<font>` markup, picks the paragraph class (lines.py) that lays out
 right-to-left, mixed-direction or Chinese text, shapes one-line canvas strings, and finds
 the characters no font can set (the glyph check, glyphs.py).
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -185,7 +187,7 @@ class Typeset:
             previous = foreign
         return runs
 
-    def _script_parts(self, text: str):
+    def _script_parts(self, text: str) -> Iterator[tuple[int, int, str | None]]:
         """(start, end, script) of each part of each word in one script; characters in
         no script (digits, punctuation) belong to the part before them."""
         for word in WORDS.finditer(text):
