@@ -75,6 +75,8 @@ CASES = {
     "empty": ("Brand.ttf", empty, "is empty (0 bytes)"),
     "truncated-ttc-header": ("Brand.ttc", lambda p: collection(p, 0.0005),
                              "is cut short or damaged: its header cannot be read"),
+    "ttc-of-8-bytes": ("Brand.ttc", lambda p: p.write_bytes(b"ttcf\x00\x01\x00\x00"),
+                       "is cut short or damaged: its header cannot be read"),
     "truncated-ttc": ("Brand.ttc", lambda p: collection(p, 0.5), "is truncated: its '"),
     "no-latin": ("Brand.ttf", no_latin_letters,
                  "has no glyph for 52 of the characters every leaflet needs (abcdefghijkl...)"),
