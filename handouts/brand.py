@@ -402,7 +402,7 @@ def _font(values: dict, entries: dict, key: str, problems: Problems):
     entry = entries.get(key)
     folder = entry.folder if entry else Path(".")
     try:
-        return fonts.resolve_family(values[key], folder)
+        return fonts.resolve_family(values[key], folder, needed=fonts.BRAND_CHARACTERS)
     except fonts.FontError as exc:
         path, mark = (entry.path, entry.mark) if entry else (Path("brand.yaml"), None)
         problems.add(path, mark, f"{key}: {exc}", exc.hint)

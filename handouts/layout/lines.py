@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
 from ..scripts import visual_order, word_class, word_levels
+from .shaping import paragraph_direction
 
 
 _FUZZ = 1e-6  # points: the same width, within rounding
@@ -126,6 +127,10 @@ class BidiParagraph(LinearParagraph):
     """
 
     rtl = False
+
+    def breakLines(self, width):
+        with paragraph_direction(self.rtl):  # orders the runs of a word of two directions
+            return super().breakLines(width)
 
     def drawPara(self, debug=0):
         lines = self.blPara

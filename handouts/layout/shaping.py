@@ -1,56 +1,170 @@
 """HarfBuzz shaping through ReportLab 5.1, with the fixes our text needs.
 
 ReportLab shapes each word of a paragraph whose style has `shaping=1`. This module sets
-the OpenType features used, keeps our inline-tag callbacks usable inside shaped words,
-draws vowel marks after their letters, records the text behind glyphs that have no
+the OpenType features used, shapes each run of one font and one direction of a word on
+its own (a Latin name with accents in an Arabic leaflet, 'وJosé'), keeps our inline-tag
+callbacks usable inside shaped words, draws vowel marks after their letters, records the text behind glyphs that have no
 character of their own (for the ToUnicode map), and makes a raised mark safe as the first
 glyph of a string. The fixes patch two ReportLab functions once, on import; the pinned
 version and the Arabic tests cover them.
 """
 from __future__ import annotations
 
+import operator
+import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapedStr
+from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as rl_paragraph
 
 from ..pdf.tags import PRIVATE_USE_TEXT
+from ..scripts import visual_order, word_class, word_levels
 
 _rl_shape_word = rl_paragraph.shapeFragWord
 # OpenType features for shaping. ReportLab's default adds discretionary ligatures ('dlig':
 # a one-glyph "محمد"); contextual alternates ('calt') give glyphs no character maps to.
 # Without both, every Arabic letter still joins and extracts as itself.
 FEATURES = {"kern": True, "liga": True, "dlig": False, "calt": False}
+# The direction of the paragraph being shaped (lines.py sets it): the order in which the
+# runs of a word of two directions are drawn depends on it.
+_RIGHT_TO_LEFT: ContextVar[bool] = ContextVar("right_to_left", default=False)
 
 
 def _shape_word(word, *args, **kwargs):
-    """ReportLab's shapeFragWord, keeping onDraw callbacks (our inline tags) usable.
-
-    ReportLab 5.1 puts a word's callbacks back as bare lists after shaping, which breaks
-    line building; so shape the text pieces alone, then put each callback that opens an
-    inline element before the word and each one that closes it after.
-    """
-    source = "".join(str(p[1]) for p in word[1:] if not hasattr(p[0], "cbDefn") and len(p) > 1)
+    """ReportLab's shapeFragWord, keeping onDraw callbacks (our inline tags) usable and
+    shaping each run of one font and one direction on its own."""
+    if isinstance(word, ShapedFragWord):
+        return word  # shaped already (a word carried to the next line or page)
     if not args:
         kwargs.setdefault("features", FEATURES)
-    shaped = _shape_pieces(word, *args, **kwargs)
-    if shaped is not word:
-        _note_private_use(source, shaped)
-    return shaped
+    marks = [piece for piece in word[1:] if _is_mark(piece)]
+    runs = _runs([piece for piece in word[1:] if not _is_mark(piece)])
+    if not marks and len(runs) <= 1:
+        return _shape_run(word, *args, **kwargs)
+    return _shape_pieces(word, marks, runs, *args, **kwargs)
 
 
-def _shape_pieces(word, *args, **kwargs):
-    marks = [piece for piece in word[1:] if hasattr(piece[0], "cbDefn")]
-    if not marks:
-        return _marks_after_bases(_rl_shape_word(word, *args, **kwargs))
-    texts = word.__class__([word[0], *(p for p in word[1:] if not hasattr(p[0], "cbDefn"))])
-    shaped = _rl_shape_word(texts, *args, **kwargs) if len(texts) > 1 else texts
-    if shaped is texts:
-        return word
+def _is_mark(piece) -> bool:
+    return hasattr(piece[0], "cbDefn")
+
+
+def _runs(pieces: list) -> list[list]:
+    """The text pieces of a word, grouped into runs of one font and one direction.
+
+    ReportLab 5.1 shapes a whole word with its first piece's font and reads the glyph
+    numbers back in each piece's own font: the Latin 'ř' of 'Dvořák' set in a fallback
+    font inside an Arabic leaflet then prints some other glyph, or fails with no
+    'hbAddPrivate'. And HarfBuzz shapes a word in one direction, so the Latin of 'وJosé'
+    would be drawn backwards. Each run is shaped on its own, then put in drawing order.
+    """
+    directions = iter(_directions("".join(str(piece[1]) for piece in pieces)))
+    runs: list[list] = []
+    keys: list[tuple] = []
+    for frag, text, *_ in pieces:
+        start, kind = 0, None
+        for i, char_kind in enumerate(next(directions) for _ in str(text)):
+            if i and char_kind != kind:
+                _add_piece(runs, keys, (frag, text[start:i]), kind)
+                start = i
+            kind = char_kind
+        _add_piece(runs, keys, (frag, text[start:]) if start else (frag, text), kind)
+    return runs
+
+
+def _add_piece(runs: list[list], keys: list[tuple], piece: tuple, kind: str | None) -> None:
+    key = (piece[0].fontName, kind)
+    if keys and keys[-1] == key:
+        runs[-1].append(piece)
+    else:
+        runs.append([piece])
+        keys.append(key)
+
+
+def _strong(char: str) -> str | None:
+    kind = unicodedata.bidirectional(char)
+    return "R" if kind in ("R", "AL") else "L" if kind == "L" else None
+
+
+def _directions(text: str) -> list[str | None]:
+    """The direction each character of a word is drawn in: a letter's own; digits and
+    punctuation go with the letters around them, and between letters of two directions
+    ('محمد's') with the paragraph (the Unicode bidi rule N1/N2 within one word)."""
+    strong = [_strong(char) for char in text]
+    after: list[str | None] = [None] * len(text)
+    for i in range(len(text) - 2, -1, -1):
+        after[i] = strong[i + 1] or after[i + 1]
+    paragraph = "R" if _RIGHT_TO_LEFT.get() else "L"
+    found, before = [], None
+    for i, kind in enumerate(strong):
+        if kind is None:
+            sides = {side for side in (before, after[i]) if side}
+            kind = sides.pop() if len(sides) == 1 else (paragraph if sides else None)
+        found.append(kind)
+        before = strong[i] or before
+    return found
+
+
+def _shape_pieces(word, marks: list, runs: list[list], *args, **kwargs):
+    """A word of several font runs or with inline-tag callbacks, shaped run by run.
+
+    ReportLab 5.1 puts a word's callbacks back as bare lists after shaping, which breaks
+    line building; so the text runs are shaped alone, then each callback that opens an
+    inline element goes before the word and each one that closes it after.
+    """
+    width, shaped_runs, changed = 0.0, [], False
+    for run in runs:
+        alone = word.__class__([_width(run), *run])
+        shaped = _shape_run(alone, *args, **kwargs)
+        changed = changed or shaped is not alone
+        width += shaped[0]
+        shaped_runs.append(shaped[1:])
+    pieces = [piece for index in _run_order(shaped_runs) for piece in shaped_runs[index]]
+    texts = [piece for piece in word[1:] if not _is_mark(piece)]
+    if not changed and len(pieces) == len(texts) and all(map(operator.is_, pieces, texts)):
+        return word  # nothing shaped, split or moved
     ends = [m for m in marks if str(getattr(m[0].cbDefn, "label", "")).startswith("end:")]
     starts = [m for m in marks if m not in ends]
-    return _marks_after_bases(shaped.__class__([shaped[0], *starts, *shaped[1:], *ends]))
+    # marked as shaped, so a second look (the word carried to the next page) leaves it be
+    return makeShapedFragWord(word)([width, *starts, *pieces, *ends])
+
+
+def _run_order(runs: list[list]) -> list[int]:
+    """The runs of one word in drawing order, as the words of a line are ordered: in a
+    right-to-left paragraph 'وJosé' is drawn 'José' then 'و'. (Each run's own pieces
+    come from ReportLab in drawing order already.)"""
+    classes = [word_class("".join(str(piece[1]) for piece in run)) for run in runs]
+    return visual_order(word_levels(classes, _RIGHT_TO_LEFT.get()))
+
+
+@contextmanager
+def paragraph_direction(rtl: bool):
+    """Words shaped inside this block belong to a paragraph of this direction."""
+    token = _RIGHT_TO_LEFT.set(rtl)
+    try:
+        yield
+    finally:
+        _RIGHT_TO_LEFT.reset(token)
+
+
+def _width(pieces: list) -> float:
+    return sum(pdfmetrics.stringWidth(str(text), frag.fontName, frag.fontSize)
+               for frag, text, *_ in pieces)
+
+
+def _shape_run(word, *args, **kwargs):
+    """One run of one font shaped by ReportLab, marks after their letters, and the text
+    behind its private-use glyphs recorded."""
+    source = "".join(str(p[1]) for p in word[1:] if not _is_mark(p) and len(p) > 1)
+    shaped = _rl_shape_word(word, *args, **kwargs)
+    if shaped is word:
+        return word
+    shaped = _marks_after_bases(shaped)
+    _note_private_use(source, shaped)
+    return shaped
 
 
 def _marks_after_bases(word):
@@ -114,7 +228,14 @@ rl_paragraph.shapeFragWord = _shape_word
 PDFTextObject.setRise = _set_rise
 
 
-def shape_text(text: str, font: str, size: float):
+def shape_text(text: str, font: str, size: float, rtl: bool = False):
     """One word shaped for the canvas (header, footer), as a paragraph's words are."""
-    return _shape_word([pdfmetrics.stringWidth(text, font, size),
-                        (ABag(fontName=font, fontSize=size), text)])[1][1]
+    with paragraph_direction(rtl):
+        word = _shape_word([pdfmetrics.stringWidth(text, font, size),
+                            (ABag(fontName=font, fontSize=size), text)])
+    if len(word) == 2:
+        return word[1][1]
+    line = ShapedStr("", shapeData=[])
+    for piece in word[1:]:  # the runs of a word of two directions, in drawing order
+        line = line + piece[1]
+    return line

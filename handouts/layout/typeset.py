@@ -1,7 +1,8 @@
 """Fonts and direction for one leaflet: (Leaflet language, Brand, its texts) -> Typeset.
 
 A Typeset knows which font sets each character (the leaflet's own font for its script,
-another script's font for runs such as an Arabic name in an English leaflet), wraps
+another script's font for runs such as an Arabic name in an English leaflet; a whole
+word or name in one font where one font has all of it), wraps
 those runs in `<font>` markup, picks the paragraph class (lines.py) that lays out
 right-to-left, mixed-direction or Chinese text, shapes one-line canvas strings, and finds
 the characters no font can set (the glyph check, glyphs.py).
@@ -9,7 +10,9 @@ the characters no font can set (the glyph check, glyphs.py).
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,10 +20,11 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.platypus import Paragraph
 
 from ..errors import Problem, TemplateError
-from ..fonts import FontError, FontFamily, resolve_family
+from ..fonts import FONT_HINT, FontError, FontFamily, resolve_family
 from ..scripts import (DATA as SCRIPTS_FILE, Script, has_rtl, table, visual_order, word_class,
                        word_levels)
 from .lines import CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph
@@ -32,6 +36,11 @@ BRAND = "brand"  # in scripts.yaml: the brand template's own fonts
 # no-break space (Babel's "2 فبراير 2026") are split, or their digits would run backwards.
 JOINERS = str.maketrans({"\u00a0": " ", "\u202f": " "})
 TAGS = re.compile(r"<[^>]*>")  # paragraph markup tags, not text
+WORDS = re.compile(r"\S+")
+# a character and the script-neutral combining marks after it (e + U+0301 is é)
+CLUSTERS = re.compile(r"\S[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 @dataclass(frozen=True)
 class Face:
     """A font family as registered with ReportLab, with the characters it can set."""
@@ -46,7 +55,12 @@ class Face:
 
 @lru_cache(maxsize=None)
 def _face(family: FontFamily) -> Face:
-    names = register_family(family)
+    try:
+        names = register_family(family)
+    except (TTFError, struct.error, ValueError, IndexError, KeyError) as exc:
+        # the load-time check (assets.font_problem) passed it, but ReportLab cannot read it
+        raise TemplateError(Problem(family.regular, 1, 1, f"font {family.name} cannot be "
+                                    f"embedded by ReportLab: {exc}", FONT_HINT)) from None
     regular = pdfmetrics.getFont(names["regular"]).face.charToGlyph
     bold = pdfmetrics.getFont(names["bold"]).face.charToGlyph
     return Face(family, names, frozenset(regular.keys() & bold.keys()))
@@ -129,8 +143,8 @@ class Typeset:
         if self.rtl or has_rtl(text):
             text = text.translate(JOINERS)
         parts, run, face = [], "", own
-        for char in text:
-            wanted = face if char.isspace() else (self.face_for(char, heading) or own)
+        for char, chosen in zip(text, self._char_faces(text, heading)):
+            wanted = face if char.isspace() else (chosen or own)
             if wanted is not face and run:
                 parts.append(self._wrap(run, face, own, heading))
                 run = ""
@@ -138,6 +152,70 @@ class Typeset:
             run += char
         parts.append(self._wrap(run, face, own, heading))
         return "".join(parts)
+
+    def _char_faces(self, text: str, heading: bool) -> list[Face | None]:
+        """The face of each character of `text`, one face for a whole run where one
+        font has all of it: 'Dvořák' in an Arabic leaflet is not three letters of the
+        Arabic font's Latin and one of the brand's, but all in the brand's font."""
+        faces = [self.face_for(char, heading) for char in text]
+        for start, end in [*self._clusters_of(text), *self._runs_of(text)]:
+            if len({id(faces[i]) for i in range(start, end) if not text[i].isspace()}) > 1:
+                face = self._run_face(text[start:end], heading)
+                if face is not None:
+                    faces[start:end] = [face] * (end - start)
+        return faces
+
+    @staticmethod
+    def _clusters_of(text: str) -> list[tuple[int, int]]:
+        """(start, end) of each letter with the combining marks after it (e + U+0301),
+        which are drawn in one font so the accent sits on its letter."""
+        return [match.span() for match in CLUSTERS.finditer(text)
+                if match.end() - match.start() > 1]
+
+    def _runs_of(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each word, or part of a word in one script ('Dvořák' of
+        'وDvořák'), and of each run of words in one script other than the leaflet's
+        own (a Latin name of two words in Arabic), which share a font."""
+        runs: list[tuple[int, int]] = []
+        previous = None
+        for start, end, name in self._script_parts(text):
+            foreign = name if name and name != self.script.name else None
+            if foreign and foreign == previous and not text[runs[-1][1]:start].strip():
+                runs[-1] = (runs[-1][0], end)
+            else:
+                runs.append((start, end))
+            previous = foreign
+        return runs
+
+    def _script_parts(self, text: str) -> Iterator[tuple[int, int, str | None]]:
+        """(start, end, script) of each part of each word in one script; characters in
+        no script (digits, punctuation) belong to the part before them."""
+        for word in WORDS.finditer(text):
+            start, name = word.start(), None
+            for i in range(word.start(), word.end()):
+                script = self.table.script_of(text[i])
+                if script and name and script != name:
+                    yield start, i, name
+                    start = i
+                name = script or name
+            yield start, word.end(), name
+
+    def _run_face(self, run: str, heading: bool) -> Face | None:
+        """The first font of the run's one script that has every character of it."""
+        names = {self.table.script_of(ch) for ch in run} - {None}
+        if len(names) != 1:
+            return None
+        script = self.table.scripts[names.pop()]
+        needed = set(run) - set(" \t\n")
+        for spec in script.fonts:
+            try:
+                pair = self._faces(spec, script)
+            except TemplateError:
+                continue  # a font that is not installed cannot be chosen
+            face = pair[1] if heading else pair[0]
+            if all(face.has(ch) for ch in needed):
+                return face
+        return None
 
     def _ascii_is_own(self, heading: bool) -> bool:
         """Whether every printable ASCII character is set in the leaflet's own face."""
@@ -195,7 +273,7 @@ class Typeset:
         for n, index in enumerate(order):
             word = words[index]
             if word and (has_rtl(word) or self._needs_shaping(word)):
-                word = shape_text(word, font, size)
+                word = shape_text(word, font, size, self.rtl)
             line = line + (" " if n else "") + word
         return line
 
