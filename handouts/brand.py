@@ -401,12 +401,24 @@ def online_url(pattern: str, code: str, leaflet_id: str) -> str:
 def _font(values: dict, entries: dict, key: str, problems: Problems):
     entry = entries.get(key)
     folder = entry.folder if entry else Path(".")
+    if entry and _names_a_path(values[key], folder) and \
+            inside(folder / values[key], folder) is None:
+        problems.add(entry.path, entry.mark, f"{key}: '{values[key]}' is outside the template "
+                     f"folder {folder}", "copy the font into the template's folder and name "
+                     "it relative to brand.yaml, or name an installed font package")
+        return None
     try:
         return fonts.resolve_family(values[key], folder, needed=fonts.BRAND_CHARACTERS)
     except fonts.FontError as exc:
         path, mark = (entry.path, entry.mark) if entry else (Path("brand.yaml"), None)
         problems.add(path, mark, f"{key}: {exc}", exc.hint)
         return None
+
+
+def _names_a_path(spec: str, folder: Path) -> bool:
+    """A font file or folder (not the family name of an installed font package)."""
+    return "/" in spec or "\\" in spec or spec.lower().endswith((".ttf", ".ttc")) \
+        or spec.startswith(".") or (folder / spec).exists() or (folder / spec).is_symlink()
 
 
 # ---- loading brands for a run -------------------------------------------------------------

@@ -228,3 +228,50 @@ def test_damaged_fonts_are_named_or_embed(tmp_path):
         canvas.drawString(10, 10, "PIL-0042 v3 Page 1 of 2 " + fonts.BRAND_CHARACTERS)
         canvas.save()
     assert 10 < refused < 60  # both kinds were tried
+
+
+# ---- fonts stay inside the template folder (issue 15.1) ----------------------------------
+
+def _outside_font(tmp_path) -> Path:
+    """A real font outside the project, under a name no PDF may ever embed."""
+    sentinel = tmp_path.parent / f"{tmp_path.name}-outside" / "SentinelSans.ttf"
+    sentinel.parent.mkdir(parents=True, exist_ok=True)
+    sentinel.write_bytes(atkinson().read_bytes())
+    return sentinel
+
+
+@pytest.mark.parametrize("how", ["absolute", "climbs out", "symlink", "symlinked folder"])
+def test_a_brand_font_outside_the_template_folder_is_refused(catalogue, capsys, tmp_path, how):
+    sentinel = _outside_font(tmp_path)
+    folder = catalogue.root / "templates" / BRAND
+    if how == "absolute":
+        name = str(sentinel)
+    elif how == "climbs out":
+        name = "../" * (len(folder.parts) + 2) + str(sentinel).lstrip("/")
+    elif how == "symlink":
+        (folder / "Linked.ttf").symlink_to(sentinel)
+        name = "Linked.ttf"
+    else:
+        (folder / "linked-fonts").symlink_to(sentinel.parent, target_is_directory=True)
+        name = "linked-fonts"
+    two_brands(catalogue)
+    brand, line, column = use_font(catalogue, name)
+    capsys.readouterr()
+    assert catalogue.validate() == 1
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert f"brand.yaml:{line}:{column}: fonts.body: '{name}' is outside the template" in err
+    assert "Traceback" not in err
+    assert (catalogue.out / "lakeside.pdf").is_file() and (catalogue.out / "index.html").is_file()
+    assert not (catalogue.out / "sample.pdf").exists()
+    for pdf in catalogue.out.glob("*.pdf"):
+        assert b"SentinelSans" not in pdf.read_bytes()
+
+
+def test_a_font_in_the_template_folder_is_used(catalogue, capsys):
+    folder = catalogue.root / "templates" / BRAND
+    (folder / "fonts").mkdir()
+    (folder / "fonts" / "Brand.ttf").write_bytes(atkinson().read_bytes())
+    two_brands(catalogue)
+    use_font(catalogue, "fonts/Brand.ttf")
+    assert catalogue.build() == 0
