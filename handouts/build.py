@@ -209,6 +209,15 @@ def _build_one(run: _Run, leaflet: Leaflet) -> _Outcome:
         outcome.problems.extend(exc.problems)
         outcome.failure = _failure(run, leaflet, OVERDUE if isinstance(exc, _Overdue)
                                    else ERROR)
+    except (OutputError, KeyboardInterrupt, MemoryError):
+        raise  # the whole run stops: the output folder, or the user, said so
+    except Exception as exc:  # a fault in handouts itself: this leaflet fails, not the run
+        outcome.problems.append(Problem(
+            *leaflet.where, f"leaflet '{leaflet_key(leaflet)}' could not be built: an "
+            f"internal error in handouts ({type(exc).__name__}: {str(exc)[:200]})",
+            "this is a bug, not a mistake in the leaflet: please report it with the "
+            "leaflet file; the other leaflets were built"))
+        outcome.failure = _failure(run, leaflet, ERROR)
     return outcome
 
 

@@ -144,3 +144,27 @@ def test_jobs_give_the_same_bytes_and_one_failure_touches_no_other(catalogue, ca
 def test_jobs_must_be_a_positive_number(capsys):
     assert main(["build", "--jobs", "0"]) == 2
     assert "not a number of processes" in capsys.readouterr().err
+
+
+def test_a_fault_in_the_tool_fails_one_leaflet_not_the_run(catalogue, capsys, monkeypatch):
+    """A bug met by one leaflet (here: layout raising for it) is reported as a bug at that
+    leaflet's file, and every other leaflet, the manifest and the page are still written."""
+    import handouts.build as pipeline
+    real = pipeline.lay_out
+
+    def faulty(leaflet, brand, options):
+        if leaflet.id == "other":
+            raise IndexError("list index out of range")
+        return real(leaflet, brand, options)
+    monkeypatch.setattr(pipeline, "lay_out", faulty)
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    capsys.readouterr()
+    assert catalogue.build("--jobs", "1") == 1
+    err = capsys.readouterr().err
+    assert re.search(r"other\.yaml:1:1: leaflet 'other' could not be built: an internal "
+                     r"error in handouts \(IndexError: list index out of range\) - this is a "
+                     r"bug", err), err
+    assert "Traceback" not in err
+    assert (catalogue.out / "sample.pdf").is_file() and (catalogue.out / "index.html").is_file()
+    assert not (catalogue.out / "other.pdf").exists()
