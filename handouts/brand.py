@@ -8,6 +8,7 @@ relative to the template folder that named them. No ReportLab here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -15,9 +16,11 @@ from urllib.parse import quote
 from .errors import HandoutsError, Problem, Problems, TemplateError
 from .fields import as_number, did_you_mean
 from .links import contact_link_problem, link_problem
-from .load import Map, inside, read_yaml
+from .load import Map, Mark, inside, read_yaml
 from . import assets, fonts, phones
 from .model import CONTACT_FIELDS
+
+WhereOf = Callable[[str], "tuple[Path, Mark | None]"]  # dotted key -> where it was set
 
 _CONTACT_DOCS = (  # brand contact.* keys, in model.Contact's order
     "the standard contact block: who to contact",
@@ -124,7 +127,7 @@ class Brand:
     def __getitem__(self, key: str):
         return dict(self.values)[key]
 
-    def where(self, key: str) -> tuple | None:
+    def where(self, key: str) -> tuple[Path, int, int] | None:
         """The file, line and column where the template (or one it extends) sets `key`,
         for a problem found after loading; None for a key left at its default."""
         return dict(self.marks).get(key)
@@ -143,7 +146,7 @@ class Brand:
 class _Entry:
     value: object
     path: Path
-    mark: tuple
+    mark: Mark | None
     folder: Path
 
 
@@ -237,7 +240,7 @@ def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
         problems.add(entry.path, entry.mark, f"{key}: {message}", hint)
 
     if spec.kind == "number":
-        number = as_number(value)
+        number = as_number(str(value)) if isinstance(value, str) else None
         if number is None:
             return bad(f"'{value}' is not a number", f"write a number in digits ({spec.doc})")
         value = number
@@ -283,7 +286,7 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
 
 def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) -> None:
-    def where(key):
+    def where(key: str) -> tuple[Path, Mark | None]:
         entry = entries.get(key)
         return (entry.path, entry.mark) if entry else (main, None)
 
@@ -314,7 +317,7 @@ def _check_rules(values: dict, entries: dict, main: Path, problems: Problems) ->
     _check_contact_links(values, where, problems)
 
 
-def _check_online_url(pattern: str, where, problems: Problems) -> None:
+def _check_online_url(pattern: str, where: WhereOf, problems: Problems) -> None:
     problem = online_url_problem(pattern)
     if problem:
         problems.add(*where("online_url"), f"online_url: {problem}",
@@ -327,7 +330,7 @@ def _check_online_url(pattern: str, where, problems: Problems) -> None:
                      "https://www.example.org/leaflets/{code}")
 
 
-def _check_contact_links(values: dict, where, problems: Problems) -> None:
+def _check_contact_links(values: dict, where: WhereOf, problems: Problems) -> None:
     """contact.url and contact.email become links: they pass the one link check at load time."""
     for key in ("url", "email"):
         value = values.get(f"contact.{key}")
@@ -336,7 +339,7 @@ def _check_contact_links(values: dict, where, problems: Problems) -> None:
             problems.add(*where(f"contact.{key}"), f"contact.{key}: {found[0]}", found[1])
 
 
-def _check_phone(values: dict, where, problems: Problems) -> None:
+def _check_phone(values: dict, where: WhereOf, problems: Problems) -> None:
     region = values["region"]
     problem = phones.region_problem(region) if region else None
     if problem:
@@ -457,8 +460,9 @@ class Brands:
             known = sorted(p.parent.name for p in self.templates_dir.glob("*/brand.yaml"))
             guess = did_you_mean(name, known) if known else ""
             guess = f"{guess} " if guess.startswith("did") else ""
+            path, line, column = where
             raise TemplateError(Problem(
-                *where, f"brand template '{name}' not found in {self.templates_dir}",
+                path, line, column, f"brand template '{name}' not found in {self.templates_dir}",
                 f"{guess}templates: {', '.join(known) or 'none'}"))
         return load_brand(self.templates_dir, name)
 

@@ -110,7 +110,7 @@ def _inputs(args) -> tuple[Path, dt.date] | None:
     """The catalogue and "today" every dated command needs; None after saying what's wrong."""
     content = _content_or_none(args)
     day = _today_or_none(args) if content else None
-    return (content, day) if day else None
+    return (content, day) if content and day else None
 
 
 def run_build(args) -> int:
@@ -141,7 +141,7 @@ def run_build(args) -> int:
     if failed:
         summary += f", {len(failed)} failed ({', '.join(failed)})"
     stale = [f"{t.id}.{t.language}" for t in report.catalogue.translations
-             if t.translation.stale and (not args.only or t.id in args.only)]
+             if t.translation and t.translation.stale and (not args.only or t.id in args.only)]
     if stale:  # built with an out-of-date notice: the source has changed since
         summary += f", {counted(len(stale), 'stale translation')} ({', '.join(stale)})"
     print(summary)

@@ -77,7 +77,7 @@ def _from_package(name: str, needed: str) -> FontFamily:
         except fontpkg.FontpkgError:
             chosen = fontpkg.select_file(family, weight, "normal", nearest=True)
         files[style] = _check_truetype(Path(chosen.path), needed=needed)
-    return FontFamily(family.name, **files)
+    return _family(family.name, files)
 
 
 def _from_folder(folder: Path, needed: str) -> FontFamily:
@@ -91,7 +91,12 @@ def _from_folder(folder: Path, needed: str) -> FontFamily:
             raise FontError(f"no *-{suffix}.ttf in {folder}",
                             "name the files like MyFont-Regular.ttf, MyFont-Bold.ttf")
         files[style] = _check_truetype(found[0], needed=needed)
-    return FontFamily(folder.name, **files)
+    return _family(folder.name, files)
+
+
+def _family(name: str, files: dict[str, Path]) -> FontFamily:
+    return FontFamily(name, files["regular"], files["bold"], files["italic"],
+                      files["bold_italic"])
 
 
 def resolve_family(spec: str, template_folder: Path, package: str | None = None,

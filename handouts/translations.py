@@ -60,8 +60,9 @@ def _add(node, catalogue) -> None:
     twin = next((t for t in catalogue.translations
                  if (t.id, t.language.lower()) == key), None)
     if twin is not None:
+        line, column = node.mark
         catalogue.problems.append(Problem(
-            node.path, *node.mark, f"a second {translation.language} translation of "
+            node.path, line, column, f"a second {translation.language} translation of "
             f"'{translation.id}' (the first is {twin.where[0]})",
             "keep one translation per language"))
         catalogue.failed.append(_name(node))
@@ -97,12 +98,12 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     if not (source and language and version and translated and translator) or problems.errors:
         return None
     stale = _check_version(reader, node, version, source)
-    references = tuple(references) if references is not None else source.references
+    refs = tuple(references) if references is not None else source.references
     leaflet = Leaflet(
         id=source.id, title=reader.text(node, "title") or "", language=language,
         template=source.template, governance=dataclasses.replace(source.governance,
                                                                  version=version),
-        sections=tuple(sections), references=references,
+        sections=tuple(sections), references=refs,
         subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
         specialty=source.specialty,
         keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
@@ -110,7 +111,7 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         translation=Translation(source.language, version, source.governance.version,
                                 translator, translated, stale, brand_text,
                                 brand_text_where, source.where[0]))
-    ref_ids = {r.id for r in references}
+    ref_ids = {r.id for r in refs}
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
     if leaflet.summary:
@@ -159,7 +160,7 @@ def _brand_text(reader: Reader, node: Map) -> tuple[tuple, tuple]:
     texts = reader.mapping(node, "brand_text")
     if texts is None:
         return (), ()
-    flat = []
+    flat: list = []
     for key, value in texts.items():
         if isinstance(value, Map):
             flat.extend((f"{key}.{k}", v, value, k) for k, v in value.items())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..brand import Brands, templates_dir_for
+from ..brand import Brand, Brands, templates_dir_for
 from ..layout import variant_options
 from ..outputs import VARIANTS
 from ..content import Catalogue, load_catalogue
@@ -83,8 +83,9 @@ def _run_rules(scope: str, subject, settings: dict, leaflet_id) -> list[Finding]
 
 def _load_brands(catalogue: Catalogue, content: Path) -> tuple[dict, list[Problem]]:
     """Each template in use -> Brand, or None if it failed; and the problems of those that did."""
-    brands, loaded, failures = Brands(templates_dir_for(content)), {}, []
-    first_use = {}
+    brands, failures = Brands(templates_dir_for(content)), []
+    loaded: dict[str, Brand | None] = {}
+    first_use: dict[str, tuple | None] = {}
     for leaflet in catalogue.leaflets:
         first_use.setdefault(leaflet.template, leaflet.template_where)
     for name in sorted(first_use):

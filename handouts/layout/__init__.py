@@ -47,8 +47,8 @@ class Context:
     numbers: dict[str, int]
     frame_width: float
     frame_height: float
+    typeset: Typeset  # fonts and direction of the leaflet's script
     grayscale: bool = False
-    typeset: Typeset | None = None  # fonts and direction of the leaflet's script
     leaflet: Leaflet | None = None
     page_size: str = "A4"  # the paper's name, for messages
 
@@ -103,8 +103,8 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     geo = page.geometry(brand, options.page_size, styles.footer_size, len(footer_lines))
     root = Element("Document", lang=leaflet.language)
     ctx = Context(styles, brand, labels, StructureLog(root), leaflet.citation_numbers(),
-                  geo.frame_width, geo.frame_height(False), options.grayscale,
-                  typeset=typeset, leaflet=leaflet,
+                  geo.frame_width, geo.frame_height(False), typeset, options.grayscale,
+                  leaflet=leaflet,
                   page_size=options.page_size or brand["page.size"])
     flowables = [*_title_block(leaflet, root, ctx)]
     for section in leaflet.sections:
@@ -179,7 +179,8 @@ def _section(section: Section, parent: Element, ctx: Context) -> list:
     style = ctx.styles.h2 if section.level == 2 else ctx.styles.h3
     group = parent.add("Sect")
     heading = _heading(section.heading, section.level, group, ctx, style)
-    body = [f for block in section.blocks for f in BUILDERS[type(block)](block, group, ctx)]
+    body = [f for block in section.blocks
+            for f in BUILDERS[type(block)](block, group, ctx)]  # type: ignore[operator]
     flowables = _keep_with_heading(heading, body)
     for sub in section.sections:
         flowables.extend(_section(sub, group, ctx))
@@ -214,8 +215,8 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     own_contact = any(s.heading.casefold() == labels["contact_us"].casefold() or
                       any(isinstance(b, Contact) for b in s.blocks)
                       for s in leaflet.walk_sections())
-    heading = labels["general_enquiries"] if own_contact else labels["contact_us"]
-    heading = _heading(heading, 2, group, ctx, styles.h2)
+    title = labels["general_enquiries"] if own_contact else labels["contact_us"]
+    heading = _heading(title, 2, group, ctx, styles.h2)
     card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in CONTACT_FIELDS})
     flowables = _keep_with_heading(heading, contact(card, group, ctx))
     flowables.extend(_heading(labels["other_formats"], 3, group, ctx, styles.h3))

@@ -278,8 +278,9 @@ def _tel(block: Contact, region: str) -> str:
     try:
         return tel_target(block.phone or "", region)
     except PhoneError as exc:  # the brand's own number was checked when it loaded
-        where = block.marks.get("phone") or block.where or (Path("brand.yaml"), 1, 1)
-        raise RenderError(Problem(*where, f"contact phone: {exc}", exc.hint)) from None
+        path, line, column = block.marks.get("phone") or block.where or (Path("brand.yaml"), 1, 1)
+        raise RenderError(Problem(path, line, column, f"contact phone: {exc}",
+                                  exc.hint)) from None
 
 
 def phone_problems(leaflet: Leaflet, region: str) -> list[Problem]:

@@ -6,6 +6,7 @@ artifact; the text inside is drawn by the Tagged flowables these hold.
 from __future__ import annotations
 
 from functools import lru_cache
+from io import BytesIO
 from itertools import groupby
 
 from reportlab.graphics.barcode import qrencoder
@@ -119,7 +120,8 @@ class FittedImage(Flowable):
     """An image at its preferred size that shrinks (down to `min_scale`) to fit the space
     left on a page, instead of leaving a gap and jumping to the next page."""
 
-    def __init__(self, path: str, width: float, height: float, min_scale: float = 0.7):
+    def __init__(self, path: str | BytesIO, width: float, height: float,
+                 min_scale: float = 0.7):
         super().__init__()
         from reportlab.platypus import Image
         self.image = Image(path)

@@ -69,7 +69,8 @@ class LinearParagraph(Paragraph):
             return
         start = getattr(lines[bad], "sFW", None)
         if start is not None:  # the rest's words (with the pieces it split) follow ours
-            self.frags = [*self.frags[:start], *rest.frags]
+            frags: list = getattr(self, "frags")  # set by ReportLab's Paragraph
+            self.frags = [*frags[:start], *getattr(rest, "frags")]
         tail = _shifted(rest.blPara.lines, start or 0)
         self.blPara = self.blPara.clone(lines=[*lines[:bad], *tail])
         self.height = len(self.blPara.lines) * self.style.leading
@@ -231,11 +232,11 @@ def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
     for frag in frags:
         if hasattr(frag, "cbDefn"):
             label = str(getattr(frag.cbDefn, "label", ""))
-            start = not label.startswith("end:")
+            opens = not label.startswith("end:")
             index = len(tokens) - 1
-            if not start and not tokens[-1].pieces and index > 0:
+            if not opens and not tokens[-1].pieces and index > 0:
                 index -= 1  # an end marker after a space belongs to the word before it
-            markers.append((frag, index, start))
+            markers.append((frag, index, opens))
             continue
         text = getattr(frag, "text", None)
         if text is None or getattr(frag, "lineBreak", False):

@@ -33,9 +33,10 @@ def online_copy(leaflet: Leaflet, parent: Element, ctx) -> list:
     url = online_url(pattern, leaflet.governance.code, leaflet.id)
     too_long = qr_length_problem(url)
     if too_long:  # the pattern alone fitted (checked at load); this leaflet's code does not
+        path, line, column = ctx.brand.where("online_url") or (ctx.brand.folder / "brand.yaml",
+                                                                1, 1)
         raise RenderError(Problem(
-            *(ctx.brand.where("online_url") or (ctx.brand.folder / "brand.yaml", 1, 1)),
-            f"online_url: the address of leaflet '{leaflet.id}' {too_long}",
+            path, line, column, f"online_url: the address of leaflet '{leaflet.id}' {too_long}",
             "shorten the leaflet's governance code or the online_url pattern"))
     size = 26 * mm  # the gap and the spacer above give the quiet zone of 4 modules
     figure = Tagged(parent.add("Figure", alt=ctx.labels.format("qr_alt", url=url)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,7 +69,7 @@ def _face(family: FontFamily) -> Face:
 class Typeset:
     """Font choice and text direction for one leaflet in one brand."""
 
-    def __init__(self, language: str, brand, texts: list[str] = ()):
+    def __init__(self, language: str, brand, texts: Iterable[str] = ()):
         self.table = table()
         self.script: Script = self.table.for_language(language)
         self.brand = brand

@@ -192,11 +192,13 @@ def _write_catalog(pdf: pikepdf.Pdf, info: DocumentInfo) -> None:
     if "/Outlines" in pdf.Root:
         pdf.Root.PageMode = Name.UseOutlines
     created, modified = _pdf_date(info.created), _pdf_date(info.modified)
-    pdf.trailer.Info = pdf.make_indirect(Dictionary(
+    document_info = Dictionary(
         Title=String(info.title), Author=String(info.author), Subject=String(info.subject),
         Keywords=String(info.keywords), Creator=String(info.producer),
-        Producer=String(info.producer), CreationDate=String(created), ModDate=String(modified),
-        **{_info_key(name): String(value) for name, value in info.stamp}))
+        Producer=String(info.producer), CreationDate=String(created), ModDate=String(modified))
+    for name, value in info.stamp:
+        document_info[f"/{_info_key(name)}"] = String(value)
+    pdf.trailer.Info = pdf.make_indirect(document_info)
     pdf.Root.Metadata = pdf.make_stream(_xmp(info).encode("utf-8"),
                                         Type=Name.Metadata, Subtype=Name.XML)
 
