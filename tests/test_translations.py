@@ -134,15 +134,30 @@ def test_chinese_lines_never_start_with_closing_punctuation(example_out):
 
 
 def test_arabic_letters_are_joined(example_out):
-    """The Arabic font's glyphs are the joined (initial, medial, final) forms: its
-    ToUnicode maps most codes to presentation forms, not to isolated letters."""
+    """The Arabic font's glyphs are the joined (initial, medial, final) forms: one letter
+    is drawn with several glyphs, each mapped back to that same letter (not to a
+    presentation form, which readers would give to screen readers and search)."""
     with pikepdf.open(example_out / "igrt.ar.pdf") as pdf:
         font = next(f for f in pdf.pages[0].Resources.Font.values()
                     if "IBMPlexSansArabic-Regular" in str(f.BaseFont))
         targets = [int(code, 16) for code in re.findall(
             r"<[0-9A-F]{2}> <([0-9A-F]{4})>", font.ToUnicode.read_bytes().decode())]
-    forms = [t for t in targets if 0xFE70 <= t <= 0xFEFF or 0xFB50 <= t <= 0xFDFF]
-    assert len(forms) > 60  # the rest: Latin letters, digits and punctuation
+    letters = [t for t in targets if 0x0620 <= t <= 0x064A]
+    forms = [t for t in targets if 0xFE70 <= t <= 0xFEFC or 0xFB50 <= t <= 0xFDFF]
+    assert len(letters) - len(set(letters)) > 30  # the same letter behind several glyphs
+    # only ligatures (two letters behind one glyph) are left as presentation forms
+    assert all(len(unicodedata.normalize("NFKC", chr(t))) > 1 for t in forms), forms
+
+
+def test_poppler_reads_arabic_as_typed_without_normalising(example_out):
+    """Screen readers and search built on poppler get letters, not presentation forms:
+    the words as the editor typed them, with no NFKC step on the reader's side."""
+    raw = unicodedata.normalize("NFC", _poppler_text(example_out / "igrt.ar.pdf"))
+    words = {unicodedata.normalize("NFC", w.strip(".,،:؛()[]؟"))
+             for p in paragraphs(translation("ar")) for w in p.split()}
+    words = {w for w in words if w}
+    found = [w for w in words if w in raw]
+    assert len(found) / len(words) > 0.9, sorted(words - set(found))[:20]
 
 
 def _used_codes(pdf: pikepdf.Pdf):
