@@ -19,6 +19,7 @@ from .links import contact_link_problem, link_problem
 from .load import Map, Mark, inside, read_yaml
 from . import assets, fonts, phones
 from .model import CONTACT_FIELDS
+from .outputs import PAGE_SIZES
 
 WhereOf = Callable[[str], "tuple[Path, Mark | None]"]  # dotted key -> where it was set
 
@@ -30,7 +31,6 @@ _CONTACT_DOCS = (  # brand contact.* keys, in model.Contact's order
 
 REQUIRED = object()
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-PAGE_SIZES = ("A4", "Letter", "A5")
 MIN_BODY_PT = 12.0
 MIN_CONTRAST = 4.5
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # a folder, never a path

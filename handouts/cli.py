@@ -12,16 +12,14 @@ import os
 import sys
 from pathlib import Path
 
-from . import build as pipeline
-from . import check as quality
-from . import register as leaflet_register
-from .brand import PAGE_SIZES
 from .errors import Problem, printable
-from .newleaflet import write_new_leaflet
-from .outputs import VARIANTS
+from .outputs import PAGE_SIZES, VARIANTS
 from .review import today
 from .write import OutputError
 from .words import counted
+
+# Each command imports what it runs inside its run_* function, so `handouts --help` starts
+# without loading ReportLab, pikepdf or the PDF readers.
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -114,6 +112,7 @@ def _inputs(args) -> tuple[Path, dt.date] | None:
 
 
 def run_build(args) -> int:
+    from . import build as pipeline
     inputs = _inputs(args)
     if inputs is None:
         return USAGE
@@ -149,6 +148,7 @@ def run_build(args) -> int:
 
 
 def run_validate(args) -> int:
+    from . import check as quality
     if _content_or_none(args) is None:
         return USAGE
     catalogue, problems = quality.validate(args.content)
@@ -160,6 +160,7 @@ def run_validate(args) -> int:
 
 
 def run_new(args) -> int:
+    from .newleaflet import write_new_leaflet
     try:
         path = write_new_leaflet(args.id, args.dir)
     except ValueError as exc:
@@ -224,6 +225,7 @@ def _today_or_none(args) -> dt.date | None:
 
 
 def run_check(args) -> int:
+    from . import check as quality
     inputs = _inputs(args)
     if inputs is None:
         return USAGE
@@ -238,6 +240,7 @@ def run_check(args) -> int:
 
 
 def run_register(args) -> int:
+    from . import register as leaflet_register
     inputs = _inputs(args)
     if inputs is None:
         return USAGE

@@ -17,17 +17,20 @@ import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from .brand import Brand
-from .content import EXTRA_VARIANTS
 from .errors import Problem
-from .model import Leaflet
 from .write import write_atomic
+
+if TYPE_CHECKING:  # types only: `handouts --help` must not load the layout libraries
+    from .brand import Brand
+    from .model import Leaflet
 
 STANDARD = "standard"  # the leaflet's own PDF, at the brand's size and paper
 KINDS = (STANDARD, "large-print", "booklet")  # the order files are listed in
+EXTRA_VARIANTS = ("large-print", "booklet")  # formats a leaflet can ask for besides its PDF
 VARIANTS = (STANDARD, *EXTRA_VARIANTS)  # what `build --variant` may ask for
+PAGE_SIZES = ("A4", "Letter", "A5")  # paper names a brand or `build --page-size` may use
 MANIFEST = "manifest.json"
 SCHEMA = "handouts-manifest/1"
 ERROR, OVERDUE = "error", "overdue"  # why a leaflet was not built
@@ -244,7 +247,7 @@ def _is_output(name: str) -> bool:
 
 # ---- what a build keeps ------------------------------------------------------------------
 
-Current = Callable[[Leaflet], "str | None"]  # leaflet -> its fingerprint now (None: unknown)
+Current = Callable[["Leaflet"], "str | None"]  # leaflet -> its fingerprint now (None: unknown)
 
 
 def is_current(record: Record, leaflet: Leaflet | None, current: Current) -> bool:

@@ -11,12 +11,12 @@ from ..errors import HandoutsError, Problem, Problems
 from ..fields import Reader, did_you_mean
 from ..load import Map, Seq, inside, read_yaml
 from ..model import Leaflet
+from ..outputs import EXTRA_VARIANTS
 from .leaflet import Defaults, _language, read_leaflet
 
 CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks"}
 DEFAULT_KEYS = {"template", "language", "review_interval_months"}
 MAX_FILES = 2000  # leaflet or translation files one glob may name
-EXTRA_VARIANTS = ("large-print", "booklet")  # formats a leaflet can ask for besides its PDF
 
 
 @dataclass
