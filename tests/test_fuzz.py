@@ -49,17 +49,16 @@ VICTIM = MINIMAL.replace("id: sample", "id: mutant")  # uses the brand when it i
 PLACES = {"leaflet": ("leaflets/mutant.yaml", VICTIM), "content": ("content.yaml", CONTENT),
           "translation": ("leaflets/translations/good.es.yaml", TRANSLATION),
           "brand": ("templates/riverside-trust/brand.yaml", BRAND)}
-SEEDS = [("leaflet", (REPO / "leaflets" / name).read_text(encoding="utf-8"))
-         for name in ("wound-care.yaml", "igrt.yaml")] + [
+LEAFLET_SEEDS = [(REPO / "leaflets" / name).read_text(encoding="utf-8")
+                 for name in ("wound-care.yaml", "igrt.yaml")]
+SEEDS = [("leaflet", text) for text in LEAFLET_SEEDS] + [
     ("content", CONTENT), ("translation", TRANSLATION), ("brand", BRAND)]
 NASTY = ["\t", ": ", "- ", "&a ", "*a", "!!python/object/apply:os.system ", "[", "{", "'",
          '"', "\\x1b", "\u202e", "01612345670", "8:30", "~", "---\n", "\n  ", "\n-", "#",
          "1e3", ".inf", "../", "/etc/passwd", "extends: ", "template: "]
 
 
-@st.composite
-def mutated(draw) -> tuple[str, str]:
-    kind, text = draw(st.sampled_from(SEEDS))
+def _mutate(draw, text: str) -> str:
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(text)))
         action = draw(st.sampled_from(["insert", "cut", "lines"]))
@@ -72,12 +71,25 @@ def mutated(draw) -> tuple[str, str]:
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
             text = "".join(lines)
-    return kind, text
+    return text
 
 
-def _project(root, kind: str, text: str) -> None:
-    """The project as it was, with the one mutated input in its place. Hypothesis runs
-    every example in the same folder, so each one first puts every input back."""
+@st.composite
+def mutated(draw) -> str:
+    """A mutated example leaflet (test_validate_predicts_build.py uses it too)."""
+    return _mutate(draw, draw(st.sampled_from(LEAFLET_SEEDS)))
+
+
+@st.composite
+def mutated_input(draw) -> tuple[str, str]:
+    """(kind of input, its mutated text), any kind in PLACES."""
+    kind, text = draw(st.sampled_from(SEEDS))
+    return kind, _mutate(draw, text)
+
+
+def _project(root, kind: str = "", text: str = "") -> None:
+    """The project as it was, with the one mutated input (if any) in its place. Hypothesis
+    runs every example in the same folder, so each one first puts every input back."""
     if not (root / "templates").exists():
         shutil.copytree(REPO / "templates", root / "templates")
         shutil.copytree(REPO / "leaflets" / "images", root / "leaflets" / "images")
@@ -99,15 +111,15 @@ def _clean(capsys, code: int) -> str:
 
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(mutant=mutated())
+@given(mutant=mutated_input())
 def test_validate_gives_a_clean_error_or_passes(tmp_path, capsys, mutant):
     _project(tmp_path, *mutant)
     _clean(capsys, main(["validate", str(tmp_path / "content.yaml")]))
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(mutant=mutated())
+@given(mutant=mutated_input())
 def test_build_gives_a_clean_error_and_the_good_leaflet(tmp_path, capsys, mutant):
     _project(tmp_path, *mutant)
     out = tmp_path / "out"
