@@ -196,6 +196,31 @@ def test_a_named_pipe_inside_the_folder_is_not_read_as_a_leaflet(catalogue, caps
     assert_rest_built(catalogue.out)
 
 
+# An image that exists but is a pipe is reported "not found": no hang, but a wrong fact.
+# The checks live in content/blocks.py (figures) and brand.py (logos), which other helpers
+# are changing: see the hardening report.
+@pytest.mark.xfail(strict=True, reason="a named pipe image is said to be 'not found'")
+@pytest.mark.parametrize("kind", ["figure", "logo"])
+def test_a_named_pipe_image_is_not_called_missing(catalogue, capsys, kind):
+    if kind == "figure":
+        os.mkfifo(catalogue.root / "leaflets" / "pipe.png")
+        catalogue.leaflet(_hostile(with_blocks("- figure: pipe.png\n  alt: A picture\n")),
+                          "hostile")
+    else:
+        folder = catalogue.root / "templates" / "lakeside-clinic"
+        os.mkfifo(folder / "pipe.png")
+        brand = folder / "brand.yaml"
+        brand.write_text(brand.read_text().replace("  file: logo.png", "  file: pipe.png"))
+        catalogue.leaflet(_hostile().replace("summary:", "template: lakeside-clinic\nsummary:"),
+                          "hostile")
+    catalogue.leaflet(MINIMAL)
+    with _give_up_after(60):
+        assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert_rest_built(catalogue.out)
+    assert "not found" not in err and "pipe.png' is not a regular file" in err, err
+
+
 @pytest.mark.parametrize("folder, entry", [("sub.yaml", ""), ("sub", "  - leaflets/sub\n")])
 def test_a_leaflets_entry_that_is_a_folder_says_so(catalogue, capsys, folder, entry):
     """A folder matched by leaflets/*.yaml, and a folder named on its own."""
