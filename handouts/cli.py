@@ -262,11 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    stdout, sys.stdout = sys.stdout, _DropWhenGone(sys.stdout)
     try:
         code = args.run(args)
         sys.stdout.flush()  # a closed pipe shows here, not in Python's exit-time flush
         return code
-    except BrokenPipeError:
+    except BrokenPipeError:  # written past _DropWhenGone (e.g. by a library)
         return _quiet_after_broken_pipe()
     except KeyboardInterrupt:
         print("handouts: interrupted", file=sys.stderr)
@@ -279,6 +280,35 @@ def main(argv: list[str] | None = None) -> int:
         print(printable(f"handouts: {exc.filename or 'a file'}: {exc.strerror}"),
               file=sys.stderr)
         return FAILED
+    finally:
+        sys.stdout = stdout
+
+
+class _DropWhenGone:
+    """stdout that, once its reader has gone (`| head`, `| grep -q`), drops what is
+    written: the command still finishes, prints its problems on stderr and returns its
+    real exit code."""
+
+    def __init__(self, stream):
+        self._stream, self._gone = stream, False
+
+    def write(self, text: str) -> int:
+        self._quietly(self._stream.write, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._quietly(self._stream.flush)
+
+    def _quietly(self, action, *args) -> None:
+        if not self._gone:
+            try:
+                action(*args)
+            except BrokenPipeError:
+                self._gone = True
+                _quiet_after_broken_pipe()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _quiet_after_broken_pipe() -> int:

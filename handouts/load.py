@@ -234,14 +234,13 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> tuple[Mark, str]
 def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes.
 
-    Raises OSError for a missing file and ValueError (with a message for editors) for a
-    folder, a device, a pipe or a file that is too big, all checked before reading.
+    Raises OSError for a missing file or a folder (IsADirectoryError), and ValueError (with
+    a message for editors) for a device, a pipe or a file that is too big, all checked
+    before reading.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as stream:
         info = os.fstat(stream.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise ValueError("is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise ValueError("is not a regular file (a device, pipe or socket)")
         if info.st_size > limit:
@@ -251,6 +250,13 @@ def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if len(data) > limit:
         raise ValueError(f"is over the limit of {limit // 1024 // 1024} MB")
     return data
+
+
+def _folder_glob(folder: Path, root: Path | None) -> str:
+    """A glob for the YAML files in folder, relative to root (content.yaml's folder)."""
+    if root is not None and inside(folder, root):
+        folder = Path(folder).resolve().relative_to(Path(root).resolve())
+    return (Path(folder) / "*.yaml").as_posix()
 
 
 def inside(path: Path, root: Path) -> Path | None:
@@ -278,6 +284,10 @@ def read_yaml(path: Path, root: Path | None = None):
         data = read_text_file(path)
     except FileNotFoundError:
         raise fail(None, "file not found", "check the path and its spelling") from None
+    except IsADirectoryError:  # os.fdopen refuses a folder before it can be looked at
+        raise fail(None, "this is a folder, not a file",
+                   "name a YAML file, or the files in this folder with a glob such as "
+                   f"'{_folder_glob(path, root)}'") from None
     except ValueError as exc:
         raise fail(None, f"this file {exc}", "name a YAML file of leaflet content") from None
     except OSError as exc:

@@ -135,3 +135,14 @@ def page_as_built(out: Path, on, built=(), manifest=None, current=None, catalogu
     brands = Brands(templates_dir_for(content))
     return page_data(catalogue, out, on, manifest or read_manifest(out)[0], current or (
         lambda l: fingerprint(l, brands.get(l.template))), built, 90)
+
+
+def assert_rest_built(out: Path, *names: str) -> None:
+    """Issue 16's bar: beside a bad leaflet, each good leaflet's PDF is still written and the
+    catalogue page (out/index.html) is written and offers it."""
+    page = out / "index.html"
+    assert page.is_file(), f"{page} was not written"
+    html = page.read_text(encoding="utf-8")
+    for name in names or ("sample",):
+        assert (out / f"{name}.pdf").is_file(), f"{name}.pdf was not built"
+        assert f"{name}.pdf" in html, f"index.html does not offer {name}.pdf"

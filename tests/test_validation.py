@@ -6,7 +6,7 @@ import re
 import pytest
 from PIL import Image
 
-from conftest import MINIMAL, with_blocks
+from conftest import MINIMAL, assert_rest_built, with_blocks
 
 
 def errors(capsys) -> list[str]:
@@ -196,10 +196,13 @@ def test_every_problem_in_every_file_in_one_run(catalogue, capsys):
                                      b"id: [unclosed\n"])
 def test_garbage_gives_an_error_not_a_traceback(catalogue, capsys, content):
     (catalogue.root / "leaflets" / "sample.yaml").write_bytes(content)
-    assert catalogue.validate() == 1
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err + captured.out
-    assert "sample.yaml:" in captured.err
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
+    for command in (catalogue.validate, catalogue.build):
+        assert command() == 1
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err + captured.out
+        assert re.search(r"sample\.yaml:\d+:\d+: ", captured.err), captured.err
+    assert_rest_built(catalogue.out, "good")
 
 
 def test_bad_catalogue_file(catalogue, capsys):

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from conftest import MINIMAL, page_texts, squash, with_blocks
+from conftest import MINIMAL, assert_rest_built, page_texts, squash, with_blocks
 from handouts.cli import main
 
 # Plain scalars that YAML 1.1 would turn into another value.
@@ -69,25 +69,61 @@ def test_every_yaml_trap_prints_as_written(catalogue):
                             "26", "15", "1000", "inf", "12"}
 
 
-@pytest.mark.parametrize("trap", ["01612345670", "8:30", "1.10", "yes", "~", "null", ".inf"])
-def test_traps_in_a_translation_print_as_written(catalogue, trap):
-    catalogue.leaflet(MINIMAL)
-    (catalogue.root / "sample.es.yaml").write_text(textwrap.dedent(f"""\
-        translates: sample
+def _assert_traps_printed(path) -> None:
+    """Each trap is a paragraph, a bullet and two table cells of the leaflet at path: it is
+    printed at least 4 times as written, and no YAML 1.1 reading of any trap is printed."""
+    for text in _pdf_text(path):
+        for trap in TRAPS:
+            assert text.count(trap) >= 4, (path.name, trap, text[:400])
+        words = set(text.replace(",", " ").replace("]", " ").split())
+        assert not words & {"510", "237620152", "1.1", "True", "False", "None", "1000.0",
+                            "26", "15", "1000", "inf", "12"}, path.name
+
+
+def _trap_translation() -> str:
+    """A Spanish translation of the trap leaflet: the same blocks, traps in its own fields."""
+    return textwrap.dedent("""\
+        translates: traps
         language: es
-        source_version: 2
-        translator: Equipo de traducción
+        source_version: 1.10
+        translator: 01612345670
         translated: 2026-02-01
-        title: {trap}
-        sections:
-          - heading: ¿Qué es?
-            blocks:
-              - paragraph: {trap}
-        """), encoding="utf-8")
-    catalogue.write_content("translations:\n  - sample.es.yaml\n")
-    assert catalogue.build() == 0
-    for text in _pdf_text(catalogue.out / "sample.es.pdf"):
-        assert text.count(trap) >= 2, text[:300]
+        title: 8:30
+        subtitle: 0x1A
+        """) + "sections:\n" + _trap_leaflet().split("sections:\n", 1)[1]
+
+
+def test_traps_in_a_translation_and_an_inline_leaflet_print_as_written(catalogue, capsys):
+    """Every trap, in every kind of text field, in the three other places text comes from:
+    a translation file, and a leaflet written inside content.yaml."""
+    inline = _trap_leaflet().replace("id: traps", "id: inline-traps").replace(
+        "PIL-4242", "PIL-4243")
+    catalogue.leaflet(_trap_leaflet(), "traps")
+    (catalogue.root / "traps.es.yaml").write_text(_trap_translation(), encoding="utf-8")
+    catalogue.write_content(textwrap.indent(inline, "    ").replace("    id:", "  - id:", 1)
+                            + "translations:\n  - traps.es.yaml\n")
+    assert catalogue.build() == 0, capsys.readouterr().err
+    for name in ("traps.pdf", "traps.es.pdf", "inline-traps.pdf"):
+        _assert_traps_printed(catalogue.out / name)
+
+
+def test_check_strict_passes_the_traps(catalogue, capsys):
+    """The traps are good text: `check --strict` neither fails nor warns about them."""
+    finished = _trap_leaflet().replace(  # approved and citing a source, as check wants
+        "  last_reviewed: 2026-01-10\n", "  last_reviewed: 2026-01-10\n  approved_by: 8:30\n"
+        "  approval_date: 2026-01-10\n").replace(
+        "      - paragraph: 8:30\n", "      - paragraph: 8:30 [@src]\n") + textwrap.dedent("""\
+        references:
+          - id: src
+            citation: 0x1A
+            url: https://www.nhs.uk/tests-and-treatments/blood-tests/
+            accessed: 2026-01-05
+        """)
+    catalogue.leaflet(finished, "traps")
+    (catalogue.root / "traps.es.yaml").write_text(_trap_translation(), encoding="utf-8")
+    catalogue.write_content("translations:\n  - traps.es.yaml\n")
+    assert main(["check", str(catalogue.root / "content.yaml"), "--strict"]) == 0, \
+        capsys.readouterr()
 
 
 @pytest.mark.parametrize("value, message", [
@@ -114,6 +150,32 @@ def test_true_false_fields_take_only_true_or_false(catalogue, capsys, value):
         """))
     assert catalogue.validate() == 1
     assert f"'decorative' should be true or false, not '{value}'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field", ["logo.height_mm", "sizes.body"])
+@pytest.mark.parametrize("value", ["1e3", "abc", ".inf", "0x1A", "1_000"])
+def test_brand_number_fields_are_checked_as_numbers(catalogue, capsys, field, value):
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    text = brand.read_text()
+    if field == "logo.height_mm":
+        text = text.replace("  height_mm: 16\n", f"  height_mm: {value}\n")
+        where = "7:14"
+    else:
+        text += f"sizes:\n  body: {value}\n"
+        where = f"{len(text.splitlines())}:9"
+    brand.write_text(text, encoding="utf-8")
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: lakeside").replace(
+        "summary:", "template: lakeside-clinic\nsummary:"), "lakeside")
+    message = f"riverside-trust/brand.yaml:{where}: {field}: '{value}' is not a number - write " \
+        "a number in digits"
+    assert catalogue.validate() == 1
+    assert message in capsys.readouterr().err
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert_rest_built(catalogue.out, "lakeside")
+    assert not (catalogue.out / "sample.pdf").exists()
 
 
 def test_brand_numbers_are_read_from_their_digits(catalogue):
@@ -173,15 +235,23 @@ def test_an_alias_bomb_is_refused_quickly(catalogue, capsys):
         refs = ", ".join([f"*a{level - 1}"] * 9)
         lines.append(f"a{level}: &a{level} [{refs}]")
     catalogue.leaflet("\n".join(lines) + "\n")
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
     assert len("\n".join(lines)) < 1024
     assert catalogue.validate() == 1
-    assert "alias '*a0' is not allowed" in capsys.readouterr().err
+    assert "sample.yaml:2:10: alias '*a0' is not allowed" in one_error(capsys)
+    assert catalogue.build() == 1
+    assert "sample.yaml:2:10: alias '*a0' is not allowed" in one_error(capsys)
+    assert_rest_built(catalogue.out, "good")
 
 
 def test_a_self_referencing_alias_is_refused(catalogue, capsys):
     catalogue.leaflet("&a [*a]\n")
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
     assert catalogue.validate() == 1
-    assert "alias '*a' is not allowed" in capsys.readouterr().err
+    assert "sample.yaml:1:5: alias '*a' is not allowed" in one_error(capsys)
+    assert catalogue.build() == 1
+    assert "sample.yaml:1:5: alias '*a' is not allowed" in one_error(capsys)
+    assert_rest_built(catalogue.out, "good")
 
 
 @pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!int", "!!binary",
@@ -189,16 +259,25 @@ def test_a_self_referencing_alias_is_refused(catalogue, capsys):
 def test_yaml_tags_are_reported(catalogue, capsys, tag):
     value = "[echo, hi]" if "apply" in tag else "12"
     catalogue.leaflet(MINIMAL.replace("title: Having a sample test", f"title: {tag} {value}"))
-    assert catalogue.validate() == 1
-    err = capsys.readouterr().err
-    assert "sample.yaml:2:8: YAML tag" in err and "is not allowed" in err
-    assert "Traceback" not in err
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
+    for command in (catalogue.validate, catalogue.build):
+        assert command() == 1
+        err = capsys.readouterr().err
+        assert "sample.yaml:2:8: YAML tag" in err and "is not allowed" in err
+        assert "Traceback" not in err
+    assert_rest_built(catalogue.out, "good")
 
 
 def test_deep_nesting_is_a_clear_error(catalogue, capsys):
     catalogue.leaflet("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
     assert catalogue.validate() == 1
+    message = one_error(capsys)  # at the column where libyaml's own depth limit stops it
+    assert "sample.yaml:1:" in message and "lists and mappings are nested more than 24 deep" \
+        in message
+    assert catalogue.build() == 1
     assert "nested more than 24 deep" in one_error(capsys)
+    assert_rest_built(catalogue.out, "good")
 
 
 def test_a_block_nested_deep_is_a_clear_error(catalogue, capsys):
@@ -212,9 +291,13 @@ def test_a_huge_file_is_refused_before_it_is_parsed(catalogue, capsys):
     path = catalogue.leaflet(MINIMAL)
     with open(path, "a", encoding="utf-8") as stream:
         stream.write("# " + "x" * (3 * 1024 * 1024) + "\n  bad: [\n")
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
     assert catalogue.validate() == 1
     message = one_error(capsys)
     assert "sample.yaml:1:1: this file is 3.0 MB; the limit is 2 MB" in message
+    assert catalogue.build() == 1
+    assert "sample.yaml:1:1: this file is 3.0 MB; the limit is 2 MB" in one_error(capsys)
+    assert_rest_built(catalogue.out, "good")
 
 
 @pytest.mark.parametrize("text, line, message", [
@@ -242,11 +325,15 @@ def test_syntax_errors_are_one_plain_message_at_their_own_line(catalogue, capsys
 @pytest.mark.parametrize("key", ["\\x1b[2J", "a\\nleaflets/fake.yaml:1:1: forged", "\\u202eevil"])
 def test_messages_stay_one_printable_line(catalogue, capsys, key):
     catalogue.leaflet(MINIMAL.replace("summary:", f'"{key}": x\nsummary:'))
-    assert catalogue.validate() == 1
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line]
-    assert len(lines) == 1 and lines[0].isprintable(), lines
-    assert "\x1b" not in err and "\u202e" not in err
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: good"), "good")
+    for command in (catalogue.validate, catalogue.build):
+        assert command() == 1
+        err = capsys.readouterr().err
+        lines = [line for line in err.splitlines() if line]
+        assert len(lines) == 1 and lines[0].isprintable(), lines
+        assert "sample.yaml:3:1: " in lines[0], lines
+        assert "\x1b" not in err and "\u202e" not in err
+    assert_rest_built(catalogue.out, "good")
 
 
 def test_a_syntax_error_gives_no_follow_on_errors(catalogue, capsys):
