@@ -171,17 +171,21 @@ def _flatten(node: Map, folder: Path, prefix: str, out: dict, problems: Problems
         out[dotted] = _Entry(value, node.path, node.mark_of(key), folder)
 
 
-def _read_chain(templates_dir: Path, name: str, problems: Problems, seen=()) -> dict:
-    """The flattened entries of a template and everything it extends (child wins)."""
+def _read_chain(templates_dir: Path, name: str, problems: Problems, seen: tuple = (),
+                named_at: tuple[Path, Mark | None] | None = None) -> dict:
+    """The flattened entries of a template and everything it extends (child wins).
+    `named_at` is where the name is written: a leaflet's `template:`, or the `extends:` of
+    the template before it; problems with the name are reported there."""
     folder = templates_dir / name
     path = folder / "brand.yaml"
+    named_at = named_at or (templates_dir, None)
     if not TEMPLATE_NAME.match(name):
-        problems.add(templates_dir, None, f"template name '{name}' is not a folder name under "
+        problems.add(*named_at, f"template name '{name}' is not a folder name under "
                      "templates/", "write the name of a folder in templates/, e.g. "
                      "riverside-trust (letters, digits, '-' and '_', at most 64)")
         return {}
     if len(seen) >= MAX_EXTENDS:
-        problems.add(path, None, f"templates extend each other more than {MAX_EXTENDS} deep",
+        problems.add(*named_at, f"templates extend each other more than {MAX_EXTENDS} deep",
                      "extend a template that extends base directly")
         return {}
     if name in seen:
@@ -200,18 +204,22 @@ def _read_chain(templates_dir: Path, name: str, problems: Problems, seen=()) -> 
     own: dict = {}
     _flatten(node, folder, "", own, problems)
     parent = own.pop("extends", None)
-    inherited = _read_chain(templates_dir, str(parent.value), problems, (*seen, name)) \
-        if parent else {}
+    inherited = _read_chain(templates_dir, str(parent.value), problems, (*seen, name),
+                            (parent.path, parent.mark)) if parent else {}
     return {**inherited, **own}
 
 
-def load_brand(templates_dir: Path, name: str) -> Brand:
-    """Load and validate a brand template; raises TemplateError listing every problem."""
+def load_brand(templates_dir: Path, name: str, where: tuple | None = None) -> Brand:
+    """Load and validate a brand template; raises TemplateError listing every problem.
+    `where` (file, line, column) is the line that names it, for problems with the name."""
     problems = Problems()
     try:
-        entries = _read_chain(Path(templates_dir), name, problems)
+        entries = _read_chain(Path(templates_dir), name, problems,
+                              named_at=(where[0], where[1:]) if where else None)
     except HandoutsError as exc:
         raise TemplateError(exc.problems) from None
+    if problems.errors and not entries:  # no template was read: nothing more to report
+        raise TemplateError(problems.items)
     values = {}
     main = Path(templates_dir) / name / "brand.yaml"
     for key, spec in SCHEMA.items():
@@ -261,6 +269,8 @@ def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):
         if path is None:
             return bad(f"'{value}' is outside the template folder {entry.folder}",
                        "copy the file into the template folder and name it from there")
+        if path.exists() and not path.is_file():  # a folder, pipe or device: never read
+            return bad(f"'{value}' is not a regular file", "name a PNG or JPEG file")
         if not path.is_file():
             return bad(f"file '{value}' not found in {entry.folder}",
                        "put the file in the template folder or fix the name")
@@ -464,7 +474,7 @@ class Brands:
             raise TemplateError(Problem(
                 path, line, column, f"brand template '{name}' not found in {self.templates_dir}",
                 f"{guess}templates: {', '.join(known) or 'none'}"))
-        return load_brand(self.templates_dir, name)
+        return load_brand(self.templates_dir, name, where)
 
 
 def templates_dir_for(content: Path) -> Path:

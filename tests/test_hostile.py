@@ -196,10 +196,7 @@ def test_a_named_pipe_inside_the_folder_is_not_read_as_a_leaflet(catalogue, caps
     assert_rest_built(catalogue.out)
 
 
-# An image that exists but is a pipe is reported "not found": no hang, but a wrong fact.
-# The checks live in content/blocks.py (figures) and brand.py (logos), which other helpers
-# are changing: see the hardening report.
-@pytest.mark.xfail(strict=True, reason="a named pipe image is said to be 'not found'")
+# An image that exists but is a pipe was reported "not found": no hang, but a wrong fact.
 @pytest.mark.parametrize("kind", ["figure", "logo"])
 def test_a_named_pipe_image_is_not_called_missing(catalogue, capsys, kind):
     if kind == "figure":
@@ -324,15 +321,13 @@ def test_a_long_chain_of_extends_is_a_clear_error(catalogue, capsys):
         "summary:", "template: lakeside-clinic\nsummary:"), "lakeside")
     assert catalogue.build() == 1
     err = capsys.readouterr().err
-    assert "templates extend each other more than 8 deep" in err  # where: see the xfail below
+    assert "templates extend each other more than 8 deep" in err  # where: see the test below
     assert_rest_built(catalogue.out, "lakeside")
     assert not (catalogue.out / "sample.pdf").exists()
 
 
-# brand.py reports these two at no line of any file (`templates:1:1`), and after a cut
-# chain adds follow-on "missing 'organisation'" errors. The fix belongs in brand.py, which
-# other helpers are changing: see the hardening report.
-@pytest.mark.xfail(strict=True, reason="brand.py: template name problems have no file:line:col")
+# brand.py reported these at no line of any file (`templates:1:1`), and after a cut chain
+# added follow-on "missing 'organisation'" errors.
 @pytest.mark.parametrize("case", ["leaflet template", "extends", "chain"])
 def test_a_bad_template_name_is_one_error_where_it_is_written(catalogue, capsys, case):
     if case == "leaflet template":

@@ -120,6 +120,10 @@ def _figure_file(reader: Reader, node: Map, name: str) -> Path | None:
                      f"{node.root}", "copy the image into the content folder and name it "
                      "relative to the leaflet file")
         return None
+    if image.exists() and not image.is_file():  # a folder, pipe or device: never read
+        reader.error(node, "figure", f"image '{name}' is not a regular file",
+                     "name a PNG or JPEG file")
+        return None
     if not image.is_file():
         reader.error(node, "figure", f"image '{name}' not found (looked in {image.parent})",
                      "check the file name; it is relative to the leaflet file")
