@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,13 +107,15 @@ def build(content: Path, out_dir: Path, template: str | None = None,
           only: list[str] | None = None, allow_overdue: bool = False,
           on: dt.date | None = None, variants: list[str] | None = None,
           page_size: str | None = None, grayscale: bool = False,
-          clean: bool = False, jobs: int = 1) -> BuildReport:
+          clean: bool = False, jobs: int = 1,
+          progress: Progress | None = None) -> BuildReport:
     """Build every leaflet (or `only` these). `variants` replaces each leaflet's own
     choice (its PDF plus its `variants:` list); `page_size` overrides the brand's paper
     except for booklets, which are always A5 pages on A4 sheets. Then the manifest is
     updated, stale files removed (`clean`: every output no manifest lists) and the
     catalogue page written. `jobs` > 1 builds the leaflets on that many processes; the
-    files are the same bytes as with one."""
+    files are the same bytes as with one. `progress(done, total, outcome)` is called as
+    each leaflet finishes, in catalogue order."""
     content, out_dir = Path(content), Path(out_dir)
     catalogue = load_catalogue(content)
     report = BuildReport(catalogue, problems=list(catalogue.problems), failed=list(catalogue.failed))
@@ -126,7 +129,7 @@ def build(content: Path, out_dir: Path, template: str | None = None,
                only, old, _Options(allow_overdue, variants, page_size, grayscale))
     failures = [_rejected(catalogue, name, old) for name in catalogue.failed]
     records: list[Record] = []
-    for outcome in _build_each(run, jobs):
+    for outcome in _build_each(run, jobs, progress):
         report.problems.extend(outcome.problems)
         report.built.extend(outcome.built)
         report.unchanged.extend(outcome.unchanged)
@@ -161,9 +164,10 @@ class _Options:
 
 
 @dataclass
-class _Outcome:
+class Outcome:
     """What building one leaflet (every format of it) gave."""
 
+    key: str = ""  # leaflet_key: <id> or <id>.<lang>
     problems: list[Problem] = field(default_factory=list)
     built: list[Built] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -171,38 +175,48 @@ class _Outcome:
     failure: Failure | None = None
 
 
-def _build_each(run: _Run, jobs: int) -> list[_Outcome]:
-    """Build every leaflet the run covers, in catalogue order, on `jobs` processes.
-    Brands are loaded first, here, so a broken one is reported once, at its first use."""
+Progress = Callable[[int, int, Outcome], None]  # (done, total, the leaflet just finished)
+
+
+def _build_each(run: _Run, jobs: int, progress: Progress | None) -> Iterator[Outcome]:
+    """Build every leaflet the run covers, in catalogue order, on `jobs` processes, and
+    yield each outcome as it is ready. Brands are loaded first, here, so a broken one is
+    reported once, at its first use."""
     todo = [l for l in [*run.catalogue.leaflets, *run.catalogue.translations]
             if run.covers(l.id)]
     first_problems = [run.load_brand(leaflet) for leaflet in todo]
-    if jobs > 1 and len(todo) > 1:
-        global _POOL_RUN  # the forked workers inherit it: nothing big is pickled
-        _POOL_RUN = run
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(todo))) as pool:
-            outcomes = pool.map(_build_index, range(len(todo)), chunksize=1)
+    for done, outcome in enumerate(_outcomes(run, todo, jobs), 1):
+        outcome.problems[:0] = first_problems[done - 1]
+        if progress:
+            progress(done, len(todo), outcome)
+        yield outcome
+
+
+def _outcomes(run: _Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
+    if jobs <= 1 or len(todo) <= 1:
+        yield from (_build_one(run, leaflet) for leaflet in todo)
+        return
+    global _POOL_RUN  # the forked workers inherit it: nothing big is pickled
+    _POOL_RUN = run
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+            yield from pool.imap(_build_index, range(len(todo)), chunksize=1)
+    finally:
         _POOL_RUN = None
-    else:
-        outcomes = [_build_one(run, leaflet) for leaflet in todo]
-    for outcome, problems in zip(outcomes, first_problems):
-        outcome.problems[:0] = problems
-    return outcomes
 
 
 _POOL_RUN: _Run | None = None
 
 
-def _build_index(index: int) -> _Outcome:
+def _build_index(index: int) -> Outcome:
     assert _POOL_RUN is not None
     todo = [l for l in [*_POOL_RUN.catalogue.leaflets, *_POOL_RUN.catalogue.translations]
             if _POOL_RUN.covers(l.id)]
     return _build_one(_POOL_RUN, todo[index])
 
 
-def _build_one(run: _Run, leaflet: Leaflet) -> _Outcome:
-    outcome = _Outcome()
+def _build_one(run: _Run, leaflet: Leaflet) -> Outcome:
+    outcome = Outcome(leaflet_key(leaflet))
     try:
         outcome.records = _build_all(run, leaflet, outcome)
     except HandoutsError as exc:
@@ -265,7 +279,7 @@ class _Run:
         return record
 
 
-def _build_all(run: _Run, leaflet: Leaflet, outcome: _Outcome) -> list[Record]:
+def _build_all(run: _Run, leaflet: Leaflet, outcome: Outcome) -> list[Record]:
     """Every format of one leaflet wanted by this build; raises on the first failure.
     A format whose build key matches an intact file of the last build is kept as it is."""
     allow_overdue, variants = run.options.allow_overdue, run.options.variants

@@ -61,6 +61,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help="build on N processes (default: every core); the files are "
                        "the same bytes as with --jobs 1")
+    build.add_argument("--quiet", "-q", action="store_true",
+                       help="print only problems and the summary line")
+    build.add_argument("--verbose", "-v", action="store_true",
+                       help="also list the files kept because their build key is unchanged")
     build.add_argument("--clean", action="store_true", help="also remove leaflet PDFs and "
                        "thumbnails in the output folder that no build lists in its manifest")
     build.set_defaults(run=run_build)
@@ -117,23 +121,25 @@ def run_build(args) -> int:
     if inputs is None:
         return USAGE
     day = inputs[1]
-    report = pipeline.build(args.content, args.out, args.template, args.only,
-                            args.allow_overdue, day, variants=args.variants,
-                            page_size=args.page_size, grayscale=args.grayscale,
-                            clean=args.clean, jobs=args.jobs or _cores())
+    lines = _BuildLines(args.quiet, args.verbose)
+    try:
+        report = pipeline.build(args.content, args.out, args.template, args.only,
+                                args.allow_overdue, day, variants=args.variants,
+                                page_size=args.page_size, grayscale=args.grayscale,
+                                clean=args.clean, jobs=args.jobs or _cores(),
+                                progress=lines.leaflet_done)
+    finally:
+        lines.close()
     unknown = sorted(set(args.only or []) - {l.id for l in report.catalogue.leaflets}
                      - set(report.failed))
-    for built in report.built:
-        print(f"built  {built.leaflet_id:<28} {built.pages:>2} pages {built.size / 1024:>7.1f} KB"
-              f"  {_show(built.path)}")
     for path in report.removed:
         print(f"removed {'(stale: not from the current source)':<48} {_show(path)}")
-    if report.page:
+    if report.page and not args.quiet:
         print(f"page   {'catalogue of every leaflet':<49} {_show(report.page)}")
     print_problems(report.problems)
     for leaflet_id in unknown:
         print(f"handouts: no leaflet with id '{leaflet_id}' in {args.content}", file=sys.stderr)
-    failed = sorted(set(report.failed)) + unknown
+    failed = sorted({_show(Path(n)) if "/" in n else n for n in report.failed}) + unknown
     summary = f"{len(report.built)} built"
     if report.unchanged:  # same build key as the file already in the output folder
         summary += f", {len(report.unchanged)} unchanged"
@@ -145,6 +151,42 @@ def run_build(args) -> int:
         summary += f", {counted(len(stale), 'stale translation')} ({', '.join(stale)})"
     print(summary)
     return OK if report.ok and not unknown else FAILED
+
+
+class _BuildLines:
+    """What `build` prints as each leaflet finishes: a line per file written (and with
+    --verbose per file kept unchanged), so a long build shows its progress as it goes; on
+    a terminal also a progress bar on stderr (done of total, current leaflet, time left)."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose = quiet, verbose
+        self.bar = None
+
+    def leaflet_done(self, done: int, total: int, outcome) -> None:
+        if self.quiet:
+            return
+        if self.bar is None and total > 1 and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="leaflet", file=sys.stderr, leave=False)
+        for built in outcome.built:
+            self._say(f"built  {outcome.key:<28} {built.pages:>2} pages "
+                      f"{built.size / 1024:>7.1f} KB  {_show(built.path)}")
+        if self.verbose:
+            for name in outcome.unchanged:
+                self._say(f"same   {outcome.key:<28} {'(build key unchanged)':<20} {name}")
+        if self.bar is not None:
+            self.bar.set_postfix_str(outcome.key, refresh=False)
+            self.bar.update(1)
+
+    def _say(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stdout)
+        else:
+            print(line, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run_validate(args) -> int:

@@ -168,3 +168,45 @@ def test_a_fault_in_the_tool_fails_one_leaflet_not_the_run(catalogue, capsys, mo
     assert "Traceback" not in err
     assert (catalogue.out / "sample.pdf").is_file() and (catalogue.out / "index.html").is_file()
     assert not (catalogue.out / "other.pdf").exists()
+
+
+# ---- progress on long builds (issue 12.3) -------------------------------------------------
+
+def test_lines_are_printed_as_each_leaflet_finishes(catalogue, capsys, monkeypatch):
+    """Not all at the end: when leaflet 2 starts, leaflet 1's line is already out."""
+    import handouts.build as pipeline
+    real, seen = pipeline.lay_out, []
+
+    def watching(leaflet, brand, options):
+        seen.append((leaflet.id, capsys.readouterr().out))
+        return real(leaflet, brand, options)
+    monkeypatch.setattr(pipeline, "lay_out", watching)
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    assert catalogue.build("--jobs", "1") == 0
+    assert [i for i, _ in seen] == ["other", "sample"]
+    assert seen[1][1].startswith("built  other ")
+
+
+def test_quiet_and_verbose(catalogue, capsys):
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER.replace("A sample helps", "A sample 🧪 helps"), "other")
+    capsys.readouterr()
+    assert catalogue.build("--quiet") == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["1 built, 1 failed (other)"]
+    assert "no glyph" in captured.err  # problems are never hidden
+    assert catalogue.build("--verbose") == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^same   sample .*\(build key unchanged\) sample\.pdf$", out, re.M)
+
+
+def test_a_terminal_gets_a_progress_bar_on_stderr(catalogue, capsys, monkeypatch):
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    capsys.readouterr()
+    assert catalogue.build("--jobs", "1") == 0
+    captured = capsys.readouterr()
+    assert "/2 [" in captured.err and "leaflet/s" in captured.err  # done of total, rate, ETA
+    assert "built  sample" in captured.out and "built  other" in captured.out
