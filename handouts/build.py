@@ -244,6 +244,7 @@ class _Run:
         self.catalogue, self.brands, self.template = catalogue, brands, template
         self.day, self.out_dir, self.only, self.options = day, out_dir, only, options
         self.previous = {r.file: r for r in previous.files}
+        self._fingerprints: dict[str, str | None] = {}
         self.leaflets = {leaflet_key(l): l for l in [*catalogue.leaflets,
                                                      *catalogue.translations]}
 
@@ -263,9 +264,13 @@ class _Run:
         return []
 
     def current(self, leaflet: Leaflet) -> str | None:
-        """The leaflet's fingerprint now, with the brand this build uses for it."""
-        brand = self.brands.quietly(self.template or leaflet.template)
-        return fingerprint(leaflet, brand) if brand else None
+        """The leaflet's fingerprint now, with the brand this build uses for it (worked
+        out once a run: the page and the manifest ask for it again and again)."""
+        key = leaflet_key(leaflet)
+        if key not in self._fingerprints:
+            brand = self.brands.quietly(self.template or leaflet.template)
+            self._fingerprints[key] = fingerprint(leaflet, brand) if brand else None
+        return self._fingerprints[key]
 
     def source_file(self, leaflet: Leaflet) -> str:
         return _relative(leaflet.where[0], self.catalogue.path.parent)
@@ -288,7 +293,7 @@ def _build_all(run: _Run, leaflet: Leaflet, outcome: Outcome) -> list[Record]:
     if overdue and not allow_overdue:
         raise _Overdue(overdue_problem(leaflet, run.day))
     brand = run.brand_of(leaflet)
-    source = fingerprint(leaflet, brand)
+    source = run.current(leaflet) or fingerprint(leaflet, brand)
     lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
     wanted = variants or (STANDARD, *run.catalogue.variants.get(leaflet.id, ()))
     records = []
