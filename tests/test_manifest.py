@@ -243,3 +243,15 @@ def test_output_names_read_back(name, expected):
                                   "Igrt.pdf", "igrt.pdf.bak", "index.html"])
 def test_other_files_are_not_outputs(name):
     assert not OUTPUT_NAME.match(name)
+
+
+def test_a_broken_translation_file_is_not_listed_as_a_leaflet(catalogue):
+    catalogue.write_content("translations:\n  - leaflets/translations/*.yaml\n")
+    catalogue.leaflet(MINIMAL)
+    (catalogue.root / "leaflets" / "translations").mkdir()
+    (catalogue.root / "leaflets" / "translations" / "sample.es.yaml").write_text(
+        "translates: sample\nlanguage: [es\n", encoding="utf-8")
+    assert catalogue.build() == 1
+    html = (catalogue.out / "index.html").read_text(encoding="utf-8")
+    assert "1 leaflet<" in html and "sample.es.yaml" not in html
+    assert links(catalogue.out) == {"sample.pdf"}

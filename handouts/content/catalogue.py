@@ -131,7 +131,10 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
             node = read_yaml(match, root)
         except HandoutsError as exc:
             catalogue.problems.extend(exc.problems)
-            catalogue.reject(name, match)
+            if kind == "leaflet":  # listed on the catalogue page as not available
+                catalogue.reject(name, match)
+            else:
+                catalogue.failed.append(name)
             catalogue.unreadable.append(name)
             continue
         yield node
