@@ -9,20 +9,23 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
+
+from .load import read_yaml
 
 MESSAGES = Path(__file__).parent / "messages"
 
 
 @lru_cache(maxsize=None)
 def _catalogue(code: str) -> dict[str, str]:
+    """One language's labels, read like every other YAML file: each value as the text
+    written (a label "no" or "1.10" is never turned into false or 1.1)."""
     path = MESSAGES / f"{code}.yaml"
     if not path.is_file():
         return {}
-    with open(path, encoding="utf-8") as stream:
-        return yaml.safe_load(stream) or {}
+    root = read_yaml(path)
+    return {str(key): str(value) for key, value in root.items()} if root else {}
 
 
 def _candidates(language: str) -> list[str]:

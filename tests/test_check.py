@@ -308,7 +308,9 @@ def test_other_languages_get_no_number(tmp_path, capsys):
     assert (readability["formula"], readability["score"], readability["hardest"]) == (
         None, None, [])
     assert "no readability formula applies to 'zh-Hant'" in readability["note"]
-    assert code == 0 and findings(report) == []
+    # Traditional Chinese has no message catalogue yet: its labels print in English
+    assert [f["rule"] for f in findings(report)] == ["labels-missing"]
+    assert "Chinese (Traditional) (zh-Hant)" in findings(report)[0]["message"]
 
 
 # ---- the command: text output, --strict, today, exit codes --------------------------------
@@ -401,3 +403,22 @@ def test_a_validation_problem_is_found_by_its_rule_code_not_its_wording():
     reworded = Problem(Path("brand.yaml"), 3, 5, "text too faint", rule="contrast")
     assert _from_problem(reworded, {}).rule == "contrast"
     assert _from_problem(Problem(Path("x.yaml"), 1, 1, "has contrast"), {}).rule == "invalid"
+
+
+def test_labels_printed_in_english_are_a_warning_naming_the_language(tmp_path, capsys):
+    """A French leaflet prints 'Page 1 of 2' and 'References' in English: check says so,
+    naming the language and the labels (issue 11.5); Spanish has its own labels."""
+    from conftest import Catalogue, MINIMAL
+    catalogue = Catalogue(tmp_path)
+    catalogue.leaflet(MINIMAL.replace("summary:", "language: fr\nsummary:"))
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: muestra").replace(
+        "summary:", "language: es\nsummary:"), "muestra")
+    capsys.readouterr()
+    main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    found = {l["id"]: [f for f in l["findings"] if f["rule"] == "labels-missing"]
+             for l in report["leaflets"]}
+    assert not found["muestra"]
+    [finding] = found["sample"]
+    assert "have no French (fr) text and print in English" in finding["message"]
+    assert "references" in finding["message"] and finding["severity"] == "warning"

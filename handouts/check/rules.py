@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from babel import Locale, UnknownLocaleError
+
 from ..brand import CONTRAST_PAIRS, Brand, contrast_ratio
 from ..content import add_months
 from ..load import Map, read_yaml
+from ..labels import Labels
 from ..model import Contact, Figure, Leaflet, Where
 from ..readability import SPANISH_FORMULAS
 from ..review import DUE_SOON, OVERDUE, review_status
@@ -158,6 +161,26 @@ def reference_accessed(s: Subject, opt: dict) -> Iterator:
                    "add 'accessed: YYYY-MM-DD' (the day you last read the page)")
 
 
+def labels_missing(s: Subject, opt: dict) -> Iterator:
+    """Fixed labels (page N of M, references, contact us...) that the leaflet's language
+    has no text for print in English: say so rather than let it pass unnoticed."""
+    labels = Labels(s.leaflet.language)
+    missing = [key for key in labels.messages if not labels.has_own(key)]
+    if missing and not s.leaflet.language.lower().startswith("en"):
+        yield (s.leaflet.where, f"{len(missing)} fixed labels have no "
+               f"{_english_name(s.leaflet.language)} ({s.leaflet.language}) text and "
+               f"print in English: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}",
+               f"ask for a message catalogue for '{s.leaflet.language}' "
+               "(handouts/messages/), or build the leaflet in a language that has one")
+
+
+def _english_name(tag: str) -> str:
+    try:
+        return Locale.parse(tag, sep="-").get_display_name("en") or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
 # ---- the table ---------------------------------------------------------------------------
 
 def _n(default, low, high, doc, kind="int"):
@@ -200,6 +223,8 @@ RULES: dict[str, Rule] = {
     "reference-uncited": Rule("warning", "leaflet", reference_uncited, "reference never cited"),
     "reference-accessed": Rule("warning", "leaflet", reference_accessed, "web reference "
                                "without an accessed date"),
+    "labels-missing": Rule("warning", "leaflet", labels_missing, "fixed labels printed in "
+                           "English for want of the leaflet's language"),
     "alt-filename": Rule("warning", "leaflet", alt_filename, "alt text that repeats the file "
                          "name"),
     "contrast": Rule("warning", "brand", contrast, "colour pairs below a stricter contrast",
