@@ -72,14 +72,19 @@ def runs_pdf(tmp_path_factory):
                      for text in _paragraphs(kind, source))
     leaflet = with_blocks(blocks) + REFERENCES
     catalogue.leaflet(leaflet)
-    assert catalogue.build() == 0
+    assert catalogue.build(*(f"--variant={v}" for v in VARIANT_NAMES)) == 0
     return catalogue.out / "sample.pdf"
+
+
+VARIANT_NAMES = ("standard", "large-print", "booklet")  # three measures of line
 
 
 @pytest.mark.parametrize("kind", RUNS)
 def test_a_run_never_breaks_across_lines(runs_pdf, kind):
     _, printed = RUNS[kind]
-    for reader, text in _texts(runs_pdf).items():
+    for pdf, (reader, text) in [(pdf, read) for pdf in sorted(runs_pdf.parent.glob("*.pdf"))
+                                for read in _texts(pdf).items()]:
+        reader = f"{reader} ({pdf.name})"
         broken = [s for s in _splits(printed) if s in text]
         assert not broken, f"{reader} reads {kind} run {printed!r} broken as {broken[0]!r}"
         # each paragraph's run is read whole, with the plain spaces the editor typed
@@ -281,3 +286,27 @@ def test_a_long_heading_stays_with_its_text(catalogue):
             - paragraph: "FIRSTWORDS {'The text of the section goes on. ' * 6}"
         """)
     _assert_together(pdfs, "LONGHEADING", "FIRSTWORDS")
+
+
+@pytest.mark.parametrize("language, region, text, runs", [
+    ("es", "ES", "Cita el 12 de enero de 2026: llame al 112.", ["12 de enero de 2026", "al 112"]),
+    ("en-US", "US", "Call 911 or (202) 555-0143 by January 12, 2026.",
+     ["Call 911", "(202) 555-0143", "January 12, 2026"]),
+    ("en-GB", "GB", "Ring +44 20 7946 0199 before 3 March.", ["+44 20 7946 0199", "3 March"]),
+])
+def test_runs_are_found_in_the_leaflets_language_and_region(language, region, text, runs):
+    """Month names come from the leaflet's language and numbers from the brand's region;
+    only the spaces inside a run change, so the text is otherwise as written."""
+    from handouts.layout.markup import RunKeeper
+    kept = RunKeeper(language, region)(text)
+    assert kept.replace("\u00a0", " ") == text
+    for run in runs:
+        assert run.replace(" ", "\u00a0") in kept, (run, kept)
+    assert kept.count("\u00a0") == sum(run.count(" ") for run in runs), kept
+
+
+def test_words_that_are_no_run_stay_breakable():
+    from handouts.layout.markup import RunKeeper
+    text = "Take 2 tablets 3 times a day for 14 days; readings of 10 20 30 40 are fine."
+    assert RunKeeper()(text) == text
+    assert RunKeeper()("In an emergency, 999.") == "In an emergency, 999."
