@@ -6,20 +6,20 @@ order while it creates the flowables, so tagging is part of layout, not bolted o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from ..brand import Brand
 from ..errors import ContentError, HandoutsError, Problem
 from ..inline import parse_inline
 from ..labels import Labels
-from ..model import CONTACT_FIELDS, Contact, Leaflet, Section
+from ..model import CONTACT_FIELDS, Contact, Leaflet, Paragraph as ParagraphBlock, Section
 from ..pdf.tags import Element, StructureLog, Tagged
 from ..variants import grey, grey_brand
 from . import page
-from .blocks import BUILDERS, contact, list_items, phone_problems, plain, rich
-from .flowables import CalloutBox, ListItem
+from .blocks import BUILDERS, contact, keeper, list_items, phone_problems, plain, rich
+from .flowables import CalloutBox, ListItem, RoomFor
 from .glyphs import brand_text, glyph_problems, printed_texts, translated_brand
 from .markup import escape_markdown, plain_markup
 from .online import online_copy
@@ -124,27 +124,64 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
 
 
 def _heading(text: str, level: int, parent: Element, ctx: Context, style) -> list:
-    """A heading that never strands: it starts a new page unless a few lines fit below it."""
-    markup = plain_markup(text, ctx.typeset, heading=True)
+    """A heading that never strands: it starts a new page unless it fits with a few lines
+    below it (`_keep_with_next` makes that the start of what really follows)."""
+    markup = plain_markup(text, ctx.typeset, heading=True, keep=keeper(ctx))
     flowable = Tagged(parent.add(f"H{level}"), ctx.typeset.paragraph(markup, style),
                       outline=(text, level - 1))
-    need = style.leading * 2 + style.spaceBefore + ctx.styles.body.leading * 3
-    return [CondPageBreak(need), flowable]
+    return [RoomFor([flowable], None, _first_lines(ctx)), flowable]
 
 
-def _keep_with_heading(heading: list, body: list) -> list:
-    """The heading, then the body; when the body starts with something that moves to the
-    next page whole (a callout or contact box, a figure, a captioned table), the heading
-    goes with it. The CondPageBreak in `heading` only makes room for a few lines of text,
-    and a box that does not fit would otherwise leave the heading alone at a page foot."""
+def _first_lines(ctx: Context) -> float:
+    """The least of a text that may follow a heading or lead-in at a page foot: ReportLab
+    leaves no single line of a paragraph alone (allowOrphans=0), so two, and a third for
+    the space around them."""
+    return ctx.styles.body.leading * 3
+
+
+def _keep_with_heading(heading: list, body: list, ctx: Context) -> list:
+    """The heading (its RoomFor and itself), then the body, kept together: see
+    `_keep_with_next`."""
+    return _keep_with_next(heading[1:], body, ctx)
+
+
+def _keep_with_next(first: list, following: list, ctx: Context) -> list:
+    """`first` (a heading or a lead-in) never ends a page without the start of what follows.
+
+    When that starts with something that moves to the next page whole (a callout or
+    contact box, a figure), `first` goes with it in a KeepTogether. Otherwise a RoomFor
+    before `first` makes room for it and the start of what follows: the first lines of a
+    paragraph or list item, or what the next RoomFor needs (a sub-heading with its own
+    start, a table's caption with its first rows), so a chain of them is kept whole."""
     lead = 1
-    while lead < len(body) and body[lead - 1].getKeepWithNext():
+    while lead < len(following) and following[lead - 1].getKeepWithNext():
         lead += 1
-    first = [part for f in body[:lead]
-             for part in (f._content if isinstance(f, KeepTogether) else [f])]
-    if not body or all(isinstance(f, (Tagged, ListItem)) for f in first):
-        return [*heading, *body]
-    return [*heading[:-1], KeepTogether([heading[-1], *first]), *body[lead:]]
+    if following and not all(isinstance(f, (Tagged, ListItem, RoomFor))
+                             for f in following[:lead]):
+        start = [part for f in following[:lead]
+                 for part in (f._content if isinstance(f, KeepTogether) else [f])]
+        return [KeepTogether([*first, *start]), *following[lead:]]
+    then = following[0] if following and isinstance(following[0], RoomFor) else following[:1]
+    return [RoomFor(first, then, _first_lines(ctx)), *first, *following]
+
+
+def _is_lead_in(block) -> bool:
+    """A paragraph that introduces what follows it: 'You will need:'."""
+    return isinstance(block, ParagraphBlock) and block.text.plain.rstrip().endswith((":", "："))
+
+
+def _blocks(blocks: Sequence, parent: Element, ctx: Context) -> list:
+    """The blocks' flowables, each lead-in kept with the block after it."""
+    # built in reading order (each builder adds its structure elements), joined from the end
+    built_blocks = [BUILDERS[type(block)](block, parent, ctx)  # type: ignore[operator]
+                    for block in blocks]
+    flowables: list = []
+    for block, built in reversed(list(zip(blocks, built_blocks))):
+        if _is_lead_in(block) and flowables:
+            flowables = _keep_with_next(built, flowables, ctx)
+        else:
+            flowables = [*built, *flowables]
+    return flowables
 
 
 def _title_block(leaflet: Leaflet, root: Element, ctx: Context) -> list:
@@ -179,12 +216,10 @@ def _section(section: Section, parent: Element, ctx: Context) -> list:
     style = ctx.styles.h2 if section.level == 2 else ctx.styles.h3
     group = parent.add("Sect")
     heading = _heading(section.heading, section.level, group, ctx, style)
-    body = [f for block in section.blocks
-            for f in BUILDERS[type(block)](block, group, ctx)]  # type: ignore[operator]
-    flowables = _keep_with_heading(heading, body)
-    for sub in section.sections:
-        flowables.extend(_section(sub, group, ctx))
-    return flowables
+    body = _blocks(section.blocks, group, ctx)
+    for sub in section.sections:  # a heading with no text of its own goes with the next
+        body.extend(_section(sub, group, ctx))
+    return _keep_with_heading(heading, body, ctx)
 
 
 def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
@@ -203,7 +238,7 @@ def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
         texts.append(parse_inline(source))
         numbers.append(f"{number}.")
     items = list_items(texts, numbers, group, ctx, "Decimal", body_role="Reference")
-    return [*flowables, *items]
+    return _keep_with_heading(flowables, items, ctx)
 
 
 
@@ -218,7 +253,7 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     title = labels["general_enquiries"] if own_contact else labels["contact_us"]
     heading = _heading(title, 2, group, ctx, styles.h2)
     card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in CONTACT_FIELDS})
-    flowables = _keep_with_heading(heading, contact(card, group, ctx))
+    flowables = _keep_with_heading(heading, contact(card, group, ctx), ctx)
     flowables.extend(_heading(labels["other_formats"], 3, group, ctx, styles.h3))
     flowables.append(plain(ctx, brand_text(leaflet, brand, "other_formats"), group,
                            styles.body))
@@ -235,7 +270,7 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
         details.append(Spacer(1, styles.space(0.4)))
         details.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
                              styles.caption))
-    flowables.extend([details[0], KeepTogether(details[1:])])
+    flowables.extend(_keep_with_heading(details[:2], [KeepTogether(details[2:])], ctx))
     flowables.extend(online_copy(leaflet, group, ctx))
     return flowables
 

@@ -5,12 +5,13 @@ wraps every flowable that draws content in `Tagged`.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, KeepTogether, Table as RLTable, TableStyle
+from reportlab.platypus import KeepTogether, Table as RLTable, TableStyle
 
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
@@ -19,20 +20,26 @@ from ..model import (Bullets, Callout, Contact, Figure, Leaflet, Paragraph as Pa
 from ..pdf.tags import Element, Tagged
 from ..phones import PhoneError, tel_target
 from ..variants import grey_image
-from .flowables import CalloutBox, FittedImage, ListItem
+from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
-from .markup import escape_markdown, plain_markup, to_markup
+from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
+
+
+def keeper(ctx) -> RunKeeper:
+    """What keeps phone numbers, dates and the like on one line, for this leaflet."""
+    return RunKeeper(ctx.labels.language, ctx.brand["region"])
 
 
 def rich(ctx, text, parent: Element, style, role: str = "P") -> Tagged:
     element = parent.add(role)
     markup = to_markup(text, element, ctx.log, ctx.numbers, ctx.brand.colour("link"),
-                       ctx.typeset)
+                       ctx.typeset, keeper(ctx))
     return Tagged(element, ctx.typeset.paragraph(markup, style))
 
 
 def plain(ctx, text: str, parent: Element, style, role: str = "P") -> Tagged:
-    markup = plain_markup(text, ctx.typeset, style.fontName == ctx.styles.heading_fonts["bold"])
+    markup = plain_markup(text, ctx.typeset, style.fontName == ctx.styles.heading_fonts["bold"],
+                          keeper(ctx))
     return Tagged(parent.add(role), ctx.typeset.paragraph(markup, style))
 
 
@@ -88,13 +95,8 @@ def callout(block: Callout, parent: Element, ctx) -> list:
 def table(block: Table, parent: Element, ctx) -> list:
     styles, brand = ctx.styles, ctx.brand
     element = parent.add("Table")
-    # A caption never ends a page without its table: it starts a new page unless the
-    # header and two rows fit below it. (keepWithNext would glue caption and table into
-    # one KeepTogether, and a long table could then never split.)
-    rows_height = (styles.cell.leading + styles.body.fontSize) * 3
-    flowables = [CondPageBreak(styles.callout_title.leading * 2 + rows_height)]
-    if block.caption:
-        flowables.append(plain(ctx, block.caption, element, styles.callout_title, "Caption"))
+    caption = [plain(ctx, block.caption, element, styles.callout_title, "Caption")] \
+        if block.caption else []
     header_row = element.add("TR")
     data = [[_cell(ctx, text, header_row, "TH", styles.header_cell) for text in block.header]]
     for row in block.rows:
@@ -114,8 +116,13 @@ def table(block: Table, parent: Element, ctx) -> list:
     narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
     _check_columns_fit(block, ctx, narrowest)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
-                            ctx.typeset.cjk, narrowest)
+                            ctx.typeset.cjk, narrowest, keeper(ctx))
     _check_rows_fit(block, data, widths, ctx, pad)
+    # A caption never ends a page without its table: it starts a new page unless it fits
+    # (all its lines) with the header and the first row below it. (keepWithNext would glue
+    # caption and table into one KeepTogether, and a long table could then never split.)
+    first_rows = sum(_row_height(row, widths, pad, ctx.frame_height) for row in data[:2])
+    flowables = [RoomFor(caption, None, first_rows), *caption]
     if ctx.typeset.rtl:  # columns run right to left; the tags stay in reading order
         data, widths = [row[::-1] for row in data], widths[::-1]
     table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid,
@@ -126,7 +133,8 @@ def table(block: Table, parent: Element, ctx) -> list:
 
 def _cell(ctx, text, row: Element, role: str, style) -> list:
     cell = row.add(role, attributes={"O": "Table", "Scope": "Column"} if role == "TH" else {})
-    markup = to_markup(text, cell, ctx.log, ctx.numbers, ctx.brand.colour("link"), ctx.typeset)
+    markup = to_markup(text, cell, ctx.log, ctx.numbers, ctx.brand.colour("link"), ctx.typeset,
+                       keeper(ctx))
     tagged = Tagged(cell, ctx.typeset.paragraph(markup, style))
     cell.repeat_as_artifact = role == "TH"  # the header repeated on a later page
     return [tagged]
@@ -195,7 +203,8 @@ def _unbroken(text: str, by_character: bool) -> str:
 
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
-                   by_character: bool = False, narrowest: float = 0.0) -> list[float]:
+                   by_character: bool = False, narrowest: float = 0.0,
+                   keep: RunKeeper | None = None) -> list[float]:
     """Share the width by each column's text length, never narrower than its longest word
     (so no word is broken), when the table can fit at all.
 
@@ -203,8 +212,10 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     to one cap so that they fill three quarters of the width: the longest words break, and
     no column is starved."""
     columns = list(zip(block.header, *block.rows))
-    floors = [max(narrowest, max(stringWidth(_unbroken(cell.plain, by_character), font, size)
-                                 for cell in column) + 2 * pad + 1) for column in columns]
+    keep = keep or RunKeeper()  # a phone number in a cell is one unbroken piece
+    floors = [max(narrowest, max(stringWidth(_unbroken(keep(cell.plain), by_character), font,
+                                             size) for cell in column) + 2 * pad + 1)
+              for column in columns]
     if sum(floors) > total:  # never below the narrowest: _check_columns_fit made room
         floors = _cap_widest(floors, max(total * 0.75, narrowest * len(floors)))
     weights = [min(60, max(8, max(len(c.plain) for c in column))) for column in columns]
@@ -227,9 +238,14 @@ def _cap_widest(widths: list[float], target: float) -> list[float]:
     return widths
 
 
+BREAKABLE_SPACE = re.compile(r"[^\S\u00a0]+")  # every space but the no-break space
+
+
 def _words(text: str, by_character: bool) -> list[str]:
     """The pieces a line may not break inside: words, or characters in CJK text."""
-    return [ch for ch in text if not ch.isspace()] if by_character else text.split()
+    if by_character:
+        return [ch for ch in text if not ch.isspace()]
+    return [word for word in BREAKABLE_SPACE.split(text) if word]
 
 
 def figure(block: Figure, parent: Element, ctx) -> list:

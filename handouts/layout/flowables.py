@@ -11,7 +11,7 @@ from itertools import groupby
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, black
-from reportlab.platypus import Flowable
+from reportlab.platypus import CondPageBreak, Flowable
 
 from ..brand import qr_length_problem
 
@@ -52,6 +52,53 @@ class ListItem(Flowable):
         if self.label is not None:
             self.label.drawOn(canvas, gutter, y + self.height - self._label_height)
         self.body.drawOn(canvas, body_x, y + self.height - self._body_height)
+
+
+class RoomFor(CondPageBreak):
+    """A page break unless `keep` (a heading, a lead-in, a caption: measured when laid
+    out, so a heading of three lines needs three) fits below together with the start of
+    what follows it: `then`, either the RoomFor of what follows (a sub-heading, a table)
+    or flowables measured up to `cap` points (the first lines of a paragraph or list),
+    or None for `cap` points of whatever comes.
+
+    On an empty page it never breaks: the next page would have no more room."""
+
+    def __init__(self, keep: list, then=None, cap: float = 0.0):
+        super().__init__(0)
+        self.keep, self.then, self.cap = list(keep), then, cap
+
+    def needed(self, width: float, height: float) -> float:
+        kept = sum(_measured(f, width, height) for f in self.keep)
+        if isinstance(self.then, RoomFor):
+            return kept + self.then.needed(width, height)
+        if self.then is None:
+            return kept + self.cap
+        follow = 0.0
+        for flowable in self.then:
+            if follow >= self.cap:
+                break
+            # a long text has more than `cap` of lines at any width: not worth breaking
+            follow += self.cap if _long_text(flowable) else _measured(flowable, width, height)
+        return kept + min(follow, self.cap)
+
+    def wrap(self, availWidth, availHeight):
+        frame = self._doctemplateAttr("frame")
+        at_top = frame is not None and getattr(frame, "_atTop", False)
+        self.height = 0 if at_top else self.needed(availWidth, availHeight)
+        return super().wrap(availWidth, availHeight)
+
+
+def _measured(flowable, width: float, height: float) -> float:
+    return flowable.wrap(width, height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+LONG_TEXT = 2000  # characters of paragraph markup: surely more than three lines
+
+
+def _long_text(flowable) -> bool:
+    inner = getattr(flowable, "body", flowable)  # a list item's body
+    inner = getattr(inner, "flowable", inner)  # the paragraph a Tagged draws
+    return len(getattr(inner, "text", "") or "") > LONG_TEXT
 
 
 class CalloutBox(Flowable):

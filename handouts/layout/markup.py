@@ -4,11 +4,23 @@ Text is escaped, so `<`, `>` and `&` print literally. Each link and citation bec
 inline structure element (Link, Reference; Span with /Lang for a run in another
 language), opened and closed inside the paragraph's text
 object by the `ua` onDraw callback.
+
+Runs a reader must see whole (a phone number, a date, a citation group, "call 999") get
+no-break spaces (U+00A0) in the markup only: ReportLab never breaks a line at one, and
+its font subsets draw it with the code of a plain space, so the text layer (screen
+readers, copy and paste, search) still reads the plain spaces the editor wrote.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+import phonenumbers
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import get_month_names
 
 from ..errors import Problem, RenderError
 from ..inline import Rich
@@ -20,17 +32,91 @@ def _switch(label: str) -> str:
     return f'<onDraw name="{CALLBACK}" label="{label}"/>'
 
 
+NBSP = "\u00a0"
+# A run longer than this is left breakable: a line too short for it would otherwise be
+# cut inside it, character by character.
+LONGEST_RUN = 30  # characters
+# Emergency and urgent-care numbers, kept with the word before them ("call 999", "NHS
+# 111") unless punctuation ends that word ("in an emergency, 999").
+EMERGENCY = re.compile(r"(?<![\w\u00a0])\w+ (?:999|111|112|911|988)(?![\w\u00a0])")
+PHONE_DIGITS = 10  # a match of this many digits is a number even without a leading 0 or +
+
+
+@dataclass(frozen=True)
+class RunKeeper:
+    """Joins the runs of one text that must not break across lines with no-break spaces,
+    for a leaflet's language (month names) and its brand's region (phone numbers)."""
+
+    language: str = "en-GB"
+    region: str = "GB"
+
+    def __call__(self, text: str) -> str:
+        if " " not in text:
+            return text
+        spans = [*_phone_spans(text, self.region), *_date_spans(text, self.language),
+                 *(m.span() for m in EMERGENCY.finditer(text))]
+        chars = list(text)
+        for start, end in spans:
+            if end - start <= LONGEST_RUN:
+                chars[start:end] = [NBSP if ch == " " else ch for ch in chars[start:end]]
+        return "".join(chars)
+
+
+def _phone_spans(text: str, region: str) -> list[tuple[int, int]]:
+    """Phone numbers as libphonenumber finds them (leniently, so a made-up number in a
+    drama range counts), when they start like one (0, + or a bracket) or are long."""
+    if sum(ch.isdigit() for ch in text) < 6:
+        return []
+    found = phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.POSSIBLE)
+    return [(m.start, m.end) for m in found if m.raw_string[0] in "0+(" or
+            sum(ch.isdigit() for ch in m.raw_string) >= PHONE_DIGITS]
+
+
+def _date_spans(text: str, language: str) -> list[tuple[int, int]]:
+    if not any(ch.isdigit() for ch in text):
+        return []
+    return [m.span() for m in _date_pattern(language).finditer(text)]
+
+
+@lru_cache(maxsize=None)
+def _date_pattern(language: str) -> re.Pattern:
+    """Dates written with a month name in the leaflet's language (and English): '12
+    January 2026', '12 Jan', 'January 12, 2026', 'January 2026', '12 de enero de 2026'."""
+    names: set[str] = set()
+    for code in {language, "en"}:
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names.update(str(n).rstrip(".") for n in
+                             get_month_names(width, context, locale).values())
+    month = "(?:" + "|".join(sorted((re.escape(n) for n in names if n), key=len,
+                                    reverse=True)) + r")\.?"
+    day, year, of = r"\d{1,2}(?:st|nd|rd|th|\.)?", r"\d{4}", r"(?:de |of )?"
+    forms = [rf"{day} {of}{month}(?:,? {of}{year})?", rf"{month} {day}(?:, {year})?",
+             rf"{month} {year}"]
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
+
+
 def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str, int],
-              link_colour: str, typeset=None) -> str:
-    """`typeset` (a layout.typeset.Typeset) wraps runs of another script in their font."""
+              link_colour: str, typeset=None, keep: RunKeeper | None = None) -> str:
+    """`typeset` (a layout.typeset.Typeset) wraps runs of another script in their font;
+    `keep` joins the runs that must not break (by default, for English in the UK)."""
+    keep = keep or RunKeeper()
     parts = []
-    for span in text.spans:
+    texts = _split_like(keep(text.plain), text.spans)  # a run may cross styles: call **999**
+    for index, span in enumerate(text.spans):
         if span.cites:
             label = log.inline_element(parent, "Reference")
-            cited = ", ".join(str(numbers[ref]) for ref in span.cites)
+            cited = ("," + NBSP).join(str(numbers[ref]) for ref in span.cites)
             parts.append(f"{_switch(label)}[{cited}]{_switch('end:' + label)}")
             continue
-        piece = typeset.markup(span.text) if typeset else escape(span.text)
+        words = texts[index]
+        if index + 1 < len(text.spans) and text.spans[index + 1].cites and words.endswith(" "):
+            words = words[:-1] + NBSP  # a citation never starts a line: "health [1]"
+        piece = typeset.markup(words) if typeset else escape(words)
         if span.bold:
             piece = f"<b>{piece}</b>"
         if span.italic:
@@ -48,7 +134,19 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
     return "".join(parts)
 
 
-def plain_markup(text: str, typeset=None, heading: bool = False) -> str:
+def _split_like(kept: str, spans) -> list[str]:
+    """`kept` (the spans' text, joined; no-break spaces change no length) cut back into
+    one piece per span."""
+    pieces, start = [], 0
+    for span in spans:
+        pieces.append(kept[start:start + len(span.text)])
+        start += len(span.text)
+    return pieces
+
+
+def plain_markup(text: str, typeset=None, heading: bool = False,
+                 keep: RunKeeper | None = None) -> str:
+    text = (keep or RunKeeper())(text)
     return typeset.markup(text, heading) if typeset else escape(text)
 
 
