@@ -22,7 +22,8 @@ from handouts.languages import language_problem, script_code
 from handouts.scripts import table
 
 
-# tag -> (title, paragraph). ru, ko, ja, zh-Hant and fa are the HHS Section 1557 taglines
+# tag -> (title, paragraph). ru, ko, ja, zh-Hant, fa, ar and the Latin ones but ro, tr and so
+# are the HHS Section 1557 taglines
 # (public domain, ../shared/realtexts/, phone number left out); the rest are our own words.
 TEXTS = {
     "ru": ("Анализ крови", "ВНИМАНИЕ: Если вы говорите на русском языке, то вам доступны "
@@ -45,6 +46,37 @@ TEXTS = {
            "برای شما فراهم می باشد."),
     "prs": ("معاینه خون", "این معاینه به داکتر شما کمک می‌کند تا صحت شما را بداند."),
     "ps": ("د وینې ازموینه", "دا ازموینه ستاسو ډاکټر سره مرسته کوي چې ستاسو روغتیا وپېژني."),
+    # the other languages of issue 11, whose scripts built before
+    "ar": ("فحص الدم", "ملحوظة: إذا كنت تتحدث اللغة العربية، فإن خدمات المساعدة اللغوية "
+           "تتوافر لك بالمجان."),
+    "ur": ("خون کا ٹیسٹ", "یہ ٹیسٹ آپ کے ڈاکٹر کو آپ کی صحت جاننے میں مدد دیتا ہے۔"),
+    "ckb": ("پشکنینی خوێن", "ئەم پشکنینە یارمەتی پزیشکەکەت دەدات."),
+    "hi": ("रक्त जाँच", "यह जाँच आपके डॉक्टर को आपकी सेहत समझने में मदद करती है।"),
+    "ne": ("रगत जाँच", "यो जाँचले तपाईंको डाक्टरलाई तपाईंको स्वास्थ्य बुझ्न मद्दत गर्छ।"),
+    "zh-Hans": ("血液检查", "这项检查帮助医生了解您的健康。"),
+    "es": ("Análisis de sangre", "ATENCIÓN: si habla español, tiene a su disposición servicios "
+           "gratuitos de asistencia lingüística."),
+    "vi": ("Xét nghiệm máu", "CHÚ Ý: Nếu bạn nói Tiếng Việt, có các dịch vụ hỗ trợ ngôn ngữ "
+           "miễn phí dành cho bạn."),
+    "tl": ("Pagsusuri ng dugo", "PAUNAWA: Kung nagsasalita ka ng Tagalog, maaari kang gumamit "
+           "ng mga serbisyo ng tulong sa wika nang walang bayad."),
+    "ht": ("Tès san", "ATANSYON: Si w pale Kreyòl Ayisyen, gen sèvis èd pou lang ki disponib "
+           "gratis pou ou."),
+    "fr": ("Analyse de sang", "ATTENTION : Si vous parlez français, des services d'aide "
+           "linguistique vous sont proposés gratuitement."),
+    "pl": ("Badanie krwi", "UWAGA: Jeżeli mówisz po polsku, możesz skorzystać z bezpłatnej "
+           "pomocy językowej."),
+    "pt": ("Análise ao sangue", "ATENÇÃO: Se fala português, encontram-se disponíveis serviços "
+           "linguísticos, grátis."),
+    "it": ("Esame del sangue", "ATTENZIONE: In caso la lingua parlata sia l'italiano, sono "
+           "disponibili servizi di assistenza linguistica gratuiti."),
+    "de": ("Bluttest", "ACHTUNG: Wenn Sie Deutsch sprechen, stehen Ihnen kostenlos sprachliche "
+           "Hilfsdienstleistungen zur Verfügung."),
+    "ro": ("Analize de sânge", "Această analiză îl ajută pe medic să vă înțeleagă starea de "
+           "sănătate."),
+    "tr": ("Kan testi", "Bu test, doktorunuzun sağlığınızı anlamasına yardımcı olur."),
+    "so": ("Baaritaanka dhiigga", "Baaritaankani wuxuu dhakhtarkaaga ka caawiyaa inuu fahmo "
+           "caafimaadkaaga."),
 }
 # tag -> (script in scripts.yaml, right to left)
 SCRIPTS = {
@@ -65,17 +97,18 @@ SCRIPTS = {
 # vowel signs come back before their consonant ("ডাক্তারেক" for "ডাক্তারকে"), and Persian
 # final yeh ligatures come back reordered ("فاریس" for "فارسی").
 _INDIC = "{share} of words: a pre-base vowel sign or reph is read back out of its typed order"
-_PERSIAN = "{share} of words: a Persian yeh ligature reads back with its letters reordered"
+_PERSIAN = "{share} of words: a ligature with final yeh reads back with its letters reordered"
 SHORT: dict[tuple[str, str], str] = {
     (tag, reader): reason.format(share=share)
     for tag, share, reason in [("bn", "72.7%", _INDIC), ("pa", "87.5%", _INDIC),
                                ("gu", "92.3%", _INDIC), ("ta", "55.6%", _INDIC),
-                               ("fa", "89.5%", _PERSIAN)]
+                               ("ne", "90.9%", _INDIC), ("fa", "89.5%", _PERSIAN),
+                               ("ur", "88.2%", _PERSIAN), ("ckb", "71.4%", _PERSIAN)]
     for reader in ("poppler", "pdfium")}
 # poppler reads "می‌کند" with its ZWNJ (drawn in order since shaping.py keeps the joiner);
 # pdfium leaves the zero-wide joiner out and reads "میکند"
 SHORT[("prs", "pdfium")] = "92.9% of words: pdfium drops the ZWNJ of 'می‌کند'"
-NO_SPACES = ("ja", "zh-Hant")  # each Han or kana character counts as a word
+NO_SPACES = ("ja", "zh-Hant", "zh-Hans")  # each Han or kana character counts as a word
 
 
 def leaflet_id(tag: str) -> str:
