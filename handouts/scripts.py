@@ -1,8 +1,9 @@
 """Writing systems: scripts.yaml -> which script a character or language is in, and how
 words of mixed direction are ordered on a line. No ReportLab here.
 
-The data (fonts, Unicode ranges, direction, shaping, line breaking per script, and the
-script of each language) lives in scripts.yaml and is checked when first read. The word
+The data (fonts, Unicode ranges, direction, shaping, line breaking and ISO 15924 codes
+per script, and drawing equivalents) lives in scripts.yaml and is checked when first read.
+A language's script comes from its tag through CLDR's likely subtags (languages.py). The word
 ordering is the Unicode bidirectional algorithm applied to whole words: enough for
 leaflet text (an English drug name or a phone number in Arabic, an Arabic name in
 English), because each word is shaped on its own in its own direction.
@@ -20,7 +21,8 @@ from .fields import Reader
 from .load import Map, read_yaml
 
 DATA = Path(__file__).parent / "scripts.yaml"
-SCRIPT_KEYS = {"fonts", "ranges", "direction", "shaping", "line_break", "package"}
+SCRIPT_KEYS = {"codes", "fonts", "ranges", "direction", "shaping", "line_break",
+               "package"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class ScriptTable:
     scripts: dict  # name -> Script
     starts: tuple[int, ...]  # sorted range starts, for bisect
     ranges: tuple[tuple[int, int, str], ...]  # (start, end, script name), sorted
-    languages: dict  # language subtag (or language-Script) -> script name
+    codes: dict  # ISO 15924 code (Cyrl, Hant, Jpan) -> script name
+    equivalents: dict  # character -> characters to draw instead, in order of preference
     # char -> script: every character of every leaflet is looked up, and they repeat
     _seen: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -63,13 +66,16 @@ class ScriptTable:
                 return name
         return None
 
+    def for_code(self, code: str | None) -> Script | None:
+        name = self.codes.get(code or "")
+        return self.scripts[name] if name else None
+
     def for_language(self, language: str) -> Script:
-        parts = language.split("-")
-        for n in range(len(parts), 0, -1):
-            name = self.languages.get("-".join(parts[:n]))
-            if name:
-                return self.scripts[name]
-        return self.scripts["Latin"]
+        """The script a leaflet in `language` is written in (CLDR); a tag no script of
+        the table sets was refused by languages.language_problem, so Latin is a last
+        resort for text that never reaches a leaflet."""
+        from .languages import script_code  # languages.py checks tags with this table
+        return self.for_code(script_code(language)) or self.scripts["Latin"]
 
 
 def _parse_range(text: str) -> tuple[int, int] | None:
@@ -81,7 +87,8 @@ def _parse_range(text: str) -> tuple[int, int] | None:
     return (start, end) if start <= end <= 0x10FFFF else None
 
 
-def _read_script(reader: Reader, name: str, node: Map, ranges: list) -> Script | None:
+def _read_script(reader: Reader, name: str, node: Map, ranges: list,
+                 codes: dict) -> Script | None:
     reader.check_keys(node, SCRIPT_KEYS, ("fonts", "ranges"), f"script '{name}'")
     for i, text in enumerate(reader.text_list(node, "ranges") or []):
         parsed = _parse_range(text)
@@ -94,9 +101,24 @@ def _read_script(reader: Reader, name: str, node: Map, ranges: list) -> Script |
     direction = reader.choice(node, "direction", ("ltr", "rtl")) or "ltr"
     line_break = reader.choice(node, "line_break", ("words", "characters")) or "words"
     shaping = reader.typed(node, "shaping", bool, "true or false") or False
+    for code in reader.text_list(node, "codes") or []:
+        codes[str(code)] = name
     if not fonts:
         return None
     return Script(name, fonts, direction, shaping, line_break, reader.text(node, "package"))
+
+
+def _read_equivalents(reader: Reader, node: Map | None) -> dict:
+    equivalents: dict = {}
+    for key, values in (node or {}).items():
+        parsed = [_parse_range(str(text)) for text in [key, *(values or [])]]
+        chars = [chr(c[0]) for c in parsed if c is not None and c[0] == c[1]]
+        if len(chars) != len(parsed) or len(chars) < 2:
+            reader.error(node, key, f"equivalent '{key}: {values}' is not a character and "
+                         "a list of characters", 'write hex code points: "202F": ["00A0"]')
+            continue
+        equivalents[chars[0]] = "".join(chars[1:])
+    return equivalents
 
 
 def read_scripts(path: Path = DATA) -> ScriptTable:
@@ -104,14 +126,15 @@ def read_scripts(path: Path = DATA) -> ScriptTable:
     problems = Problems()
     reader = Reader(problems)
     root = read_yaml(path)
-    reader.check_keys(root, {"scripts", "languages"}, ("scripts",), "scripts file")
+    reader.check_keys(root, {"scripts", "equivalents"}, ("scripts",), "scripts file")
     scripts: dict = {}
     ranges: list = []
+    codes: dict = {}
     for name, node in (reader.mapping(root, "scripts") or {}).items():
         if not isinstance(node, Map):
             reader.error(root["scripts"], name, f"script '{name}' should be a mapping")
             continue
-        script = _read_script(reader, name, node, ranges)
+        script = _read_script(reader, name, node, ranges, codes)
         if script:
             scripts[name] = script
     if "Latin" not in scripts:
@@ -122,14 +145,10 @@ def read_scripts(path: Path = DATA) -> ScriptTable:
         if s2 <= e1:
             problems.add(path, root.mark_of("scripts"), f"ranges of {n1} and {n2} overlap at "
                          f"{s2:04X}", "give each character one script")
-    languages = reader.mapping(root, "languages") or {}
-    for language, name in languages.items():
-        if name not in scripts:
-            reader.error(languages, language, f"language '{language}' names unknown script "
-                         f"'{name}'", "use one of: " + ", ".join(sorted(scripts)))
+    equivalents = _read_equivalents(reader, reader.mapping(root, "equivalents"))
     problems.raise_if_errors(TemplateError)
     return ScriptTable(scripts, tuple(r[0] for r in ranges), tuple(ranges),
-                       {str(k): v for k, v in languages.items()})
+                       {k: v for k, v in codes.items() if v in scripts}, equivalents)
 
 
 @lru_cache(maxsize=1)

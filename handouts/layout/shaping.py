@@ -163,8 +163,26 @@ def _shape_run(word, *args, **kwargs):
     if shaped is word:
         return word
     shaped = _marks_after_bases(shaped)
+    _keep_joiners(source, shaped)
     _note_private_use(source, shaped)
     return shaped
+
+
+def _keep_joiners(source: str, word) -> None:
+    """A ZWNJ or ZWJ that the font has no glyph for comes back from HarfBuzz as its space
+    glyph, which ReportLab reads as ' ': the line's word order would then split the word
+    there (Persian 'می‌کند' drawn as 'کند می'). It gets a zero-wide private-use code of
+    its own instead, whose text (the ToUnicode map) is the joiner itself."""
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2 or not isinstance(piece[1], ShapedStr) or " " not in piece[1]:
+            continue
+        chars, data = list(str(piece[1])), piece[1].__shapeData__
+        for i, (ch, sd) in enumerate(zip(chars, data)):
+            if ch == " " and 0 <= sd.cluster < len(source) and \
+                    unicodedata.category(source[sd.cluster]) == "Cf":
+                font = pdfmetrics.getFont(piece[0].fontName)
+                chars[i] = chr(font.hbAddPrivate("handouts.invisible", font.face.charToGlyph[32], 0))
+        word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
 
 
 def _marks_after_bases(word):

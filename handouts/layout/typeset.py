@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.platypus import Paragraph
 
 from ..errors import Problem, TemplateError
-from ..fonts import FONT_HINT, FontError, FontFamily, resolve_family
+from ..fonts import BRAND_CHARACTERS, FONT_HINT, FontError, FontFamily, resolve_family
 from ..scripts import (DATA as SCRIPTS_FILE, Script, has_rtl, table, visual_order, word_class,
                        word_levels)
 from .lines import CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph
@@ -103,12 +103,17 @@ class Typeset:
         return self._families[spec]
 
     def _choose(self, script: Script, text: str) -> tuple[Face, Face]:
-        """The first of the script's fonts that has every character of it in `text`."""
+        """The first of the script's fonts that has every character of it in `text` and
+        the brand's Latin letters and digits (codes, page numbers and English labels are
+        drawn in it). A script font without them (Noto Sans Tamil) is a fallback for its
+        own letters, with the brand's fonts as the leaflet's own."""
         needed = {ch for ch in text if self.table.script_of(ch) == script.name}
         for spec in script.fonts:
             body, heading = self._faces(spec, script)
             if all(body.has(ch) and heading.has(ch) for ch in needed):
-                return body, heading
+                if all(body.has(ch) and heading.has(ch) for ch in BRAND_CHARACTERS):
+                    return body, heading
+                return self._faces(BRAND, script)
         return self._faces(script.fonts[0], script)
 
     def face_for(self, char: str, heading: bool = False) -> Face | None:
@@ -140,6 +145,7 @@ class Typeset:
         own = self.heading if heading else self.body
         if text.isascii() and self._ascii_is_own(heading):
             return escape(text)  # same result as below, without a look at each character
+        text = self.drawable(text, heading)
         if self.rtl or has_rtl(text):
             text = text.translate(JOINERS)
         parts, run, face = [], "", own
@@ -265,6 +271,7 @@ class Typeset:
 
     def visual(self, text: str, font: str, size: float) -> str:
         """A one-line string for the canvas (header, footer): shaped, in drawing order."""
+        text = self.drawable(text, own_font_only=True)
         if not (self.rtl or has_rtl(text) or self._needs_shaping(text)):
             return text
         words = text.translate(JOINERS).split(" ")
@@ -277,12 +284,31 @@ class Typeset:
             line = line + (" " if n else "") + word
         return line
 
+    # -- equivalents -------------------------------------------------------------------
+    def drawable(self, text: str, heading: bool = False, own_font_only: bool = False) -> str:
+        """`text` with each character no font can draw replaced by its first drawable
+        equivalent (scripts.yaml): Babel's U+202F in a Russian date is drawn, and so read
+        back, as U+00A0, the same no-break space to a reader (both are a space in NFKC)."""
+        if text.isascii():
+            return text
+        return "".join(self._equivalent(ch, heading, own_font_only)
+                       if ch in self.table.equivalents else ch for ch in text)
+
+    def _equivalent(self, char: str, heading: bool, own_font_only: bool) -> str:
+        def drawn(c: str) -> bool:
+            if own_font_only:  # page furniture: the canvas draws in both own faces
+                return self.body.has(c) and self.heading.has(c)
+            return self.face_for(c, heading) is not None
+        if drawn(char):
+            return char
+        return next((alt for alt in self.table.equivalents[char] if drawn(alt)), char)
+
     # -- the glyph check ---------------------------------------------------------------
     def missing(self, text: str, heading: bool = False, own_font_only: bool = False):
         """(character, font names tried) for each character no font can set."""
         own = self.heading if heading else self.body
         seen = set()
-        for char in text:
+        for char in self.drawable(text, heading, own_font_only):
             if char in seen or char in " \n\t\r" or unicodedata.category(char) == "Cc":
                 continue
             seen.add(char)
