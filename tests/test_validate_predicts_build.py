@@ -278,6 +278,19 @@ def test_dates_in_the_leaflets_language_are_checked_by_validate_too(catalogue, c
     assert not code or any("date: character" in e for e in results["build"][1])
 
 
+@pytest.mark.parametrize("tag", ["th", "tlh"])
+def test_a_language_no_font_here_can_set_stops_all_three(catalogue, capsys, tag):
+    """Thai has no font here; Klingon has no script in CLDR: validate and check say so
+    at the language line, exactly as build does, and build writes nothing for it."""
+    catalogue.leaflet(MINIMAL.replace("summary:", f"language: {tag}\nsummary:"))
+    results = run_all_three(catalogue, capsys)
+    assert {command: found[0] for command, found in results.items()} == dict.fromkeys(
+        results, 1)
+    assert results["validate"][1] == results["check"][1] == results["build"][1]
+    assert any("sample.yaml:3:" in line for line in results["build"][1])
+    assert not (catalogue.out / "sample.pdf").exists()
+
+
 def test_a_script_font_that_is_not_installed_stops_all_three(catalogue, capsys, monkeypatch,
                                                              tmp_path):
     """A Chinese leaflet when the Han font named in scripts.yaml is missing (a machine
