@@ -21,9 +21,19 @@ FORMULA_NAMES = {"smog": "SMOG grade", "fernandez-huerta": "Fernández-Huerta",
                  "szigriszt-pazos": "Szigriszt-Pazos"}
 # A new sentence starts after . ! or ? and a space, unless a lower-case word follows
 # ("e.g. the"), which keeps abbreviations inside their sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[^a-z\s])")
+# A sentence ends at . ! ? and, in other scripts, at the Devanagari danda (।, ॥), the
+# Arabic question mark and semicolon (؟ ؛), the Urdu full stop (۔) - each before a space -
+# and at the ideographic full stop and full-width marks (。！？), which need no space.
+_ENDS = ".!?\u0964\u0965\u061f\u061b\u06d4"
+_CJK_ENDS = "\u3002\uff01\uff1f"
+_SENTENCE_END = re.compile(rf"(?<=[{_ENDS}])[\"'”’)]*\s+(?=[^a-z\s])|(?<=[{_CJK_ENDS}])\s*")
 _GAP = re.compile(r"\s+([.,;:!?])")
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# A word's letters include its combining marks: Python's \w leaves out the vowel signs of
+# Devanagari and the other Indic scripts (and Arabic harakat), which would cut "होता" in two.
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+          "\u06d6-\u06ed\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u200c\u200d")
+_LETTERS = rf"(?:[^\W_]|[{_MARKS}])+"
+_WORD = re.compile(rf"{_LETTERS}(?:[-'’]{_LETTERS})*")
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ def as_running_text(pieces: Iterable[str]) -> str:
         # A citation leaves a gap before the full stop ("operations [@x]." -> "operations .").
         piece = _GAP.sub(r"\1", " ".join(piece.split()))
         if piece:
-            parts.append(piece if piece[-1] in ".!?" else piece + ".")
+            parts.append(piece if piece[-1] in _ENDS + _CJK_ENDS else piece + ".")
     return " ".join(parts)
 
 

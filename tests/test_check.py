@@ -422,3 +422,25 @@ def test_labels_printed_in_english_are_a_warning_naming_the_language(tmp_path, c
     [finding] = found["sample"]
     assert "have no French (fr) text and print in English" in finding["message"]
     assert "references" in finding["message"] and finding["severity"] == "warning"
+
+
+def test_sentences_end_at_the_danda_and_the_ideographic_full_stop(tmp_path, capsys):
+    """Hindi sentences end at '।' and Chinese ones at '。' (issue 11.7): three short Hindi
+    sentences are not one 'sentence of 36 words'."""
+    from conftest import Catalogue, MINIMAL
+    hindi = ("यह जाँच आपके शरीर के अंदर की तस्वीर लेती है और इसमें दर्द नहीं होता। "
+             "आपको जाँच से पहले कुछ घंटे तक कुछ भी नहीं खाना चाहिए ताकि तस्वीर साफ़ आए। "
+             "जाँच के बाद आप सामान्य रूप से खाना खा सकते हैं और घर जा सकते हैं। ")
+    chinese = "这项检查会拍摄您身体内部的图像，整个过程不会疼痛。" * 3
+    catalogue = Catalogue(tmp_path)
+    for leaflet_id, language, text in (("hindi", "hi", hindi), ("chinese", "zh-Hans", chinese)):
+        catalogue.leaflet(MINIMAL.replace("id: sample", f"id: {leaflet_id}").replace(
+            "summary:", f"language: {language}\nsummary:").replace(
+            "A sample helps us check your health [@nhs-sample].", f"'{text}[@nhs-sample]'"),
+            leaflet_id)
+    capsys.readouterr()
+    main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    long = {l["id"]: [f for f in l["findings"] if f["rule"] == "long-sentence"]
+            for l in report["leaflets"]}
+    assert long == {"hindi": [], "chinese": []}
