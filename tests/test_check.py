@@ -444,3 +444,21 @@ def test_sentences_end_at_the_danda_and_the_ideographic_full_stop(tmp_path, caps
     long = {l["id"]: [f for f in l["findings"] if f["rule"] == "long-sentence"]
             for l in report["leaflets"]}
     assert long == {"hindi": [], "chinese": []}
+
+
+@pytest.mark.parametrize("language, flagged", [("en-GB", True), ("el", False), ("ko", False)])
+def test_the_abbreviation_rule_reads_latin_script_leaflets_only(tmp_path, capsys, language,
+                                                               flagged):
+    """'COVID' inside Greek or Korean text is a loan word as written (issue 11.7)."""
+    from conftest import Catalogue, MINIMAL
+    text = {"en-GB": "Tell us if you have had COVID recently.",
+            "el": "Πείτε μας αν είχατε πρόσφατα COVID.",
+            "ko": "최근에 COVID에 걸린 적이 있으면 알려 주세요."}[language]
+    catalogue = Catalogue(tmp_path)
+    catalogue.leaflet(MINIMAL.replace("summary:", f"language: {language}\nsummary:").replace(
+        "A sample helps us check your health [@nhs-sample].", f"'{text} [@nhs-sample]'"))
+    capsys.readouterr()
+    main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    rules = [f["rule"] for l in report["leaflets"] for f in l["findings"]]
+    assert ("abbreviation" in rules) is flagged

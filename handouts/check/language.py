@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from ..content import VAGUE_LINK_TEXT
+from ..languages import script_code
 from ..model import Leaflet, Where
 from ..readability import FORMULA_NAMES, Score
 from .model import Subject
@@ -53,6 +54,10 @@ def _spells_out(abbr: str, text: str) -> bool:
 
 
 def abbreviation(s: Subject, opt: dict) -> Iterator:
+    # Only Latin-script leaflets: the rule reads capital letters A-Z, and 'COVID' inside a
+    # Greek or Korean text is a loan word as written, not an abbreviation to spell out.
+    if script_code(s.leaflet.language) != "Latn":
+        return
     texts = _all_texts(s.leaflet)
     # Lower-case words, leaving out web addresses: "vsafe.cdc.gov" does not make CDC a word.
     words = {w for text, _ in texts for w in re.findall(r"(?<![\w./-])[a-z]+(?![\w./-])", text)}
