@@ -263,14 +263,19 @@ def next_manifest(old: Manifest, written: Iterable[Record], failed: Iterable[Fai
 
     An earlier file stays listed when it is still current, or when this build does not
     cover its leaflet (`--only`); a covered leaflet's file from an older source is stale.
-    A failure is kept for the leaflets this build did not cover."""
-    written = list(written)
+    A leaflet that loaded but failed to build keeps its last files listed: they are not
+    offered while it is failed, and a build that tried another brand (`--template`) and
+    failed must not wipe the good ones. A failure is kept for the leaflets this build
+    did not cover."""
+    written, failed = list(written), list(failed)
     rewritten = {r.file for r in written}
+    unbuilt = {f.key for f in failed if f.key in leaflets}
     kept, stale = [], []
     for record in old.files:
         if record.file in rewritten or not (Path(out_dir) / record.file).is_file():
             continue
-        if covers(record.id) and not is_current(record, leaflets.get(record.key), current):
+        if covers(record.id) and record.key not in unbuilt and \
+                not is_current(record, leaflets.get(record.key), current):
             stale.append(record.file)
         else:
             kept.append(record)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, page_texts
+from conftest import MINIMAL, page_texts, with_blocks
 from handouts.cli import main
 from handouts.outputs import MANIFEST, OUTPUT_NAME, output_name
 
@@ -254,4 +254,17 @@ def test_a_broken_translation_file_is_not_listed_as_a_leaflet(catalogue):
     assert catalogue.build() == 1
     html = (catalogue.out / "index.html").read_text(encoding="utf-8")
     assert "1 leaflet<" in html and "sample.es.yaml" not in html
+    assert links(catalogue.out) == {"sample.pdf"}
+
+
+def test_a_failed_build_with_another_brand_keeps_the_good_files(catalogue, capsys):
+    """`--template lakeside-clinic` fails for a UK phone number; the leaflet's own PDFs
+    from the last good build stay in out/ (not offered while it is failed)."""
+    catalogue.leaflet(with_blocks("- contact:\n    name: Clinic\n    phone: 020 7946 0199\n"))
+    assert catalogue.build() == 0
+    assert catalogue.build("--template", "lakeside-clinic") == 1
+    assert (catalogue.out / "sample.pdf").is_file()
+    assert "sample.pdf" in {r["file"] for r in manifest(catalogue.out)["files"]}
+    assert links(catalogue.out) == set()  # failed: not offered
+    assert catalogue.build() == 0
     assert links(catalogue.out) == {"sample.pdf"}
