@@ -23,7 +23,7 @@ from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, lay_out, variant_options
 from .model import Leaflet
-from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Manifest, Record,
+from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
                       build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
                       output_name, read_manifest, unlisted_outputs, write_manifest)
 from .render import document_info, render
@@ -196,23 +196,22 @@ def _outcomes(run: _Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
     if jobs <= 1 or len(todo) <= 1:
         yield from (_build_one(run, leaflet) for leaflet in todo)
         return
-    global _POOL_RUN  # the forked workers inherit it: nothing big is pickled
-    _POOL_RUN = run
+    global _POOL_WORK  # the forked workers inherit it: nothing big is pickled
+    _POOL_WORK = (run, todo)
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
             yield from pool.imap(_build_index, range(len(todo)), chunksize=1)
     finally:
-        _POOL_RUN = None
+        _POOL_WORK = None
 
 
-_POOL_RUN: _Run | None = None
+_POOL_WORK: tuple[_Run, list[Leaflet]] | None = None
 
 
 def _build_index(index: int) -> Outcome:
-    assert _POOL_RUN is not None
-    todo = [l for l in [*_POOL_RUN.catalogue.leaflets, *_POOL_RUN.catalogue.translations]
-            if _POOL_RUN.covers(l.id)]
-    return _build_one(_POOL_RUN, todo[index])
+    assert _POOL_WORK is not None
+    run, todo = _POOL_WORK
+    return _build_one(run, todo[index])
 
 
 def _build_one(run: _Run, leaflet: Leaflet) -> Outcome:
@@ -244,7 +243,7 @@ class _Run:
         self.catalogue, self.brands, self.template = catalogue, brands, template
         self.day, self.out_dir, self.only, self.options = day, out_dir, only, options
         self.previous = {r.file: r for r in previous.files}
-        self._fingerprints: dict[str, str | None] = {}
+        self.current = Fingerprints(brands, template)
         self.leaflets = {leaflet_key(l): l for l in [*catalogue.leaflets,
                                                      *catalogue.translations]}
 
@@ -262,15 +261,6 @@ class _Run:
         except HandoutsError as exc:
             return exc.problems
         return []
-
-    def current(self, leaflet: Leaflet) -> str | None:
-        """The leaflet's fingerprint now, with the brand this build uses for it (worked
-        out once a run: the page and the manifest ask for it again and again)."""
-        key = leaflet_key(leaflet)
-        if key not in self._fingerprints:
-            brand = self.brands.quietly(self.template or leaflet.template)
-            self._fingerprints[key] = fingerprint(leaflet, brand) if brand else None
-        return self._fingerprints[key]
 
     def source_file(self, leaflet: Leaflet) -> str:
         return _relative(leaflet.where[0], self.catalogue.path.parent)

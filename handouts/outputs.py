@@ -23,7 +23,7 @@ from .errors import Problem
 from .write import write_atomic
 
 if TYPE_CHECKING:  # types only: `handouts --help` must not load the layout libraries
-    from .brand import Brand
+    from .brand import Brand, Brands
     from .model import Leaflet
 
 STANDARD = "standard"  # the leaflet's own PDF, at the brand's size and paper
@@ -139,10 +139,6 @@ def build_stamp(key: str, leaflet: Leaflet) -> tuple[tuple[str, str], ...]:
             ("leafletVersion", leaflet.governance.version), ("toolVersion", tool_version()))
 
 
-def file_hash(path: Path) -> str:
-    return _file_hash(path)
-
-
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
@@ -248,6 +244,23 @@ def _is_output(name: str) -> bool:
 # ---- what a build keeps ------------------------------------------------------------------
 
 Current = Callable[["Leaflet"], "str | None"]  # leaflet -> its fingerprint now (None: unknown)
+
+
+class Fingerprints:
+    """Each leaflet's fingerprint now, with the brand it is built with (the `--template`
+    brand, else its own), worked out once: the page and the manifest ask again and again.
+    None when the brand does not load. Build, register and the tests share it."""
+
+    def __init__(self, brands: "Brands", template: str | None = None):
+        self.brands, self.template = brands, template
+        self._known: dict[str, str | None] = {}
+
+    def __call__(self, leaflet: "Leaflet") -> str | None:
+        key = leaflet_key(leaflet)
+        if key not in self._known:
+            brand = self.brands.quietly(self.template or leaflet.template)
+            self._known[key] = fingerprint(leaflet, brand) if brand else None
+        return self._known[key]
 
 
 def is_current(record: Record, leaflet: Leaflet | None, current: Current) -> bool:

@@ -19,7 +19,7 @@ from .check import read_settings, reading_options
 from .content import Catalogue, load_catalogue
 from .errors import Problems
 from .model import Leaflet
-from .outputs import ERROR, STANDARD, Manifest, fingerprint, offered, read_manifest
+from .outputs import ERROR, STANDARD, Fingerprints, Manifest, offered, read_manifest
 from .readability import leaflet_readability
 from .review import DUE_SOON, review_status, today
 
@@ -62,10 +62,9 @@ def build_register(content: Path, out_dir: Path, on: dt.date | None = None,
     spanish = reading_options(settings)["spanish_formula"]
     register = Register(catalogue, today(on), due_within)
     manifest, _ = read_manifest(Path(out_dir))
-    brands = Brands(templates_dir_for(content))
+    outputs = _Outputs(Path(out_dir), manifest, Fingerprints(Brands(templates_dir_for(content))))
     for leaflet in catalogue.leaflets:
-        row = _row(leaflet, _Outputs(Path(out_dir), manifest, brands), register.today, lead,
-                   spanish)
+        row = _row(leaflet, outputs, register.today, lead, spanish)
         if due_within is None or (leaflet.governance.next_review - register.today).days \
                 <= due_within:
             register.rows.append(row)
@@ -85,18 +84,15 @@ def _broken_row(name: str, manifest: Manifest) -> Row:
 class _Outputs:
     """The current standard PDF of a leaflet, by the out folder's manifest."""
 
-    def __init__(self, out_dir: Path, manifest: Manifest, brands: Brands):
-        self.out_dir, self.manifest, self.brands = out_dir, manifest, brands
+    def __init__(self, out_dir: Path, manifest: Manifest, current: Fingerprints):
+        self.out_dir, self.manifest, self.current = out_dir, manifest, current
 
     def failed(self, leaflet: Leaflet) -> bool:
         failure = self.manifest.failure(leaflet.id)
         return failure is not None and failure.reason == ERROR
 
     def standard(self, leaflet: Leaflet) -> tuple[Path, int] | None:
-        def current(l: Leaflet) -> str | None:
-            brand = self.brands.quietly(l.template)
-            return fingerprint(l, brand) if brand else None
-        for record in offered(self.manifest, leaflet, current, self.out_dir):
+        for record in offered(self.manifest, leaflet, self.current, self.out_dir):
             if record.variant == STANDARD and not record.grayscale:
                 return self.out_dir / record.file, record.pages
         return None

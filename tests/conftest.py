@@ -129,12 +129,11 @@ def page_as_built(out: Path, on, built=(), manifest=None, current=None, catalogu
     from handouts.brand import Brands, templates_dir_for
     from handouts.catalogue_page import page_data
     from handouts.content import load_catalogue
-    from handouts.outputs import fingerprint, read_manifest
+    from handouts.outputs import Fingerprints, read_manifest
     content = out.parent / "content.yaml"
     catalogue = catalogue or load_catalogue(content)
-    brands = Brands(templates_dir_for(content))
-    return page_data(catalogue, out, on, manifest or read_manifest(out)[0], current or (
-        lambda l: fingerprint(l, brands.get(l.template))), built, 90)
+    return page_data(catalogue, out, on, manifest or read_manifest(out)[0],
+                     current or Fingerprints(Brands(templates_dir_for(content))), built, 90)
 
 
 def assert_rest_built(out: Path, *names: str) -> None:
