@@ -7,7 +7,10 @@ times, interleaved over --rounds rounds so machine noise hits each alike:
   jobs-1      a full build on one process (the baseline)
   jobs-all    the same full build on every core (--jobs, default)
   no-change   a second build over the first one's output (nothing to rebuild)
-and prints each as a ratio to jobs-1. The cost of imports and of the catalogue page is in
+  dask        the full build as Dask tasks on a local cluster of every core
+              (--executor dask; needs `pip install -e '.[dask]'`)
+and prints each as a ratio to jobs-1, with each build's cost in core-seconds per PDF and
+what 12 million PDFs would take at that rate (the cluster estimate in docs/scale.md). The cost of imports and of the catalogue page is in
 every figure, as a user sees it.
 """
 from __future__ import annotations
@@ -54,7 +57,8 @@ def main() -> None:
     parser.add_argument("count", nargs="?", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
-    times: dict[str, list[float]] = {"jobs-1": [], "jobs-all": [], "no-change": []}
+    times: dict[str, list[float]] = {"jobs-1": [], "jobs-all": [], "no-change": [],
+                                     "dask": []}
     with tempfile.TemporaryDirectory() as temp:
         content = make_catalogue(Path(temp), options.count)
         for round_ in range(options.rounds):
@@ -62,15 +66,20 @@ def main() -> None:
                 out = Path(temp) / f"out-{name}-{round_}"
                 if name == "no-change":
                     out = Path(temp) / f"out-jobs-all-{round_}"  # built just before
-                jobs = ["--jobs", "1"] if name == "jobs-1" else []
+                jobs = {"jobs-1": ["--jobs", "1"], "dask": ["--executor", "dask"]}.get(name, [])
                 times[name].append(timed(["build", str(content), "--out", str(out), "-q",
                                           "--today", "2026-11-24", *jobs]))
+        pdfs = len(list((Path(temp) / "out-jobs-1-0").glob("*.pdf")))
     base = statistics.median(times["jobs-1"])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{options.count} leaflets, {options.rounds} rounds, {cores} cores; "
           "ratios to the one-process build in the same run")
     for name, values in times.items():
-        print(f"  {name:<10} {statistics.median(values) / base:5.2f}x")
+        used = 1 if name == "jobs-1" else cores or 1
+        per_pdf = statistics.median(values) * used / pdfs
+        print(f"  {name:<10} {statistics.median(values) / base:5.2f}x   "
+              f"{per_pdf:6.3f} core-s per PDF, {per_pdf * 12e6 / 3600:8.0f} core-hours "
+              "for 12 million")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from . import scripts
 from .brand import Brand, Brands, templates_dir_for
 from .catalogue_page import write_catalogue_page
 from .check.settings import review_lead_days
+from .cluster import Cluster, ClusterError  # noqa: F401 (cli catches it from here)
+from .cluster import outcomes as cluster_outcomes
 from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, lay_out, variant_options
@@ -56,18 +58,32 @@ class BuildReport:
         return not self.failed and not any(p.severity == "error" for p in self.problems)
 
 
-def build_variant(leaflet: Leaflet, brand: Brand, out_dir: Path, variant: str = STANDARD, *,
-                  lang: str | None = None, page_size: str | None = None,
-                  grayscale: bool = False, overdue: bool = False,
-                  stamp: tuple[tuple[str, str], ...] = ()) -> Built:
-    """Build one format of a leaflet into out_dir/output_name(...). A booklet's page
-    count is its sheet sides (two A5 pages each). `stamp` goes into the PDF's metadata."""
-    options = variant_options(variant, brand, page_size, grayscale, overdue)
-    data, pages = render_leaflet(leaflet, brand, options, stamp)
-    if variant == "booklet":  # bound on the right for right-to-left scripts
+@dataclass(frozen=True)
+class Format:
+    """One format of one leaflet that a build wants: the unit of work (one Dask task)."""
+
+    leaflet_key: str
+    leaflet_id: str
+    variant: str
+    name: str  # its file in the output folder
+    key: str  # its build key: what it is made from
+    overdue: bool
+
+
+def make_format(leaflet: Leaflet, brand: Brand, form: Format, page_size: str | None,
+                grayscale: bool) -> tuple[bytes, int]:
+    """The PDF bytes of one format, and its page count. A booklet's page count is its
+    sheet sides (two A5 pages each)."""
+    options = variant_options(form.variant, brand, page_size, grayscale, form.overdue)
+    data, pages = render_leaflet(leaflet, brand, options, build_stamp(form.key, leaflet))
+    if form.variant == "booklet":  # bound on the right for right-to-left scripts
         data, pages = impose_booklet(data, scripts.table().for_language(leaflet.language).rtl)
-    name = output_name(leaflet.id, lang, variant, grayscale=grayscale)
-    return Built(leaflet.id, write_atomic(data, Path(out_dir) / name), pages, len(data),
+    return data, pages
+
+
+def write_format(form: Format, data: bytes, pages: int, out_dir: Path) -> Built:
+    path = write_atomic(data, Path(out_dir) / form.name)
+    return Built(form.leaflet_id, path, pages, len(data),
                  hashlib.sha256(data).hexdigest())
 
 
@@ -108,14 +124,15 @@ def build(content: Path, out_dir: Path, template: str | None = None,
           on: dt.date | None = None, variants: list[str] | None = None,
           page_size: str | None = None, grayscale: bool = False,
           clean: bool = False, jobs: int = 1,
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, cluster: Cluster | None = None) -> BuildReport:
     """Build every leaflet (or `only` these). `variants` replaces each leaflet's own
     choice (its PDF plus its `variants:` list); `page_size` overrides the brand's paper
     except for booklets, which are always A5 pages on A4 sheets. Then the manifest is
     updated, stale files removed (`clean`: every output no manifest lists) and the
     catalogue page written. `jobs` > 1 builds the leaflets on that many processes; the
     files are the same bytes as with one. `progress(done, total, outcome)` is called as
-    each leaflet finishes, in catalogue order."""
+    each leaflet finishes, in catalogue order. With `cluster`, each format is a task on
+    a Dask cluster (see cluster.py); the files are again the same bytes."""
     content, out_dir = Path(content), Path(out_dir)
     catalogue = load_catalogue(content)
     report = BuildReport(catalogue, problems=list(catalogue.problems), failed=list(catalogue.failed))
@@ -125,11 +142,11 @@ def build(content: Path, out_dir: Path, template: str | None = None,
         _refuse_to_clean_content(content, out_dir)
     old, unreadable = read_manifest(out_dir)
     report.problems.extend(unreadable)
-    run = _Run(catalogue, Brands(templates_dir_for(content)), template, today(on), out_dir,
-               only, old, _Options(allow_overdue, variants, page_size, grayscale))
+    run = Run(catalogue, Brands(templates_dir_for(content)), template, today(on), out_dir,
+               only, old, Options(allow_overdue, variants, page_size, grayscale))
     failures = [_rejected(catalogue, name, old) for name in catalogue.failed]
     records: list[Record] = []
-    for outcome in _build_each(run, jobs, progress):
+    for outcome in _build_each(run, jobs, progress, cluster):
         report.problems.extend(outcome.problems)
         report.built.extend(outcome.built)
         report.unchanged.extend(outcome.unchanged)
@@ -156,7 +173,7 @@ class _Overdue(HandoutsError):
 
 
 @dataclass(frozen=True)
-class _Options:
+class Options:
     allow_overdue: bool
     variants: list[str] | None
     page_size: str | None
@@ -178,23 +195,26 @@ class Outcome:
 Progress = Callable[[int, int, Outcome], None]  # (done, total, the leaflet just finished)
 
 
-def _build_each(run: _Run, jobs: int, progress: Progress | None) -> Iterator[Outcome]:
+def _build_each(run: Run, jobs: int, progress: Progress | None,
+                cluster: Cluster | None) -> Iterator[Outcome]:
     """Build every leaflet the run covers, in catalogue order, on `jobs` processes, and
     yield each outcome as it is ready. Brands are loaded first, here, so a broken one is
     reported once, at its first use."""
     todo = [l for l in [*run.catalogue.leaflets, *run.catalogue.translations]
             if run.covers(l.id)]
     first_problems = [run.load_brand(leaflet) for leaflet in todo]
-    for done, outcome in enumerate(_outcomes(run, todo, jobs), 1):
+    made = (cluster_outcomes(run, todo, jobs, cluster) if cluster and todo
+            else _outcomes(run, todo, jobs))
+    for done, outcome in enumerate(made, 1):
         outcome.problems[:0] = first_problems[done - 1]
         if progress:
             progress(done, len(todo), outcome)
         yield outcome
 
 
-def _outcomes(run: _Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
+def _outcomes(run: Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
     if jobs <= 1 or len(todo) <= 1:
-        yield from (_build_one(run, leaflet) for leaflet in todo)
+        yield from (build_one(run, leaflet) for leaflet in todo)
         return
     global _POOL_WORK  # the forked workers inherit it: nothing big is pickled
     _POOL_WORK = (run, todo)
@@ -205,19 +225,19 @@ def _outcomes(run: _Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
         _POOL_WORK = None
 
 
-_POOL_WORK: tuple[_Run, list[Leaflet]] | None = None
+_POOL_WORK: tuple[Run, list[Leaflet]] | None = None
 
 
 def _build_index(index: int) -> Outcome:
     assert _POOL_WORK is not None
     run, todo = _POOL_WORK
-    return _build_one(run, todo[index])
+    return build_one(run, todo[index])
 
 
-def _build_one(run: _Run, leaflet: Leaflet) -> Outcome:
+def build_one(run: Run, leaflet: Leaflet, make: Maker | None = None) -> Outcome:
     outcome = Outcome(leaflet_key(leaflet))
     try:
-        outcome.records = _build_all(run, leaflet, outcome)
+        outcome.records = _build_all(run, leaflet, outcome, make or make_here(run))
     except HandoutsError as exc:
         outcome.problems.extend(exc.problems)
         outcome.failure = _failure(run, leaflet, OVERDUE if isinstance(exc, _Overdue)
@@ -234,12 +254,12 @@ def _build_one(run: _Run, leaflet: Leaflet) -> Outcome:
     return outcome
 
 
-class _Run:
+class Run:
     """What every leaflet of one build shares: brands, 'today', what it covers."""
 
     def __init__(self, catalogue: Catalogue, brands: Brands, template: str | None,
                  day: dt.date, out_dir: Path, only: list[str] | None, previous: Manifest,
-                 options: _Options):
+                 options: Options):
         self.catalogue, self.brands, self.template = catalogue, brands, template
         self.day, self.out_dir, self.only, self.options = day, out_dir, only, options
         self.previous = {r.file: r for r in previous.files}
@@ -274,41 +294,59 @@ class _Run:
         return record
 
 
-def _build_all(run: _Run, leaflet: Leaflet, outcome: Outcome) -> list[Record]:
+def formats_wanted(run: Run, leaflet: Leaflet) -> tuple[str, list[Format]]:
+    """The leaflet's source fingerprint, and every format of it this build wants, each
+    once, in the order asked; raises if it may not be built (overdue, broken brand)."""
+    overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
+    if overdue and not run.options.allow_overdue:
+        raise _Overdue(overdue_problem(leaflet, run.day))
+    source = run.current(leaflet) or fingerprint(leaflet, run.brand_of(leaflet))
+    lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
+    page_size, grayscale = run.options.page_size, run.options.grayscale
+    wanted = run.options.variants or (STANDARD, *run.catalogue.variants.get(leaflet.id, ()))
+    return source, [Format(leaflet_key(leaflet), leaflet.id, variant,
+                           output_name(leaflet.id, lang, variant, grayscale=grayscale),
+                           build_key(source, {"variant": variant, "page_size": page_size,
+                                              "grayscale": grayscale, "overdue": overdue}),
+                           overdue)
+                    for variant in dict.fromkeys(wanted)]
+
+
+Maker = Callable[[Leaflet, Format], Built]  # makes and writes one format, or raises
+
+
+def make_here(run: Run) -> Maker:
+    """Make each format in this process."""
+    def make(leaflet: Leaflet, form: Format) -> Built:
+        data, pages = make_format(leaflet, run.brand_of(leaflet), form,
+                                  run.options.page_size, run.options.grayscale)
+        return write_format(form, data, pages, run.out_dir)
+    return make
+
+
+def _build_all(run: Run, leaflet: Leaflet, outcome: Outcome, make: Maker) -> list[Record]:
     """Every format of one leaflet wanted by this build; raises on the first failure.
     A format whose build key matches an intact file of the last build is kept as it is."""
-    allow_overdue, variants = run.options.allow_overdue, run.options.variants
-    page_size, grayscale = run.options.page_size, run.options.grayscale
-    overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
-    if overdue and not allow_overdue:
-        raise _Overdue(overdue_problem(leaflet, run.day))
-    brand = run.brand_of(leaflet)
-    source = run.current(leaflet) or fingerprint(leaflet, brand)
-    lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
-    wanted = variants or (STANDARD, *run.catalogue.variants.get(leaflet.id, ()))
+    source, forms = formats_wanted(run, leaflet)
     records = []
-    for variant in dict.fromkeys(wanted):  # each once, in the order asked
-        name = output_name(leaflet.id, lang, variant, grayscale=grayscale)
-        key = build_key(source, {"variant": variant, "page_size": page_size,
-                                 "grayscale": grayscale, "overdue": overdue})
-        kept = run.unchanged(name, key)
+    for form in forms:
+        kept = run.unchanged(form.name, form.key)
         if kept is not None:
             outcome.unchanged.append(kept.file)
             records.append(kept)
             continue
-        built = build_variant(leaflet, brand, run.out_dir, variant, lang=lang,
-                              page_size=page_size, grayscale=grayscale, overdue=overdue,
-                              stamp=build_stamp(key, leaflet))
+        built = make(leaflet, form)
         outcome.built.append(built)
         records.append(Record(built.path.name, leaflet.id, leaflet.language,
-                              leaflet.translation is not None, variant, grayscale,
-                              leaflet.governance.code, leaflet.governance.version,
-                              leaflet.title, run.source_file(leaflet), source, key,
-                              built.sha256, built.pages, built.size))
+                              leaflet.translation is not None, form.variant,
+                              run.options.grayscale, leaflet.governance.code,
+                              leaflet.governance.version, leaflet.title,
+                              run.source_file(leaflet), source, form.key, built.sha256,
+                              built.pages, built.size))
     return records
 
 
-def _failure(run: _Run, leaflet: Leaflet, reason: str) -> Failure:
+def _failure(run: Run, leaflet: Leaflet, reason: str) -> Failure:
     gov = leaflet.governance
     return Failure(leaflet_key(leaflet), run.source_file(leaflet), reason, leaflet.title,
                    gov.code, gov.version)

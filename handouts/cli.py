@@ -61,6 +61,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help="build on N processes (default: every core); the files are "
                        "the same bytes as with --jobs 1")
+    build.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="local: processes on this machine (default); dask: each format "
+                       "of each leaflet is a task on a Dask cluster (pip install "
+                       "'handouts[dask]')")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: the "
+                       "scheduler, e.g. tcp://10.0.0.5:8786 (default: a cluster of --jobs "
+                       "workers on this machine)")
+    build.add_argument("--shared-output", action="store_true", help="with --executor dask: "
+                       "workers write the PDFs into --out, a folder they all share, instead "
+                       "of sending the bytes back")
     build.add_argument("--quiet", "-q", action="store_true",
                        help="print only problems and the summary line")
     build.add_argument("--verbose", "-v", action="store_true",
@@ -121,13 +131,20 @@ def run_build(args) -> int:
     if inputs is None:
         return USAGE
     day = inputs[1]
+    if args.executor != "dask" and (args.scheduler or args.shared_output):
+        print("handouts: --scheduler and --shared-output need --executor dask",
+              file=sys.stderr)
+        return USAGE
     lines = _BuildLines(args.quiet, args.verbose)
     try:
         report = pipeline.build(args.content, args.out, args.template, args.only,
                                 args.allow_overdue, day, variants=args.variants,
                                 page_size=args.page_size, grayscale=args.grayscale,
                                 clean=args.clean, jobs=args.jobs or _cores(),
-                                progress=lines.leaflet_done)
+                                progress=lines.leaflet_done, cluster=_cluster(args))
+    except pipeline.ClusterError as exc:
+        print(printable(f"handouts: {exc}"), file=sys.stderr)
+        return FAILED
     finally:
         lines.close()
     unknown = sorted(set(args.only or []) - {l.id for l in report.catalogue.leaflets}
@@ -151,6 +168,11 @@ def run_build(args) -> int:
         summary += f", {counted(len(stale), 'stale translation')} ({', '.join(stale)})"
     print(summary)
     return OK if report.ok and not unknown else FAILED
+
+
+def _cluster(args):
+    from .cluster import Cluster
+    return Cluster(args.scheduler, args.shared_output) if args.executor == "dask" else None
 
 
 class _BuildLines:
