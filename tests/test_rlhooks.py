@@ -182,3 +182,45 @@ def test_no_line_starts_with_a_full_stop_or_splits_a_date(built, tag):
     for before, after in zip(rows, rows[1:]):
         assert not (before[-1] in "0123456789年月" and after[0] in "0123456789年月日"), \
             (before[-8:], after[:8])
+
+
+def stroked_text_tops(path) -> list[float]:
+    """The top of each text object on page 1 drawn filled and stroked (render mode 2)."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        return [obj.get_bounds()[3] for obj in page.get_objects()
+                if obj.type == raw.FPDF_PAGEOBJ_TEXT and
+                raw.FPDFTextObj_GetTextRenderMode(obj.raw) == raw.FPDF_TEXTRENDERMODE_FILL_STROKE]
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("tag", list(PARAGRAPHS))
+def test_cjk_headings_are_drawn_heavier(built, tag):
+    """The fonts here have no bold face for Han or kana, so headings are synthetic bold:
+    the title is stroked as well as filled; the body paragraph is not."""
+    path = next(built.rglob(f"cjk-{tag.lower()}.pdf"))
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        height = pdf[0].get_size()[1]
+    finally:
+        pdf.close()
+    tops = stroked_text_tops(path)
+    assert tops and max(tops) > height * 0.75  # the title, near the top of page 1
+    assert len(tops) < 10  # headings only, not every line of the body
+
+
+def test_korean_headings_are_drawn_heavier(tmp_path):
+    catalogue = Catalogue(tmp_path)
+    catalogue.leaflet(MINIMAL.replace("title: Having a sample test", "title: 혈액 검사")
+                      .replace("summary:", "language: ko\nsummary:"))
+    assert catalogue.build() == 0
+    assert stroked_text_tops(next(catalogue.out.rglob("sample*.pdf")))
+
+
+def test_latin_headings_keep_their_bold_face(tmp_path):
+    catalogue = Catalogue(tmp_path)
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    assert not stroked_text_tops(next(catalogue.out.rglob("sample*.pdf")))

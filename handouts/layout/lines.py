@@ -90,6 +90,29 @@ class LinearParagraph(Paragraph):
             return None
         return lines
 
+    def drawPara(self, debug=0):
+        """Drawn in synthetic bold when the style asks for it (styles.py: a heading whose
+        font has no bold face): each glyph filled and stroked in the text colour (text
+        render mode 2), the stroke `synthetic_bold` points wide."""
+        weight = getattr(self.style, "synthetic_bold", 0)
+        if not weight:
+            return super().drawPara(debug)
+        canvas, begin = self.canv, self.canv.beginText
+
+        def bold_text(*args, **kwargs):
+            text = begin(*args, **kwargs)
+            text.setTextRenderMode(2)
+            return text
+        canvas.saveState()
+        canvas.setLineWidth(weight)
+        canvas.setStrokeColor(self.style.textColor)
+        canvas.beginText = bold_text
+        try:
+            return super().drawPara(debug)
+        finally:
+            del canvas.beginText
+            canvas.restoreState()
+
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         if len(parts) == 2 and hasattr(self, "_broken_at"):
