@@ -8,12 +8,14 @@ date in 年月日 is never broken.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
 import pypdfium2
 import pypdfium2.raw as raw
 import pytest
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from reportlab.lib.styles import ParagraphStyle
@@ -21,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from conftest import MINIMAL, Catalogue
 from handouts import rlhooks
 from handouts.layout import lines
+from handouts.layout.styles import _register
 
 MM = 72 / 25.4
 MARGIN = 20 * MM  # riverside-trust's left and right margins
@@ -224,3 +227,14 @@ def test_latin_headings_keep_their_bold_face(tmp_path):
     catalogue.leaflet(MINIMAL)
     assert catalogue.build() == 0
     assert not stroked_text_tops(next(catalogue.out.rglob("sample*.pdf")))
+
+
+def test_a_short_latin_word_in_a_cjk_line_stays_whole():
+    """'图像引导放射治疗（IGRT）' broke as 'IGR' / 'T' in the booklet's title."""
+    font = _register(Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
+    style = ParagraphStyle("x", fontName=font, fontSize=10, leading=12, wordWrap="CJK")
+    para = lines.CJKParagraph("检查" * 3 + "IGRT" + "检查" * 8, style)
+    para.wrap(pdfmetrics.stringWidth("检查" * 3 + "IG", font, 10) + 0.5, 1000)
+    texts = ["".join(str(w.text) for w in line.words) if hasattr(line, "words") else line[1][0]
+             for line in para.blPara.lines]
+    assert len(texts) > 1 and any("IGRT" in text for text in texts), texts

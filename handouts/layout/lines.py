@@ -217,6 +217,10 @@ CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘")
 # A date written with 年 月 日 (Chinese, Japanese) reads as one unit: never broken.
 _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
 
+# A short Latin word or number inside Chinese ('IGRT') is not split either; a longer run
+# (a URL) may be, or moving it whole could leave a line with nothing else.
+_SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,10}(?![A-Za-z0-9])")
+
 
 def _text_frags(line):
     return [f for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", "")]
@@ -261,7 +265,8 @@ def _forbidden(line, following: list) -> bool:
     if after[0] in CANNOT_START or before[-1] in CANNOT_END:
         return True
     joined, cut = before[-12:] + after[:12], len(before[-12:])
-    return any(m.start() < cut < m.end() for m in _DATE.finditer(joined))
+    units = [*_DATE.finditer(joined), *_SHORT_LATIN_WORD.finditer(joined)]
+    return any(m.start() < cut < m.end() for m in units)
 
 
 def _move_last_char(line, following) -> None:
