@@ -233,8 +233,8 @@ def test_a_short_latin_word_in_a_cjk_line_stays_whole():
     """'图像引导放射治疗（IGRT）' broke as 'IGR' / 'T' in the booklet's title."""
     font = _register(Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
     style = ParagraphStyle("x", fontName=font, fontSize=10, leading=12, wordWrap="CJK")
-    para = lines.CJKParagraph("检查" * 3 + "IGRT" + "检查" * 8, style)
-    para.wrap(pdfmetrics.stringWidth("检查" * 3 + "IG", font, 10) + 0.5, 1000)
+    para = lines.CJKParagraph("检查" * 3 + "（IGRT）" + "检查" * 8, style)
+    para.wrap(pdfmetrics.stringWidth("检查" * 3 + "（IGRT", font, 10) + 0.5, 1000)
     texts = ["".join(str(w.text) for w in line.words) if hasattr(line, "words") else line[1][0]
              for line in para.blPara.lines]
     assert len(texts) > 1 and any("IGRT" in text for text in texts), texts
