@@ -230,7 +230,7 @@ def _reorder_marks(text: ShapedStr) -> ShapedStr:
     return ShapedStr("".join(chars), shapeData=data) if changed else text
 
 
-# The shaping fix to the pinned ReportLab (rlhooks.py holds the patch), covered by the Arabic tests.
+# The shaping fix to the pinned ReportLab (patched in rlhooks.py), covered by the Arabic tests.
 install_shape_word(_shape_word)
 
 
