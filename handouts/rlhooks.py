@@ -8,7 +8,8 @@ and the fix, rather than drawing wrong text. tests/test_rlhooks.py exercises eac
 
 Hooks: `code` (a text object's or canvas's `_code`), `text_out`/`set_text_out` (a text
 object's `_textOut`), `keep_together_content` (`KeepTogether._content`),
-`cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord` patch (`install_shape_word`, `rl_shape_frag_word`), the `setRise`
+`cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
+patch (`install_shape_word`, `rl_shape_frag_word`), the `setRise`
 fix, and `Paragraph.drawPara`/`Paragraph.breakLinesCJK`, which lines.py overrides.
 """
 from __future__ import annotations

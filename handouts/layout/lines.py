@@ -215,7 +215,8 @@ class _Line:
 CANNOT_START = set(ALL_CANNOT_START) | set("，：；！？、。）》」』】〕〉％…·")
 CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘")
 # A date written with 年 月 日 (Chinese, Japanese) reads as one unit: never broken.
-_DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
+_DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+                   r"|\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 # A short Latin word or number inside Chinese ('IGRT') is not split either; a longer run
 # (a URL) may be, or moving it whole could leave a line with nothing else.
