@@ -16,6 +16,7 @@ from ..inline import parse_inline
 from ..labels import Labels
 from ..model import CONTACT_FIELDS, Contact, Leaflet, Paragraph as ParagraphBlock, Section
 from ..pdf.tags import Element, StructureLog, Tagged
+from ..rlhooks import keep_together_content
 from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, keeper, list_items, phone_problems, plain, rich
@@ -159,7 +160,7 @@ def _keep_with_next(first: list, following: list, ctx: Context) -> list:
     if following and not all(isinstance(f, (Tagged, ListItem, RoomFor))
                              for f in following[:lead]):
         start = [part for f in following[:lead]
-                 for part in (f._content if isinstance(f, KeepTogether) else [f])]
+                 for part in (keep_together_content(f) if isinstance(f, KeepTogether) else [f])]
         return [KeepTogether([*first, *start]), *following[lead:]]
     then = following[0] if following and isinstance(following[0], RoomFor) else following[:1]
     return [RoomFor(first, then, _first_lines(ctx)), *first, *following]

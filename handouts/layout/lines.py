@@ -10,12 +10,14 @@ keeping closing punctuation off the start of a line and opening brackets off its
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
+from ..rlhooks import cjk_callbacks_breakable
 from ..scripts import visual_order, word_class, word_levels
 from .shaping import paragraph_direction
 
@@ -88,6 +90,29 @@ class LinearParagraph(Paragraph):
             return None
         return lines
 
+    def drawPara(self, debug=0):
+        """Drawn in synthetic bold when the style asks for it (styles.py: a heading whose
+        font has no bold face): each glyph filled and stroked in the text colour (text
+        render mode 2), the stroke `synthetic_bold` points wide."""
+        weight = getattr(self.style, "synthetic_bold", 0)
+        if not weight:
+            return super().drawPara(debug)
+        canvas, begin = self.canv, self.canv.beginText
+
+        def bold_text(*args, **kwargs):
+            text = begin(*args, **kwargs)
+            text.setTextRenderMode(2)
+            return text
+        canvas.saveState()
+        canvas.setLineWidth(weight)
+        canvas.setStrokeColor(self.style.textColor)
+        canvas.beginText = bold_text
+        try:
+            return super().drawPara(debug)
+        finally:
+            del canvas.beginText
+            canvas.restoreState()
+
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         if len(parts) == 2 and hasattr(self, "_broken_at"):
@@ -153,32 +178,26 @@ class MixedParagraph(BidiParagraph):
 
 
 class CJKParagraph(LinearParagraph):
-    """A paragraph broken between characters (Chinese), with our inline tags intact.
-
-    ReportLab 5.1's character breaking fails on the empty text of an onDraw callback (it
-    reads its first character), so each callback gets a zero-width space it never draws.
-    """
+    """A paragraph broken between characters (Chinese, Japanese), with our inline tags
+    intact, every line inside the column, and no line starting with closing punctuation,
+    ending with an opening bracket, or breaking inside a date ('2026年11月24日')."""
 
     def breakLinesCJK(self, maxWidths):
-        for frag in self.frags:
-            if hasattr(frag, "cbDefn") and not getattr(frag, "text", ""):
-                frag.text = "\u200b"
+        cjk_callbacks_breakable(self.frags)
         result = super().breakLinesCJK(maxWidths)
         if result.kind == 1:
-            for before, line in zip(result.lines, result.lines[1:]):
-                _keep_punctuation(before, line)
+            _settle(result.lines, maxWidths[-1], _new_frag_line)
         elif result.lines:  # one run of text: lines are (space left, [text])
             lines = [_Line(space, words[0], result.fontName, result.fontSize)
                      for space, words in result.lines]
-            for before, line in zip(lines, lines[1:]):
-                _keep_punctuation(before, line)
+            _settle(lines, maxWidths[-1], _new_text_line)
             result.lines = [(line.extraSpace, [line.text]) for line in lines]
         return result
 
 
 @dataclass
 class _Line:
-    """A line of a one-run paragraph, in the shape _keep_punctuation reads."""
+    """A line of a one-run paragraph, in the shape _settle reads."""
 
     extraSpace: float
     text: str
@@ -190,34 +209,87 @@ class _Line:
         return [self]
 
 
-# Chinese line-breaking rules: closing punctuation never starts a line (it hangs at the
-# end of the one before) and opening brackets never end one. ReportLab's own list is
-# Japanese and misses the full-width comma, colon and the like.
+# Chinese and Japanese line-breaking rules: closing punctuation never starts a line and
+# opening brackets never end one. ReportLab's own list is Japanese and misses the
+# full-width comma, colon and the like.
 CANNOT_START = set(ALL_CANNOT_START) | set("，：；！？、。）》」』】〕〉％…·")
 CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘")
+# A date written with 年 月 日 (Chinese, Japanese) reads as one unit: never broken.
+_DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+                   r"|\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+# A short Latin word or number inside Chinese ('IGRT') is not split either; a longer run
+# (a URL) may be, or moving it whole could leave a line with nothing else.
+_SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,10}(?![A-Za-z0-9])")
 
 
 def _text_frags(line):
     return [f for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", "")]
 
 
-def _keep_punctuation(before, line) -> None:
-    """Move characters across the break between two lines to obey the rules above."""
-    for _ in range(3):
-        head, tail = _text_frags(line), _text_frags(before)
-        if not (head and tail):
-            return
-        first, last = head[0], tail[-1]
-        if first.text[0] in CANNOT_START:  # hang it at the end of the line before
-            char, first.text, last.text = first.text[0], first.text[1:], last.text + first.text[0]
-            shift = pdfmetrics.stringWidth(char, first.fontName, first.fontSize)
-        elif last.text[-1] in CANNOT_END:  # carry it to the start of the next line
-            char, last.text, first.text = last.text[-1], last.text[:-1], last.text[-1] + first.text
-            shift = -pdfmetrics.stringWidth(char, last.fontName, last.fontSize)
-        else:
-            return
-        before.extraSpace -= shift
-        line.extraSpace += shift
+def _settle(lines: list, width: float, new_line) -> None:
+    """Move characters down across each break until every line fits the column and no
+    break falls where the rules above forbid one.
+
+    ReportLab hangs closing punctuation past the right margin (a full stop one em past
+    the column); here the character before it goes down to the next line with it
+    instead, and a line that grows too long passes its end on in turn.
+    """
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        for _ in range(len(_line_text(line))):  # each move leaves the line a character shorter
+            if not (line.extraSpace < -_FIT or _forbidden(line, lines[n + 1:n + 2])):
+                break
+            if len(_line_text(line)) <= 1 or getattr(line, "lineBreak", False):
+                break  # a line keeps its first character (so breaking ends) and its <br/>
+            if n + 1 == len(lines):
+                lines.append(new_line(line, width))
+            _move_last_char(line, lines[n + 1])
+        n += 1
+
+
+_FIT = 0.01  # points: a line this little past the edge still fits
+
+
+def _line_text(line) -> str:
+    return "".join(str(f.text) for f in _text_frags(line)).replace("\u200b", "")
+
+
+def _forbidden(line, following: list) -> bool:
+    """Whether the break after `line` is one the rules forbid."""
+    if not following or not _text_frags(following[0]):
+        return False
+    before, after = _line_text(line), _line_text(following[0])
+    if not before or not after:
+        return False
+    if after[0] in CANNOT_START or before[-1] in CANNOT_END:
+        return True
+    joined, cut = before[-12:] + after[:12], len(before[-12:])
+    units = [*_DATE.finditer(joined), *_SHORT_LATIN_WORD.finditer(joined)]
+    return any(m.start() < cut < m.end() for m in units)
+
+
+def _move_last_char(line, following) -> None:
+    last = _text_frags(line)[-1]
+    first = next(f for f in following.words  # a new last line's frag has no text yet
+                 if not hasattr(f, "cbDefn") and getattr(f, "text", None) is not None)
+    char, last.text = last.text[-1], last.text[:-1]
+    first.text = char + first.text
+    shift = pdfmetrics.stringWidth(char, last.fontName, last.fontSize)
+    line.extraSpace += shift
+    following.extraSpace -= shift
+
+
+def _new_frag_line(line, width: float):
+    """An empty last line like `line`, to take the characters moved down from it."""
+    frag = _text_frags(line)[-1]
+    return line.clone(words=[frag.clone(text="")], extraSpace=width, currentWidth=0,
+                      lineBreak=False)
+
+
+def _new_text_line(line, width: float):
+    return _Line(width, "", line.fontName, line.fontSize)
 
 
 @dataclass

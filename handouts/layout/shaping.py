@@ -18,13 +18,12 @@ from contextvars import ContextVar
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord
-from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import paragraph as rl_paragraph
 
 from ..pdf.tags import PRIVATE_USE_TEXT
 from ..scripts import visual_order, word_class, word_levels
+from ..rlhooks import install_shape_word, rl_shape_frag_word
 
-_rl_shape_word = rl_paragraph.shapeFragWord
+_rl_shape_word = rl_shape_frag_word
 # OpenType features for shaping. ReportLab's default adds discretionary ligatures ('dlig':
 # a one-glyph "محمد"); contextual alternates ('calt') give glyphs no character maps to.
 # Without both, every Arabic letter still joins and extracts as itself.
@@ -231,19 +230,8 @@ def _reorder_marks(text: ShapedStr) -> ShapedStr:
     return ShapedStr("".join(chars), shapeData=data) if changed else text
 
 
-def _set_rise(text_object, rise):
-    """ReportLab's setRise, safe as the first operator of a string: a word whose first
-    glyph is a raised mark (the tanween of 'قليلًا') starts with one, and ReportLab 5.1
-    then reads the last operator of an empty list."""
-    if not text_object._code:
-        text_object._code.append("")
-    return _rl_set_rise(text_object, rise)
-
-
-# Two fixes to the pinned ReportLab's shaping, covered by the Arabic tests.
-_rl_set_rise = PDFTextObject.setRise
-rl_paragraph.shapeFragWord = _shape_word
-PDFTextObject.setRise = _set_rise
+# The shaping fix to the pinned ReportLab (patched in rlhooks.py), covered by the Arabic tests.
+install_shape_word(_shape_word)
 
 
 def shape_text(text: str, font: str, size: float, rtl: bool = False):

@@ -66,6 +66,9 @@ class Styles:
         return lines * self.body.leading
 
 
+# Synthetic bold: the glyph outline stroked this share of the font size wide (half of it
+# outside the glyph), about the extra weight of a bold face over a regular one.
+SYNTHETIC_BOLD = 0.04
 LARGE_PRINT_PT = 16  # RNIB / UKAAF: large print is 16 pt or more
 
 
@@ -99,9 +102,16 @@ def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> S
 
     def heading_style(name, pt):
         pt = pt * scale
-        return style(name, fontName=heading_fonts["bold"], fontSize=pt, leading=pt * 1.22,
-                     textColor=heading, spaceBefore=pt * 0.75, spaceAfter=pt * 0.4,
-                     keepWithNext=1)
+        return emboldened(style(name, fontName=heading_fonts["bold"], fontSize=pt,
+                                leading=pt * 1.22, textColor=heading, spaceBefore=pt * 0.75,
+                                spaceAfter=pt * 0.4, keepWithNext=1))
+
+    def emboldened(bold: ParagraphStyle) -> ParagraphStyle:
+        """A bold style whose script's font has no bold face (Chinese, Japanese and Korean
+        have one font file each here) is drawn in synthetic bold (lines.py)."""
+        if typeset and typeset.heading.names["bold"] == typeset.heading.names["regular"]:
+            bold.synthetic_bold = round(bold.fontSize * SYNTHETIC_BOLD, 2)
+        return bold
 
     footer = footer_size(brand, size)
     return Styles(
@@ -113,7 +123,8 @@ def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> S
         list_body=style("ListBody", spaceAfter=round(size * 0.3, 2)),
         label=style("ListLabel", spaceAfter=0),
         card=style("Card", spaceAfter=round(size * 0.15, 2)),
-        callout_title=style("CalloutTitle", fontName=heading_fonts["bold"], spaceAfter=size * 0.3),
+        callout_title=emboldened(style("CalloutTitle", fontName=heading_fonts["bold"],
+                                       spaceAfter=size * 0.3)),
         cell=style("Cell", spaceAfter=0, leading=round(size * 1.3, 2)),
         header_cell=style("HeaderCell", fontName=fonts["bold"], spaceAfter=0,
                           leading=round(size * 1.3, 2), textColor=HexColor(brand.colour("accent_text"))),

@@ -7,8 +7,8 @@ the element. Everything drawn with no owner (page furniture, boxes, rules, backg
 is made an Artifact afterwards by pdfua.py, which also writes the structure tree.
 
 ReportLab internals used (pinned version, covered by the conformance tests): the text
-object's `_code` and `_textOut`, the canvas's `_code`, named callbacks with
-`_curr_tx_info`, and `__dict__` snapshots for deferred pages (as in the classic
+object's `_code` and `_textOut`, the canvas's `_code` (these through rlhooks.py), named
+callbacks with `_curr_tx_info`, and `__dict__` snapshots for deferred pages (as in the classic
 "page N of M" canvas recipe).
 """
 from __future__ import annotations
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
+
+from ..rlhooks import code, set_text_out, text_out as text_writer
 
 CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
 
@@ -122,25 +124,25 @@ class TaggingCanvas(Canvas):
             element = self._log.open_inline.get(id(element), element)
             # BT /Role <</MCID n>> BDC ... EMC ET: one sequence per text object, opened
             # now so that inline elements switched to while drawing come after it.
-            text_object._code.append(self._mark(element))
+            code(text_object).append(self._mark(element))
             text_object._tagged = True
             _separate_lines(text_object)
         return text_object
 
     def drawText(self, text_object):
         if getattr(text_object, "_tagged", False):
-            text_object._code.append("EMC")
+            code(text_object).append("EMC")
         return super().drawText(text_object)
 
     def tag_around(self, element: Element, draw) -> None:
         """Mark everything `draw()` paints (an image) as one sequence of `element`."""
-        self._code.append(self._mark(element))
+        code(self).append(self._mark(element))
         self.push_owner(None)  # nothing inside may open a sequence of its own
         try:
             draw()
         finally:
             self.pop_owner()
-        self._code.append("EMC")
+        code(self).append("EMC")
 
     def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None,
                 kind="URI", **kw):
@@ -167,7 +169,7 @@ class TaggingCanvas(Canvas):
 
     # -- deferred pages: draw the furniture once the page count is known ---------------
     def showPage(self):
-        self._code[:] = mark_artifacts(self._code)
+        code(self)[:] = mark_artifacts(code(self))
         self._pages.append(dict(self.__dict__))
         self._startPage()
         self._next_mcid = 0
@@ -178,11 +180,11 @@ class TaggingCanvas(Canvas):
         for state in self._pages:
             self.__dict__.update(state)
             if self._furniture:
-                self._code.append("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
+                code(self).append("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
                 self.push_owner(None)
                 self._furniture(self, self._pageNumber, total)
                 self.pop_owner()
-                self._code.append("EMC")
+                code(self).append("EMC")
             super().showPage()
         super().save()
 
@@ -267,20 +269,20 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
         element.parent.kids.append(element)
         if element.url:
             canvas._log.links.setdefault(canvas._pageNumber - 1, []).append(element)
-    tx._code.append("EMC")
-    tx._code.append(canvas._mark(target))
+    code(tx).append("EMC")
+    code(tx).append(canvas._mark(target))
 
 
 def _separate_lines(text_object) -> None:
     """End every line with a space, so text extraction and read-aloud keep words apart
     (not after Chinese and Japanese, which put no spaces between words)."""
-    write = text_object._textOut
+    write = text_writer(text_object)
 
     def text_out(text, TStar=0):
         if TStar and text and not text.endswith(" ") and not _ideographic(text[-1]):
             text += " "
         write(text, TStar)
-    text_object._textOut = text_out
+    set_text_out(text_object, text_out)
 
 
 def _ideographic(char: str) -> bool:
