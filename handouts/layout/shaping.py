@@ -219,7 +219,8 @@ def _clusters(source: str, frag, features: dict) -> list[int] | None:
 
 @dataclass
 class _Cluster:
-    """The glyphs HarfBuzz shaped from one stretch of a run's source, in one piece."""
+    """The glyphs HarfBuzz shaped from one stretch of a run's source. They are in one
+    piece: ReportLab gives every glyph of a cluster the frag of its first character."""
 
     piece: int
     chars: list[str]  # the glyphs' codes, in drawing order
