@@ -4,7 +4,8 @@ ReportLab shapes each word of a paragraph whose style has `shaping=1`. This modu
 the OpenType features used, shapes each run of one font and one direction of a word on
 its own (a Latin name with accents in an Arabic leaflet, 'وJosé'), keeps our inline-tag
 callbacks usable inside shaped words, draws vowel marks after their letters, records the text behind glyphs that have no
-character of their own (for the ToUnicode map), and makes a raised mark safe as the first
+character of their own (for the ToUnicode map), marks the glyph runs that need an ActualText
+span (pdf/actualtext.py), and makes a raised mark safe as the first
 glyph of a string. The fixes patch two ReportLab functions once, on import; the pinned
 version and the Arabic tests cover them.
 """
@@ -14,11 +15,14 @@ import operator
 import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
+import uharfbuzz
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, makeShapedFragWord
 
+from ..pdf.actualtext import ActualText, glyph_text
 from ..pdf.tags import PRIVATE_USE_TEXT
 from ..scripts import visual_order, word_class, word_levels
 from ..rlhooks import install_shape_word, rl_shape_frag_word
@@ -161,10 +165,139 @@ def _shape_run(word, *args, **kwargs):
     shaped = _rl_shape_word(word, *args, **kwargs)
     if shaped is word:
         return word
-    shaped = _marks_after_bases(shaped)
+    shaped = _marks_after_bases(_with_clusters(source, shaped, kwargs.get("features", FEATURES)))
     _keep_joiners(source, shaped)
     _note_private_use(source, shaped)
+    _mark_actual_text(source, shaped)
     return shaped
+
+
+def _with_clusters(source: str, word, features: dict):
+    """The shaped word with every piece a ShapedStr, which carries each glyph's cluster.
+
+    ReportLab returns plain strings when no glyph is moved (a Bengali vowel sign drawn
+    before its consonant, with no kerning): the glyphs are reordered but which characters
+    each stands for is lost. The run is shaped again as ReportLab shapes it to get them
+    back; the pieces then draw exactly as before (advance = the glyph's own width)."""
+    plain = [n for n, piece in enumerate(word[1:], 1)
+             if len(piece) > 1 and isinstance(piece[1], str) and not isinstance(piece[1], ShapedStr)]
+    if not plain:
+        return word
+    clusters = _clusters(source, word[plain[0]][0], features)
+    if clusters is None or len(clusters) != sum(len(str(p[1])) for p in word[1:] if len(p) > 1):
+        return word
+    pieces, at = [word[0]], 0
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2:
+            pieces.append(piece)
+            continue
+        text = piece[1]
+        if n in plain:
+            font = pdfmetrics.getFont(piece[0].fontName)
+            data = [ShapeData(cluster, width, 0, 0, 0, width) for cluster, width in
+                    zip(clusters[at:at + len(text)], (font.face.charWidths[ord(ch)] for ch in text))]
+            piece = (piece[0], ShapedStr(text, shapeData=data), *piece[2:])
+        at += len(text)
+        pieces.append(piece)
+    return word.__class__(pieces)
+
+
+def _clusters(source: str, frag, features: dict) -> list[int] | None:
+    """Each glyph's cluster, shaped with the settings of ReportLab's shapeFragWord."""
+    try:
+        hb_font = pdfmetrics.getFont(frag.fontName).hbFont(frag.fontSize)
+    except AttributeError:
+        return None
+    buffer = uharfbuzz.Buffer()
+    buffer.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+    buffer.add_str(source)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(hb_font, buffer, features)
+    return [info.cluster for info in buffer.glyph_infos]
+
+
+@dataclass
+class _Cluster:
+    """The glyphs HarfBuzz shaped from one stretch of a run's source. They are in one
+    piece: ReportLab gives every glyph of a cluster the frag of its first character."""
+
+    piece: int
+    chars: list[str]  # the glyphs' codes, in drawing order
+    data: list  # their shaping data
+    text: str  # the stretch of the source they stand for
+
+
+def _glyph_clusters(source: str, word) -> tuple[list[_Cluster], bool]:
+    """The clusters of a shaped run in drawing order, and whether it runs right to left
+    (clusters counting down, or one cluster of right-to-left letters)."""
+    glyphs = [(n, ch, data) for n, piece in enumerate(word[1:], 1)
+              if len(piece) > 1 and isinstance(piece[1], ShapedStr)
+              for ch, data in zip(str(piece[1]), piece[1].__shapeData__)
+              if 0 <= data.cluster < len(source)]
+    starts = sorted({data.cluster for _, _, data in glyphs})
+    ends = dict(zip(starts, [*starts[1:], len(source)]))
+    clusters: list[_Cluster] = []
+    for piece, ch, data in glyphs:
+        last = clusters[-1] if clusters else None
+        if last and last.piece == piece and last.data[0].cluster == data.cluster:
+            last.chars.append(ch)
+            last.data.append(data)
+        else:
+            clusters.append(_Cluster(piece, [ch], [data], source[data.cluster:ends[data.cluster]]))
+    rtl = bool(glyphs) and (glyphs[0][2].cluster > glyphs[-1][2].cluster or (
+        len(starts) == 1 and any(_strong(ch) == "R" for ch in source)))
+    return clusters, rtl
+
+
+def _mark_actual_text(source: str, word) -> None:
+    """Give each run of glyphs that ToUnicode cannot describe an ActualText with the
+    characters it was shaped from (pdf/actualtext.py writes the spans).
+
+    A cluster is described when each glyph stands for one character and those
+    characters, in drawing order, are its stretch of the source: one glyph per letter. A
+    vowel sign drawn before its consonant, a Tamil vowel in two parts, a reph after its
+    consonant or a conjunct of several letters gets a span; next clusters that need one
+    share it, so a vowel in two parts is one span.
+
+    Right-to-left runs get none: poppler and pdfium reverse a right-to-left line code by
+    code, and they do not agree on a span's text there (measured: with a span on its
+    final ligature, pdfium read Persian 'فارسی' as 'یسراف' with the span's text in typed
+    order and as 'سیراف' with it last first, and with spans poppler no longer read 'قليلًا'
+    whole). A ligature's ToUnicode
+    lists its letters last first instead (actualtext.glyph_text, _note_private_use),
+    which both read in typed order."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if rtl:
+        return
+    span: list[_Cluster] = []
+    for cluster in clusters:
+        texts = [glyph_text(_face_name(word[cluster.piece][0].fontName), ch)
+                 for ch in cluster.chars]
+        if "".join(texts) == cluster.text and all(len(text) == 1 for text in texts):
+            _close_span(span)
+        elif span and span[-1].piece == cluster.piece:
+            span.append(cluster)
+        else:
+            _close_span(span)
+            span.append(cluster)
+    _close_span(span)
+
+
+def _close_span(span: list[_Cluster]) -> None:
+    """One ActualText for the clusters of an open span (consecutive stretches of the
+    source, counting up or down), then the span is emptied."""
+    if span:
+        ordered = sorted(span, key=lambda cluster: cluster.data[0].cluster)
+        actual = ActualText("".join(cluster.text for cluster in ordered))
+        for cluster in span:
+            for data in cluster.data:
+                data.actual = actual
+    span.clear()
+
+
+def _face_name(font_name: str) -> str:
+    face = pdfmetrics.getFont(font_name).face.name
+    return face.decode("latin-1") if isinstance(face, bytes) else face
 
 
 def _keep_joiners(source: str, word) -> None:
@@ -202,18 +335,22 @@ def _marks_after_bases(word):
 
 def _note_private_use(source: str, word) -> None:
     """Record the text behind each glyph ReportLab gave a private-use code (a contextual
-    form or ligature with no character of its own): the characters of its cluster."""
-    glyphs = [(piece[0], ch, sd) for piece in word[1:] if len(piece) > 1
-              and isinstance(piece[1], ShapedStr)
-              for ch, sd in zip(str(piece[1]), piece[1].__shapeData__)]
-    starts = sorted({sd.cluster for _, _, sd in glyphs if 0 <= sd.cluster <= len(source)})
-    for frag, ch, sd in glyphs:
-        if 0xE000 <= ord(ch) <= 0xF8FF and sd.cluster in starts:
-            later = [c for c in starts if c > sd.cluster]
-            text = source[sd.cluster:later[0] if later else len(source)]
-            face = pdfmetrics.getFont(frag.fontName).face.name
-            face = face.decode("latin-1") if isinstance(face, bytes) else face
-            PRIVATE_USE_TEXT.setdefault(face, {}).setdefault(ord(ch), text)
+    form, ligature or reph with no character of its own): the characters of its cluster
+    that the cluster's other glyphs do not stand for (a Devanagari reph drawn after 'छ'
+    is 'र्', not 'र्छ'), last first in right-to-left text, as for lam-alef
+    (actualtext.glyph_text)."""
+    clusters, rtl = _glyph_clusters(source, word)
+    for cluster in clusters:
+        face = _face_name(word[cluster.piece][0].fontName)
+        private = [ch for ch in cluster.chars if 0xE000 <= ord(ch) <= 0xF8FF]
+        rest = list(cluster.text)
+        for ch in cluster.chars:
+            own = glyph_text(face, ch) if ch not in private else ""
+            if len(own) == 1 and own in rest:
+                rest.remove(own)
+        text = "".join(rest) or cluster.text
+        for ch in private:
+            PRIVATE_USE_TEXT.setdefault(face, {}).setdefault(ord(ch), text[::-1] if rtl else text)
 
 
 def _reorder_marks(text: ShapedStr) -> ShapedStr:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -20,7 +19,8 @@ import pikepdf
 from PIL.ImageCms import ImageCmsProfile, createProfile
 from pikepdf import Array, Dictionary, Name, String
 
-from .tags import PRIVATE_USE_TEXT, AnnotationRef, Element, MarkedContent, StructureLog
+from .actualtext import glyph_text
+from .tags import AnnotationRef, Element, MarkedContent, StructureLog
 
 # Our own structure roles, mapped to standard ones for readers that don't know them.
 ROLE_MAP = {"Callout": "Div", "Title": "H1"}
@@ -58,25 +58,23 @@ def finish(pdf_bytes: bytes, log: StructureLog, info: DocumentInfo) -> bytes:
 
 
 def _private_use_text(pdf: pikepdf.Pdf) -> None:
-    """Rewrite each font's ToUnicode so its glyphs extract as the letters the editor typed:
-    a private-use code becomes the text its glyph was shaped from (tags.PRIVATE_USE_TEXT),
-    and an Arabic presentation form (what ReportLab finds in the font's cmap for a joined
-    letter, e.g. U+FE91 BEH INITIAL FORM) becomes its base letter, by NFKC. Without this,
-    poppler (and the screen readers and search built on it) read presentation forms: 12%
-    of the Arabic example's words matched the source as typed."""
+    """Rewrite each font's ToUnicode so its glyphs extract as the letters the editor typed
+    (actualtext.glyph_text: private-use codes as their text, Arabic presentation forms as
+    their base letters). Without this, poppler (and the screen readers and search built
+    on it) read presentation forms: 12% of the Arabic example's words matched the source
+    as typed."""
     done = set()
     for page in pdf.pages:
         for font in page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary()).values():
-            texts = PRIVATE_USE_TEXT.get(str(font.get("/BaseFont", "")).split("+")[-1], {})
+            face = str(font.get("/BaseFont", "")).split("+")[-1]
             cmap = font.get("/ToUnicode")
             if cmap is None or cmap.objgen in done:
                 continue
             done.add(cmap.objgen)
 
-            def replace(match, texts=texts):
+            def replace(match, face=face):
                 target = bytes.fromhex(match.group(2)).decode("utf-16-be", "replace")
-                text = texts.get(ord(target)) if len(target) == 1 else None
-                text = text or _base_letters(target)
+                text = glyph_text(face, target) if len(target) == 1 else target
                 if text == target:
                     return match.group(0)
                 return f"<{match.group(1)}> <{text.encode('utf-16-be').hex().upper()}>"
@@ -84,18 +82,6 @@ def _private_use_text(pdf: pikepdf.Pdf) -> None:
             fixed = re.sub(r"<([0-9A-F]{2})> <((?:[0-9A-F]{4})+)>", replace, data)
             if fixed != data:
                 cmap.write(fixed.encode("latin-1"))
-
-
-def _base_letters(text: str) -> str:
-    """An Arabic presentation form (U+FB50-FDFF, U+FE70-FEFF) as its base letter(s). A
-    ligature (lam-alef: two letters behind one glyph) is written last letter first:
-    poppler and pdfium both turn a right-to-left line into reading order by reversing it
-    character by character, the ligature's letters included, so this reads back in the
-    order typed (tests/test_translations.py reads it back with both)."""
-    if len(text) != 1 or not (0xFB50 <= ord(text) <= 0xFDFF or 0xFE70 <= ord(text) <= 0xFEFF):
-        return text
-    base = unicodedata.normalize("NFKC", text)
-    return base if len(base) == 1 else base[::-1]
 
 
 # ---- structure tree ----------------------------------------------------------------------

@@ -215,7 +215,8 @@ def mark_artifacts(code: list[str]) -> list[str]:
 
     for entry in code:
         if entry.startswith("BT "):  # a whole text object: tagged inside, or untagged
-            tagged = " BDC" in entry
+            # (an untagged one may still hold ActualText spans: no MCID, so an artifact)
+            tagged = "<</MCID " in entry
             if tagged or depth:
                 close_run()
                 result.append(entry)

@@ -1,0 +1,85 @@
+"""The text layer of shaped glyphs: what each glyph's ToUnicode entry says, and /ActualText
+spans for the glyph runs that ToUnicode cannot describe.
+
+ToUnicode gives each glyph code one text. That is right for a glyph standing for one
+character; it cannot say that a Bengali vowel sign drawn before its consonant is typed
+after it, that a Tamil vowel is drawn in two parts around its consonant, or that a
+Devanagari reph drawn after a consonant is typed before it. Layout (shaping.py) puts an
+`ActualText` on the shaping data of each such run of glyphs (left-to-right runs only: see
+shaping._mark_actual_text for why right-to-left ligatures rely on ToUnicode); this module
+writes the run
+as `/Span <</ActualText (...)>> BDC ... EMC` inside its text object (ISO 32000-1 14.9.4),
+which poppler and pdfium both read instead of the glyphs' own text. The span opens and
+closes within one text-showing string, so it nests inside the MCID sequence of its text
+object (tags.py) and never straddles BT/ET or q/Q.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from reportlab.pdfbase.ttfonts import ShapedStr
+from reportlab.pdfgen.textobject import PDFTextObject
+
+from .tags import PRIVATE_USE_TEXT
+
+
+@dataclass(frozen=True, eq=False)
+class ActualText:
+    """The text a run of glyphs stands for. One object per run: the glyphs that share it
+    (by identity) are written in one span."""
+
+    text: str
+
+
+def glyph_text(face: str, char: str) -> str:
+    """What the ToUnicode map of `face` says for the glyph ReportLab coded as `char`.
+
+    A private-use code is the text its glyph was shaped from (tags.PRIVATE_USE_TEXT), and
+    an Arabic presentation form (what ReportLab finds in the font's cmap for a joined
+    letter, e.g. U+FE91 BEH INITIAL FORM) is its base letter, by NFKC. A ligature's
+    letters (lam-alef) are written last letter first: poppler and pdfium both turn a
+    right-to-left line into reading order by reversing it character by character."""
+    code = ord(char)
+    if 0xE000 <= code <= 0xF8FF:
+        return PRIVATE_USE_TEXT.get(face, {}).get(code, char)
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        base = unicodedata.normalize("NFKC", char)
+        return base if len(base) == 1 else base[::-1]
+    return char
+
+
+def span_operator(actual: ActualText) -> str:
+    """The BDC that opens a span: its text as a UTF-16BE string with byte order mark."""
+    return f"/Span <</ActualText <FEFF{actual.text.encode('utf-16-be').hex().upper()}>>> BDC"
+
+
+def _runs(text: ShapedStr) -> list[tuple[ActualText | None, int, int]]:
+    """(span or None, start, end) over the glyphs of a shaped string, in order."""
+    runs: list[tuple[ActualText | None, int, int]] = []
+    for i, data in enumerate(text.__shapeData__):
+        actual = getattr(data, "actual", None)
+        if runs and runs[-1][0] is actual:
+            runs[-1] = (actual, runs[-1][1], i + 1)
+        else:
+            runs.append((actual, i, i + 1))
+    return runs
+
+
+def _format_text(text_object, text):
+    """ReportLab's text operators for `text`, each glyph run that carries an ActualText
+    inside its own span. Each run is formatted on its own: the glyph positions in a TJ
+    array are relative, so cutting it between glyphs draws the same."""
+    if not isinstance(text, ShapedStr) or not any(
+            getattr(data, "actual", None) for data in text.__shapeData__ or ()):
+        return _rl_format_text(text_object, text)
+    parts = []
+    for actual, start, end in _runs(text):
+        code = _rl_format_text(text_object, text[start:end])
+        parts.append(code if actual is None else f"{span_operator(actual)} {code} EMC")
+    return " ".join(parts)
+
+
+# Covered by tests/test_scripts.py, which reads every script back with both readers.
+_rl_format_text = PDFTextObject._formatText
+PDFTextObject._formatText = _format_text
