@@ -1,0 +1,62 @@
+"""Issue 11.3 (in part): the Unicode Bidirectional Algorithm through python-bidi.
+
+Persian digits printed reversed ("۰۴" for 40): HarfBuzz guesses a run's direction from its
+script, and digits in Arabic script came back right to left. Each leaflet is built and read
+back with pdfium, the left edge of each digit giving the order it is drawn in.
+"""
+from __future__ import annotations
+
+import json
+
+import pypdfium2
+import pytest
+
+from conftest import MINIMAL
+from handouts.layout.bidi import levels, visual_order
+
+# language, paragraph, the number in it as typed
+CASES = {
+    "fa": ("شما باید ۴۰ دقیقه صبر کنید.", "۴۰"),
+    "prs": ("شما باید ۱۲۵ دقیقه انتظار بکشید.", "۱۲۵"),
+    "ur": ("آپ کو ۴۰ منٹ انتظار کرنا ہے۔", "۴۰"),
+    "ar": ("عليك الانتظار ٤٠ دقيقة.", "٤٠"),
+}
+
+
+def leaflet(language: str, paragraph: str) -> str:
+    return (MINIMAL.replace("summary:", f"language: {language}\nsummary:")
+            .replace("A sample helps us check your health [@nhs-sample].",
+                     json.dumps(f"{paragraph} [@nhs-sample]", ensure_ascii=False)))
+
+
+def chars(path) -> list[tuple[str, float]]:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        text = pdf[0].get_textpage()
+        return [(text.get_text_range(i, 1), text.get_charbox(i)[0])
+                for i in range(text.count_chars())]
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("language", sorted(CASES))
+def test_digits_in_arabic_script_run_left_to_right(catalogue, language):
+    paragraph, number = CASES[language]
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    found = chars(catalogue.out / "sample.pdf")
+    text = "".join(ch for ch, _ in found)
+    start = text.find(number)
+    assert start >= 0, f"{number!r} not read back from {text!r}"
+    lefts = [left for _, left in found[start:start + len(number)]]
+    assert lefts == sorted(lefts), (number, lefts)  # the first digit typed is leftmost
+
+
+def test_levels_come_from_the_bidirectional_algorithm():
+    text = "اتصل Ahmed Khan في ۴۰ (الساعة 10:30)"
+    found = levels(text, rtl=True)
+    assert len(found) == len(text)
+    visual = "".join(text[i] for i in visual_order(list(found)))
+    assert "Ahmed Khan" in visual and "۴۰" in visual and "10:30" in visual
+    assert visual.index("Ahmed") > visual.index("10:30")  # read first, drawn further right
+    assert levels("abc", rtl=False) == (0, 0, 0)
