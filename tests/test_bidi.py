@@ -60,3 +60,27 @@ def test_levels_come_from_the_bidirectional_algorithm():
     assert "Ahmed Khan" in visual and "۴۰" in visual and "10:30" in visual
     assert visual.index("Ahmed") > visual.index("10:30")  # read first, drawn further right
     assert levels("abc", rtl=False) == (0, 0, 0)
+
+
+def page_text(path) -> str:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return pdf[0].get_textpage().get_text_range()
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("language, paragraph, pieces", [
+    ("ar", "راجع الطبيب في 12 يناير 2026 (الساعة 10:30) وخذ ٤٠ ملغ.",
+     ["(الساعة 10:30)", "12 يناير 2026", "٤٠ ملغ"]),
+    ("fa", "پزشک را در ۱۲ ژانویه ۲۰۲۶ (ساعت ۱۰:۳۰) ببینید.",
+     ["(ساعت ۱۰:۳۰)", "۱۲ ژانویه ۲۰۲۶"]),
+])
+def test_brackets_around_a_number_read_in_order(catalogue, language, paragraph, pieces):
+    """A closing bracket after digits in right-to-left text sits at the run's left end,
+    drawn as its mirror image: it was drawn unmirrored and read back as '(10:30'."""
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    text = " ".join(page_text(catalogue.out / "sample.pdf").split())
+    for piece in pieces:
+        assert piece in text, (piece, text)

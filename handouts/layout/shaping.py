@@ -22,6 +22,8 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as rl_paragraph
 
 from ..pdf.tags import PRIVATE_USE_TEXT
+from bidi.mirror import MIRRORED
+
 from .bidi import levels, visual_order
 
 _rl_shape_word = rl_paragraph.shapeFragWord
@@ -43,7 +45,7 @@ def _shape_word(word, *args, **kwargs):
         kwargs.setdefault("features", FEATURES)
     marks = [piece for piece in word[1:] if _is_mark(piece)]
     runs, run_levels = _runs([piece for piece in word[1:] if not _is_mark(piece)])
-    if not marks and len(runs) <= 1:
+    if not marks and len(runs) <= 1 and not _mirrored_run(runs[0] if runs else [], run_levels):
         shaped = _shape_run(word, *args, **kwargs)
         return _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
     return _shape_pieces(word, marks, runs, run_levels, *args, **kwargs)
@@ -101,6 +103,8 @@ def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *a
     """
     width, shaped_runs, changed = 0.0, [], False
     for run, level in zip(runs, run_levels):
+        if level % 2 and not _has_rtl_letters(run):
+            run = _mirror(run)
         alone = word.__class__([_width(run), *run])
         shaped = _shape_run(alone, *args, **kwargs)
         if not level % 2:
@@ -116,6 +120,24 @@ def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *a
     starts = [m for m in marks if m not in ends]
     # marked as shaped, so a second look (the word carried to the next page) leaves it be
     return makeShapedFragWord(word)([width, *starts, *pieces, *ends])
+
+
+def _has_rtl_letters(run: list) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for piece in run for ch in str(piece[1]))
+
+
+def _mirrored_run(run: list, run_levels: list[int]) -> bool:
+    """Whether a word's one run is drawn right to left with no right-to-left letter in
+    it, so HarfBuzz (which takes the direction from the script) would not mirror it."""
+    return bool(run) and bool(run_levels[0] % 2) and not _has_rtl_letters(run)
+
+
+def _mirror(run: list) -> list:
+    """A run of brackets and punctuation at a right-to-left level, as drawn left to right:
+    its characters in reverse order, each bracket as its mirror image (rule L4), as
+    HarfBuzz draws the brackets inside an Arabic run; text extraction mirrors them back."""
+    return [(frag, "".join(MIRRORED.get(ch, ch) for ch in reversed(str(text))), *rest)
+            for frag, text, *rest in reversed(run)]
 
 
 def _left_to_right(word):
