@@ -84,3 +84,38 @@ def test_brackets_around_a_number_read_in_order(catalogue, language, paragraph, 
     text = " ".join(page_text(catalogue.out / "sample.pdf").split())
     for piece in pieces:
         assert piece in text, (piece, text)
+
+
+def link_rects(path, uri: str) -> list[tuple[float, float, float, float]]:
+    import pikepdf
+    with pikepdf.open(path) as pdf:
+        return [tuple(float(v) for v in annot.Rect) for annot in pdf.pages[0].get("/Annots", [])
+                if annot.get("/A") is not None and str(annot.A.get("/URI", "")) == uri]
+
+
+@pytest.mark.parametrize("language, paragraph, link", [
+    ("ar", "اقرأ [صفحة المعلومات](https://www.nhs.uk/tests/) اليوم.", "صفحة المعلومات"),
+])
+def test_a_links_hit_area_covers_its_words(catalogue, language, paragraph, link):
+    """The link annotation of a right-to-left link spans its own words' glyphs."""
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    rects = link_rects(path, "https://www.nhs.uk/tests/")
+    assert len(rects) == 1, rects
+    left, bottom, right, top = rects[0]
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        text = pdf[0].get_textpage()
+        whole = text.get_text_range()
+        boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+    finally:
+        pdf.close()
+    words = link.split()
+    starts = [whole.find(word) for word in words]
+    assert all(start >= 0 for start in starts), (words, whole)
+    inside = [boxes[i] for start, word in zip(starts, words)
+              for i in range(start, start + len(word))]
+    glyph_left, glyph_right = min(b[0] for b in inside), max(b[2] for b in inside)
+    assert left - 1 <= glyph_left and glyph_right <= right + 1  # every glyph in the area
+    assert glyph_left - left < 3 and right - glyph_right < 3  # and no more than its words
