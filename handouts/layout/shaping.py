@@ -24,8 +24,10 @@ from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, make
 
 from ..pdf.actualtext import ActualText, glyph_text
 from ..pdf.tags import PRIVATE_USE_TEXT
-from ..scripts import visual_order, word_class, word_levels
+from bidi.mirror import MIRRORED
+
 from ..rlhooks import install_shape_word, rl_shape_frag_word
+from .bidi import levels, visual_order
 
 _rl_shape_word = rl_shape_frag_word
 # OpenType features for shaping. ReportLab's default adds discretionary ligatures ('dlig':
@@ -45,17 +47,18 @@ def _shape_word(word, *args, **kwargs):
     if not args:
         kwargs.setdefault("features", FEATURES)
     marks = [piece for piece in word[1:] if _is_mark(piece)]
-    runs = _runs([piece for piece in word[1:] if not _is_mark(piece)])
-    if not marks and len(runs) <= 1:
-        return _shape_run(word, *args, **kwargs)
-    return _shape_pieces(word, marks, runs, *args, **kwargs)
+    runs, run_levels = _runs([piece for piece in word[1:] if not _is_mark(piece)])
+    if not marks and len(runs) <= 1 and not _mirrored_run(runs[0] if runs else [], run_levels):
+        shaped = _shape_run(word, *args, **kwargs)
+        return _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
+    return _shape_pieces(word, marks, runs, run_levels, *args, **kwargs)
 
 
 def _is_mark(piece) -> bool:
     return hasattr(piece[0], "cbDefn")
 
 
-def _runs(pieces: list) -> list[list]:
+def _runs(pieces: list) -> tuple[list[list], list[int]]:
     """The text pieces of a word, grouped into runs of one font and one direction.
 
     ReportLab 5.1 shapes a whole word with its first piece's font and reads the glyph
@@ -68,17 +71,18 @@ def _runs(pieces: list) -> list[list]:
     runs: list[list] = []
     keys: list[tuple] = []
     for frag, text, *_ in pieces:
-        start, kind = 0, None
+        start, kind = 0, int(_RIGHT_TO_LEFT.get())  # an empty piece: the paragraph's level
+        char_kind: int
         for i, char_kind in enumerate(next(directions) for _ in str(text)):
             if i and char_kind != kind:
                 _add_piece(runs, keys, (frag, text[start:i]), kind)
                 start = i
             kind = char_kind
         _add_piece(runs, keys, (frag, text[start:]) if start else (frag, text), kind)
-    return runs
+    return runs, [key[1] for key in keys]
 
 
-def _add_piece(runs: list[list], keys: list[tuple], piece: tuple, kind: str | None) -> None:
+def _add_piece(runs: list[list], keys: list[tuple], piece: tuple, kind: int) -> None:
     key = (piece[0].fontName, kind)
     if keys and keys[-1] == key:
         runs[-1].append(piece)
@@ -87,31 +91,13 @@ def _add_piece(runs: list[list], keys: list[tuple], piece: tuple, kind: str | No
         keys.append(key)
 
 
-def _strong(char: str) -> str | None:
-    kind = unicodedata.bidirectional(char)
-    return "R" if kind in ("R", "AL") else "L" if kind == "L" else None
+def _directions(text: str) -> list[int]:
+    """The bidi level of each character of a word (UAX #9, by python-bidi), in a paragraph
+    of the direction being shaped: even levels are drawn left to right, odd right to left."""
+    return list(levels(text, _RIGHT_TO_LEFT.get()))
 
 
-def _directions(text: str) -> list[str | None]:
-    """The direction each character of a word is drawn in: a letter's own; digits and
-    punctuation go with the letters around them, and between letters of two directions
-    ('محمد's') with the paragraph (the Unicode bidi rule N1/N2 within one word)."""
-    strong = [_strong(char) for char in text]
-    after: list[str | None] = [None] * len(text)
-    for i in range(len(text) - 2, -1, -1):
-        after[i] = strong[i + 1] or after[i + 1]
-    paragraph = "R" if _RIGHT_TO_LEFT.get() else "L"
-    found, before = [], None
-    for i, kind in enumerate(strong):
-        if kind is None:
-            sides = {side for side in (before, after[i]) if side}
-            kind = sides.pop() if len(sides) == 1 else (paragraph if sides else None)
-        found.append(kind)
-        before = strong[i] or before
-    return found
-
-
-def _shape_pieces(word, marks: list, runs: list[list], *args, **kwargs):
+def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *args, **kwargs):
     """A word of several font runs or with inline-tag callbacks, shaped run by run.
 
     ReportLab 5.1 puts a word's callbacks back as bare lists after shaping, which breaks
@@ -119,13 +105,17 @@ def _shape_pieces(word, marks: list, runs: list[list], *args, **kwargs):
     inline element goes before the word and each one that closes it after.
     """
     width, shaped_runs, changed = 0.0, [], False
-    for run in runs:
+    for run, level in zip(runs, run_levels):
+        if level % 2 and not _has_rtl_letters(run):
+            run = _mirror(run)
         alone = word.__class__([_width(run), *run])
         shaped = _shape_run(alone, *args, **kwargs)
+        if not level % 2:
+            shaped = _left_to_right(shaped)
         changed = changed or shaped is not alone
         width += shaped[0]
         shaped_runs.append(shaped[1:])
-    pieces = [piece for index in _run_order(shaped_runs) for piece in shaped_runs[index]]
+    pieces = [piece for index in visual_order(run_levels) for piece in shaped_runs[index]]
     texts = [piece for piece in word[1:] if not _is_mark(piece)]
     if not changed and len(pieces) == len(texts) and all(map(operator.is_, pieces, texts)):
         return word  # nothing shaped, split or moved
@@ -135,12 +125,35 @@ def _shape_pieces(word, marks: list, runs: list[list], *args, **kwargs):
     return makeShapedFragWord(word)([width, *starts, *pieces, *ends])
 
 
-def _run_order(runs: list[list]) -> list[int]:
-    """The runs of one word in drawing order, as the words of a line are ordered: in a
-    right-to-left paragraph 'وJosé' is drawn 'José' then 'و'. (Each run's own pieces
-    come from ReportLab in drawing order already.)"""
-    classes = [word_class("".join(str(piece[1]) for piece in run)) for run in runs]
-    return visual_order(word_levels(classes, _RIGHT_TO_LEFT.get()))
+def _has_rtl_letters(run: list) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for piece in run for ch in str(piece[1]))
+
+
+def _mirrored_run(run: list, run_levels: list[int]) -> bool:
+    """Whether a word's one run is drawn right to left with no right-to-left letter in
+    it, so HarfBuzz (which takes the direction from the script) would not mirror it."""
+    return bool(run) and bool(run_levels[0] % 2) and not _has_rtl_letters(run)
+
+
+def _mirror(run: list) -> list:
+    """A run of brackets and punctuation at a right-to-left level, as drawn left to right:
+    its characters in reverse order, each bracket as its mirror image (rule L4), as
+    HarfBuzz draws the brackets inside an Arabic run; text extraction mirrors them back."""
+    return [(frag, "".join(MIRRORED.get(ch, ch) for ch in reversed(str(text))), *rest)
+            for frag, text, *rest in reversed(run)]
+
+
+def _left_to_right(word):
+    """A run of even level as drawn left to right: HarfBuzz guesses the direction from the
+    script, so Persian or Arabic-Indic digits ('۴۰') came back right to left ('۰۴')."""
+    data = [sd for piece in word[1:] if len(piece) > 1 and isinstance(piece[1], ShapedStr)
+            for sd in piece[1].__shapeData__]
+    if len(data) < 2 or data[0].cluster <= data[-1].cluster:
+        return word
+    pieces = [(piece[0], ShapedStr(str(piece[1])[::-1], shapeData=piece[1].__shapeData__[::-1]),
+               *piece[2:]) if len(piece) > 1 and isinstance(piece[1], ShapedStr) else piece
+              for piece in reversed(word[1:])]
+    return word.__class__([word[0], *pieces])
 
 
 @contextmanager
@@ -245,7 +258,8 @@ def _glyph_clusters(source: str, word) -> tuple[list[_Cluster], bool]:
         else:
             clusters.append(_Cluster(piece, [ch], [data], source[data.cluster:ends[data.cluster]]))
     rtl = bool(glyphs) and (glyphs[0][2].cluster > glyphs[-1][2].cluster or (
-        len(starts) == 1 and any(_strong(ch) == "R" for ch in source)))
+        len(starts) == 1
+        and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in source)))
     return clusters, rtl
 
 

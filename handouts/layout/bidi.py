@@ -1,0 +1,51 @@
+"""The Unicode Bidirectional Algorithm (UAX #9) through python-bidi (Rust unicode-bidi).
+
+`levels` gives the embedding level of each character of a paragraph in a given base
+direction; `visual_order` puts items of known levels in drawing order (rule L2). The
+library resolves the levels (weak types, bracket pairs, neutrals); it reports them only in
+its debug view, one per UTF-8 byte, which is read back here.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bidi import get_display
+
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
+@lru_cache(maxsize=4096)
+def levels(text: str, rtl: bool) -> tuple[int, ...]:
+    """The level of each character of `text` in a paragraph of that direction."""
+    if not text:
+        return ()
+    report = str(get_display(text, base_dir="R" if rtl else "L", debug=True))
+    start = report.find("levels:")
+    per_byte = [int(n) for n in _LEVEL.findall(report[start:report.find("paragraphs:", start)])]
+    found, at = [], 0
+    for char in text:  # a character's level is that of its first byte
+        found.append(per_byte[at])
+        at += len(char.encode("utf-8"))
+    return tuple(found)
+
+
+def visual_order(item_levels: list[int]) -> list[int]:
+    """Indices of items (characters or runs of one level) in drawing order, left to right:
+    from the highest level down, each run at that level or above is reversed (L2)."""
+    order = list(range(len(item_levels)))
+    if not order:
+        return order
+    lowest_odd = min(item_levels) | 1
+    for level in range(max(item_levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if item_levels[order[i]] < level:
+                i += 1
+                continue
+            j = i
+            while j < len(order) and item_levels[order[j]] >= level:
+                j += 1
+            order[i:j] = reversed(order[i:j])
+            i = j
+    return order

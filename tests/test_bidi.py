@@ -1,0 +1,121 @@
+"""Issue 11.3 (in part): the Unicode Bidirectional Algorithm through python-bidi.
+
+Persian digits printed reversed ("۰۴" for 40): HarfBuzz guesses a run's direction from its
+script, and digits in Arabic script came back right to left. Each leaflet is built and read
+back with pdfium, the left edge of each digit giving the order it is drawn in.
+"""
+from __future__ import annotations
+
+import json
+
+import pypdfium2
+import pytest
+
+from conftest import MINIMAL
+from handouts.layout.bidi import levels, visual_order
+
+# language, paragraph, the number in it as typed
+CASES = {
+    "fa": ("شما باید ۴۰ دقیقه صبر کنید.", "۴۰"),
+    "prs": ("شما باید ۱۲۵ دقیقه انتظار بکشید.", "۱۲۵"),
+    "ur": ("آپ کو ۴۰ منٹ انتظار کرنا ہے۔", "۴۰"),
+    "ar": ("عليك الانتظار ٤٠ دقيقة.", "٤٠"),
+}
+
+
+def leaflet(language: str, paragraph: str) -> str:
+    return (MINIMAL.replace("summary:", f"language: {language}\nsummary:")
+            .replace("A sample helps us check your health [@nhs-sample].",
+                     json.dumps(f"{paragraph} [@nhs-sample]", ensure_ascii=False)))
+
+
+def chars(path) -> list[tuple[str, float]]:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        text = pdf[0].get_textpage()
+        return [(text.get_text_range(i, 1), text.get_charbox(i)[0])
+                for i in range(text.count_chars())]
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("language", sorted(CASES))
+def test_digits_in_arabic_script_run_left_to_right(catalogue, language):
+    paragraph, number = CASES[language]
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    found = chars(catalogue.out / "sample.pdf")
+    text = "".join(ch for ch, _ in found)
+    start = text.find(number)
+    assert start >= 0, f"{number!r} not read back from {text!r}"
+    lefts = [left for _, left in found[start:start + len(number)]]
+    assert lefts == sorted(lefts), (number, lefts)  # the first digit typed is leftmost
+
+
+def test_levels_come_from_the_bidirectional_algorithm():
+    text = "اتصل Ahmed Khan في ۴۰ (الساعة 10:30)"
+    found = levels(text, rtl=True)
+    assert len(found) == len(text)
+    visual = "".join(text[i] for i in visual_order(list(found)))
+    assert "Ahmed Khan" in visual and "۴۰" in visual and "10:30" in visual
+    assert visual.index("Ahmed") > visual.index("10:30")  # read first, drawn further right
+    assert levels("abc", rtl=False) == (0, 0, 0)
+
+
+def page_text(path) -> str:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return pdf[0].get_textpage().get_text_range()
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("language, paragraph, pieces", [
+    ("ar", "راجع الطبيب في 12 يناير 2026 (الساعة 10:30) وخذ ٤٠ ملغ.",
+     ["(الساعة 10:30)", "12 يناير 2026", "٤٠ ملغ"]),
+    ("fa", "پزشک را در ۱۲ ژانویه ۲۰۲۶ (ساعت ۱۰:۳۰) ببینید.",
+     ["(ساعت ۱۰:۳۰)", "۱۲ ژانویه ۲۰۲۶"]),
+])
+def test_brackets_around_a_number_read_in_order(catalogue, language, paragraph, pieces):
+    """A closing bracket after digits in right-to-left text sits at the run's left end,
+    drawn as its mirror image: it was drawn unmirrored and read back as '(10:30'."""
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    text = " ".join(page_text(catalogue.out / "sample.pdf").split())
+    for piece in pieces:
+        assert piece in text, (piece, text)
+
+
+def link_rects(path, uri: str) -> list[tuple[float, float, float, float]]:
+    import pikepdf
+    with pikepdf.open(path) as pdf:
+        return [tuple(float(v) for v in annot.Rect) for annot in pdf.pages[0].get("/Annots", [])
+                if annot.get("/A") is not None and str(annot.A.get("/URI", "")) == uri]
+
+
+@pytest.mark.parametrize("language, paragraph, link", [
+    ("ar", "اقرأ [صفحة المعلومات](https://www.nhs.uk/tests/) اليوم.", "صفحة المعلومات"),
+])
+def test_a_links_hit_area_covers_its_words(catalogue, language, paragraph, link):
+    """The link annotation of a right-to-left link spans its own words' glyphs."""
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    rects = link_rects(path, "https://www.nhs.uk/tests/")
+    assert len(rects) == 1, rects
+    left, bottom, right, top = rects[0]
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        text = pdf[0].get_textpage()
+        whole = text.get_text_range()
+        boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+    finally:
+        pdf.close()
+    words = link.split()
+    starts = [whole.find(word) for word in words]
+    assert all(start >= 0 for start in starts), (words, whole)
+    inside = [boxes[i] for start, word in zip(starts, words)
+              for i in range(start, start + len(word))]
+    glyph_left, glyph_right = min(b[0] for b in inside), max(b[2] for b in inside)
+    assert left - 1 <= glyph_left and glyph_right <= right + 1  # every glyph in the area
+    assert glyph_left - left < 3 and right - glyph_right < 3  # and no more than its words
