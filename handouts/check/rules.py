@@ -163,15 +163,23 @@ def reference_accessed(s: Subject, opt: dict) -> Iterator:
 
 def labels_missing(s: Subject, opt: dict) -> Iterator:
     """Fixed labels (page N of M, references, contact us...) that the leaflet's language
-    has no text for print in English: say so rather than let it pass unnoticed."""
-    labels = Labels(s.leaflet.language)
-    missing = [key for key in labels.messages if not labels.has_own(key)]
-    if missing and not s.leaflet.language.lower().startswith("en"):
-        yield (s.leaflet.where, f"{len(missing)} fixed labels have no "
-               f"{_english_name(s.leaflet.language)} ({s.leaflet.language}) text and "
-               f"print in English: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}",
-               f"ask for a message catalogue for '{s.leaflet.language}' "
-               "(handouts/messages/), or build the leaflet in a language that has one")
+    has no text for print in English: say so, naming the language and each label."""
+    language = s.leaflet.language
+    if language.lower().split("-")[0] == "en":
+        return
+    labels = Labels(language)
+    missing = labels.missing()
+    name = f"{_english_name(language)} ({language})"
+    if missing and not labels.has_catalogue():
+        yield (s.leaflet.where, f"no message catalogue for {name}: all {len(missing)} fixed "
+               "labels (page N of M, references, contact us...) print in English",
+               f"add handouts/messages/{language}.yaml (copy en.yaml and translate the "
+               "values), or build the leaflet in a language that has one")
+        return
+    for key in missing:
+        yield (s.leaflet.where, f"label '{key}' has no {name} text and prints in English "
+               f"('{labels[key]}')", f"add '{key}:' to the {language} message catalogue "
+               "(handouts/messages/)")
 
 
 def _english_name(tag: str) -> str:
