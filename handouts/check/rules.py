@@ -10,7 +10,7 @@ from typing import Iterator
 
 from babel import Locale, UnknownLocaleError
 
-from ..brand import CONTRAST_PAIRS, Brand, contrast_ratio
+from ..brand import CONTRAST_PAIRS, EXPECTED_PER_LANGUAGE, Brand, contrast_ratio
 from ..content import add_months
 from ..load import Map, read_yaml
 from ..labels import Labels
@@ -182,6 +182,26 @@ def labels_missing(s: Subject, opt: dict) -> Iterator:
                "(handouts/messages/)")
 
 
+def brand_text_missing(s: Subject, opt: dict) -> Iterator:
+    """Brand texts (contact, other formats, feedback, disclaimer...) that the brand has no
+    text for in the leaflet's language: they print as written, in the brand's language."""
+    if s.brand is None:
+        return
+    language = s.leaflet.language
+    printed = s.brand.for_language(language)
+    for key in printed.english:
+        if key not in EXPECTED_PER_LANGUAGE:
+            continue
+        yield (s.leaflet.where, f"brand '{s.brand.name}' has no {_english_name(language)} "
+               f"({language}) text for '{key}', so it prints in its own language: "
+               f"'{_short(s.brand[key])}'", f"add 'texts: {language}: {key}: ...' to "
+               f"templates/{s.brand.name}/brand.yaml")
+
+
+def _short(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 3].rstrip() + "..."
+
+
 def _english_name(tag: str) -> str:
     try:
         return Locale.parse(tag, sep="-").get_display_name("en") or tag
@@ -233,6 +253,9 @@ RULES: dict[str, Rule] = {
                                "without an accessed date"),
     "labels-missing": Rule("warning", "leaflet", labels_missing, "fixed labels printed in "
                            "English for want of the leaflet's language"),
+    "brand-text-missing": Rule("warning", "leaflet", brand_text_missing, "brand texts "
+                               "printed in the brand's language for want of the leaflet's",
+                               needs_brand=True),
     "alt-filename": Rule("warning", "leaflet", alt_filename, "alt text that repeats the file "
                          "name"),
     "contrast": Rule("warning", "brand", contrast, "colour pairs below a stricter contrast",
