@@ -66,8 +66,8 @@ def check(content: Path, on: dt.date | None = None) -> CheckReport:
                           report.settings)
         findings += _run_rules("leaflet", subject, report.settings, leaflet.id)
     for translation in catalogue.translations:  # what it prints in English, under its source
-        subject = Subject(translation, brands.get(translation.template), report.today, None,
-                          report.settings)
+        subject = Subject(translation, brands.get(translation.template), report.today,
+                          leaflet_readability(translation, formula), report.settings)
         findings += _run_rules("leaflet", subject, report.settings, translation.id,
                                TRANSLATION_RULES)
     report.findings = [f for f in findings if _wanted(f, report.settings)]
