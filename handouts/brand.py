@@ -7,6 +7,7 @@ relative to the template folder that named them. No ReportLab here.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -123,6 +124,9 @@ class Brand:
     body_font: fonts.FontFamily
     heading_font: fonts.FontFamily
     marks: tuple = field(default=(), compare=False)  # (dotted key, (file, line, column))
+    texts: tuple = ()  # sorted (language tag, dotted key, text): `texts:` in brand.yaml
+    language: str = "en"  # the language of its plain (untranslated) texts
+    english: tuple = ()  # the keys for_language left in the brand's own language
 
     def __getitem__(self, key: str):
         return dict(self.values)[key]
@@ -134,6 +138,53 @@ class Brand:
 
     def get(self, key: str, default=None):
         return dict(self.values).get(key, default)
+
+    def text_in(self, language: str, key: str) -> str | None:
+        """The brand's own text for `key` in `language` (es-MX falls back to es), or None."""
+        own = {(tag.lower(), k): v for tag, k, v in self.texts}
+        parts = language.lower().split("-")
+        for n in range(len(parts), 0, -1):
+            found = own.get(("-".join(parts[:n]), key))
+            if found is not None:
+                return found
+        return None
+
+    def writes_in(self, language: str) -> bool:
+        """Whether a leaflet in `language` reads the brand's plain texts as they are."""
+        return language.lower().split("-")[0] == self.language.lower().split("-")[0]
+
+    def for_language(self, language: str) -> "Brand":
+        """The brand as a leaflet in `language` prints it: each translatable text in that
+        language (its own `texts:`, else the message catalogue's for a standard label);
+        a text with neither stays as written and is listed in `english`."""
+        if self.writes_in(language):
+            return self
+        from .labels import Labels  # labels.py reads YAML only; no cycle at import time
+        values, plain = dict(self.values), Labels(self.language)
+        labels, english = Labels(language), []
+        for key in TRANSLATABLE:
+            value = values.get(key)
+            if not value:
+                continue
+            label = STANDARD_LABELS.get(key)
+            own = self.text_in(language, key)
+            if own is not None:
+                values[key] = own
+            elif label and value == plain[label] and labels.has_own(label):
+                values[key] = labels[label]
+            else:
+                english.append(key)
+        return dataclasses.replace(self, values=tuple(sorted(values.items(), key=str)),
+                                   english=tuple(english))
+
+    def where_text(self, language: str, key: str) -> tuple[Path, int, int] | None:
+        """Where the text printed for `key` in `language` is written."""
+        parts = language.lower().split("-")
+        for n in range(len(parts), 0, -1):
+            for tag, k, _ in self.texts:
+                if k == key and tag.lower() == "-".join(parts[:n]):
+                    return self.where(f"texts.{tag}.{key}")
+        return self.where(key)
 
     def colour(self, role: str) -> str:
         return self[f"colours.{role}"]
@@ -148,11 +199,29 @@ class _Entry:
     path: Path
     mark: Mark | None
     folder: Path
+    depth: int = 0  # 0: the template named; 1: the one it extends...
+
+
+# The brand texts a template may give per language under `texts: {<tag>: {...}}`, in the
+# shape of the English keys. Names, numbers and addresses for links are facts, not text.
+TRANSLATABLE = ("department", "contact.name", "contact.hours", "contact.address",
+                "contact.note", "other_formats", "feedback", "disclaimer",
+                "callout_titles.info", "callout_titles.warning", "callout_titles.urgent")
+# ... and those a leaflet in another language should not print in English (check warns)
+EXPECTED_PER_LANGUAGE = tuple(k for k in TRANSLATABLE if k != "contact.address")
+# A brand text written exactly as a standard label needs no translation of its own: the
+# message catalogue's is used ('department: Patient information', the callout titles).
+STANDARD_LABELS = {"department": "patient_information", "callout_titles.info": "callout_info",
+                   "callout_titles.warning": "callout_warning",
+                   "callout_titles.urgent": "callout_urgent"}
 
 
 def _flatten(node: Map, folder: Path, prefix: str, out: dict, problems: Problems) -> None:
     for key, value in node.items():
         dotted = f"{prefix}{key}"
+        if dotted == "texts":
+            _flatten_texts(node, value, folder, out, problems)
+            continue
         if isinstance(value, Map) and not any(k == dotted for k in SCHEMA):
             if any(k.startswith(dotted + ".") for k in SCHEMA):
                 _flatten(value, folder, dotted + ".", out, problems)
@@ -165,10 +234,56 @@ def _flatten(node: Map, folder: Path, prefix: str, out: dict, problems: Problems
         if dotted not in SCHEMA and dotted != "extends":
             siblings = {k[len(prefix):].split(".")[0] for k in SCHEMA if k.startswith(prefix)}
             problems.add(node.path, node.key_mark(key), f"unknown key '{dotted}' in brand "
-                         "template", did_you_mean(key, siblings | ({"extends"} if not prefix
-                                                                  else set())))
+                         "template", did_you_mean(key, siblings | ({"extends", "texts"}
+                                                                  if not prefix else set())))
             continue
         out[dotted] = _Entry(value, node.path, node.mark_of(key), folder)
+
+
+def _flatten_texts(node: Map, texts, folder: Path, out: dict, problems: Problems) -> None:
+    """`texts: {es: {other_formats: ..., contact: {name: ...}}}` -> entries
+    'texts.es.other_formats', each checked here: a known language, a translatable key,
+    text."""
+    from .languages import language_problem
+    if not isinstance(texts, Map):
+        problems.add(node.path, node.mark_of("texts"), "texts: should be a mapping of "
+                     "language tags to the brand's texts in that language",
+                     "write e.g. 'texts:' then '  es:' then '    other_formats: ...'")
+        return
+    for tag, block in texts.items():
+        tag = str(tag)
+        wrong = language_problem(tag)
+        if wrong:
+            problems.add(texts.path, texts.key_mark(tag), f"texts.{tag}: {wrong[0]}", wrong[1])
+            continue
+        if not isinstance(block, Map):
+            problems.add(texts.path, texts.mark_of(tag), f"texts.{tag}: should be the brand's "
+                         "texts in that language, indented below", "write e.g. "
+                         "'other_formats: ...', 'contact:' then '  name: ...'")
+            continue
+        for key, value, where, name in _text_items(block):
+            if key not in TRANSLATABLE:
+                problems.add(where.path, where.key_mark(name), f"texts.{tag}.{key}: not a "
+                             "brand text that has a language",
+                             did_you_mean(key, TRANSLATABLE) if did_you_mean(
+                                 key, TRANSLATABLE) else "translatable: " + ", ".join(
+                                 TRANSLATABLE))
+            elif not isinstance(value, str) or not value.strip():
+                problems.add(where.path, where.mark_of(name), f"texts.{tag}.{key}: should "
+                             "be text", "write the text in that language after the key")
+            else:
+                out[f"texts.{tag}.{key}"] = _Entry(value.strip(), where.path,
+                                                   where.mark_of(name), folder)
+
+
+def _text_items(block: Map):
+    """(dotted key, value, the mapping it is in, its own key) for one language's texts."""
+    for key, value in block.items():
+        if isinstance(value, Map):
+            for inner, text in value.items():
+                yield f"{key}.{inner}", text, value, inner
+        else:
+            yield str(key), value, block, key
 
 
 def _read_chain(templates_dir: Path, name: str, problems: Problems, seen: tuple = (),
@@ -206,6 +321,7 @@ def _read_chain(templates_dir: Path, name: str, problems: Problems, seen: tuple 
     parent = own.pop("extends", None)
     inherited = _read_chain(templates_dir, str(parent.value), problems, (*seen, name),
                             (parent.path, parent.mark)) if parent else {}
+    inherited = {k: dataclasses.replace(e, depth=e.depth + 1) for k, e in inherited.items()}
     return {**inherited, **own}
 
 
@@ -232,13 +348,33 @@ def load_brand(templates_dir: Path, name: str, where: tuple | None = None) -> Br
             continue
         values[key] = _check_value(key, spec, entry, problems)
     _check_rules(values, entries, main, problems)
+    texts = _texts(entries, problems)
     body = _font(values, entries, "fonts.body", problems)
     heading = _font(values, entries, "fonts.heading", problems) if values["fonts.heading"] \
         else body
     problems.raise_if_errors(TemplateError)
     marks = tuple(sorted((k, (e.path, *(e.mark or (1, 1)))) for k, e in entries.items()))
     return Brand(name, Path(templates_dir) / name, tuple(sorted(values.items(), key=str)),
-                 body, heading, marks)
+                 body, heading, marks, texts)
+
+
+def _texts(entries: dict, problems: Problems) -> tuple:
+    """The per-language texts that translate the English text in use. A translation set
+    further up the `extends` chain than the English text it translates is of another
+    text (base's contact name, not the clinic's), so it is dropped, never printed."""
+    texts = []
+    for dotted, entry in entries.items():
+        if not dotted.startswith("texts."):
+            continue
+        tag, key = dotted[len("texts."):].split(".", 1)
+        english = entries.get(key)
+        if english is None and SCHEMA[key].default is None:
+            problems.add(entry.path, entry.mark, f"texts.{tag}.{key} translates '{key}', "
+                         "which the brand does not set", f"add '{key}:' in the brand's own "
+                         "language, or remove this text")
+        elif english is None or entry.depth <= english.depth:
+            texts.append((tag, key, entry.value))
+    return tuple(sorted(texts))
 
 
 def _check_value(key: str, spec: Field, entry: _Entry, problems: Problems):

@@ -1,7 +1,8 @@
 """Fixed labels and dates in the leaflet's language: messages/<lang>.yaml, English fallback.
 
-Message files are data; a missing key in a language falls back to English, so a partly
-translated catalogue still builds. Dates are formatted by Babel for the language.
+Message files are data; a key missing in a language falls back to English, so a partly
+translated catalogue still builds, and `handouts check` names each such label (rule
+labels-missing). Dates and language names come from CLDR through Babel, never from here.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
+import langcodes
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
@@ -34,6 +36,21 @@ def _candidates(language: str) -> list[str]:
     return ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
+def _locale(language: str) -> Locale:
+    """Babel's locale for a tag, through its normalised form when CLDR files it under
+    another code (Dari 'prs' is CLDR's 'fa-AF'); English only for a tag CLDR lacks."""
+    try:
+        normalised = str(langcodes.Language.get(language))
+    except (ValueError, LookupError):
+        normalised = language
+    for tag in dict.fromkeys((language, normalised)):
+        try:
+            return Locale.parse(tag.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return Locale.parse("en_GB")
+
+
 class Labels:
     """The labels and date format of one language."""
 
@@ -42,10 +59,7 @@ class Labels:
         self.messages = dict(_catalogue("en"))
         for code in reversed(_candidates(language)):
             self.messages.update(_catalogue(code))
-        try:
-            self.locale = Locale.parse(language.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            self.locale = Locale.parse("en_GB")
+        self.locale = _locale(language)
 
     def __getitem__(self, key: str) -> str:
         return self.messages[key]
@@ -53,13 +67,34 @@ class Labels:
     def has_own(self, key: str) -> bool:
         return any(key in _catalogue(code) for code in _candidates(self.language))
 
+    def has_catalogue(self) -> bool:
+        """Whether any catalogue is written for this language (es-MX: es.yaml counts)."""
+        return any(_catalogue(code) for code in _candidates(self.language))
+
+    def missing(self) -> list[str]:
+        """The labels this language has no text for, which print in English."""
+        return [key for key in self.messages if not self.has_own(key)]
+
     def format(self, key: str, **values) -> str:
         return self.messages[key].format(**values)
 
     def date(self, day: dt.date) -> str:
+        if not self._has_month_names():  # CLDR's "M03" placeholders: no reader's date
+            return day.isoformat()
         # No-break spaces: a date never splits across two lines ("1 / March 2025").
         return format_date(day, format="long", locale=self.locale).replace(" ", "\u00a0")
 
+    def _has_month_names(self) -> bool:
+        """False where CLDR holds only placeholder month names ('M01', Haitian Creole)."""
+        wide = self.locale.months.get("format", {}).get("wide", {})
+        return bool(wide) and wide.get(1) != "M01"
+
     def language_name(self, language: str) -> str:
-        """A language's name in this language: 'en-GB' is 'inglés' in Spanish."""
-        return self.locale.languages.get(language.split("-")[0].lower(), language)
+        """A language's name in this language: 'en-GB' is 'inglés' in Spanish; where CLDR
+        has no names in this language, the language's name in itself ('English')."""
+        code = language.split("-")[0].lower()
+        name = self.locale.languages.get(code)
+        if name:
+            return name
+        own = _locale(code)
+        return own.languages.get(code, language) if own.language == code else language

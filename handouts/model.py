@@ -124,13 +124,7 @@ class Translation:
     translator: str
     translated: dt.date
     stale: bool  # the source has changed since: print a notice, list it in the summary
-    brand_text: tuple = ()  # (brand key, translated text): the brand's end matter
-    brand_text_where: tuple = field(default=(), compare=False)  # (brand key, where written)
     source_file: Path | None = field(default=None, compare=False)  # holds the governance
-
-    def brand(self, key: str, default):
-        """The translated brand text for `key` (e.g. 'other_formats'), else `default`."""
-        return dict(self.brand_text).get(key, default)
 
 
 @dataclass(frozen=True)

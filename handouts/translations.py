@@ -19,14 +19,9 @@ from .load import Map, Seq
 from .model import Leaflet, Translation
 
 TRANSLATION_KEYS = {"translates", "language", "source_version", "translator", "translated",
-                    "title", "subtitle", "summary", "keywords", "sections", "references",
-                    "brand_text"}
+                    "title", "subtitle", "summary", "keywords", "sections", "references"}
 REQUIRED = ("translates", "language", "source_version", "translator", "translated", "title",
             "sections")
-BRAND_TEXT_KEYS = {"department", "other_formats", "feedback", "disclaimer", "contact.name",
-                   "contact.hours",
-                   "contact.address", "contact.note", "callout_titles.info",
-                   "callout_titles.warning", "callout_titles.urgent"}
 
 
 def version_key(version: str) -> tuple:
@@ -83,7 +78,13 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         problems.add(getattr(node, "path", catalogue.path), getattr(node, "mark", None),
                      "a translation should be a mapping of keys", "start with 'translates: <id>'")
         return None
-    reader.check_keys(node, TRANSLATION_KEYS, REQUIRED, "translation")
+    if "brand_text" in node:  # the brand's words belong to the brand the leaflet is built with
+        reader.error(node, "brand_text", "a translation cannot carry the brand's texts "
+                     "(brand_text:): they would print under any brand it is built with",
+                     f"move them to the brand template, under 'texts:' then "
+                     f"'  {node.get('language', '<language>')}:' (see README 'Brand "
+                     "templates')", key=True)
+    reader.check_keys(node, TRANSLATION_KEYS | {"brand_text"}, REQUIRED, "translation")
     source = _source(reader, node, catalogue)
     language = _language(reader, node, "language")
     if source and language and language.lower() == source.language.lower():
@@ -94,7 +95,6 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     translator = reader.text(node, "translator")
     sections = _sections(reader, node, "sections", 2)
     references = _references(reader, node) if "references" in node else None
-    brand_text, brand_text_where = _brand_text(reader, node)
     if not (source and language and version and translated and translator) or problems.errors:
         return None
     stale = _check_version(reader, node, version, source)
@@ -109,8 +109,8 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         keywords=tuple(reader.text_list(node, "keywords") or source.keywords),
         where=(node.path, *node.mark), template_where=source.template_where,
         translation=Translation(source.language, version, source.governance.version,
-                                translator, translated, stale, brand_text,
-                                brand_text_where, source.where[0]))
+                                translator, translated, stale,
+                                source_file=source.where[0]))
     ref_ids = {r.id for r in refs}
     for text, where in leaflet.rich_texts():
         _check_rich(problems, text, where, ref_ids)
@@ -152,29 +152,3 @@ def _check_version(reader: Reader, node: Map, version: str, source: Leaflet) -> 
                     f"update the translation, then set source_version: \"{current}\"")
         return True
     return False
-
-
-def _brand_text(reader: Reader, node: Map) -> tuple[tuple, tuple]:
-    """The brand's standard texts (contact block, other formats...) in this language, and
-    where each is written (so a problem found with it later points there)."""
-    texts = reader.mapping(node, "brand_text")
-    if texts is None:
-        return (), ()
-    flat: list = []
-    for key, value in texts.items():
-        if isinstance(value, Map):
-            flat.extend((f"{key}.{k}", v, value, k) for k, v in value.items())
-        else:
-            flat.append((key, value, texts, key))
-    result, marks = [], []
-    for dotted, value, where, key in flat:
-        if dotted not in BRAND_TEXT_KEYS:
-            reader.error(where, key, f"unknown brand text '{dotted}'",
-                         did_you_mean(dotted, BRAND_TEXT_KEYS), key=True)
-        elif not isinstance(value, str) or not value.strip():
-            reader.error(where, key, f"brand text '{dotted}' should be text",
-                         "write the translated text after the key")
-        else:
-            result.append((dotted, value.strip()))
-            marks.append((dotted, (where.path, *where.mark_of(key))))
-    return tuple(sorted(result)), tuple(sorted(marks))

@@ -308,9 +308,8 @@ def test_other_languages_get_no_number(tmp_path, capsys):
     assert (readability["formula"], readability["score"], readability["hardest"]) == (
         None, None, [])
     assert "no readability formula applies to 'zh-Hant'" in readability["note"]
-    # Traditional Chinese has no message catalogue yet: its labels print in English
-    assert [f["rule"] for f in findings(report)] == ["labels-missing"]
-    assert "Chinese (Traditional) (zh-Hant)" in findings(report)[0]["message"]
+    # Traditional Chinese has its own labels (issue 11.5); only Riverside's texts lack it
+    assert {f["rule"] for f in findings(report)} == {"brand-text-missing"}
 
 
 # ---- the command: text output, --strict, today, exit codes --------------------------------
@@ -406,11 +405,12 @@ def test_a_validation_problem_is_found_by_its_rule_code_not_its_wording():
 
 
 def test_labels_printed_in_english_are_a_warning_naming_the_language(tmp_path, capsys):
-    """A French leaflet prints 'Page 1 of 2' and 'References' in English: check says so,
-    naming the language and the labels (issue 11.5); Spanish has its own labels."""
+    """A Dutch leaflet prints 'Page 1 of 2' and 'References' in English: check says so,
+    naming the language (issue 11.5; tests/test_labels.py names each label); Spanish has
+    its own labels."""
     from conftest import Catalogue, MINIMAL
     catalogue = Catalogue(tmp_path)
-    catalogue.leaflet(MINIMAL.replace("summary:", "language: fr\nsummary:"))
+    catalogue.leaflet(MINIMAL.replace("summary:", "language: nl\nsummary:"))
     catalogue.leaflet(MINIMAL.replace("id: sample", "id: muestra").replace(
         "summary:", "language: es\nsummary:"), "muestra")
     capsys.readouterr()
@@ -420,8 +420,8 @@ def test_labels_printed_in_english_are_a_warning_naming_the_language(tmp_path, c
              for l in report["leaflets"]}
     assert not found["muestra"]
     [finding] = found["sample"]
-    assert "have no French (fr) text and print in English" in finding["message"]
-    assert "references" in finding["message"] and finding["severity"] == "warning"
+    assert "no message catalogue for Dutch (nl)" in finding["message"]
+    assert "print in English" in finding["message"] and finding["severity"] == "warning"
 
 
 def test_sentences_end_at_the_danda_and_the_ideographic_full_stop(tmp_path, capsys):

@@ -51,7 +51,8 @@ def test_hostile_brand_contact_fields_stop_only_that_brand(catalogue, capsys, ke
 # ---- every link is checked when it is loaded, at its own line (issue 15.4) -------------------
 
 from test_validate_predicts_build import (TRANSLATION, assert_all_three_stop_at,  # noqa: E402
-                                          edit_brand, line_of, translated_catalogue, value_at)
+                                          edit_brand, line_of, spanish_brand_texts,
+                                          translated_catalogue, value_at)
 
 UNSAFE = ["javascript:alert(1)", "file:///etc/passwd"]
 CONTACT_BLOCK = """\
@@ -165,10 +166,11 @@ def test_a_url_with_a_bracket_links_to_the_whole_address(catalogue):
 
 
 def test_translated_brand_texts_never_become_links(catalogue):
-    """brand_text values are printed as plain text: Markdown in them is not a link."""
-    translated_catalogue(catalogue, TRANSLATION + "brand_text:\n  other_formats: "
-                         "'[Pida otro formato](javascript:alert(1))'\n  contact:\n"
-                         "    note: '[Nota](file:///etc/passwd)'\n")
+    """A brand's texts in another language are printed as plain text: Markdown in them
+    is not a link."""
+    translated_catalogue(catalogue)
+    spanish_brand_texts(catalogue, "other_formats: '[Pida otro formato](javascript:alert(1))'"
+                        "\ncontact:\n  note: '[Nota](file:///etc/passwd)'\n")
     assert catalogue.build() == 0
     uris = link_uris(catalogue.out / "sample.es.pdf")
     assert uris and all(link_problem(uri) is None for uri in uris)
@@ -176,10 +178,10 @@ def test_translated_brand_texts_never_become_links(catalogue):
         " ".join(page_texts(catalogue.out / "sample.es.pdf")))
 
 
-def test_a_translation_cannot_give_the_brand_contact_links(catalogue, capsys):
-    """Only the brand sets contact.url, contact.email and contact.phone: a translation
-    that tries is told so at its line, so no translated file adds a link."""
-    text = TRANSLATION + "brand_text:\n  contact:\n    url: 'javascript:alert(1)'\n"
-    translated_catalogue(catalogue, text)
-    assert_all_three_stop_at(catalogue, capsys, "sample.es.yaml", line_of(text, "url:"),
-                             "unknown brand text 'contact.url'")
+def test_a_brand_text_in_another_language_cannot_be_a_contact_link(catalogue, capsys):
+    """Only the brand's own contact.url, contact.email and contact.phone are links: a
+    language's `texts:` that tries is told so at its line, so no translated text adds one."""
+    translated_catalogue(catalogue)
+    brand = spanish_brand_texts(catalogue, "contact:\n  url: 'javascript:alert(1)'\n")
+    assert_all_three_stop_at(catalogue, capsys, "brand.yaml", line_of(brand, "url: 'java"),
+                             "texts.es.contact.url: not a brand text that has a language")

@@ -87,6 +87,16 @@ def translated_catalogue(catalogue, text: str = TRANSLATION):
     return path
 
 
+def spanish_brand_texts(catalogue, texts: str) -> str:
+    """riverside-trust's `texts:` replaced by these Spanish ones (YAML under 'es:', any
+    indentation); returns the brand's new text."""
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    kept = brand.read_text(encoding="utf-8").split("\ntexts:\n")[0]
+    text = kept + "\ntexts:\n  es:\n" + textwrap.indent(textwrap.dedent(texts), "    ")
+    brand.write_text(text, encoding="utf-8")
+    return text
+
+
 def edit_brand(catalogue, old: str, new: str) -> str:
     """Change riverside-trust's brand.yaml; returns its new text."""
     brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
@@ -133,17 +143,17 @@ def emoji_in_a_translation(catalogue):
 
 
 def emoji_in_a_translated_brand_text(catalogue):
-    text = TRANSLATION + "brand_text:\n  disclaimer: Información general 🙂\n"
-    translated_catalogue(catalogue, text)
-    return "sample.es.yaml", value_at(text, "disclaimer"), \
+    translated_catalogue(catalogue)
+    brand = spanish_brand_texts(catalogue, "disclaimer: Información general 🙂\n")
+    return "brand.yaml", value_at(brand, "    disclaimer"), \
         "brand text 'disclaimer': character '🙂'"
 
 
 def emoji_in_a_translated_department(catalogue):
     """The header's department line is drawn in the leaflet's own font only."""
-    text = TRANSLATION + "brand_text:\n  department: Información ☺\n"
-    translated_catalogue(catalogue, text)
-    return "sample.es.yaml", value_at(text, "department"), "brand text 'department'"
+    translated_catalogue(catalogue)
+    brand = spanish_brand_texts(catalogue, "department: Información ☺\n")
+    return "brand.yaml", value_at(brand, "    department"), "brand text 'department'"
 
 
 def emoji_in_a_brand_text(catalogue):
@@ -249,7 +259,8 @@ def test_validate_and_check_fail_where_build_fails(catalogue, capsys, case):
 
 
 def test_a_clean_catalogue_passes_all_three(catalogue, capsys):
-    translated_catalogue(catalogue, TRANSLATION + "brand_text:\n  disclaimer: Información.\n")
+    translated_catalogue(catalogue)
+    spanish_brand_texts(catalogue, "disclaimer: Información.\n")
     catalogue.leaflet(with_blocks("""\
         - contact:
             name: Sample clinic

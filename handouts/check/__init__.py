@@ -65,13 +65,25 @@ def check(content: Path, on: dt.date | None = None) -> CheckReport:
         subject = Subject(leaflet, brands.get(leaflet.template), report.today, readability,
                           report.settings)
         findings += _run_rules("leaflet", subject, report.settings, leaflet.id)
+    for translation in catalogue.translations:  # what it prints in English, under its source
+        subject = Subject(translation, brands.get(translation.template), report.today,
+                          leaflet_readability(translation, formula), report.settings)
+        findings += _run_rules("leaflet", subject, report.settings, translation.id,
+                               TRANSLATION_RULES)
     report.findings = [f for f in findings if _wanted(f, report.settings)]
     return report
 
 
-def _run_rules(scope: str, subject, settings: dict, leaflet_id) -> list[Finding]:
+# the leaflet rules a translation is checked by (the others read the source's own text)
+TRANSLATION_RULES = ("labels-missing", "brand-text-missing")
+
+
+def _run_rules(scope: str, subject, settings: dict, leaflet_id,
+               only: tuple[str, ...] | None = None) -> list[Finding]:
     found = []
     for code, rule in RULES.items():
+        if only is not None and code not in only:
+            continue
         opt = settings[code]
         if rule.scope != scope or opt is None or (rule.needs_brand and subject.brand is None):
             continue

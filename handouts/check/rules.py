@@ -10,7 +10,7 @@ from typing import Iterator
 
 from babel import Locale, UnknownLocaleError
 
-from ..brand import CONTRAST_PAIRS, Brand, contrast_ratio
+from ..brand import CONTRAST_PAIRS, EXPECTED_PER_LANGUAGE, Brand, contrast_ratio
 from ..content import add_months
 from ..load import Map, read_yaml
 from ..labels import Labels
@@ -163,15 +163,43 @@ def reference_accessed(s: Subject, opt: dict) -> Iterator:
 
 def labels_missing(s: Subject, opt: dict) -> Iterator:
     """Fixed labels (page N of M, references, contact us...) that the leaflet's language
-    has no text for print in English: say so rather than let it pass unnoticed."""
-    labels = Labels(s.leaflet.language)
-    missing = [key for key in labels.messages if not labels.has_own(key)]
-    if missing and not s.leaflet.language.lower().startswith("en"):
-        yield (s.leaflet.where, f"{len(missing)} fixed labels have no "
-               f"{_english_name(s.leaflet.language)} ({s.leaflet.language}) text and "
-               f"print in English: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}",
-               f"ask for a message catalogue for '{s.leaflet.language}' "
-               "(handouts/messages/), or build the leaflet in a language that has one")
+    has no text for print in English: say so, naming the language and each label."""
+    language = s.leaflet.language
+    if language.lower().split("-")[0] == "en":
+        return
+    labels = Labels(language)
+    missing = labels.missing()
+    name = f"{_english_name(language)} ({language})"
+    if missing and not labels.has_catalogue():
+        yield (s.leaflet.where, f"no message catalogue for {name}: all {len(missing)} fixed "
+               "labels (page N of M, references, contact us...) print in English",
+               f"add handouts/messages/{language}.yaml (copy en.yaml and translate the "
+               "values), or build the leaflet in a language that has one")
+        return
+    for key in missing:
+        yield (s.leaflet.where, f"label '{key}' has no {name} text and prints in English "
+               f"('{labels[key]}')", f"add '{key}:' to the {language} message catalogue "
+               "(handouts/messages/)")
+
+
+def brand_text_missing(s: Subject, opt: dict) -> Iterator:
+    """Brand texts (contact, other formats, feedback, disclaimer...) that the brand has no
+    text for in the leaflet's language: they print as written, in the brand's language."""
+    if s.brand is None:
+        return
+    language = s.leaflet.language
+    printed = s.brand.for_language(language)
+    for key in printed.english:
+        if key not in EXPECTED_PER_LANGUAGE:
+            continue
+        yield (s.leaflet.where, f"brand '{s.brand.name}' has no {_english_name(language)} "
+               f"({language}) text for '{key}', so it prints in its own language: "
+               f"'{_short(s.brand[key])}'", f"add 'texts: {language}: {key}: ...' to "
+               f"templates/{s.brand.name}/brand.yaml")
+
+
+def _short(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 3].rstrip() + "..."
 
 
 def _english_name(tag: str) -> str:
@@ -225,6 +253,9 @@ RULES: dict[str, Rule] = {
                                "without an accessed date"),
     "labels-missing": Rule("warning", "leaflet", labels_missing, "fixed labels printed in "
                            "English for want of the leaflet's language"),
+    "brand-text-missing": Rule("warning", "leaflet", brand_text_missing, "brand texts "
+                               "printed in the brand's language for want of the leaflet's",
+                               needs_brand=True),
     "alt-filename": Rule("warning", "leaflet", alt_filename, "alt text that repeats the file "
                          "name"),
     "contrast": Rule("warning", "brand", contrast, "colour pairs below a stricter contrast",

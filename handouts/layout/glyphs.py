@@ -6,7 +6,6 @@ drawn in the leaflet's own font only, so its characters must all be there.
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable
 
 from ..brand import online_url
@@ -21,28 +20,20 @@ FURNITURE_TEXTS = ("organisation", "department", "footer_text")  # drawn in the 
 
 
 def translated_brand(leaflet: Leaflet, brand):
-    """The brand with the texts a translation gives (`brand_text:`) in its language."""
-    if leaflet.translation is None or not leaflet.translation.brand_text:
-        return brand
-    values = {**dict(brand.values), **dict(leaflet.translation.brand_text)}
-    return dataclasses.replace(brand, values=tuple(sorted(values.items())))
+    """The brand with its texts in the leaflet's language (the brand's `texts:`), so a
+    translation prints the end matter of the brand it is built with, never its source's."""
+    return brand.for_language(leaflet.language)
 
 
 def brand_text(leaflet: Leaflet, brand, key: str):
-    """A brand text, in the leaflet's language when its translation gives one."""
-    value = brand.get(key)
-    if leaflet is not None and leaflet.translation:
-        return leaflet.translation.brand(key, value)
-    return value
+    """A brand text as printed: `brand` is translated_brand, already in the language."""
+    return brand.get(key)
 
 
 def brand_text_where(leaflet: Leaflet, brand, key: str):
-    """Where a brand text the leaflet prints is written: its translation's line for it,
-    else the template's, else (a default) the leaflet itself."""
-    translation = leaflet.translation
-    if translation and key in dict(translation.brand_text):
-        return dict(translation.brand_text_where).get(key, leaflet.where)
-    return brand.where(key) or leaflet.where
+    """Where a brand text the leaflet prints is written: the template's `texts:` line for
+    its language, else the template's own, else (a default) the leaflet itself."""
+    return brand.where_text(leaflet.language, key) or leaflet.where
 
 
 def printed_texts(leaflet: Leaflet, brand, labels, variant_labels: Iterable[str] = ()):
