@@ -1,0 +1,61 @@
+"""Issue 10.2: table columns and words that do not fit them."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import with_blocks
+
+DRUG = "hydroxychloroquinesulfatemethylprednisol"  # 40 letters, one unbreakable word
+assert len(DRUG) == 40
+
+
+def _poppler_text(path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+def test_a_40_character_drug_name_in_a_three_column_table_reads_back_whole(catalogue,
+                                                                            variant):
+    """Every letter of the name is printed and read back in order, whether the word fits
+    the column or is split over lines (line ends removed)."""
+    catalogue.leaflet(with_blocks(
+        f"- table:\n    header: [Medicine, Dose, When]\n    rows:\n"
+        f"      - [{DRUG}, 200 mg twice a day, With food in the morning and evening]\n"))
+    assert catalogue.build("--variant", variant) == 0
+    name = "sample.pdf" if variant == "standard" else f"sample.{variant}.pdf"
+    text = "".join(_poppler_text(catalogue.out / name).split())
+    assert DRUG in text.replace("-", "")
+
+
+def test_a_table_row_taller_than_an_a5_large_print_page_stops_with_file_and_line(
+        catalogue, capsys):
+    text = catalogue.leaflet(with_blocks(
+        f"- table:\n    header: [A, B, C]\n    rows:\n"
+        f"      - [short, {'word ' * 900}, short]\n")).read_text(encoding="utf-8")
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 1
+    err = capsys.readouterr().err
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "- table:" in row)
+    assert f"sample.yaml:{line}:" in err
+    assert "row 1 of this table (after the header) is taller than a page at 18 pt" in err
+    assert "Traceback" not in err and "Table@" not in err
+
+
+@pytest.mark.parametrize("variant", [
+    "standard",
+    # Seen today: 'hydroxychloroquinesulfa / temethylprednisol' (large print) and
+    # 'hydroxychloroquines / ulfatemethylprednis / ol' (booklet), cut with no hyphen.
+    pytest.param("large-print", marks=pytest.mark.xfail(strict=True, reason="issue 10.2")),
+    pytest.param("booklet", marks=pytest.mark.xfail(strict=True, reason="issue 10.2")),
+])
+def test_a_drug_name_too_long_for_its_column_is_cut_only_with_a_hyphen(catalogue, variant):
+    catalogue.leaflet(with_blocks(
+        f"- table:\n    header: [Medicine, Dose, When]\n    rows:\n"
+        f"      - [{DRUG}, 200 mg twice a day, With food in the morning and evening]\n"))
+    assert catalogue.build("--variant", variant) == 0
+    name = "sample.pdf" if variant == "standard" else f"sample.{variant}.pdf"
+    first = next(line.strip() for line in _poppler_text(catalogue.out / name).splitlines()
+                 if line.strip().startswith(DRUG[:10]))
+    assert first == DRUG or first.endswith("-"), first
