@@ -89,7 +89,8 @@ def callout(block: Callout, parent: Element, ctx) -> list:
     colours = ctx.brand
     return [CalloutBox(content, colours.colour(f"{block.kind}_background"),
                        colours.colour(f"{block.kind}_bar"), ctx.styles.body.fontSize * 0.9,
-                       ctx.frame_height, ctx.styles.space(0.9), rtl=ctx.typeset.rtl)]
+                       ctx.frame_height, ctx.styles.space(0.9), rtl=ctx.typeset.rtl,
+                       kind=block.kind)]
 
 
 def table(block: Table, parent: Element, ctx) -> list:

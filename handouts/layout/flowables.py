@@ -105,13 +105,16 @@ class CalloutBox(Flowable):
     """A shaded box with a bar on the leading edge, kept on one page when it fits."""
 
     def __init__(self, content: list, background: str, bar: str, padding: float,
-                 max_height: float, space_after: float = 0, rtl: bool = False):
+                 max_height: float, space_after: float = 0, rtl: bool = False,
+                 kind: str | None = None, first: bool = True):
         super().__init__()
         self.content, self.padding, self.max_height = content, padding, max_height
         self.colours = (background, bar)  # as given: split halves are built with them
         self.background, self.bar = HexColor(background), HexColor(bar)
         self.spaceBefore, self.spaceAfter, self.rtl = padding * 0.5, space_after, rtl
-        self.bar_width = max(4.0, padding * 0.45)
+        # a callout of a kind carries its icon in a bar wide enough to hold it
+        self.kind, self.first = kind, first
+        self.bar_width = padding * 1.6 if kind in CALLOUT_MARKS else max(4.0, padding * 0.45)
 
     def _inner_width(self, width: float) -> float:
         return width - 2 * self.padding - self.bar_width
@@ -143,7 +146,8 @@ class CalloutBox(Flowable):
         if not first or not rest:
             return []
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
-                                 rtl=self.rtl) for part in (first, rest))
+                                 rtl=self.rtl, kind=self.kind, first=part is first)
+                      for part in (first, rest))
         tail.spaceAfter = self.spaceAfter
         return [head, tail]
 
@@ -154,6 +158,9 @@ class CalloutBox(Flowable):
         canvas.setFillColor(self.bar)
         bar_x = x + self.width - self.bar_width if self.rtl else x
         canvas.rect(bar_x, y, self.bar_width, self.height, stroke=0, fill=1)
+        if self.kind in CALLOUT_MARKS:
+            _callout_mark(canvas, self.kind, x, y, self.width, self.height, bar_x,
+                          self.bar_width, self.bar, self.background, self.first)
         canvas.restoreState()
         left = x + self.padding + (0 if self.rtl else self.bar_width)
         top = y + self.height - self.padding
@@ -161,6 +168,52 @@ class CalloutBox(Flowable):
             top -= height
             flowable.drawOn(canvas, left, top)
             top -= flowable.getSpaceAfter()
+
+
+# How each kind stays distinct without colour (greyscale, photocopies): its outline
+# (width, dash pattern) and the icon in its bar. Info has no outline at all.
+CALLOUT_MARKS = {"urgent": (2.4, None), "warning": (1.2, (4, 2.5)), "info": (0.0, None)}
+
+
+def _callout_mark(canvas, kind: str, x: float, y: float, width: float, height: float,
+                  bar_x: float, bar_width: float, bar, background, first: bool) -> None:
+    """The outline and, on the box's first part, the icon: drawn with no tagging owner,
+    so they are artifacts, never text."""
+    line_width, dash = CALLOUT_MARKS[kind]
+    if line_width:
+        canvas.setStrokeColor(bar)
+        canvas.setLineWidth(line_width)
+        if dash:
+            canvas.setDash(*dash)
+        inset = line_width / 2
+        canvas.rect(x + inset, y + inset, width - line_width, height - line_width,
+                    stroke=1, fill=0)
+        canvas.setDash()
+    if not first:
+        return
+    size = bar_width * 0.62
+    centre_x, centre_y = bar_x + bar_width / 2, y + height - bar_width * 0.75
+    canvas.setFillColor(background)
+    canvas.setStrokeColor(background)
+    if kind == "urgent":  # a warning triangle
+        path = canvas.beginPath()
+        path.moveTo(centre_x - size / 2, centre_y - size * 0.42)
+        path.lineTo(centre_x + size / 2, centre_y - size * 0.42)
+        path.lineTo(centre_x, centre_y + size * 0.48)
+        path.close()
+        canvas.drawPath(path, stroke=0, fill=1)
+    else:  # a disc
+        canvas.circle(centre_x, centre_y, size / 2, stroke=0, fill=1)
+    canvas.setFillColor(bar)
+    stroke = size * 0.14
+    if kind == "info":  # "i": a dot above a stem
+        canvas.circle(centre_x, centre_y + size * 0.22, stroke * 0.7, stroke=0, fill=1)
+        canvas.rect(centre_x - stroke / 2, centre_y - size * 0.3, stroke, size * 0.38,
+                    stroke=0, fill=1)
+    else:  # "!": a stem above a dot
+        canvas.rect(centre_x - stroke / 2, centre_y - size * 0.1, stroke, size * 0.38,
+                    stroke=0, fill=1)
+        canvas.circle(centre_x, centre_y - size * 0.25, stroke * 0.7, stroke=0, fill=1)
 
 
 class FittedImage(Flowable):
