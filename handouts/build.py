@@ -135,7 +135,8 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     a Dask cluster (see cluster.py); the files are again the same bytes."""
     content, out_dir = Path(content), Path(out_dir)
     catalogue = load_catalogue(content)
-    report = BuildReport(catalogue, problems=list(catalogue.problems), failed=list(catalogue.failed))
+    report = BuildReport(catalogue, problems=list(catalogue.problems),
+                         failed=list(catalogue.failed))
     if catalogue.defaults is None:
         return report  # the catalogue itself is broken: keep the last manifest and page
     if clean:

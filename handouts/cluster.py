@@ -152,7 +152,8 @@ def _receive(futures: dict, run: Run, cluster: Cluster):
 
 # ---- on the worker ------------------------------------------------------------------------
 
-_RUNS: dict[tuple[str, str | None, str, str], Run] = {}  # per worker process: the content loaded once, not per task
+# per worker process: the content is loaded once, not for every task
+_RUNS: dict[tuple[str, str | None, str, str], Run] = {}
 
 
 def make_on_worker(task: Task) -> Made:

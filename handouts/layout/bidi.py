@@ -49,3 +49,18 @@ def visual_order(item_levels: list[int]) -> list[int]:
             order[i:j] = reversed(order[i:j])
             i = j
     return order
+
+
+def word_levels(words: list[str], rtl: bool) -> list[int]:
+    """The level of each word of a line: the highest of its characters' levels, which the
+    bidirectional algorithm (UAX #9, python-bidi) resolves over the whole line, so a
+    number keeps its place beside the words around it. Glyphs with no character of their
+    own (private use) say nothing about direction and are left out."""
+    texts = ["".join(ch for ch in word if not 0xE000 <= ord(ch) <= 0xF8FF) or "\u2014"
+             for word in words]
+    line = levels(" ".join(texts), rtl)
+    found, start = [], 0
+    for text in texts:
+        found.append(max(line[start:start + len(text)]))
+        start += len(text) + 1
+    return found

@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
 from ..rlhooks import cjk_callbacks_breakable
-from .bidi import levels, visual_order
+from .bidi import visual_order, word_levels
 from .shaping import paragraph_direction
 
 
@@ -333,7 +333,7 @@ def _visual_line(line, rtl: bool):
         return line
     where = {i: n for n, i in enumerate(keep)}  # token index -> word number
     words = [tokens[i] for i in keep]
-    order = visual_order(_word_levels([w.text for w in words], rtl))
+    order = visual_order(word_levels([w.text for w in words], rtl))
     position = {word: slot for slot, word in enumerate(order)}
     before: dict[int, list] = {}
     after: dict[int, list] = {}
@@ -351,21 +351,6 @@ def _visual_line(line, rtl: bool):
         out.extend([*before.get(slot, []), *pieces, *after.get(slot, [])])
     return line.clone(words=out + tail)
 
-
-
-def _word_levels(words: list[str], rtl: bool) -> list[int]:
-    """The level of each word of a line: the highest of its characters' levels, which the
-    bidirectional algorithm (UAX #9, python-bidi) resolves over the whole line, so a
-    number keeps its place beside the words around it. Glyphs with no character of their
-    own (private use) say nothing about direction and are left out."""
-    texts = ["".join(ch for ch in word if not 0xE000 <= ord(ch) <= 0xF8FF) or "\u2014"
-             for word in words]
-    line = levels(" ".join(texts), rtl)
-    found, start = [], 0
-    for text in texts:
-        found.append(max(line[start:start + len(text)]))
-        start += len(text) + 1
-    return found
 
 
 def _marker_span(frag, index, start, markers, where, count) -> list[int]:

@@ -3,11 +3,10 @@
 ReportLab shapes each word of a paragraph whose style has `shaping=1`. This module sets
 the OpenType features used, shapes each run of one font and one direction of a word on
 its own (a Latin name with accents in an Arabic leaflet, 'وJosé'), keeps our inline-tag
-callbacks usable inside shaped words, draws vowel marks after their letters, records the text behind glyphs that have no
-character of their own (for the ToUnicode map), marks the glyph runs that need an ActualText
-span (pdf/actualtext.py), and makes a raised mark safe as the first
-glyph of a string. The fixes patch two ReportLab functions once, on import; the pinned
-version and the Arabic tests cover them.
+callbacks usable inside shaped words, draws vowel marks after their letters, records the
+text behind glyphs that have no character of their own (for the ToUnicode map), and marks
+the glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
+live in rlhooks.py; the pinned version and the script tests cover them.
 """
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ from reportlab.platypus import Paragraph
 
 from ..errors import Problem, TemplateError
 from ..fonts import BRAND_CHARACTERS, FONT_HINT, FontError, FontFamily, resolve_family
-from ..scripts import (DATA as SCRIPTS_FILE, Script, has_rtl, table, visual_order, word_class,
-                       word_levels)
+from ..scripts import DATA as SCRIPTS_FILE, Script, has_rtl, table, word_class
+from .bidi import visual_order, word_levels
 from .lines import CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph
 from .shaping import shape_text
 from .styles import register_family
@@ -275,7 +275,7 @@ class Typeset:
         if not (self.rtl or has_rtl(text) or self._needs_shaping(text)):
             return text
         words = text.translate(JOINERS).split(" ")
-        order = visual_order(word_levels([word_class(w) for w in words], self.rtl))
+        order = visual_order(word_levels(words, self.rtl))
         line = ""
         for n, index in enumerate(order):
             word = words[index]
