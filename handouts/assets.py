@@ -53,6 +53,13 @@ NO_EMBEDDING = 0x0002  # OS/2 fsType: restricted licence, the font may not be em
 NO_SUBSETTING = 0x0300  # OS/2 fsType: no subsetting, or bitmap embedding only
 
 
+@lru_cache(maxsize=64)
+def characters(path: Path) -> frozenset[int]:
+    """The code points a TrueType file (the first of a collection) has glyphs for."""
+    with TTFont(path, fontNumber=0, lazy=True) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
 def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str] | None:
     """What is wrong with a TrueType font file (font `index` of a .ttc collection) and
     which of DAMAGED and MISSING it is, or None when ReportLab can embed it and it has a

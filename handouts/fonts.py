@@ -53,13 +53,28 @@ def _check_truetype(path: Path, index: int = 0, needed: str = "") -> Path:
 
 
 def _from_file(path: Path, package: str | None, needed: str) -> FontFamily:
-    """One TrueType file (or the first font of a collection) for every style."""
+    """One TrueType file (or the first font of a collection) for every style, except
+    that its bold file beside it, where the package installs one, sets bold."""
     if not path.is_file():
         hint = (f"install the Debian package {package} (apt-get install {package})"
                 if package else "install the font, or name another one")
         raise FontError(f"font file {path} is not installed", hint)
     _check_truetype(path, needed=needed)
-    return FontFamily(path.stem, path, path, path, path)
+    bold = _bold_beside(path, needed) or path
+    return FontFamily(path.stem, path, bold, path, bold)
+
+
+def _bold_beside(path: Path, needed: str) -> Path | None:
+    """NanumGothic.ttf -> NanumGothicBold.ttf, DejaVuSans.ttf -> DejaVuSans-Bold.ttf:
+    Debian packages install a family as one file per weight. None when there is none,
+    it is broken, or it lacks a character the regular file has (FreeSerif's bold has no
+    Tamil): a heading must never lose a glyph its text has."""
+    for name in (f"{path.stem}Bold{path.suffix}", f"{path.stem}-Bold{path.suffix}"):
+        candidate = path.with_name(name)
+        if (candidate.is_file() and assets.font_problem(candidate, 0, needed) is None
+                and assets.characters(path) <= assets.characters(candidate)):
+            return candidate
+    return None
 
 
 def _from_package(name: str, needed: str) -> FontFamily:
