@@ -19,7 +19,7 @@ from . import scripts
 from .brand import Brand, Brands, templates_dir_for
 from .catalogue_page import write_catalogue_page
 from .check.settings import review_lead_days
-from .cluster import Cluster, ClusterError  # noqa: F401 (cli catches it from here)
+from .cluster import Cluster
 from .cluster import outcomes as cluster_outcomes
 from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
@@ -275,6 +275,10 @@ class Run:
         return self.brands.get(self.template or leaflet.template,
                                None if self.template else leaflet.template_where)
 
+    def source(self, leaflet: Leaflet) -> str:
+        """The fingerprint of everything the leaflet's PDFs are made from."""
+        return self.current(leaflet) or fingerprint(leaflet, self.brand_of(leaflet))
+
     def load_brand(self, leaflet: Leaflet) -> list[Problem]:
         """Load the leaflet's brand now; its problems the first time it fails, else []."""
         try:
@@ -301,7 +305,7 @@ def formats_wanted(run: Run, leaflet: Leaflet) -> tuple[str, list[Format]]:
     overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
     if overdue and not run.options.allow_overdue:
         raise _Overdue(overdue_problem(leaflet, run.day))
-    source = run.current(leaflet) or fingerprint(leaflet, run.brand_of(leaflet))
+    source = run.source(leaflet)
     lang = leaflet.language if leaflet.translation else None  # out/<id>.<lang>.pdf
     page_size, grayscale = run.options.page_size, run.options.grayscale
     wanted = run.options.variants or (STANDARD, *run.catalogue.variants.get(leaflet.id, ()))

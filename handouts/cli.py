@@ -127,6 +127,7 @@ def _inputs(args) -> tuple[Path, dt.date] | None:
 
 def run_build(args) -> int:
     from . import build as pipeline
+    from .cluster import ClusterError
     inputs = _inputs(args)
     if inputs is None:
         return USAGE
@@ -142,7 +143,7 @@ def run_build(args) -> int:
                                 page_size=args.page_size, grayscale=args.grayscale,
                                 clean=args.clean, jobs=args.jobs or _cores(),
                                 progress=lines.leaflet_done, cluster=_cluster(args))
-    except pipeline.ClusterError as exc:
+    except ClusterError as exc:
         print(printable(f"handouts: {exc}"), file=sys.stderr)
         return FAILED
     finally:

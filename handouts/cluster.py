@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import HandoutsError, Problem, RenderError
-from .outputs import fingerprint, tool_version
+from .outputs import tool_version
 
 if TYPE_CHECKING:
     from .build import Built, Format, Options, Outcome, Run
@@ -181,17 +181,13 @@ def _leaflet_as_planned(task: Task) -> tuple[Run, Leaflet]:
     for fresh in (False, True):
         run = _worker_run(task, fresh)
         leaflet = run.leaflets.get(task.form.leaflet_key)
-        if leaflet is not None and _source(run, leaflet) == task.source:
+        if leaflet is not None and run.source(leaflet) == task.source:
             return run, leaflet
     raise RenderError(Problem(
         Path(task.content), 1, 1, f"a Dask worker read different content for "
         f"'{task.form.leaflet_key}' than the client planned with",
         "the content changed during the build, or the workers do not see the same "
         "folder: build again, with the content on a folder every worker shares"))
-
-
-def _source(run: Run, leaflet: Leaflet) -> str:
-    return run.current(leaflet) or fingerprint(leaflet, run.brand_of(leaflet))
 
 
 def _worker_run(task: Task, fresh: bool) -> Run:
