@@ -9,12 +9,14 @@ and the fix, rather than drawing wrong text. tests/test_rlhooks.py exercises eac
 Hooks: `code` (a text object's or canvas's `_code`), `text_out`/`set_text_out` (a text
 object's `_textOut`), `keep_together_content` (`KeepTogether._content`),
 `cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
-patch (`install_shape_word`, `rl_shape_frag_word`), the `setRise`
-fix, and `Paragraph.drawPara`/`Paragraph.breakLinesCJK`, which lines.py overrides.
+patch (`install_shape_word`, `rl_shape_frag_word`), the URL break points
+(`install_url_splitter`: `_uri_split_pairs`, `_splitWord`, `_splitFragWord`), callbacks
+kept apart from the word they start (`_getFragWords`), the `setRise` fix, and `Paragraph.drawPara`/`Paragraph.breakLinesCJK`, which lines.py overrides.
 """
 from __future__ import annotations
 
 import reportlab
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import KeepTogether, Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
@@ -41,7 +43,12 @@ def _check_internals() -> None:
     missing = [name for owner, name in (
         (rl_paragraph, "shapeFragWord"), (PDFTextObject, "setRise"),
         (PDFTextObject, "_textOut"), (Paragraph, "drawPara"), (Paragraph, "breakLinesCJK"),
-        (Paragraph, "_get_split_blParaFunc")) if not hasattr(owner, name)]
+        (Paragraph, "_get_split_blParaFunc"), (rl_paragraph, "_uri_split_pairs"),
+        (rl_paragraph, "uri_pat"), (rl_paragraph, "_fragWordIter"),
+        (rl_paragraph, "_splitFragWord"), (rl_paragraph, "_splitWord"),
+        (rl_paragraph, "_SplitWord"), (rl_paragraph, "_SplitWordEnd"),
+        (rl_paragraph, "isBidiStr"), (rl_paragraph, "_getFragWords"),
+        (rl_paragraph, "_HSFrag")) if not hasattr(owner, name)]
     if missing:
         raise UnsupportedReportLab(
             f"ReportLab {reportlab.Version} lacks {', '.join(missing)}, which handouts "
@@ -90,6 +97,151 @@ def install_shape_word(shape_word) -> None:
     rl_paragraph.shapeFragWord = shape_word
 
 
+def callbacks_apart_from_words() -> None:
+    """Zero-width callbacks (our tag switches) that start a word become a word of their
+    own, with no space after it. ReportLab never breaks or hyphenates a word whose first
+    piece is a callback, so a link at the start of a table cell ran on past the cell and
+    off the page instead of breaking (`_getFragWords` makes the words breakLines reads)."""
+    rl_frag_words = rl_paragraph._getFragWords
+
+    def frag_words(frags, maxWidth=None):
+        words = []
+        for word in rl_frag_words(frags, maxWidth):
+            lead = 0
+            while lead + 1 < len(word) and _zero_width_callback(word[lead + 1][0]):
+                lead += 1
+            if 0 < lead < len(word) - 1 and type(word) in (list, rl_paragraph._HSFrag):
+                words.append([0, *word[1:lead + 1]])
+                words.append(type(word)([word[0], *word[lead + 1:]]))
+            else:
+                words.append(word)
+        return words
+    rl_paragraph._getFragWords = frag_words
+
+
+def _zero_width_callback(frag) -> bool:
+    return hasattr(frag, "cbDefn") and not getattr(frag.cbDefn, "width", 0)
+
+
+def looks_like_url(word: str) -> bool:
+    """Whether ReportLab takes `word` for a URL (its `uri_pat`: a scheme and a host)."""
+    return bool(rl_paragraph.uri_pat.match(word))
+
+
+def install_url_splitter(split_points) -> None:
+    """Long URLs break only where `split_points(url)` says (the offsets a line may end at).
+
+    ReportLab breaks a URL in two ways, both replaced here for URLs only:
+    - `_uri_split_pairs(word)`: the (head, tail) pairs, longest head first, that may end
+      the current line (None: not a URL, so hyphenation is tried). ReportLab's own splits
+      only after a '/';
+    - `_splitWord` and `_splitFragWord` (through `_fragWordIter`), for a word too long for
+      any line: ReportLab cuts it at any character. Here it is cut between the pieces
+      the split points make (a piece longer than a whole line still goes by character).
+    ReportLab asks again for a tail that is still too long, but a tail ('cardiology/
+    blood-pressure') has no scheme and no longer looks like a URL, so the tails handed
+    out are remembered and recognised.
+    """
+    tails: dict[str, None] = {}  # insertion-ordered: the most recent few hundred
+    widest = [float("inf")]  # the longest piece a line can hold, while one word is split
+
+    def is_url(word: str) -> bool:
+        return word in tails or looks_like_url(word)
+
+    def remember(word: str, points: list[int]) -> None:
+        for at in points:
+            tails[word[at:]] = None
+        while len(tails) > 512:
+            del tails[next(iter(tails))]
+
+    def split_pairs(word):
+        word = word.decode("utf8") if isinstance(word, bytes) else word
+        if not is_url(word):
+            return None
+        points = sorted(split_points(word), reverse=True)
+        remember(word, points)
+        return [(word[:at], word[at:]) for at in points]
+
+    def pieces(text: str, points: set[int], offset: int, font: str, size: float):
+        start = 0
+        for end in [*sorted(at - offset for at in points if offset < at < offset + len(text)),
+                    len(text)]:
+            piece = text[start:end]
+            if stringWidth(piece, font, size) > widest[0]:
+                yield from piece
+            else:
+                yield piece
+            start = end
+
+    def url_text(word) -> str:
+        return "".join(s for f, s in word[1:] if s and not hasattr(f, "cbDefn"))
+
+    rl_frag_word_iter = rl_paragraph._fragWordIter
+
+    def frag_word_iter(word):
+        text = url_text(word)
+        if not is_url(text):
+            yield from rl_frag_word_iter(word)
+            return
+        points, offset = set(split_points(text)), 0
+        remember(text, sorted(points))
+        for frag, s in word[1:]:
+            if hasattr(frag, "cbDefn") or not s:
+                yield frag, getattr(getattr(frag, "cbDefn", None), "width", 0), s
+                continue
+            for piece in pieces(s, points, offset, frag.fontName, frag.fontSize):
+                yield frag, stringWidth(piece, frag.fontName, frag.fontSize), piece
+            offset += len(s)
+
+    rl_split_frag_word = rl_paragraph._splitFragWord
+
+    def split_frag_word(word, max_width, max_widths, line_number):
+        widest[0] = min(max_widths)
+        try:
+            return rl_split_frag_word(word, max_width, max_widths, line_number)
+        finally:
+            widest[0] = float("inf")
+
+    rl_split_word = rl_paragraph._splitWord
+
+    def split_word(word, line_width, max_widths, line_number, font, size, encoding="utf8"):
+        text = word.decode(encoding) if isinstance(word, bytes) else word
+        if not is_url(text) or rl_paragraph.isBidiStr(text):
+            return rl_split_word(word, line_width, max_widths, line_number, font, size,
+                                 encoding)
+        points = sorted(split_points(text))
+        remember(text, points)
+        widest[0] = min(max_widths)
+        try:
+            units = list(pieces(text, set(points), 0, font, size))
+        finally:
+            widest[0] = float("inf")
+        return _split_into_lines(units, line_width, max_widths, line_number, font, size)
+
+    rl_paragraph._uri_split_pairs = split_pairs
+    rl_paragraph._fragWordIter = frag_word_iter
+    rl_paragraph._splitFragWord = split_frag_word
+    rl_paragraph._splitWord = split_word
+
+
+def _split_into_lines(units: list[str], line_width: float, max_widths: list[float],
+                      line_number: int, font: str, size: float) -> list:
+    """A one-font word as ReportLab's `_splitWord` returns it (`_SplitWord` pieces, the
+    last a `_SplitWordEnd`), cut only between `units`: as many units on each line as fit,
+    from `line_width` already used on the first."""
+    last = len(max_widths) - 1
+    pieces, text, used = [], "", line_width
+    for unit in units:
+        width = stringWidth(unit, font, size)
+        limit = max_widths[min(last, line_number)]
+        if used + width > limit and (text or width <= max_widths[min(last, line_number + 1)]):
+            pieces.append(rl_paragraph._SplitWord(text))
+            line_number, text, used = line_number + 1, "", 0.0
+        text, used = text + unit, used + width
+    pieces.append(rl_paragraph._SplitWordEnd(text))
+    return pieces
+
+
 _rl_set_rise = PDFTextObject.setRise
 
 
@@ -103,3 +255,4 @@ def _set_rise(text_object, rise):
 
 
 PDFTextObject.setRise = _set_rise
+callbacks_apart_from_words()

@@ -123,6 +123,73 @@ def test_draw_para_and_break_lines_cjk_are_the_methods_lines_overrides():
     assert callable(Paragraph.drawPara) and callable(Paragraph.breakLinesCJK)
 
 
+LONG_URL = ("https://www.example-trust.nhs.uk/patient-information/cardiology/blood-pressure/"
+            "home-monitoring?format=large&amp;lang=en-GB")
+
+
+def _line_texts(para) -> list[str]:
+    if para.blPara.kind == 1:
+        return ["".join(getattr(f, "text", "") or "" for f in line.words)
+                for line in para.blPara.lines]
+    return [" ".join(words) for _, words in para.blPara.lines]
+
+
+def _cb(*_args):  # an onDraw callback, as our tag switches are
+    pass
+
+
+@pytest.mark.parametrize("markup", [
+    LONG_URL,  # one run of text: _splitWord
+    f'Read <a href="{LONG_URL}">{LONG_URL}</a> today',  # frag words: _splitFragWord
+    f'<onDraw name="_cb" label="x"/><a href="{LONG_URL}">{LONG_URL}</a>'
+    '<onDraw name="_cb" label="end:x"/>',  # a callback starting the word: _getFragWords
+], ids=["one-run", "link", "callback-first"])
+def test_a_long_url_is_cut_only_at_its_break_points(markup):
+    """The URL splitter hooks: every line inside the URL ends at one of its break
+    points, and every line fits (ReportLab alone cut 'cardiolog/y', or ran off)."""
+    style = ParagraphStyle("x", fontName="Helvetica", fontSize=12, leading=15,
+                           uriWasteReduce=0.3)
+    url = LONG_URL.replace("&amp;", "&")
+    points = set(lines.url_break_points(url))
+    for width in (90, 140, 200, 260):
+        para = lines.LinearParagraph(markup, style)
+        para.wrap(width, 1000)
+        texts = [t.strip() for t in _line_texts(para)]
+        joined = "".join(texts)
+        start = joined.find(url)
+        assert start >= 0, texts
+        ends, at = [], 0
+        for text in texts:
+            at += len(text)
+            if start < at < start + len(url):
+                ends.append(at - start)
+        assert ends and set(ends) <= points, (width, texts)
+        extra = [line[0] if isinstance(line, tuple) else line.extraSpace
+                 for line in para.blPara.lines]
+        assert min(extra) > -1, (width, texts)  # no line runs past the edge
+
+
+def test_a_url_never_breaks_inside_or_just_after_its_scheme():
+    url = "https://a-b.example.org/x-y?z=1&w=2"
+    points = lines.url_break_points(url)
+    assert all(at > len("https://") for at in points)
+    assert [url[at - 1] for at in points if url[at] != "-"] == [".", ".", "/", "?", "=", "&", "="]
+    assert all(url[at] == "-" for at in points if url[at - 1] not in "/.?&=")
+
+
+def test_a_word_too_long_for_any_line_is_hyphenated_and_others_are_not():
+    style = ParagraphStyle("x", fontName="Helvetica", fontSize=12, leading=15)
+    para = lines.LinearParagraph("Take hydroxychloroquinesulfatemethylprednisol daily "
+                                 "with information", style)
+    para.hyphenation = "en_GB"
+    para.wrap(110, 1000)
+    texts = [t.strip() for t in _line_texts(para)]
+    assert any(t.endswith("-") for t in texts), texts
+    assert "".join(t[:-1] if t.endswith("-") else t + " " for t in texts).split() == \
+        "Take hydroxychloroquinesulfatemethylprednisol daily with information".split()
+    assert "information" in texts[-1].split()  # fits a line: never hyphenated
+
+
 # ---- Chinese and Japanese lines (10.8) ---------------------------------------------------
 
 @pytest.fixture(scope="module")

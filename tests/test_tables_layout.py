@@ -47,8 +47,8 @@ def test_a_table_row_taller_than_an_a5_large_print_page_stops_with_file_and_line
     "standard",
     # Seen today: 'hydroxychloroquinesulfa / temethylprednisol' (large print) and
     # 'hydroxychloroquines / ulfatemethylprednis / ol' (booklet), cut with no hyphen.
-    pytest.param("large-print", marks=pytest.mark.xfail(strict=True, reason="issue 10.2")),
-    pytest.param("booklet", marks=pytest.mark.xfail(strict=True, reason="issue 10.2")),
+    "large-print",
+    "booklet",
 ])
 def test_a_drug_name_too_long_for_its_column_is_cut_only_with_a_hyphen(catalogue, variant):
     catalogue.leaflet(with_blocks(

@@ -22,6 +22,7 @@ from ..phones import PhoneError, tel_target
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
+from .lines import unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
 
 
@@ -196,36 +197,57 @@ def _row_height(cells: list, widths: list[float], pad: float, page: float) -> fl
 SHORT_CELL = 16  # characters: a cell this short ("120 to 129") is kept on one line
 
 
-def _unbroken(text: str, by_character: bool) -> str:
-    """The part of a cell that should not wrap: all of a short cell, else its longest word."""
-    if len(text) <= SHORT_CELL and not by_character:
+def _unbroken(text: str, by_character: bool, keep_short: bool = True) -> str:
+    """The widest part of a cell that no line may break inside (its min-content): all of
+    a short cell (when `keep_short`), else its longest word, or the longest piece of a
+    URL or a compound word."""
+    if keep_short and len(text) <= SHORT_CELL and not by_character:
         return text
-    return max(_words(text, by_character) or [""], key=len)
+    pieces = [piece for word in _words(text, by_character) for piece in unbreakable_pieces(word)]
+    return max(pieces or [""], key=len)
 
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
                    by_character: bool = False, narrowest: float = 0.0,
                    keep: RunKeeper | None = None) -> list[float]:
-    """Share the width by each column's text length, never narrower than its longest word
-    (so no word is broken), when the table can fit at all.
+    """Column widths from the cells' content, as browsers lay out tables: each column's
+    narrowest (its longest unbreakable piece) and widest (its longest cell on one line).
 
-    When the longest words cannot all fit (large print, A5), the widest floors are lowered
-    to one cap so that they fill three quarters of the width: the longest words break, and
-    no column is starved."""
+    When every column fits at its widest, the spare width is shared in proportion to
+    those; else each column gets its narrowest and the width left over is shared in
+    proportion to how much more each would take. When even the narrowest cannot all fit
+    (large print, A5), the widest of them are first lowered to one cap so that they fill
+    three quarters of the width: those words are hyphenated, and no column is starved.
+    Short cells are kept on one line unless the narrowest widths cannot fit otherwise."""
     columns = list(zip(block.header, *block.rows))
     keep = keep or RunKeeper()  # a phone number in a cell is one unbroken piece
-    floors = [max(narrowest, max(stringWidth(_unbroken(keep(cell.plain), by_character), font,
-                                             size) for cell in column) + 2 * pad + 1)
-              for column in columns]
-    if sum(floors) > total:  # never below the narrowest: _check_columns_fit made room
-        floors = _cap_widest(floors, max(total * 0.75, narrowest * len(floors)))
-    weights = [min(60, max(8, max(len(c.plain) for c in column))) for column in columns]
-    widths = [max(floor, total * w / sum(weights)) for floor, w in zip(floors, weights)]
-    spare = [w - f for w, f in zip(widths, floors)]
-    excess = sum(widths) - total
-    if excess > 0 and sum(spare) > 0:  # take the overflow from columns that have room
-        widths = [w - excess * s / sum(spare) for w, s in zip(widths, spare)]
-    return widths
+
+    def width(text: str) -> float:
+        return stringWidth(text, font, size) + 2 * pad + 1
+
+    def narrowest_widths(keep_short: bool) -> list[float]:
+        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short))
+                                 for cell in column)) for column in columns]
+
+    least = narrowest_widths(keep_short=True)
+    most = [max(low, *(width(cell.plain) for cell in column))
+            for low, column in zip(least, columns)]
+    if sum(most) <= total:
+        return [w + (total - sum(most)) * w / sum(most) for w in most]
+    if sum(least) > total:  # short cells ('Type of medicine') may wrap after all
+        least = narrowest_widths(keep_short=False)
+    if sum(least) > total:  # never below the narrowest: _check_columns_fit made room
+        least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))
+    return _grown(least, most, total)
+
+
+def _grown(least: list[float], most: list[float], total: float) -> list[float]:
+    """`least` widened to `total`, each column in proportion to how much wider its widest
+    content is."""
+    more = [max(0.0, high - low) for low, high in zip(least, most)]
+    if not sum(more):
+        return [low * total / sum(least) for low in least]
+    return [low + (total - sum(least)) * m / sum(more) for low, m in zip(least, more)]
 
 
 def _cap_widest(widths: list[float], target: float) -> list[float]:

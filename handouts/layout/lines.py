@@ -12,17 +12,51 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import pyphen
+from reportlab.lib.styles import ParagraphStyle
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from ..rlhooks import cjk_callbacks_breakable
+from ..rlhooks import cjk_callbacks_breakable, install_url_splitter, looks_like_url
 from .bidi import visual_order, word_levels
 from .shaping import paragraph_direction
 
 
 _FUZZ = 1e-6  # points: the same width, within rounding
+
+# A long URL may end a line just after one of these, or just before a hyphen, and nowhere
+# else: nothing is added and no letter cut off, so what a reader copies is the address.
+# Never after a hyphen: poppler and pdfium both take a hyphen ending a line for one added
+# there, and drop it ('patient-' + 'information' reads back 'patientinformation').
+URL_BREAK_AFTER = "/.?&="
+URL_BREAK_BEFORE = "-"
+
+
+def url_break_points(url: str) -> list[int]:
+    """The offsets at which a line may end inside `url`, never inside or straight after
+    the scheme ('https://' alone on a line)."""
+    start = url.find("://") + 3 if "://" in url else 0
+    return [at + 1 for at in range(start + 1, len(url) - 1) if url[at] in URL_BREAK_AFTER] \
+        + [at for at in range(start + 2, len(url)) if url[at] in URL_BREAK_BEFORE]
+
+
+def unbreakable_pieces(word: str) -> list[str]:
+    """The narrowest parts a word can be set in, when it must be broken: a URL's pieces
+    between its break points, or a compound's parts after its hyphens."""
+    if not looks_like_url(word):
+        heads = [head for head, _ in _after_hyphens(word)]
+        ends = [0, *sorted(len(head) for head in heads), len(word)]
+        return [word[start:end] for start, end in zip(ends, ends[1:])]
+    ends = [0, *sorted(url_break_points(word)), len(word)]
+    return [word[start:end] for start, end in zip(ends, ends[1:])]
+
+
+install_url_splitter(url_break_points)
 
 
 class LinearParagraph(Paragraph):
@@ -36,6 +70,13 @@ class LinearParagraph(Paragraph):
     """
 
     _rest_of: tuple | None = None  # (width the lines were broken at, those lines)
+    hyphenation = ""  # the pyphen language of the text ('en_GB'), set by typeset.py
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the text as written, read before line breaking replaces the frags with words
+        self._source = "".join(_frag_text(f) for f in getattr(self, "frags", [])
+                               if not hasattr(f, "cbDefn"))
 
     def wrap(self, availWidth, availHeight):
         kept = self._kept_lines(availWidth)
@@ -48,6 +89,44 @@ class LinearParagraph(Paragraph):
         self.width, self.blPara = availWidth, kept
         self.height = len(kept.lines) * self.style.leading
         return self.width, self.height
+
+    def breakLines(self, width):
+        """Broken as ReportLab does, but a word too long for any line (a drug name in a
+        narrow column) breaks at its own hyphens, or else is hyphenated with the
+        language's patterns, never cut anywhere. Words that fit a line are never
+        hyphenated: clear-print guidance avoids it."""
+        style = self._hyphenating_style(min(width) if isinstance(width, list) else width)
+        if style is None:
+            return super().breakLines(width)
+        own, self.style = self.style, style
+        try:
+            return super().breakLines(width)
+        finally:
+            self.style = own
+
+    def _hyphenating_style(self, width: float) -> ParagraphStyle | None:
+        """The style with a hyphenator for words wider than `width` (pyphen's (head, tail)
+        pairs, none for other words); None when the paragraph has no such word or its
+        language no patterns. When every such word can break at its own hyphens, none is
+        cut by ReportLab's long-word splitting either: a compound that cannot break on its
+        line goes down whole and is broken there (_break_overflow_again)."""
+        font, size = self.style.fontName, self.style.fontSize
+        too_long = [word for word in self._source.split() if stringWidth(word, font, size) > width]
+        if not self.hyphenation or not too_long:
+            return None
+        patterns = _patterns(self.hyphenation)
+
+        def fits(word: str) -> bool:
+            return all(stringWidth(piece, font, size) <= width
+                       for piece in unbreakable_pieces(word))
+
+        def pairs(word: str):
+            if stringWidth(word, font, size) <= width:
+                return ()
+            own = _after_hyphens(word)
+            return own if fits(word) else [*own, *patterns.iterate(word)]
+        return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,
+                              splitLongWords=0 if all(map(fits, too_long)) else 1)
 
     def _break_overflow_again(self, available_width: float, available_height: float) -> None:
         """Break again from the first line that runs past the edge (see _runs_off).
@@ -66,6 +145,7 @@ class LinearParagraph(Paragraph):
             return
         rest = self.__class__(None, self.style, frags=self._get_split_blParaFunc()(
             self.blPara, bad, len(lines)))
+        rest.hyphenation = self.hyphenation
         rest.wrap(available_width, available_height)  # itself breaks on at its next overflow
         if getattr(rest.blPara, "kind", None) != self.blPara.kind:
             return
@@ -94,6 +174,8 @@ class LinearParagraph(Paragraph):
         """Drawn in synthetic bold when the style asks for it (styles.py: a heading whose
         font has no bold face): each glyph filled and stroked in the text colour (text
         render mode 2), the stroke `synthetic_bold` points wide."""
+        if hasattr(self.canv, "lines_ending_inside_words"):  # the tagging canvas
+            self.canv.lines_ending_inside_words = _ends_inside_words(self)
         weight = getattr(self.style, "synthetic_bold", 0)
         if not weight:
             return super().drawPara(debug)
@@ -115,6 +197,8 @@ class LinearParagraph(Paragraph):
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.hyphenation = self.hyphenation
         if len(parts) == 2 and hasattr(self, "_broken_at"):
             first, rest = parts
             lines = self.blPara
@@ -125,6 +209,61 @@ class LinearParagraph(Paragraph):
                 rest._rest_of = (self._broken_at, lines.clone(lines=kept))
                 rest._broken_at = self._broken_at
         return parts
+
+
+def _after_hyphens(word: str) -> list[tuple[str, str]]:
+    """A compound's own break points ('angiotensin-' 'converting'), longest head first:
+    nothing is added to the text there."""
+    return [(word[:at + 1], word[at + 1:]) for at in range(len(word) - 2, 0, -1)
+            if word[at] == "-"]
+
+
+@lru_cache(maxsize=None)
+def _patterns(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=language)
+
+
+def hyphenation_language(tag: str) -> str:
+    """The pyphen patterns for a language tag ('en-GB' -> 'en_GB'), or '' when it has
+    none (Arabic, Chinese): those words are then cut where they must, as before."""
+    return pyphen.language_fallback(tag.replace("-", "_")) or ""
+
+
+def _frag_text(frag) -> str:
+    """A frag's text; the rest of a one-run paragraph split at a line holds its words."""
+    text = getattr(frag, "text", None)
+    return str(text) if text else " ".join(map(str, getattr(frag, "words", None) or []))
+
+
+def _ends_inside_words(paragraph) -> list[bool]:
+    """For each line, whether it ends inside a word of the text (a URL broken after a '/',
+    a word hyphenated): the text has no space where the line ends. Found by walking the
+    text by its non-space characters, line by line; a hyphen that the text does not have
+    at that point was added by the break and is not counted."""
+    lines, source = paragraph.blPara.lines, paragraph._source
+    if getattr(paragraph.blPara, "kind", 0) == 1:
+        texts = ["".join(str(f.text) for f in line.words
+                         if getattr(f, "text", None) and not hasattr(f, "cbDefn"))
+                 for line in lines]
+    else:
+        texts = [" ".join(words) for _, words in lines]
+    flags: list[bool] = []
+    at = 0
+    for text in texts:
+        text = text.rstrip()
+        added_hyphen = text.endswith("-")
+        for char in text[:-1] if added_hyphen else text:
+            if char.isspace():
+                continue
+            while at < len(source) and source[at].isspace():
+                at += 1
+            if at == len(source) or source[at] != char:  # drawn otherwise (shaped): unsure,
+                return flags + [False] * (len(texts) - len(flags))  # so keep the spaces
+            at += 1
+        if added_hyphen and at < len(source) and source[at] == "-":
+            at += 1  # the text's own hyphen, not one the break added
+        flags.append(at < len(source) and not source[at].isspace())
+    return flags
 
 
 def _runs_off(line, style) -> bool:

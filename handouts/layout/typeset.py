@@ -27,7 +27,8 @@ from ..errors import Problem, TemplateError
 from ..fonts import BRAND_CHARACTERS, FONT_HINT, FontError, FontFamily, resolve_family
 from ..scripts import DATA as SCRIPTS_FILE, Script, has_rtl, table, word_class
 from .bidi import visual_order, word_levels
-from .lines import CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph
+from .lines import (CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph,
+                    hyphenation_language)
 from .shaping import shape_text
 from .styles import register_family
 
@@ -77,6 +78,7 @@ class Typeset:
         self._runs: dict = {}
         self._styles: dict = {}
         self.body, self.heading = self._choose(self.script, "".join(texts))
+        self.hyphenation = hyphenation_language(language)
 
     @property
     def rtl(self) -> bool:
@@ -254,7 +256,9 @@ class Typeset:
             return MixedParagraph(markup, style)
         if self.cjk:
             return CJKParagraph(markup, style)
-        return LinearParagraph(markup, style)
+        paragraph = LinearParagraph(markup, style)
+        paragraph.hyphenation = self.hyphenation
+        return paragraph
 
     def _needs_shaping(self, text: str) -> bool:
         if text.isascii():  # no ASCII character is in a script that needs shaping

@@ -96,6 +96,9 @@ class TaggingCanvas(Canvas):
         self._next_mcid = 0
         self._pages: list[dict] = []
         self.setNamedCB(CALLBACK, _inline_switch)
+        # Set by a paragraph about to draw: which of its lines end inside a word (a long
+        # URL, a hyphenated word), to get no separating space. Taken by its text object.
+        self.lines_ending_inside_words: list[bool] = []
 
     # -- owners -------------------------------------------------------------------------
     @property
@@ -126,7 +129,8 @@ class TaggingCanvas(Canvas):
             # now so that inline elements switched to while drawing come after it.
             code(text_object).append(self._mark(element))
             text_object._tagged = True
-            _separate_lines(text_object)
+            _separate_lines(text_object, self.lines_ending_inside_words)
+        self.lines_ending_inside_words = []
         return text_object
 
     def drawText(self, text_object):
@@ -274,13 +278,17 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     code(tx).append(canvas._mark(target))
 
 
-def _separate_lines(text_object) -> None:
+def _separate_lines(text_object, inside_words: list[bool]) -> None:
     """End every line with a space, so text extraction and read-aloud keep words apart
-    (not after Chinese and Japanese, which put no spaces between words)."""
+    (not after Chinese and Japanese, which put no spaces between words, nor after a line
+    that ends inside a word: `inside_words`, one flag a line)."""
     write = text_writer(text_object)
+    ends_inside_word = iter(inside_words)
 
     def text_out(text, TStar=0):
-        if TStar and text and not text.endswith(" ") and not _ideographic(text[-1]):
+        inside = next(ends_inside_word, False) if TStar else False  # one call ends each line
+        if TStar and text and not text.endswith(" ") and not _ideographic(text[-1]) and \
+                not inside:
             text += " "
         write(text, TStar)
     set_text_out(text_object, text_out)
