@@ -124,8 +124,10 @@ def _zero_width_callback(frag) -> bool:
 
 
 def looks_like_url(word: str) -> bool:
-    """Whether ReportLab takes `word` for a URL (its `uri_pat`: a scheme and a host)."""
-    return bool(rl_paragraph.uri_pat.match(word))
+    """Whether `word` is a URL by ReportLab's `uri_pat` (a scheme and a host), or one
+    printed without its scheme as people type it ('www.nhs.uk/conditions/')."""
+    return bool(rl_paragraph.uri_pat.match(word)) or (
+        word[:4].lower() == "www." and bool(rl_paragraph.uri_pat.match("https://" + word)))
 
 
 def install_url_splitter(split_points) -> None:
@@ -166,7 +168,7 @@ def install_url_splitter(split_points) -> None:
         start = 0
         for end in [*sorted(at - offset for at in points if offset < at < offset + len(text)),
                     len(text)]:
-            piece = text[start:end]
+            piece = str.__str__(text[start:end])  # a plain str, as ReportLab yields (not a ShapedStr)
             if stringWidth(piece, font, size) > widest[0]:
                 yield from piece
             else:

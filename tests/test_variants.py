@@ -267,21 +267,26 @@ def test_unknown_variant_in_a_leaflet_is_an_error_with_a_suggestion(catalogue, c
 
 # ---- QR code ----------------------------------------------------------------------------------
 
-def test_qr_code_on_the_last_page_links_to_the_online_copy(catalogue):
+def test_qr_code_beside_the_contact_card_links_to_the_online_copy(catalogue):
+    """On A4 the code sits beside the brand's contact card (issue 10.5: not on a line, or
+    a page, of its own at the end), with its address, read whole by the text layer."""
     catalogue.leaflet(MINIMAL)
     assert catalogue.build() == 0
     path = catalogue.out / "sample.pdf"
     texts = page_texts(path)
-    assert ONLINE.split("://")[1] in squash(texts[-1])
-    assert "Read this leaflet online" in texts[-1]
+    at = next(n for n, text in enumerate(texts) if "Read this leaflet online" in text)
+    lines = texts[at].replace("\r", "").split("\n")  # a long address wraps, adding nothing
+    assert ONLINE.split("://")[1] in "".join(line.strip() for line in lines)
+    assert "Riverside Hospital switchboard" in texts[at]  # the card beside it
+    assert "Contact us" in texts[at]
     pdf = pypdfium2.PdfDocument(str(path))
     try:
-        image = pdf[len(pdf) - 1].render(scale=2).to_pil()
+        image = pdf[at].render(scale=2).to_pil()
     finally:
         pdf.close()
     assert [code.text for code in zxingcpp.read_barcodes(image)] == [ONLINE]
     with pikepdf.open(path) as doc:
-        uris = [str(a.A.URI) for a in doc.pages[-1].get("/Annots", [])
+        uris = [str(a.A.URI) for a in doc.pages[at].get("/Annots", [])
                 if a.Subtype == "/Link" and "/A" in a]
         assert ONLINE in uris
         figures = [e for e in iter_elements(read_tree(doc)) if e.role == "Figure"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer
 
 from ..brand import Brand
@@ -20,10 +22,11 @@ from ..rlhooks import keep_together_content
 from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, keeper, list_items, phone_problems, plain, rich
-from .flowables import CalloutBox, ListItem, RoomFor
+from .flowables import CalloutBox, ListItem, RoomFor, side_by_side
 from .glyphs import brand_text, glyph_problems, printed_texts, translated_brand
+from .lines import unbreakable_pieces
 from .markup import escape_markdown, plain_markup
-from .online import online_copy
+from .online import online_column, online_copy
 from .styles import Styles, make_styles
 from .typeset import Typeset
 
@@ -254,29 +257,106 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     title = labels["general_enquiries"] if own_contact else labels["contact_us"]
     heading = _heading(title, 2, group, ctx, styles.h2)
     card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in CONTACT_FIELDS})
-    flowables = _keep_with_heading(heading, contact(card, group, ctx), ctx)
+    card_box = contact(card, group, ctx)
+    qr_width = ctx.frame_width * QR_COLUMN
+    # Not in shaped scripts: ReportLab shapes the card's words again when a table
+    # re-wraps it, and fails (seen in Arabic), so the code stays on a line of its own.
+    beside = _two_columns_fit(ctx, []) and not ctx.typeset.script.shaping
+    online = online_column(leaflet, group, ctx, qr_width) if beside else []
+    if online:  # the QR code beside the card, not on a line of its own at the end
+        card_box = [side_by_side([card_box, online], [ctx.frame_width - qr_width, qr_width],
+                                 styles.fonts["regular"], ctx.typeset.rtl)]
+    flowables = _keep_with_heading(heading, card_box, ctx)
     flowables.extend(_heading(labels["other_formats"], 3, group, ctx, styles.h3))
     flowables.append(plain(ctx, brand_text(leaflet, brand, "other_formats"), group,
                            styles.body))
-    if brand["feedback"]:
+    if brand["feedback"]:  # not beside the above: poppler read both headings first
         flowables.extend(_heading(labels["feedback"], 3, group, ctx, styles.h3))
         flowables.append(plain(ctx, brand_text(leaflet, brand, "feedback"), group,
                                styles.body))
-    # The leaflet's details and disclaimer stay together: a last page holding only their
-    # tail looks like a mistake.
-    details = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
-    details.extend(plain(ctx, line, group, styles.card)
-                   for line in _governance_lines(leaflet, brand, labels))
-    if brand["disclaimer"]:
-        details.append(Spacer(1, styles.space(0.4)))
-        details.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
-                             styles.caption))
-    flowables.extend(_keep_with_heading(details[:2], [KeepTogether(details[2:])], ctx))
-    flowables.extend(online_copy(leaflet, group, ctx))
+    flowables.extend(_details(leaflet, group, ctx, [] if online else
+                              online_copy(leaflet, group, ctx)))
     return flowables
 
 
-def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str]:
+def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> list:
+    """About this leaflet: its governance lines (in two columns where they fit), the
+    disclaimer, then `online` (the QR code, when not beside the contact card). Kept
+    together with its heading: a last page holding only their tail, or only the QR code,
+    looks like a mistake."""
+    brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
+    heading = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
+    governance = _governance_lines(leaflet, brand, labels, one_per_line=True)
+    columns = _two_columns_fit(ctx, governance)
+    if not columns:
+        governance = _governance_lines(leaflet, brand, labels)
+    style = ParagraphStyle("Details", parent=styles.card, spaceAfter=0)  # lines, not cards
+    lines = [plain(ctx, line, group, style) for line in governance]
+    if columns:
+        split, widths = _balanced_columns(lines, ctx)
+        lines = [side_by_side([lines[:split], lines[split:]], widths,
+                              styles.fonts["regular"], ctx.typeset.rtl)]
+    if brand["disclaimer"]:
+        lines.append(Spacer(1, styles.space(0.2)))
+        lines.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
+                           styles.caption))
+    return _keep_with_heading(heading, [KeepTogether([*lines, *online])], ctx)
+
+
+def _two_columns_fit(ctx: Context, texts: Iterable[str]) -> bool:
+    """Whether the end matter's short blocks go in two columns: a half column holds
+    DETAILS_COLUMN characters of the body font (A4 and Letter, not A5 or large print)
+    and every word of `texts` (an email address is never broken). Not in Chinese or
+    Japanese, which would break such a word between its letters."""
+    styles, half = ctx.styles, _half_widths(ctx)[1]
+    font, size = styles.fonts["regular"], styles.body.fontSize
+    longest = max((stringWidth(piece, font, size) for text in texts for word in text.split()
+                   for piece in unbreakable_pieces(word)), default=0.0)
+    return not ctx.typeset.cjk and longest <= half and \
+        stringWidth("0" * DETAILS_COLUMN, font, size) <= half
+
+
+def _half_widths(ctx: Context) -> list[float]:
+    """Two columns with a gutter of one em, the gutter in the first (leading) one."""
+    gutter = ctx.styles.body.fontSize
+    half = (ctx.frame_width - gutter) / 2
+    return [half + gutter, half]
+
+
+def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
+    """Where to cut `flowables`, kept in order, into two columns, and how wide to make
+    them (the first half the width or a little more, as long lines need), so that the
+    taller column is as short as it can be; the even split wins a tie."""
+    gutter, total = ctx.styles.body.fontSize, ctx.frame_width
+    best: tuple[float, int, list[float]] | None = None
+    for share in COLUMN_SHARES:
+        first = (total - gutter) * share
+        widths = [first + gutter, total - gutter - first]
+        left = [f.wrap(widths[0] - gutter, ctx.frame_height)[1] + f.getSpaceAfter()
+                for f in flowables]
+        right = [f.wrap(widths[1], ctx.frame_height)[1] + f.getSpaceAfter()
+                 for f in flowables]
+        for cut in range(1, len(flowables)):
+            tallest = max(sum(left[:cut]), sum(right[cut:]))
+            if best is None or tallest < best[0] - 0.01:
+                best = (tallest, cut, widths)
+    return (best[1], best[2]) if best else (len(flowables), _half_widths(ctx))
+
+
+COLUMN_SHARES = (0.5, 0.55, 0.6, 0.65)  # of the width, for the details' first column
+
+
+QR_COLUMN = 0.3  # of the width: the QR code and its address beside the contact card
+
+# Characters a half column must hold for the details to go in two columns: enough for
+# 'Next review: 2 February 2029' on one line.
+DETAILS_COLUMN = 25
+
+
+def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
+                      one_per_line: bool = False) -> list[str]:
+    """The details' lines; the three dates on one line, or each on its own (in a
+    column)."""
     gov = leaflet.governance
     lines = [f"{labels['leaflet_code']}: {gov.code}  ·  {labels['version']}: {gov.version}",
              f"{labels['written_by']}: {gov.author}", f"{labels['owner']}: {gov.owner}"]
@@ -285,9 +365,10 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[st
         if gov.approval_date:
             approved += f", {labels.date(gov.approval_date)}"
         lines.append(approved)
-    lines.append(f"{labels['published']}: {labels.date(gov.published)}  ·  "
-                 f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}  ·  "
-                 f"{labels['next_review']}: {labels.date(gov.next_review)}")
+    dates = [f"{labels['published']}: {labels.date(gov.published)}",
+             f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}",
+             f"{labels['next_review']}: {labels.date(gov.next_review)}"]
+    lines.extend(dates if one_per_line else ["  ·  ".join(dates)])
     if leaflet.translation:
         lines.append(f"{labels['translated_by']}: {leaflet.translation.translator}, "
                      f"{labels.date(leaflet.translation.translated)}")

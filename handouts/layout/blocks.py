@@ -195,6 +195,8 @@ def _row_height(cells: list, widths: list[float], pad: float, page: float) -> fl
 
 
 SHORT_CELL = 16  # characters: a cell this short ("120 to 129") is kept on one line
+READABLE_COLUMN = 14  # characters: a column of longer text narrower than this gets one or
+                      # two words a line, and its rows grow a page tall (the IGRT booklet)
 
 
 def _unbroken(text: str, by_character: bool, keep_short: bool = True) -> str:
@@ -218,7 +220,8 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     proportion to how much more each would take. When even the narrowest cannot all fit
     (large print, A5), the widest of them are first lowered to one cap so that they fill
     three quarters of the width: those words are hyphenated, and no column is starved.
-    Short cells are kept on one line unless the narrowest widths cannot fit otherwise."""
+    Short cells are kept on one line unless the narrowest widths cannot fit otherwise, or
+    another column would be left narrower than READABLE_COLUMN characters."""
     columns = list(zip(block.header, *block.rows))
     keep = keep or RunKeeper()  # a phone number in a cell is one unbroken piece
 
@@ -229,16 +232,20 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
         return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short))
                                  for cell in column)) for column in columns]
 
-    least = narrowest_widths(keep_short=True)
-    most = [max(low, *(width(cell.plain) for cell in column))
-            for low, column in zip(least, columns)]
+    most = [max(narrowest, *(width(cell.plain) for cell in column)) for column in columns]
     if sum(most) <= total:
         return [w + (total - sum(most)) * w / sum(most) for w in most]
-    if sum(least) > total:  # short cells ('Type of medicine') may wrap after all
-        least = narrowest_widths(keep_short=False)
-    if sum(least) > total:  # never below the narrowest: _check_columns_fit made room
-        least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))
-    return _grown(least, most, total)
+    readable = width("0" * READABLE_COLUMN)
+    for keep_short in (True, False):  # short cells ('2D X-ray images') may wrap after all
+        least = narrowest_widths(keep_short)
+        if sum(least) > total:
+            continue
+        widths = _grown(least, [max(m, low) for m, low in zip(most, least)], total)
+        if all(w >= min(readable, m) for w, m in zip(widths, most)) or not keep_short:
+            return widths
+    least = narrowest_widths(keep_short=False)  # never below the narrowest:
+    least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))  # it fits (checked)
+    return _grown(least, [max(m, low) for m, low in zip(most, least)], total)
 
 
 def _grown(least: list[float], most: list[float], total: float) -> list[float]:

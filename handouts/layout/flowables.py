@@ -11,7 +11,7 @@ from itertools import groupby
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, black
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
 from ..brand import qr_length_problem
 
@@ -286,3 +286,19 @@ class QrCode(Flowable):
                 column += length
         self.canv.setFillColor(black)
         self.canv.drawPath(path, stroke=0, fill=1)
+
+
+def side_by_side(cells: list, widths: list[float], font: str, rtl: bool = False,
+                 valign: str = "TOP") -> Table:
+    """Columns of flowables with no padding or rules, in reading order: the first column
+    on the leading side (the right in right-to-left leaflets). Tags keep reading order
+    whatever the drawing order, as they are made at layout time."""
+    if rtl:
+        cells, widths = cells[::-1], widths[::-1]
+    return Table([cells], colWidths=widths, hAlign="RIGHT" if rtl else "LEFT",
+                 style=TableStyle([
+                     ("VALIGN", (0, 0), (-1, -1), valign),
+                     ("ALIGN", (0, 0), (-1, -1), "RIGHT" if rtl else "LEFT"),
+                     ("FONT", (0, 0), (-1, -1), font),  # else Helvetica, never embedded
+                     *[(side, (0, 0), (-1, -1), 0) for side in (
+                         "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))

@@ -1,0 +1,65 @@
+"""Issue 10.5: the end matter flows compactly. On A4 and Letter the QR code sits beside
+the contact card, the leaflet's details go in two columns (read in column order by both
+readers), and the details never go to a page of their own or leave the QR code alone on
+the last page. (The notices 'Other formats' and 'Your feedback' stay one below the other:
+side by side, poppler read both headings before either text.)"""
+from __future__ import annotations
+
+import subprocess
+
+import pypdfium2
+
+from conftest import MINIMAL, page_texts
+
+
+def _poppler_pages(path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")
+
+
+def _in_order(text: str, *parts: str) -> bool:
+    at = [text.find(part) for part in parts]
+    return -1 not in at and at == sorted(at)
+
+
+def test_the_details_share_the_last_page_with_the_rest_of_the_end_matter(example_out):
+    """Seen before: high-blood-pressure's 8th page held only 'Leaflet details' (23% full);
+    igrt's last page held the details and the QR code alone."""
+    for name in ("high-blood-pressure.pdf", "igrt.pdf"):
+        last = page_texts(example_out / name)[-1]
+        assert "Leaflet details" in last and "Your feedback" in last, name
+
+
+def test_two_columns_read_in_column_order_in_both_readers(example_out):
+    path = example_out / "high-blood-pressure.pdf"
+    for text in (page_texts(path)[-1], _poppler_pages(path)[-2]):
+        assert _in_order(text, "Other formats and languages", "Language assistance",
+                         "Your feedback", "Tell us how", "Leaflet details", "Leaflet code",
+                         "Written by", "Owner", "Approved by", "Published", "Last reviewed",
+                         "Next review"), text
+
+
+def test_the_qr_code_sits_beside_the_contact_card_on_a4(catalogue):
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    pdf = pypdfium2.PdfDocument(str(catalogue.out / "sample.pdf"))
+    try:
+        pages = [pdf[n].get_textpage() for n in range(len(pdf))]
+        text = next(t for t in pages if "Read this leaflet online" in t.get_text_range())
+        whole = text.get_text_range()
+        card = text.get_charbox(whole.index("Riverside Hospital switchboard"))
+        read = text.get_charbox(whole.index("Read this leaflet online"))
+    finally:
+        pdf.close()
+    assert read[0] > card[2] + 100  # to the right of the card, not below it
+    assert read[1] < card[3] and read[3] > card[1] - 100  # and level with it
+
+
+def test_in_large_print_the_qr_code_is_never_alone_on_the_last_page(catalogue):
+    """Seen: igrt and igrt.zh-Hans in large print ended on a page holding only the QR
+    code (6% and 8% full). Now the code stays with the details."""
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build("--variant", "large-print") == 0
+    last = page_texts(catalogue.out / "sample.large-print.pdf")[-1]
+    assert "Read this leaflet online" in last and "Leaflet details" in last
