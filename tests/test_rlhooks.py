@@ -312,3 +312,19 @@ def test_a_short_latin_word_in_a_cjk_line_stays_whole():
     texts = ["".join(str(w.text) for w in line.words) if hasattr(line, "words") else line[1][0]
              for line in para.blPara.lines]
     assert len(texts) > 1 and any("IGRT" in text for text in texts), texts
+
+
+def test_latin_words_in_a_cjk_paragraph_keep_their_spaces():
+    """Seen in igrt.zh-Hans large print: 'Collegeof Radiographers', 'Engin / eeringin
+    Medicine'. ReportLab drops the space it breaks at, and moving a word down to keep it
+    whole ran it into the next one. At every width the lines hold the text's words."""
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("x", fontName="STSong-Light", fontSize=18, leading=24,
+                           wordWrap="CJK")
+    text = ("3. The Royal College of Radiologists, Society and College of Radiographers, "
+            "Institute of Physics and Engineering in Medicine.")
+    for width in range(150, 420, 7):
+        para = lines.CJKParagraph(text, style)
+        para.wrap(width, 2000)
+        assert " ".join(_line_texts(para)).split() == text.split(), width

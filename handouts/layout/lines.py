@@ -237,33 +237,44 @@ def _frag_text(frag) -> str:
 
 def _ends_inside_words(paragraph) -> list[bool]:
     """For each line, whether it ends inside a word of the text (a URL broken after a '/',
-    a word hyphenated): the text has no space where the line ends. Found by walking the
-    text by its non-space characters, line by line; a hyphen that the text does not have
-    at that point was added by the break and is not counted."""
-    lines, source = paragraph.blPara.lines, paragraph._source
-    if getattr(paragraph.blPara, "kind", 0) == 1:
-        texts = ["".join(str(f.text) for f in line.words
-                         if getattr(f, "text", None) and not hasattr(f, "cbDefn"))
-                 for line in lines]
-    else:
-        texts = [" ".join(words) for _, words in lines]
-    flags: list[bool] = []
+    a word hyphenated): the text has no space where the line ends."""
+    return [end == INSIDE for end in _line_ends(paragraph._source,
+                                                _line_texts(paragraph.blPara.lines))]
+
+
+def _line_texts(lines) -> list[str]:
+    """The text each line draws, without our tag callbacks."""
+    return ["".join(str(f.text) for f in line.words
+                    if getattr(f, "text", None) and not hasattr(f, "cbDefn"))
+            if hasattr(line, "words") else " ".join(line[1]) for line in lines]
+
+
+SPACE, INSIDE, UNSURE = "space", "inside", "unsure"  # where a line ends in the text
+
+
+def _line_ends(source: str, texts: list[str]) -> list[str]:
+    """Where each line of `texts` ends in `source`: at a space (which the break drops),
+    inside a word, or UNSURE. Found by walking the text by its non-space characters,
+    line by line; a hyphen the text does not have at that point was added by the break.
+    A line drawn otherwise than written (shaped glyphs) makes the rest UNSURE."""
+    ends: list[str] = []
     at = 0
     for text in texts:
-        text = text.rstrip()
+        text = text.replace("\u200b", "").rstrip()  # breakLinesCJK's marks for callbacks
         added_hyphen = text.endswith("-")
         for char in text[:-1] if added_hyphen else text:
             if char.isspace():
                 continue
             while at < len(source) and source[at].isspace():
                 at += 1
-            if at == len(source) or source[at] != char:  # drawn otherwise (shaped): unsure,
-                return flags + [False] * (len(texts) - len(flags))  # so keep the spaces
+            if at == len(source) or source[at] != char:
+                return ends + [UNSURE] * (len(texts) - len(ends))
             at += 1
         if added_hyphen and at < len(source) and source[at] == "-":
             at += 1  # the text's own hyphen, not one the break added
-        flags.append(at < len(source) and not source[at].isspace())
-    return flags
+        ends.append(UNSURE if at >= len(source) else
+                    SPACE if source[at].isspace() else INSIDE)
+    return ends
 
 
 def _runs_off(line, style) -> bool:
@@ -324,12 +335,13 @@ class CJKParagraph(LinearParagraph):
     def breakLinesCJK(self, maxWidths):
         cjk_callbacks_breakable(self.frags)
         result = super().breakLinesCJK(maxWidths)
+        spaces = [end == SPACE for end in _line_ends(self._source, _line_texts(result.lines))]
         if result.kind == 1:
-            _settle(result.lines, maxWidths[-1], _new_frag_line)
+            _settle(result.lines, maxWidths[-1], _new_frag_line, spaces)
         elif result.lines:  # one run of text: lines are (space left, [text])
             lines = [_Line(space, words[0], result.fontName, result.fontSize)
                      for space, words in result.lines]
-            _settle(lines, maxWidths[-1], _new_text_line)
+            _settle(lines, maxWidths[-1], _new_text_line, spaces)
             result.lines = [(line.extraSpace, [line.text]) for line in lines]
         return result
 
@@ -357,34 +369,42 @@ CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘")
 _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
                    r"|\d{1,2}\s*月\s*\d{1,2}\s*日")
 
-# A short Latin word or number inside Chinese ('IGRT') is not split either; a longer run
-# (a URL) may be, or moving it whole could leave a line with nothing else.
-_SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,10}(?![A-Za-z0-9])")
+# A Latin word or number inside Chinese ('IGRT', 'Radiographers') is not split either,
+# unless it starts its line (moving it whole would leave the line empty); a longer run
+# (a URL) may be.
+_SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,20}(?![A-Za-z0-9])")
+_WINDOW = 22  # characters each side of a break that _forbidden looks at
 
 
 def _text_frags(line):
     return [f for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", "")]
 
 
-def _settle(lines: list, width: float, new_line) -> None:
+def _settle(lines: list, width: float, new_line, spaces: list[bool]) -> None:
     """Move characters down across each break until every line fits the column and no
     break falls where the rules above forbid one.
 
     ReportLab hangs closing punctuation past the right margin (a full stop one em past
     the column); here the character before it goes down to the next line with it
-    instead, and a line that grows too long passes its end on in turn.
+    instead, and a line that grows too long passes its end on in turn. `spaces` says
+    which breaks are at a space of the text, which ReportLab dropped: the first character
+    moved across one takes the space with it ('in' + 'Medicine' was 'inMedicine').
     """
+    spaces = [*spaces, *[False] * (len(lines) - len(spaces))]
     n = 0
     while n < len(lines):
         line = lines[n]
         for _ in range(len(_line_text(line))):  # each move leaves the line a character shorter
-            if not (line.extraSpace < -_FIT or _forbidden(line, lines[n + 1:n + 2])):
+            if not (line.extraSpace < -_FIT or
+                    _forbidden(line, lines[n + 1:n + 2], spaces[n])):
                 break
             if len(_line_text(line)) <= 1 or getattr(line, "lineBreak", False):
                 break  # a line keeps its first character (so breaking ends) and its <br/>
             if n + 1 == len(lines):
                 lines.append(new_line(line, width))
-            _move_last_char(line, lines[n + 1])
+                spaces.append(False)
+            _move_last_char(line, lines[n + 1], spaces[n])
+            spaces[n] = False  # the break is now inside what moved down
         n += 1
 
 
@@ -395,8 +415,9 @@ def _line_text(line) -> str:
     return "".join(str(f.text) for f in _text_frags(line)).replace("\u200b", "")
 
 
-def _forbidden(line, following: list) -> bool:
-    """Whether the break after `line` is one the rules forbid."""
+def _forbidden(line, following: list, at_space: bool = False) -> bool:
+    """Whether the break after `line` (at a space of the text, or not) is one the rules
+    forbid."""
     if not following or not _text_frags(following[0]):
         return False
     before, after = _line_text(line), _line_text(following[0])
@@ -404,16 +425,20 @@ def _forbidden(line, following: list) -> bool:
         return False
     if after[0] in CANNOT_START or before[-1] in CANNOT_END:
         return True
-    joined, cut = before[-12:] + after[:12], len(before[-12:])
-    units = [*_DATE.finditer(joined), *_SHORT_LATIN_WORD.finditer(joined)]
-    return any(m.start() < cut < m.end() for m in units)
+    before = before + " " if at_space else before
+    joined, cut = before[-_WINDOW:] + after[:_WINDOW], len(before[-_WINDOW:])
+    line_start = cut - len(before)  # where the line starts in `joined` (negative: before it)
+    words = [m for m in _SHORT_LATIN_WORD.finditer(joined) if m.start() > line_start]
+    return any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words])
 
 
-def _move_last_char(line, following) -> None:
+def _move_last_char(line, following, at_space: bool = False) -> None:
     last = _text_frags(line)[-1]
     first = next(f for f in following.words  # a new last line's frag has no text yet
                  if not hasattr(f, "cbDefn") and getattr(f, "text", None) is not None)
     char, last.text = last.text[-1], last.text[:-1]
+    if at_space and first.text:
+        char += " "  # the text's space at the break, which ReportLab dropped
     first.text = char + first.text
     shift = pdfmetrics.stringWidth(char, last.fontName, last.fontSize)
     line.extraSpace += shift
