@@ -1,9 +1,14 @@
 """Readability of a Leaflet: formula scores per leaflet and per section, and its sentences.
 
-English gets SMOG and Flesch-Kincaid grades; Spanish gets Fernández-Huerta or
-Szigriszt-Pazos (0-100, higher is easier). Other languages get no number at all: a formula
-made for one language gives a confident, wrong answer on another. The arithmetic is
-textstat's, with its language set per leaflet, so our figures are the library's figures.
+English gets SMOG and Flesch-Kincaid grades. Spanish gets Fernández-Huerta or
+Szigriszt-Pazos, and the languages that have a Flesch formula validated on their own
+readers get it: Amstad (German), Kandel and Moles (French), Douma (Dutch) and Oborneva
+(Russian); Italian gets the Gulpease index, made for Italian. All of those run 0-100,
+higher is easier. Other languages get no number at all: a formula made for one language
+gives a confident, wrong answer on another. The arithmetic is textstat's, with its language
+set per leaflet, except Russian syllables: textstat counts them with hyphenation patterns,
+which miss some ('здравоохранение' has 7, it counts 5), and every Russian vowel letter is
+exactly one syllable.
 """
 from __future__ import annotations
 
@@ -17,8 +22,14 @@ from textstat.textstat import textstatistics
 from .model import Leaflet, Section, Where, block_texts
 
 SPANISH_FORMULAS = ("fernandez-huerta", "szigriszt-pazos")
+# The 0-100 formula (higher is easier) of each language that has one validated for it.
+EASE_FORMULAS = {"de": "amstad", "fr": "kandel-moles", "it": "gulpease", "nl": "douma",
+                 "ru": "oborneva"}
 FORMULA_NAMES = {"smog": "SMOG grade", "fernandez-huerta": "Fernández-Huerta",
-                 "szigriszt-pazos": "Szigriszt-Pazos"}
+                 "szigriszt-pazos": "Szigriszt-Pazos", "amstad": "Flesch-Amstad",
+                 "kandel-moles": "Kandel-Moles", "gulpease": "Gulpease index",
+                 "douma": "Flesch-Douma", "oborneva": "Oborneva"}
+_RUSSIAN_VOWELS = re.compile("[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
 # A new sentence starts after . ! or ? and a space, unless a lower-case word follows
 # ("e.g. the"), which keeps abbreviations inside their sentence.
 # A sentence ends at . ! ? and, in other scripts, at the Devanagari danda (।, ॥), the
@@ -81,7 +92,7 @@ class LeafletReadability:
 def formula_for(language: str, spanish_formula: str = "fernandez-huerta") -> str | None:
     """The formula used for a BCP 47 language tag, or None when none applies."""
     root = language.split("-")[0].lower()
-    return {"en": "smog", "es": spanish_formula}.get(root)
+    return {"en": "smog", "es": spanish_formula, **EASE_FORMULAS}.get(root)
 
 
 @lru_cache(maxsize=None)
@@ -102,8 +113,20 @@ def score_text(text: str, language: str, spanish_formula: str = "fernandez-huert
     if formula == "smog":
         return Score(formula, stats.smog_index(text), stats.flesch_kincaid_grade(text),
                      words, sentences)
-    method = stats.fernandez_huerta if formula == "fernandez-huerta" else stats.szigriszt_pazos
-    return Score(formula, method(text), None, words, sentences)
+    return Score(formula, _ease(formula, text, stats, words, sentences), None, words,
+                 sentences)
+
+
+def _ease(formula: str, text: str, stats: textstatistics, words: int,
+          sentences: int) -> float:
+    """A 0-100 score (higher is easier) by `formula`."""
+    if formula == "oborneva":  # Flesch with Oborneva's weights, syllables by vowel letters
+        syllables = len(_RUSSIAN_VOWELS.findall(text))
+        return 206.835 - 1.3 * words / max(1, sentences) - 60.1 * syllables / words
+    method = {"fernandez-huerta": stats.fernandez_huerta,
+              "szigriszt-pazos": stats.szigriszt_pazos,
+              "gulpease": stats.gulpease_index}.get(formula, stats.flesch_reading_ease)
+    return method(text)  # flesch_reading_ease: the weights of the language set on stats
 
 
 def as_running_text(pieces: Iterable[str]) -> str:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import jsonschema
+import yaml
 import pypdfium2
 import pytest
 from textstat.textstat import textstatistics
@@ -462,3 +463,96 @@ def test_the_abbreviation_rule_reads_latin_script_leaflets_only(tmp_path, capsys
     report = json.loads(capsys.readouterr().out)
     rules = [f["rule"] for l in report["leaflets"] for f in l["findings"]]
     assert ("abbreviation" in rules) is flagged
+
+
+# ---- 11.7: the other languages with a validated formula, and translations -----------------
+
+FORMULA_OF = {"french": ("kandel-moles", "fr"), "german": ("amstad", "de"),
+              "italian": ("gulpease", "it"), "dutch": ("douma", "nl"),
+              "russian": ("oborneva", "ru")}
+
+
+def _body(leaflet: str) -> str:
+    from handouts.readability import as_running_text
+    data = yaml.safe_load((LEAFLETS / f"{leaflet}.yaml").read_text(encoding="utf-8"))
+    texts = [b["paragraph"].replace(" [@nhs]", "") for b in data["sections"][0]["blocks"]]
+    return as_running_text(texts)
+
+
+@pytest.mark.parametrize("leaflet", sorted(FORMULA_OF))
+def test_languages_with_a_validated_formula_get_it(tmp_path, capsys, leaflet):
+    formula, language = FORMULA_OF[leaflet]
+    _, report = run_json(capsys, catalogue(tmp_path, leaflet))
+    readability = leaflet_report(report, leaflet)["readability"]
+    assert readability["formula"] == formula
+    text, stats = _body(leaflet), _textstat(language)
+    if formula == "gulpease":
+        expected = stats.gulpease_index(text)
+    elif formula == "oborneva":  # syllables are vowel letters: exact for Russian
+        words, sentences = stats.lexicon_count(text), stats.sentence_count(text)
+        vowels = sum(text.lower().count(v) for v in "аеёиоуыэюя")
+        expected = 206.835 - 1.3 * words / sentences - 60.1 * vowels / words
+    else:  # textstat's Flesch reading ease carries each language's own weights
+        expected = stats.flesch_reading_ease(text)
+    assert readability["score"] == round(expected, 2)
+    assert 40 < readability["score"] <= 120  # short words and sentences: easy
+    assert findings(report, "reading-level") == []
+
+
+def test_russian_syllables_are_counted_exactly():
+    from handouts.readability import score_text
+    # 'здравоохранение' has 7 syllables (textstat's hyphenation patterns count 5)
+    score = score_text("Здравоохранение.", "ru")
+    assert score.value == pytest.approx(206.835 - 1.3 * 1 - 60.1 * 7)
+
+
+def test_the_shared_target_applies_to_those_languages(tmp_path, capsys):
+    checks = "checks:\n  reading-level:\n    ease: 99\n"
+    _, report = run_json(capsys, catalogue(tmp_path, "french", checks=checks))
+    assert "Kandel-Moles 99 or higher" in findings(report, "reading-level")[0]["message"]
+
+
+def test_translations_get_the_text_rules_in_their_own_language(catalogue_dir):
+    """A translation's long sentence and unexplained abbreviation are found at its own
+    file and line; 'TC significa ...' spells TC out in Spanish."""
+    content, capsys = catalogue_dir
+    code, report = run_json(capsys, content)
+    long = [f for f in findings(report, "long-sentence") if "good.es" in f["path"]]
+    assert long and long[0]["line"] == block_line(content.parent / "leaflets" /
+                                                  "good.es.yaml", "Cuando llegue")
+    abbreviations = [f["message"] for f in findings(report, "abbreviation")]
+    assert "'RM' is used before it is spelled out" in abbreviations
+    assert not any("'TC'" in m for m in abbreviations)
+
+
+@pytest.fixture
+def catalogue_dir(tmp_path, capsys):
+    """The 'good' leaflet with a Spanish translation holding one long sentence, an
+    abbreviation spelled out the Spanish way (TC) and one never spelled out (RM)."""
+    content = catalogue(tmp_path, "good")
+    long = ("Cuando llegue a la clínica, una enfermera le pedirá su nombre y su fecha de "
+            "nacimiento y después le llevará a una sala tranquila donde podrá sentarse y "
+            "esperar un poco antes de la prueba")
+    translation = f"""translates: good
+language: es
+source_version: "1"
+translator: Servicio de traducción
+translated: 2025-03-02
+title: Un análisis de sangre
+summary: Qué pasa cuando le hacen un análisis de sangre.
+sections:
+  - heading: Qué pasa
+    blocks:
+      - paragraph: >-
+          {long}. Le hacemos una TC. TC significa tomografía computarizada. Luego una
+          RM [@nhs-blood-tests].
+      - figure: images/clinic-room.png
+        alt: Una enfermera y un paciente sentados junto a una mesa en una sala luminosa.
+      - paragraph: >-
+          Lea la [página del NHS sobre análisis de sangre](https://www.nhs.uk/tests-and-treatments/blood-tests/)
+          para saber más.
+"""
+    (tmp_path / "leaflets" / "good.es.yaml").write_text(translation, encoding="utf-8")
+    text = content.read_text(encoding="utf-8")
+    content.write_text(text + "translations:\n  - leaflets/good.es.yaml\n", encoding="utf-8")
+    return content, capsys

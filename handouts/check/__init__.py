@@ -65,7 +65,7 @@ def check(content: Path, on: dt.date | None = None) -> CheckReport:
         subject = Subject(leaflet, brands.get(leaflet.template), report.today, readability,
                           report.settings)
         findings += _run_rules("leaflet", subject, report.settings, leaflet.id)
-    for translation in catalogue.translations:  # what it prints in English, under its source
+    for translation in catalogue.translations:
         subject = Subject(translation, brands.get(translation.template), report.today,
                           leaflet_readability(translation, formula), report.settings)
         findings += _run_rules("leaflet", subject, report.settings, translation.id,
@@ -75,7 +75,10 @@ def check(content: Path, on: dt.date | None = None) -> CheckReport:
 
 
 # the leaflet rules a translation is checked by (the others read the source's own text)
-TRANSLATION_RULES = ("labels-missing", "brand-text-missing")
+# A translation has its source's governance and references; its own words get the text
+# rules, in its own language.
+TRANSLATION_RULES = ("labels-missing", "brand-text-missing", "reading-level", "hard-sentence",
+                     "long-sentence", "abbreviation", "jargon", "link-text", "alt-filename")
 
 
 def _run_rules(scope: str, subject, settings: dict, leaflet_id,

@@ -7,7 +7,7 @@ from typing import Iterator
 from ..content import VAGUE_LINK_TEXT
 from ..languages import script_code
 from ..model import Leaflet, Where
-from ..readability import FORMULA_NAMES, Score
+from ..readability import FORMULA_NAMES, SPANISH_FORMULAS, Score
 from .model import Subject
 
 ABBREVIATIONS_KNOWN = ("NHS", "UK", "US", "USA", "GP", "OK", "TV", "AM", "PM")
@@ -47,10 +47,19 @@ def _all_texts(leaflet: Leaflet) -> list[tuple[str, Where]]:
     return [(t, leaflet.where) for t in heads] + [(r.plain, w) for r, w in leaflet.rich_texts()]
 
 
-def _spells_out(abbr: str, text: str) -> bool:
+# "CT stands for ...", in the languages whose leaflets the rule reads (Latin script).
+_STANDS_FOR = {"en": "stands for|means|is short for", "es": "significa|quiere decir",
+               "fr": "signifie|veut dire", "de": "bedeutet|steht für", "it": "significa|sta per",
+               "pt": "significa|quer dizer", "nl": "betekent|staat voor", "pl": "oznacza",
+               "ro": "înseamnă", "tr": "demektir", "vi": "có nghĩa là", "so": "macnaheedu",
+               "tl": "ay nangangahulugang", "ht": "vle di"}
+
+
+def _spells_out(abbr: str, text: str, language: str = "en") -> bool:
     a = re.escape(abbr)
+    says = _STANDS_FOR.get(language.split("-")[0].lower(), _STANDS_FOR["en"])
     return bool(re.search(rf"\w[^()]*\(\s*{a}s?\s*\)|\b{a}s?(\s+\w+){{0,2}}\s*\([^)]*[a-z]"
-                          rf"|\b{a}s? (stands for|means|is short for)\b", text))
+                          rf"|\b{a}s? ({says})\b", text))
 
 
 def abbreviation(s: Subject, opt: dict) -> Iterator:
@@ -69,7 +78,7 @@ def abbreviation(s: Subject, opt: dict) -> Iterator:
             if abbr in seen or abbr in known or len(abbr) > 6 or abbr.lower() in words:
                 continue
             seen.add(abbr)
-            if not _spells_out(abbr, text):
+            if not _spells_out(abbr, text, s.leaflet.language):
                 yield (where, f"'{abbr}' is used before it is spelled out",
                        f"at its first use write the words in full with ({abbr}) after them")
 
@@ -119,14 +128,20 @@ def score_text(score: Score) -> str:
 def target_text(formula: str | None, opt: dict) -> str:
     if formula == "smog":
         return f"SMOG grade {opt['smog']:g} or lower"
-    return f"{FORMULA_NAMES.get(formula or '', 'score')} {opt['spanish']:g} or higher"
+    return f"{FORMULA_NAMES.get(formula or '', 'score')} {_lowest(formula, opt):g} or higher"
+
+
+def _lowest(formula: str | None, opt: dict) -> float:
+    """The target of a 0-100 formula: Spanish has its own setting, the others share one."""
+    return opt["spanish"] if formula in SPANISH_FORMULAS else opt["ease"]
 
 
 def _misses(score: Score, opt: dict) -> bool:
     if score.value is None:
         return False
     value = round(score.value, 1)  # as printed: "8.0" must not miss a target of 8
-    return value > opt["smog"] if score.formula == "smog" else value < opt["spanish"]
+    return value > opt["smog"] if score.formula == "smog" else \
+        value < _lowest(score.formula, opt)
 
 
 def _off_target(s: Subject) -> list[tuple[Where, Score, str]]:

@@ -234,6 +234,8 @@ RULES: dict[str, Rule] = {
         "spanish_formula": Setting("fernandez-huerta", "choice", "Spanish formula",
                                    choices=SPANISH_FORMULAS),
         "spanish": _n(60, 0, 120, "Spanish: lowest score (higher is easier)", "float"),
+        "ease": _n(60, 0, 120, "French, German, Italian, Dutch, Russian: lowest score "
+                   "(higher is easier)", "float"),
         "sections": Setting(True, "bool", "also score each top-level section"),
         "section_min_words": _n(100, 0, 10000, "sections shorter than this are not scored"),
     }, "smog"),
