@@ -75,6 +75,10 @@ def page_text(path) -> str:
      ["(الساعة 10:30)", "12 يناير 2026", "٤٠ ملغ"]),
     ("fa", "پزشک را در ۱۲ ژانویه ۲۰۲۶ (ساعت ۱۰:۳۰) ببینید.",
      ["(ساعت ۱۰:۳۰)", "۱۲ ژانویه ۲۰۲۶"]),
+    # A word's levels come from its paragraph: the comma of 'Group, 22' sits between two
+    # left-to-right runs. Resolved for 'Group,' alone it went right to left: ',Group'.
+    ("ar", "اعتمدها: Patient Information Group, 22 يناير 2026.",
+     ["Patient Information Group, 22"]),
 ])
 def test_brackets_around_a_number_read_in_order(catalogue, language, paragraph, pieces):
     """A closing bracket after digits in right-to-left text sits at the run's left end,
@@ -119,3 +123,35 @@ def test_a_links_hit_area_covers_its_words(catalogue, language, paragraph, link)
     glyph_left, glyph_right = min(b[0] for b in inside), max(b[2] for b in inside)
     assert left - 1 <= glyph_left and glyph_right <= right + 1  # every glyph in the area
     assert glyph_left - left < 3 and right - glyph_right < 3  # and no more than its words
+
+
+def test_a_url_in_right_to_left_text_is_drawn_left_to_right_to_its_last_slash(catalogue):
+    """A URL is a left-to-right isolate (UAX #9 X5a): its trailing '/' is a neutral that
+    took the right-to-left direction around it and was drawn at its left end
+    ('/https://www.nhs.uk/conditions'). Every character is drawn left of the next."""
+    url = "https://www.nhs.uk/conditions/"
+    catalogue.leaflet(leaflet("ar", f"راجع الموقع {url} للمزيد."))
+    assert catalogue.build() == 0
+    drawn = chars(catalogue.out / "sample.pdf")
+    text = "".join(ch for ch, _ in drawn)
+    start = text.find(url[:-1])
+    assert start >= 0, text
+    xs = [x for _, x in drawn[start:start + len(url)]]
+    assert [ch for ch, _ in drawn[start:start + len(url)]] == list(url)
+    assert xs == sorted(xs), xs
+
+
+def test_a_citation_group_in_arabic_is_drawn_as_the_algorithm_orders_it(catalogue):
+    """'[1, 2]' in right-to-left text: UAX #9 draws it '[2 ,1]' (brackets mirrored), read
+    right to left as 1, 2."""
+    text = leaflet("ar", "راجع الموقع للمزيد [@nhs-sample; @two].").replace(
+        "accessed: 2026-01-05\n", "accessed: 2026-01-05\n  - id: two\n"
+        "    citation: Second source.\n", 1)
+    catalogue.leaflet(text)
+    assert catalogue.build() == 0
+    drawn = chars(catalogue.out / "sample.pdf")
+    start = next(n for n, (ch, _) in enumerate(drawn) if ch in "[]")
+    group = drawn[start:start + 6]  # the brackets, the two numbers, the comma, the space
+    one = next(x for ch, x in group if ch == "1")
+    two = next(x for ch, x in group if ch == "2")
+    assert two < one, group

@@ -30,6 +30,43 @@ def levels(text: str, rtl: bool) -> tuple[int, ...]:
     return tuple(found)
 
 
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
+    """`levels`, with each URL and email address in `text` set apart as a left-to-right
+    isolate (LRI ... PDI, UAX #9 X5a): in right-to-left text its '/', '.' and ':' are
+    neutrals that would otherwise take the direction around them ('conditions/' drawn
+    '/conditions')."""
+    spans = [(m.start(), m.start() + len(m.group().rstrip(_TRAILING)))
+             for m in re.finditer(r"\S+", text) if _is_address(m.group().rstrip(_TRAILING))]
+    if not rtl or not spans:
+        return levels(text, rtl)
+    chars: list[str] = []
+    origin: list[int | None] = []  # the index in `text` of each character of `chars`
+    at = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        chars.extend(text[at:start])
+        origin.extend(range(at, start))
+        if start < end:
+            chars.extend([_LRI, *text[start:end], _PDI])
+            origin.extend([None, *range(start, end), None])
+        at = end
+    found = [0] * len(text)
+    for level, index in zip(levels("".join(chars), rtl), origin):
+        if index is not None:
+            found[index] = level
+    return tuple(found)
+
+
+_TRAILING = ".,;:!?)]\u061f\u060c\u061b"  # sentence punctuation after an address
+
+
+def _is_address(word: str) -> bool:
+    from ..rlhooks import looks_like_url  # the one rule for what a URL is
+    return "@" in word.strip("@") and "." in word or looks_like_url(word)
+
+
 def visual_order(item_levels: list[int]) -> list[int]:
     """Indices of items (characters or runs of one level) in drawing order, left to right:
     from the highest level down, each run at that level or above is reversed (L2)."""

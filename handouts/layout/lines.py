@@ -305,7 +305,7 @@ class BidiParagraph(LinearParagraph):
     rtl = False
 
     def breakLines(self, width):
-        with paragraph_direction(self.rtl):  # orders the runs of a word of two directions
+        with paragraph_direction(self.rtl, self._source):  # the runs of a word, in order
             return super().breakLines(width)
 
     def drawPara(self, debug=0):

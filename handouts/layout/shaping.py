@@ -26,7 +26,7 @@ from ..pdf.tags import PRIVATE_USE_TEXT
 from bidi.mirror import MIRRORED
 
 from ..rlhooks import install_shape_word, rl_shape_frag_word
-from .bidi import levels, visual_order
+from .bidi import isolated_levels, levels, visual_order
 
 _rl_shape_word = rl_shape_frag_word
 # OpenType features for shaping. ReportLab's default adds discretionary ligatures ('dlig':
@@ -36,6 +36,27 @@ FEATURES = {"kern": True, "liga": True, "dlig": False, "calt": False}
 # The direction of the paragraph being shaped (lines.py sets it): the order in which the
 # runs of a word of two directions are drawn depends on it.
 _RIGHT_TO_LEFT: ContextVar[bool] = ContextVar("right_to_left", default=False)
+
+
+@dataclass
+class _Paragraph:
+    """The text of the paragraph being shaped, its levels, and how far its words have
+    been shaped: a word's levels are resolved in its paragraph, as UAX #9 does (the comma
+    of 'Group, 22' is left to right between two left-to-right runs, not on its own)."""
+
+    text: str
+    levels: tuple[int, ...]
+    at: int = 0
+
+    def levels_of(self, word: str) -> list[int] | None:
+        found = self.text.find(word, self.at)
+        if not word or found < 0:
+            return None  # not as written (a shaped word carried over): the word alone
+        self.at = found + len(word)
+        return list(self.levels[found:self.at])
+
+
+_PARAGRAPH: ContextVar[_Paragraph | None] = ContextVar("paragraph", default=None)
 
 
 def _shape_word(word, *args, **kwargs):
@@ -91,9 +112,12 @@ def _add_piece(runs: list[list], keys: list[tuple], piece: tuple, kind: int) -> 
 
 
 def _directions(text: str) -> list[int]:
-    """The bidi level of each character of a word (UAX #9, by python-bidi), in a paragraph
-    of the direction being shaped: even levels are drawn left to right, odd right to left."""
-    return list(levels(text, _RIGHT_TO_LEFT.get()))
+    """The bidi level of each character of a word (UAX #9, by python-bidi), resolved in
+    the paragraph being shaped when it is known: even levels are drawn left to right, odd
+    right to left."""
+    paragraph = _PARAGRAPH.get()
+    found = paragraph.levels_of(text) if paragraph is not None else None
+    return found if found is not None else list(levels(text, _RIGHT_TO_LEFT.get()))
 
 
 def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *args, **kwargs):
@@ -156,12 +180,15 @@ def _left_to_right(word):
 
 
 @contextmanager
-def paragraph_direction(rtl: bool):
-    """Words shaped inside this block belong to a paragraph of this direction."""
+def paragraph_direction(rtl: bool, text: str = ""):
+    """Words shaped inside this block belong to a paragraph of this direction (and of
+    this text, when given, whose words they are, in order)."""
     token = _RIGHT_TO_LEFT.set(rtl)
+    context = _PARAGRAPH.set(_Paragraph(text, isolated_levels(text, rtl)) if text else None)
     try:
         yield
     finally:
+        _PARAGRAPH.reset(context)
         _RIGHT_TO_LEFT.reset(token)
 
 
