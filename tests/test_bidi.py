@@ -144,14 +144,14 @@ def test_a_url_in_right_to_left_text_is_drawn_left_to_right_to_its_last_slash(ca
 def test_a_citation_group_in_arabic_is_drawn_as_the_algorithm_orders_it(catalogue):
     """'[1, 2]' in right-to-left text: UAX #9 draws it '[2 ,1]' (brackets mirrored), read
     right to left as 1, 2."""
-    text = leaflet("ar", "راجع الموقع للمزيد [@nhs-sample; @two].").replace(
-        "accessed: 2026-01-05\n", "accessed: 2026-01-05\n  - id: two\n"
-        "    citation: Second source.\n", 1)
+    paragraph = json.dumps("راجع الموقع للمزيد [@nhs-sample; @two].", ensure_ascii=False)
+    text = (MINIMAL.replace("summary:", "language: ar\nsummary:")
+            .replace("A sample helps us check your health [@nhs-sample].", paragraph)
+            .replace("accessed: 2026-01-05\n", "accessed: 2026-01-05\n  - id: two\n"
+                     "    citation: Second source.\n", 1))
     catalogue.leaflet(text)
     assert catalogue.build() == 0
     drawn = chars(catalogue.out / "sample.pdf")
-    start = next(n for n, (ch, _) in enumerate(drawn) if ch in "[]")
-    group = drawn[start:start + 6]  # the brackets, the two numbers, the comma, the space
-    one = next(x for ch, x in group if ch == "1")
-    two = next(x for ch, x in group if ch == "2")
-    assert two < one, group
+    line = [(ch, x) for ch, x in drawn if ch in "12[],"][:5]  # the group: brackets, digits, comma
+    left_to_right = "".join(ch for ch, _ in sorted(line, key=lambda item: item[1]))
+    assert left_to_right in ("[2,1]", "]2,1["), (left_to_right, line)
