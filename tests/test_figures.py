@@ -202,6 +202,22 @@ def test_check_suggests_svg_for_a_picture_and_flags_a_figure_in_another_language
     assert rules == ["figure-language", "figure-raster"]
 
 
+def test_check_finds_the_english_figure_in_a_translation(tmp_path, capsys):
+    """The issue's case: a translation that still shows the English drawing."""
+    for name in ("content.yaml", "leaflets", "templates"):
+        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy
+        copy(REPO / name, tmp_path / name)
+    spanish = tmp_path / "leaflets" / "translations" / "igrt.es.yaml"
+    spanish.write_text(spanish.read_text(encoding="utf-8").replace(
+        "../images/igrt-room.es.svg", "../images/igrt-room.svg"), encoding="utf-8")
+    main(["check", str(tmp_path / "content.yaml"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    found = [(f["path"].rsplit("/", 1)[-1], f["message"]) for leaflet in report["leaflets"]
+             for f in leaflet["findings"] if f["rule"] == "figure-language"]
+    assert found == [("igrt.es.yaml", "figure 'igrt-room.svg' is labelled in English (en), "
+                      "the leaflet is in Spanish")], found
+
+
 # ---- bad SVG files -----------------------------------------------------------------------
 
 BAD = [  # (file text, where, message)
