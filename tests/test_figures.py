@@ -106,6 +106,35 @@ def test_the_arabic_figure_carries_no_text_and_its_caption_names_the_parts(examp
     assert "ذراع التصوير" in text and "(3)" in text
 
 
+@pytest.mark.parametrize("name, edge", [("igrt", "left"), ("igrt.ar", "right")])
+def test_a_figure_starts_at_the_texts_start_edge(example_out, name, edge):
+    """Right to left, the figure sits on the right of the column, as the text does; its
+    Figure's BBox says where it is drawn."""
+    with pikepdf.open(example_out / f"{name}.pdf") as pdf:
+        width = float(pdf.pages[1].MediaBox[2])
+        boxes = [[float(v) for v in element.A.BBox]
+                 for element in _elements(pdf.Root.StructTreeRoot)
+                 if element.get("/S") == "/Figure" and "/A" in element
+                 and not str(element.get("/Alt", "")).startswith("QR")]  # not the QR code
+    assert boxes, "no Figure with a BBox"
+    left, right = boxes[0][0], boxes[0][2]
+    margin = 20 * 72 / 25.4
+    if edge == "left":
+        assert abs(left - margin) < 1
+    else:
+        assert abs(right - (width - margin)) < 1
+
+
+def _elements(node):
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)
+
+
 def test_an_arabic_label_in_an_svg_is_an_error_at_its_line(catalogue, capsys):
     _svg(catalogue, '<text x="10" y="40">ذراع التصوير</text>')
     catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))

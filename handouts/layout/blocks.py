@@ -277,6 +277,7 @@ def figure(block: Figure, parent: Element, ctx) -> list:
     marked content: a screen reader reads the Figure's alt text, which says it all."""
     image = _vector_figure(block.svg, ctx) if block.svg else _raster_figure(block, ctx)
     image.spaceAfter = ctx.styles.space(0.3)
+    image.hAlign = "RIGHT" if ctx.typeset.rtl else "LEFT"  # with the text's start edge
     flowables = [image]
     if not block.decorative:
         flowables = [Tagged(parent.add("Figure", alt=block.alt), image, around=True)]
