@@ -144,6 +144,26 @@ def test_an_arabic_label_in_an_svg_is_an_error_at_its_line(catalogue, capsys):
     assert "Traceback" not in err
 
 
+def test_a_label_character_the_font_lacks_is_an_error_at_its_line(catalogue, capsys):
+    _svg(catalogue, '<text x="10" y="40">Smile \U0001F600</text>')
+    catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
+    assert catalogue.validate() == 1
+    err = capsys.readouterr().err
+    assert "fig.svg:4:3: leaflet 'sample' (en-GB), figure label: character '\U0001F600'" in err, err
+
+
+def test_a_decorative_svg_is_an_artifact(catalogue):
+    from pdfcheck import check_pdf
+    _svg(catalogue, '<circle cx="30" cy="30" r="20" fill="var(--muted)"/>')
+    catalogue.leaflet(with_blocks("- figure: fig.svg\n  decorative: true\n"))
+    assert catalogue.build() == 0
+    assert check_pdf(catalogue.out / "sample.pdf") == []
+    with pikepdf.open(catalogue.out / "sample.pdf") as pdf:
+        alts = [str(e.get("/Alt")) for e in _elements(pdf.Root.StructTreeRoot)
+                if e.get("/S") == "/Figure"]
+    assert all(alt.startswith("QR code") for alt in alts), alts
+
+
 def test_the_figure_text_is_inside_the_tagged_figure(example_out):
     """The labels are the Figure's own content (its alt says it all to a screen reader):
     every text object in the figure's marked sequence, none left as an artifact."""
@@ -284,6 +304,18 @@ def test_a_bad_svg_is_a_clear_error_at_its_place(catalogue, capsys, case):
     err = capsys.readouterr().err
     assert f"fig.svg:{where}: " in err and message in err, err
     assert "Traceback" not in err and not (catalogue.out / "sample.pdf").exists()
+
+
+def test_an_svg_with_an_external_dtd_line_builds(catalogue):
+    """Drawing programs write a DOCTYPE naming the SVG 1.1 DTD: it is never fetched."""
+    (catalogue.root / "leaflets" / "fig.svg").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="50pt" '
+        'viewBox="0 0 200 50"><text x="5" y="30" font-size="16">Hello</text></svg>\n',
+        encoding="utf-8")
+    catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
+    assert catalogue.build() == 0
 
 
 def test_a_missing_svg_is_an_error_at_the_figure(catalogue, capsys):

@@ -19,7 +19,7 @@ from ..model import (Bullets, Callout, Contact, Figure, Leaflet, Paragraph as Pa
                      Steps, Table)
 from ..pdf.tags import Element, Tagged
 from ..phones import PhoneError, tel_target
-from ..svgfigure import SvgFigure, drawing as svg_drawing, fit, least_label
+from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_label
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
@@ -299,7 +299,11 @@ def _vector_figure(svg: SvgFigure, ctx) -> FittedImage:
     of this format (12 pt, 16 pt in large print), in the leaflet's fonts and colours."""
     colours = {key.split(".", 1)[1]: value for key, value in ctx.brand.values
                if key.startswith("colours.") and value}
-    drawing = svg_drawing(svg, ctx.styles.fonts, colours, ctx.grayscale)
+    try:
+        drawing = svg_drawing(svg, ctx.styles.fonts, colours, ctx.grayscale)
+    except SvgError as exc:  # read fine when it loaded: changed since, or svglib failed now
+        line, column, message, hint = exc.problems[0]
+        raise RenderError(Problem(exc.path, line, column, message, hint)) from None
     scale, least = fit(svg, ctx.frame_width, ctx.frame_height, least_label(ctx.styles.body.fontSize))
     return FittedImage(drawing, svg.width * scale, svg.height * scale,
                        min_scale=least / scale if scale else 1.0)
