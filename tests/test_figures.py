@@ -64,17 +64,18 @@ def _printed_size(text_page, index: int) -> float:
 
 
 def _label_sizes(path, labels: list[str]) -> dict[str, float]:
-    """The smallest font size pdfium reads back for each label's characters."""
+    """The smallest printed size pdfium reads back for each label's characters, over every
+    place the words appear (the figure's, and the body text's where it uses them too)."""
     sizes: dict[str, float] = {}
     for text_page in _pdfium_pages(path):
         text = text_page.get_text_range()
         for label in labels:
             start = text.find(label)
-            if start < 0:
-                continue
-            size = min(_printed_size(text_page, start + n)
-                       for n, char in enumerate(label) if not char.isspace())
-            sizes[label] = min(size, sizes.get(label, size))
+            while start >= 0:
+                size = min(_printed_size(text_page, start + n)
+                           for n, char in enumerate(label) if not char.isspace())
+                sizes[label] = min(size, sizes.get(label, size))
+                start = text.find(label, start + 1)
     return sizes
 
 
