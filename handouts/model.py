@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from .inline import Rich
+
+if TYPE_CHECKING:
+    from .svgfigure import SvgFigure
 
 Where = tuple[Path, int, int]
 CALLOUT_KINDS = ("info", "warning", "urgent")
@@ -59,6 +62,7 @@ class Figure:
     caption: str | None
     decorative: bool
     where: Where = field(compare=False)
+    svg: "SvgFigure | None" = None  # a vector figure: its size and labels (svgfigure.py)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ def test_not_an_image(catalogue, capsys):
     (catalogue.root / "leaflets" / "pic.png").write_text("hello")
     text = with_blocks("- figure: pic.png\n  alt: A picture\n")
     line, message = one_error(catalogue, capsys, text)
-    assert message == "'pic.png' is not a PNG or JPEG image - save the image as PNG or JPEG"
+    assert message == ("'pic.png' is not a PNG, JPEG or SVG image - save the image as SVG "
+                       "(drawings with labels), PNG or JPEG")
 
 
 @pytest.mark.parametrize("href", ["javascript:alert(1)", "file:///etc/passwd", "www.nhs.uk"])

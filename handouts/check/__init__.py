@@ -74,11 +74,12 @@ def check(content: Path, on: dt.date | None = None) -> CheckReport:
     return report
 
 
-# the leaflet rules a translation is checked by (the others read the source's own text)
-# A translation has its source's governance and references; its own words get the text
-# rules, in its own language.
+# The leaflet rules a translation is checked by: it has its source's governance and
+# references; its own words get the text rules in its own language, and the figures it
+# names get the figure rules.
 TRANSLATION_RULES = ("labels-missing", "brand-text-missing", "reading-level", "hard-sentence",
-                     "long-sentence", "abbreviation", "jargon", "link-text", "alt-filename")
+                     "long-sentence", "abbreviation", "jargon", "link-text", "alt-filename",
+                     "figure-text-size", "figure-raster", "figure-language")
 
 
 def _run_rules(scope: str, subject, settings: dict, leaflet_id,

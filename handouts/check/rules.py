@@ -17,6 +17,7 @@ from ..labels import Labels
 from ..model import Contact, Figure, Leaflet, Where
 from ..readability import SPANISH_FORMULAS
 from ..review import DUE_SOON, OVERDUE, review_status
+from ..svgfigure import fit, least_label
 from .language import abbreviation, hard_sentence, jargon, link_text, long_sentence, reading_level
 from .model import Rule, Setting, Subject
 
@@ -140,6 +141,71 @@ def alt_filename(s: Subject, opt: dict) -> Iterator:
                        "says it is an image", "describe what the image shows and why it is there")
 
 
+def _figures(leaflet: Leaflet) -> Iterator[Figure]:
+    for section in leaflet.walk_sections():
+        yield from (b for b in section.blocks if isinstance(b, Figure))
+
+
+# Each format a leaflet can be built in: (name, paper or None for the brand's, body size key)
+FIGURE_FORMATS = (("standard", None, "body"), ("large print", None, "large_print"),
+                  ("booklet", "A5", "body"))
+
+
+def figure_text_size(s: Subject, opt: dict) -> Iterator:
+    """An SVG label that would print under 12 pt (16 pt in large print) in some format:
+    layout's own sizing rule (svgfigure.fit) on each format's column."""
+    if s.brand is None:
+        return
+    from ..layout.page import geometry  # the column each format lays figures out in
+    from ..layout.styles import footer_size
+    for figure in _figures(s.leaflet):
+        svg = figure.svg
+        label = svg.smallest_label if svg else None
+        if svg is None or label is None:
+            continue
+        for name, paper, size_key in FIGURE_FORMATS:
+            body = s.brand.size(size_key)
+            geo = geometry(s.brand, paper, footer_size(s.brand, body))
+            least = least_label(body)
+            scale, _ = fit(svg, geo.frame_width, geo.frame_height(False), least)
+            printed = label.size * scale
+            if printed < least - 0.01:
+                yield ((svg.path, label.line, label.column), f"figure label "
+                       f"'{label.text}' prints at {printed:.1f} pt in {name} "
+                       f"({paper or s.brand['page.size']}), below {least:g} pt",
+                       f"make the SVG's font-size at least {least / scale:.1f} (its own "
+                       f"units), or draw the figure narrower so it is not scaled down")
+                break
+
+
+def figure_raster(s: Subject, opt: dict) -> Iterator:
+    """A PNG or JPEG figure: nothing can tell how big any text in it prints."""
+    for figure in _figures(s.leaflet):
+        if figure.svg is None and not figure.decorative:
+            yield (figure.where, f"figure '{figure.image.name}' is a picture (PNG/JPEG): the "
+                   "size of any text in it cannot be checked", "if it has labels, draw it as "
+                   "SVG, so they print as live text at 12 pt or more (16 pt in large print)")
+
+
+def figure_language(s: Subject, opt: dict) -> Iterator:
+    """SVG labels in another language than the leaflet's (an English figure in a
+    translation): the SVG's xml:lang says which language its text is in."""
+    own = s.leaflet.language.lower().split("-")[0]
+    for figure in _figures(s.leaflet):
+        if not (figure.svg and figure.svg.labels):
+            continue
+        language = figure.svg.language
+        if not language:
+            yield ((figure.svg.path, 1, 1), f"figure '{figure.svg.path.name}' has text but "
+                   "does not say its language", f"add xml:lang=\"{s.leaflet.language}\" to "
+                   "its <svg> element")
+        elif language.lower().split("-")[0] != own:
+            yield (figure.where, f"figure '{figure.svg.path.name}' is labelled in "
+                   f"{_english_name(language)} ({language}), the leaflet is in "
+                   f"{_english_name(s.leaflet.language)}", "name a copy of the SVG with "
+                   "translated labels (e.g. picture.es.svg) in this leaflet")
+
+
 def _words(text: str) -> str:
     return " ".join(re.sub(r"[-_.]+", " ", text.lower()).split())
 
@@ -260,6 +326,12 @@ RULES: dict[str, Rule] = {
                                needs_brand=True),
     "alt-filename": Rule("warning", "leaflet", alt_filename, "alt text that repeats the file "
                          "name"),
+    "figure-text-size": Rule("error", "leaflet", figure_text_size, "figure text that "
+                             "prints under 12 pt (16 pt in large print)", needs_brand=True),
+    "figure-raster": Rule("warning", "leaflet", figure_raster, "PNG/JPEG figure whose text "
+                          "size cannot be checked"),
+    "figure-language": Rule("warning", "leaflet", figure_language, "SVG figure labelled in "
+                            "another language"),
     "contrast": Rule("warning", "brand", contrast, "colour pairs below a stricter contrast",
                      {"min": _n(4.5, 1, 21, "lowest contrast ratio", "float")}, "min"),
     "body-size": Rule("warning", "brand", body_size, "body text below a larger size",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..assets import image_problem
+from ..svgfigure import SvgError, is_svg, read_svg
 from ..fields import Reader, describe, did_you_mean
 from ..inline import Rich, parse_inline
 from ..links import contact_link_problem
@@ -158,10 +159,12 @@ def _figure(reader, node, where):
     if image is None:
         return None
     with open(image, "rb") as stream:
-        head = stream.read(8)
+        head = stream.read(64)
+    if is_svg(image, head):
+        return _svg_figure(reader, node, image, alt, decorative, where)
     if not head.startswith(IMAGE_MAGIC):
-        reader.error(node, "figure", f"'{name}' is not a PNG or JPEG image",
-                     "save the image as PNG or JPEG")
+        reader.error(node, "figure", f"'{name}' is not a PNG, JPEG or SVG image",
+                     "save the image as SVG (drawings with labels), PNG or JPEG")
         return None
     problem = image_problem(image)
     if problem:
@@ -171,6 +174,19 @@ def _figure(reader, node, where):
     if not alt and not decorative:
         return None
     return Figure(image, alt, reader.text(node, "caption"), decorative, where)
+
+
+def _svg_figure(reader, node, image: Path, alt, decorative, where):
+    """An SVG figure, read now so that a bad file is an error at its own line."""
+    try:
+        svg = read_svg(image)
+    except SvgError as exc:
+        for line, column, message, hint in exc.problems:
+            reader.problems.add(exc.path, (line, column), message, hint)
+        return None
+    if not alt and not decorative:
+        return None
+    return Figure(image, alt, reader.text(node, "caption"), decorative, where, svg)
 
 
 def _contact(reader, node, where):

@@ -19,6 +19,7 @@ from ..model import (Bullets, Callout, Contact, Figure, Leaflet, Paragraph as Pa
                      Steps, Table)
 from ..pdf.tags import Element, Tagged
 from ..phones import PhoneError, tel_target
+from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_label
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
@@ -279,18 +280,40 @@ def _words(text: str, by_character: bool) -> list[str]:
 
 
 def figure(block: Figure, parent: Element, ctx) -> list:
-    reader = ImageReader(str(block.image))
-    width, height = reader.getSize()
-    scale = min(1.0, ctx.frame_width * 0.85 / width, ctx.frame_height * 0.4 / height)
-    source = grey_image(block.image) if ctx.grayscale else str(block.image)
-    image = FittedImage(source, width * scale, height * scale)
+    """A figure and its caption, kept together. An SVG's text is drawn inside the Figure's
+    marked content: a screen reader reads the Figure's alt text, which says it all."""
+    image = _vector_figure(block.svg, ctx) if block.svg else _raster_figure(block, ctx)
     image.spaceAfter = ctx.styles.space(0.3)
+    image.hAlign = "RIGHT" if ctx.typeset.rtl else "LEFT"  # with the text's start edge
     flowables = [image]
     if not block.decorative:
         flowables = [Tagged(parent.add("Figure", alt=block.alt), image, around=True)]
     if block.caption:
         flowables.append(plain(ctx, block.caption, parent, ctx.styles.caption, "Caption"))
     return [KeepTogether(flowables)]
+
+
+def _raster_figure(block: Figure, ctx) -> FittedImage:
+    reader = ImageReader(str(block.image))
+    width, height = reader.getSize()
+    scale = min(1.0, ctx.frame_width * 0.85 / width, ctx.frame_height * 0.4 / height)
+    source = grey_image(block.image) if ctx.grayscale else str(block.image)
+    return FittedImage(source, width * scale, height * scale)
+
+
+def _vector_figure(svg: SvgFigure, ctx) -> FittedImage:
+    """The SVG at the size svgfigure.fit gives: its labels at least the least label size
+    of this format (12 pt, 16 pt in large print), in the leaflet's fonts and colours."""
+    colours = {key.split(".", 1)[1]: value for key, value in ctx.brand.values
+               if key.startswith("colours.") and value}
+    try:
+        drawing = svg_drawing(svg, ctx.styles.fonts, colours, ctx.grayscale)
+    except SvgError as exc:  # read fine when it loaded: changed since, or svglib failed now
+        line, column, message, hint = exc.problems[0]
+        raise RenderError(Problem(exc.path, line, column, message, hint)) from None
+    scale, least = fit(svg, ctx.frame_width, ctx.frame_height, least_label(ctx.styles.body.fontSize))
+    return FittedImage(drawing, svg.width * scale, svg.height * scale,
+                       min_scale=least / scale if scale else 1.0)
 
 
 def contact(block: Contact, parent: Element, ctx) -> list:

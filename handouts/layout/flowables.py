@@ -9,7 +9,9 @@ from functools import lru_cache
 from io import BytesIO
 from itertools import groupby
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode import qrencoder
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor, black
 from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
@@ -218,13 +220,15 @@ def _callout_mark(canvas, kind: str, x: float, y: float, width: float, height: f
 
 class FittedImage(Flowable):
     """An image at its preferred size that shrinks (down to `min_scale`) to fit the space
-    left on a page, instead of leaving a gap and jumping to the next page."""
+    left on a page, instead of leaving a gap and jumping to the next page. The image is a
+    raster file, or a vector Drawing (an SVG figure), whose text stays live text."""
 
-    def __init__(self, path: str | BytesIO, width: float, height: float,
+    def __init__(self, source: str | BytesIO | Drawing, width: float, height: float,
                  min_scale: float = 0.7):
         super().__init__()
         from reportlab.platypus import Image
-        self.image = Image(path)
+        self.vector = source if isinstance(source, Drawing) else None
+        self.image = None if self.vector else Image(source)
         self.preferred = (width, height)
         self.min_scale = min_scale
 
@@ -234,11 +238,19 @@ class FittedImage(Flowable):
         if height * scale > available_height:
             scale = max(self.min_scale * scale, available_height / height)
         self.width, self.height = width * scale, height * scale
-        self.image.drawWidth, self.image.drawHeight = self.width, self.height
+        if self.image is not None:
+            self.image.drawWidth, self.image.drawHeight = self.width, self.height
         return self.width, self.height
 
     def draw(self):
-        self.image.drawOn(self.canv, 0, 0)
+        if self.image is not None:
+            self.image.drawOn(self.canv, 0, 0)
+            return
+        drawing = self.vector
+        self.canv.saveState()
+        self.canv.scale(self.width / drawing.width, self.height / drawing.height)
+        renderPDF.draw(drawing, self.canv, 0, 0, showBoundary=False)
+        self.canv.restoreState()
 
 
 QR_LEVEL = qrencoder.QRErrorCorrectLevel.M  # brand.QR_MAX_BYTES is this level's capacity

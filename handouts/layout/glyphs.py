@@ -81,6 +81,10 @@ def _block_extras(block):
         yield block.title, block.where, "callout title", True, False
     if isinstance(block, (Table, Figure)) and block.caption:
         yield block.caption, block.where, "caption", isinstance(block, Table), False
+    if isinstance(block, Figure) and block.svg:  # drawn in the leaflet's own fonts only
+        for label in block.svg.labels:
+            yield label.text, (block.svg.path, label.line, label.column), "figure label", \
+                label.bold, True
     if isinstance(block, Contact):
         for key in ("name", "phone", "email", "hours", "address", "url", "note"):
             yield getattr(block, key), block.marks.get(key, block.where), "contact", False, \

@@ -308,6 +308,8 @@ class Tagged(Flowable):
         # spacing is read from the wrapped flowable (getSpaceBefore/After below)
         if hasattr(flowable, "keepWithNext"):
             self.keepWithNext = flowable.keepWithNext
+        # placed here, not by the flowable, so a Figure's bbox is where it is drawn
+        self.hAlign = getattr(flowable, "hAlign", "LEFT")
 
     def wrap(self, available_width, available_height):
         self.width, self.height = self.flowable.wrap(available_width, available_height)
@@ -328,6 +330,7 @@ class Tagged(Flowable):
                 for n, part in enumerate(parts)]
 
     def drawOn(self, canvas, x, y, _sW=0):
+        x, _sW = self._hAlignAdjust(x, _sW), 0
         if not isinstance(canvas, TaggingCanvas):
             return self.flowable.drawOn(canvas, x, y, _sW)
         if self.outline:
