@@ -244,9 +244,8 @@ def _ends_inside_words(paragraph) -> list[bool]:
 
 def _line_texts(lines) -> list[str]:
     """The text each line draws, without our tag callbacks."""
-    return ["".join(str(f.text) for f in line.words
-                    if getattr(f, "text", None) and not hasattr(f, "cbDefn"))
-            if hasattr(line, "words") else " ".join(line[1]) for line in lines]
+    return [_line_text(line) if hasattr(line, "words") else " ".join(line[1])
+            for line in lines]
 
 
 SPACE, INSIDE, UNSURE = "space", "inside", "unsure"  # where a line ends in the text
@@ -260,7 +259,7 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
     ends: list[str] = []
     at = 0
     for text in texts:
-        text = text.replace("\u200b", "").rstrip()  # breakLinesCJK's marks for callbacks
+        text = text.rstrip()
         added_hyphen = text.endswith("-")
         for char in text[:-1] if added_hyphen else text:
             if char.isspace():
