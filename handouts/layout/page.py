@@ -39,17 +39,23 @@ class PageGeometry:
         return self.size[1] - self.top - self.bottom - (self.header_height if first else 0)
 
 
+RULE_GAP = 8.0  # pt between the body column and the footer rule (it was 3 pt: crowded)
+FOOTER_EDGE = 10 * mm  # the last footer line's descenders stay this far above the edge
+
+
 def geometry(brand, page_size: str | None, footer_size: float,
              footer_lines: int = 2) -> PageGeometry:
-    """Page size and margins; the bottom margin grows to hold every footer line above the
-    edge that printers cannot reach (about 5 mm)."""
+    """Page size and margins; the bottom margin grows to hold the gap above the footer
+    rule and every footer line at least FOOTER_EDGE above the paper's edge (printers
+    cannot reach the last 5 mm, and a line 6 mm from it looked cut off)."""
     logo_height = brand["logo.height_mm"] * mm
     return PageGeometry(
         size=PAGE_SIZES[page_size or brand["page.size"]],
         left=brand["page.margin_left_mm"] * mm, right=brand["page.margin_right_mm"] * mm,
         top=brand["page.margin_top_mm"] * mm,
         bottom=max(brand["page.margin_bottom_mm"] * mm,
-                   footer_size * (1.8 + 1.3 * (footer_lines - 1) + 0.3) + 6 * mm),
+                   RULE_GAP + footer_size * (1.2 + 1.3 * (footer_lines - 1) + 0.3)
+                   + FOOTER_EDGE),
         header_height=logo_height + 8 * mm)
 
 
@@ -119,19 +125,19 @@ def footer_painter(geo: PageGeometry, lines_left: list[str], fonts: dict, colour
         canvas.saveState()
         width = geo.size[0]
         right = width - geo.right
-        top = geo.bottom - size * 1.2
+        rule = geo.bottom - RULE_GAP
         canvas.setStrokeColor(HexColor(colours["rule"]))
         canvas.setLineWidth(0.6)
-        canvas.line(geo.left, top + size * 0.6, right, top + size * 0.6)
+        canvas.line(geo.left, rule, right, rule)
         canvas.setFillColor(HexColor(colours["text"]))
         canvas.setFont(fonts["regular"], size)
-        y = top - size * 0.6
+        y = first = rule - size * 1.2
         for line in lines_left:
             _say(canvas, right if rtl else geo.left, y, line, typeset,
                  "right" if rtl else "left")
             y -= size * 1.3
         canvas.setFont(fonts["bold"], size)
-        _say(canvas, geo.left if rtl else right, top - size * 0.6,
+        _say(canvas, geo.left if rtl else right, first,
              labels.format("page_of", page=page, pages=pages), typeset,
              "left" if rtl else "right")
         if mark:
