@@ -145,3 +145,23 @@ def assert_rest_built(out: Path, *names: str) -> None:
     for name in names or ("sample",):
         assert (out / f"{name}.pdf").is_file(), f"{name}.pdf was not built"
         assert f"{name}.pdf" in html, f"index.html does not offer {name}.pdf"
+
+
+def operators(path):
+    """(operands, operator, marked-content stack) for every operator of every page and of
+    every form XObject the pages draw."""
+    with pikepdf.open(path) as pdf:
+        streams = []
+        for page in pdf.pages:
+            streams.append(page)
+            streams.extend(x for x in page.Resources.get("/XObject", {}).values()
+                           if x.get("/Subtype") == "/Form")
+        for stream in streams:
+            stack = []
+            for operands, operator in pikepdf.parse_content_stream(stream):
+                name = str(operator)
+                if name in ("BDC", "BMC"):
+                    stack.append(str(operands[0]))
+                elif name == "EMC":
+                    stack.pop()
+                yield operands, name, tuple(stack)

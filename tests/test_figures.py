@@ -14,7 +14,7 @@ import pypdfium2
 import pypdfium2.raw as raw
 import pytest
 
-from conftest import REPO, squash, with_blocks
+from conftest import REPO, operators, squash, with_blocks
 from handouts.cli import main
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -168,17 +168,8 @@ def test_a_decorative_svg_is_an_artifact(catalogue):
 def test_the_figure_text_is_inside_the_tagged_figure(example_out):
     """The labels are the Figure's own content (its alt says it all to a screen reader):
     every text object in the figure's marked sequence, none left as an artifact."""
-    with pikepdf.open(example_out / "igrt.pdf") as pdf:
-        page = pdf.pages[1]
-        stack, in_figure = [], 0
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
-            if op in ("BDC", "BMC"):
-                stack.append(str(operands[0]))
-            elif op == "EMC":
-                stack.pop()
-            elif op in ("Tj", "TJ") and "/Figure" in stack:
-                in_figure += 1
+    in_figure = sum(1 for _, operator, stack in operators(example_out / "igrt.pdf")
+                    if operator in ("Tj", "TJ") and "/Figure" in stack)
     # (the Figure element and its alt are checked by pdfcheck, for every PDF the suite builds)
     assert in_figure >= len(LABELS["igrt"])
 

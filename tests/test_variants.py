@@ -14,7 +14,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from conftest import MINIMAL, REPO, page_texts, squash, with_blocks
+from conftest import MINIMAL, REPO, operators, page_texts, squash, with_blocks
 from handouts.brand import CONTRAST_PAIRS, MIN_CONTRAST, contrast_ratio, load_brand
 from handouts.build import output_name
 from handouts.variants import booklet_order, grey, grey_colours
@@ -52,26 +52,6 @@ def rich(catalogue):
         catalogue.root / "leaflets" / "images" / "room.png")  # a coloured picture
     catalogue.leaflet(RICH)
     return catalogue
-
-
-def operators(path):
-    """(operands, operator, marked-content stack) for every operator of every page and of
-    every form XObject the pages draw."""
-    with pikepdf.open(path) as pdf:
-        streams = []
-        for page in pdf.pages:
-            streams.append(page)
-            streams.extend(x for x in page.Resources.get("/XObject", {}).values()
-                           if x.get("/Subtype") == "/Form")
-        for stream in streams:
-            stack = []
-            for operands, operator in pikepdf.parse_content_stream(stream):
-                name = str(operator)
-                if name in ("BDC", "BMC"):
-                    stack.append(str(operands[0]))
-                elif name == "EMC":
-                    stack.pop()
-                yield operands, name, tuple(stack)
 
 
 def text_sizes(path) -> tuple[list[float], list[float]]:
