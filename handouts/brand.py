@@ -65,6 +65,8 @@ SCHEMA: dict[str, Field] = {
     "page.margin_bottom_mm": Field("number", 22, "bottom margin (the footer sits in it)", 14, 40),
     "page.margin_left_mm": Field("number", 20, "left margin", 8, 40),
     "page.margin_right_mm": Field("number", 20, "right margin", 8, 40),
+    "page.measure": Field("number", 70, "longest body line in characters; the side margins "
+                          "grow to keep lines this short (clear print: 60-75)", 45, 90),
     "fonts.body": Field("text", "Atkinson Hyperlegible",
                         "body font: an installed font package family, or a folder of TTFs "
                         "(Regular/Bold/Italic/BoldItalic) relative to the template"),

@@ -31,13 +31,33 @@ def test_the_details_share_the_last_page_with_the_rest_of_the_end_matter(example
         assert "Leaflet details" in last and "Your feedback" in last, name
 
 
-def test_two_columns_read_in_column_order_in_both_readers(example_out):
-    path = example_out / "high-blood-pressure.pdf"
+def _wide_measure(catalogue, characters: int = 90) -> None:
+    """The riverside brand with a longer measure: its A4 column is the full width."""
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    brand.write_text(text.replace("  margin_right_mm: 20\n",
+                                  f"  margin_right_mm: 20\n  measure: {characters}\n"),
+                     encoding="utf-8")
+
+
+def test_two_columns_read_in_column_order_in_both_readers(catalogue):
+    """The details go in two columns where a half column holds 40 characters (a brand
+    whose measure is 90): both readers read the first column, then the second."""
+    _wide_measure(catalogue)
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
     for text in (page_texts(path)[-1], _poppler_pages(path)[-2]):
-        assert _in_order(text, "Other formats and languages", "Language assistance",
-                         "Your feedback", "Tell us how", "Leaflet details", "Leaflet code",
-                         "Written by", "Owner", "Approved by", "Published", "Last reviewed",
-                         "Next review"), text
+        assert _in_order(text, "Your feedback", "Leaflet details", "Leaflet code", "Written by", "Owner",
+                         "Published", "Last reviewed", "Next review"), text
+        lines = [line.strip() for line in text.splitlines()]
+        assert "Last reviewed: 10 January 2026" in lines  # its own line: a column
+
+
+def test_at_the_default_measure_the_details_are_one_column_of_whole_lines(example_out):
+    text = page_texts(example_out / "high-blood-pressure.pdf")[-1]
+    assert "Published: October 1, 2026 · Last reviewed: October 1, 2026 · Next" in text
+    assert "Leaflet code: PIL-0388 · Version: 2" in text
 
 
 def test_the_qr_code_sits_beside_the_contact_card_on_a4(catalogue):
@@ -46,10 +66,10 @@ def test_the_qr_code_sits_beside_the_contact_card_on_a4(catalogue):
     pdf = pypdfium2.PdfDocument(str(catalogue.out / "sample.pdf"))
     try:
         pages = [pdf[n].get_textpage() for n in range(len(pdf))]
-        text = next(t for t in pages if "Read this leaflet online" in t.get_text_range())
+        text = next(t for t in pages if "Read this" in t.get_text_range())
         whole = text.get_text_range()
         card = text.get_charbox(whole.index("Riverside Hospital switchboard"))
-        read = text.get_charbox(whole.index("Read this leaflet online"))
+        read = text.get_charbox(whole.index("Read this"))  # 'leaflet online' may wrap
     finally:
         pdf.close()
     assert read[0] > card[2] + 100  # to the right of the card, not below it
@@ -63,3 +83,17 @@ def test_in_large_print_the_qr_code_is_never_alone_on_the_last_page(catalogue):
     assert catalogue.build("--variant", "large-print") == 0
     last = page_texts(catalogue.out / "sample.large-print.pdf")[-1]
     assert "Read this leaflet online" in last and "Leaflet details" in last
+
+
+def test_the_card_beside_the_qr_code_keeps_its_email_whole(catalogue):
+    """Seen with the 70-character measure: the card beside the code was too narrow for
+    'patient.information@riverside.example.nhs.uk', which broke mid-word. The code goes
+    beside the card only when every word of the card fits it whole."""
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    email = "patient.information@riverside.example.nhs.uk"
+    for pages in (page_texts(path), _poppler_pages(path)):
+        lines = [line for page in pages for line in page.splitlines()
+                 if "patient.information@" in line]
+        assert lines and all(email in line for line in lines), lines

@@ -14,7 +14,7 @@ import pypdfium2
 import pypdfium2.raw as raw
 import pytest
 
-from conftest import REPO, operators, squash, with_blocks
+from conftest import REPO, column, operators, squash, with_blocks
 from handouts.cli import main
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -119,11 +119,11 @@ def test_a_figure_starts_at_the_texts_start_edge(example_out, name, edge):
                  and not str(element.get("/Alt", "")).startswith("QR")]  # not the QR code
     assert boxes, "no Figure with a BBox"
     left, right = boxes[0][0], boxes[0][2]
-    margin = 20 * 72 / 25.4
+    column_left, column_right = column("riverside-trust")
     if edge == "left":
-        assert abs(left - margin) < 1
+        assert abs(left - column_left) < 1
     else:
-        assert abs(right - (width - margin)) < 1
+        assert abs(right - column_right) < 1
 
 
 def _elements(node):
@@ -214,18 +214,18 @@ def test_check_finds_a_label_that_prints_too_small(catalogue, capsys):
              if f["rule"] == "figure-text-size"]
     assert code == 1 and len(found) == 1, found
     assert found[0]["path"].endswith("fig.svg") and found[0]["line"] == 4
-    assert "'Tiny words' prints at 9.2 pt in standard (A4), below 12 pt" in found[0]["message"]
+    assert "'Tiny words' prints at 7.4 pt in standard (A4), below 12 pt" in found[0]["message"]
 
 
 def test_check_finds_a_label_too_small_for_large_print_only(catalogue, capsys):
-    _svg(catalogue, '<text x="10" y="40" font-size="14">Fourteen</text>', width=470)
+    _svg(catalogue, '<text x="10" y="40" font-size="14">Fourteen</text>', width=435)
     catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
     main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     messages = [f["message"] for leaflet in report["leaflets"] for f in leaflet["findings"]
                 if f["rule"] == "figure-text-size"]
-    # 470 pt wide: full size on A4 (14 pt), but in large print it cannot grow past the
-    # column (14 pt < 16), and the A5 booklet shrinks it
+    # 435 pt wide: 12.4 pt in A4's 386 pt column (the brand's measure); in large print
+    # it cannot grow past the 481 pt column (15.5 pt < 16), and the A5 booklet shrinks it
     assert len(messages) == 1 and "in large print" in messages[0], messages
 
 

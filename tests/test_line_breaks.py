@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None and not __impo
                                 .environ.get("CI"), reason="needs poppler-utils (pdftotext)")
 
 VARIANTS = range(1, 41)  # the words before a run grow by one character each time
-FILLER = "Please read these words before the part"
+FILLER = "Please read the part"  # short: at n 1-40 the runs cross every measure's line end
 
 
 def _poppler(path) -> str:

@@ -3,11 +3,19 @@
 Looking at pages can be turned into checks; these are the ones that are exact:
 - every glyph lies on the paper, at least 5 mm from its edge (a cut-off URL, a line that
   runs past the margin, a footer too close to the edge for a printer);
-- no page of a leaflet is blank;
+- every glyph lies inside the text column, whose edges the PDF itself records: the
+  footer rule runs from the column's left edge to its right (a Chinese full stop hung
+  past the margin, a URL ran into the fold of a booklet);
+- no two lines of text overlap (their glyphs' ink boxes never cross);
+- no page of a leaflet is blank, and none but the last is less than a third full unless
+  the next page starts with a figure, table or box that did not fit (issue 10.5);
 - body text keeps a real gap above the footer rule, and the footer's last line stays at
   least 10 mm from the paper's bottom edge (issue 10.10: they were 3 pt and about 6 mm).
 """
 from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
 
 import pypdfium2
 import pypdfium2.raw as raw
@@ -24,9 +32,20 @@ RULE_GAP = 6.0  # pt at least between body text and the footer rule (layout leav
 FOOTER_EDGE = 10 * MM
 
 
-def _footer_rule(page) -> float | None:
-    """The height of the footer rule: the lowest long thin horizontal path in the page's
-    lower quarter (a booklet sheet has one per page, side by side, at one height)."""
+MOSTLY_EMPTY = 1 / 3  # issue 10.5: no page but the last is less than a third full
+SAME_LINE = 0.2  # of the font size: a mark or a raised citation still rides on its line
+
+
+@dataclass(frozen=True)
+class Rule:
+    left: float
+    right: float
+    height: float
+
+
+def footer_rules(page) -> list[Rule]:
+    """The footer rules: long thin horizontal paths in the page's lower quarter (a booklet
+    sheet has one per page, side by side, at one height). Each spans its text column."""
     width, height = page.get_size()
     found = []
     for obj in page.get_objects(max_depth=4):
@@ -34,8 +53,118 @@ def _footer_rule(page) -> float | None:
             continue
         left, bottom, right, top = obj.get_bounds()
         if top - bottom < 2 and right - left > width * 0.3 and top < height / 4:
-            found.append((bottom + top) / 2)
-    return min(found) if found else None
+            found.append(Rule(left, right, (bottom + top) / 2))
+    return found
+
+
+def _footer_rule(page) -> float | None:
+    rules = footer_rules(page)
+    return min(rule.height for rule in rules) if rules else None
+
+
+@dataclass(frozen=True)
+class Glyph:
+    char: str
+    box: tuple[float, float, float, float]  # left, bottom, right, top: the ink, not the advance
+    baseline: float
+    size: float
+
+
+def glyphs(page) -> list[Glyph]:
+    text = page.get_textpage()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    found = []
+    for index in range(text.count_chars()):
+        code = raw.FPDFText_GetUnicode(text.raw, index)
+        box = text.get_charbox(index)
+        if code in INVISIBLE or box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        raw.FPDFText_GetCharOrigin(text.raw, index, x, y)
+        found.append(Glyph(chr(code), box, y.value, raw.FPDFText_GetFontSize(text.raw, index)))
+    return found
+
+
+def _column_of(glyph: Glyph, rules: list[Rule]) -> Rule:
+    middle = (glyph.box[0] + glyph.box[2]) / 2
+    return min(rules, key=lambda rule: max(rule.left - middle, middle - rule.right, 0))
+
+
+def glyphs_outside_the_column(page, found: list[Glyph]) -> list[str]:
+    """Each glyph that sticks out of its column (header and footer included: they align
+    with the column too)."""
+    rules = footer_rules(page)
+    problems = []
+    for glyph in found if rules else ():
+        column = _column_of(glyph, rules)
+        left, _, right, _ = glyph.box
+        if left < column.left - TOLERANCE or right > column.right + TOLERANCE:
+            problems.append(f"{glyph.char!r} at x {left:.1f}-{right:.1f}, outside the column "
+                            f"{column.left:.1f}-{column.right:.1f}")
+    return problems
+
+
+CELL = 24.0  # pt: glyphs are bucketed on a grid so only neighbours are compared
+
+
+def overlapping_lines(found: list[Glyph]) -> list[str]:
+    """Pairs of glyphs on different lines whose ink boxes cross by more than TOLERANCE."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    for index, glyph in enumerate(found):
+        left, bottom, right, top = glyph.box
+        for gx in range(int(left // CELL), int(right // CELL) + 1):
+            for gy in range(int(bottom // CELL), int(top // CELL) + 1):
+                grid.setdefault((gx, gy), []).append(index)
+    pairs = {(a, b) for cell in grid.values() for a in cell for b in cell if a < b}
+    problems = []
+    for a, b in sorted(pairs):
+        one, other = found[a], found[b]
+        if abs(one.baseline - other.baseline) <= SAME_LINE * min(one.size, other.size):
+            continue
+        across = min(one.box[2], other.box[2]) - max(one.box[0], other.box[0])
+        up = min(one.box[3], other.box[3]) - max(one.box[1], other.box[1])
+        if across > TOLERANCE and up > TOLERANCE:
+            problems.append(f"{one.char!r} and {other.char!r} overlap at x "
+                            f"{max(one.box[0], other.box[0]):.0f}, y "
+                            f"{max(one.box[1], other.box[1]):.0f}")
+    return problems
+
+
+def body_fill(page) -> float | None:
+    """How full the body of a page is: the height its content spans over the height from
+    that content's top (the top of the frame) down to the footer rule."""
+    rule = _footer_rule(page)
+    if rule is None:
+        return None
+    spans = [(top, bottom) for obj in page.get_objects(max_depth=1)
+             for _, bottom, _, top in [obj.get_bounds()] if bottom > rule + TOLERANCE]
+    if not spans:
+        return 0.0
+    top = max(t for t, _ in spans)
+    return (top - min(b for _, b in spans)) / (top - rule)
+
+
+def starts_with_a_block(page) -> bool:
+    """The page's topmost body object is a picture or a drawn box (a figure, table or
+    callout that did not fit on the page before), not running text."""
+    rule = _footer_rule(page) or 0
+    objects = [obj for obj in page.get_objects(max_depth=1) if obj.get_bounds()[1] > rule]
+    if not objects:
+        return False
+    first = max(objects, key=lambda obj: obj.get_bounds()[3])
+    return first.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH)
+
+
+def mostly_empty_pages(pdf) -> list[str]:
+    """Pages but the last less than a third full, when the next page starts with text.
+    Booklet sheets hold two pages in imposed order, so they are skipped here; the same
+    A5 layout is audited page by page in test_the_examples_pass_the_audit_on_a5."""
+    problems = []
+    for number in range(len(pdf) - 1):
+        fill = body_fill(pdf[number])
+        if fill is not None and fill < MOSTLY_EMPTY and not starts_with_a_block(pdf[number + 1]):
+            problems.append(f"page {number + 1} is {fill:.0%} full and the next page starts "
+                            "with running text")
+    return problems
 
 
 def _glyph_boxes(page) -> list[tuple[float, float, float, float]]:
@@ -97,9 +226,19 @@ def audit(path) -> list[str]:
                 problems.append(f"page {number + 1}: {len(near)} glyphs within 5 mm of the "
                                 f"edge, first {near[0]}")
             problems.extend(f"page {number + 1}: {found}" for found in footer_problems(page))
+            found = glyphs(page)
+            outside = glyphs_outside_the_column(page, found)
+            if outside:
+                problems.append(f"page {number + 1}: {len(outside)} glyphs outside the text "
+                                f"column, first {outside[0]}")
+            crossing = overlapping_lines(found)
+            if crossing:
+                problems.append(f"page {number + 1}: lines overlap, {crossing[0]}")
             blank = page.get_textpage().count_chars() == 0 and not list(page.get_objects())
             if blank and "booklet" not in path.name:  # a booklet pads with blank pages
                 problems.append(f"page {number + 1} is blank")
+        if "booklet" not in path.name:
+            problems.extend(mostly_empty_pages(pdf))
     finally:
         pdf.close()
     return problems
@@ -120,6 +259,94 @@ def test_the_examples_pass_the_audit_in_every_variant(tmp_path, variant):
                  variant]) == 0
     for path in sorted(out.glob("*.pdf")):
         assert audit(path) == [], path.name
+
+
+def test_the_examples_pass_the_audit_on_a5(tmp_path):
+    """A booklet's pages are the A5 layout, imposed two to a sheet: audited here unimposed,
+    where page order and fill can be read."""
+    out = tmp_path / "out"
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--page-size",
+                 "A5"]) == 0
+    for path in sorted(out.glob("*.pdf")):
+        assert audit(path) == [], path.name
+
+
+def _furnished_page(path, draw) -> None:
+    """A one-page PDF with a footer rule across a column from x 57 to 538, and whatever
+    `draw` puts on it."""
+    from reportlab.pdfgen.canvas import Canvas
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setLineWidth(0.6)
+    canvas.line(57, 60, 538, 60)
+    canvas.setFont("Helvetica", 12)
+    draw(canvas)
+    canvas.save()
+
+
+def test_the_audit_finds_text_outside_the_column_and_lines_that_overlap(tmp_path):
+    path = tmp_path / "column.pdf"
+
+    def draw(canvas):
+        canvas.drawString(57, 700, "a line inside the column")
+        canvas.drawString(500, 600, "a line that runs past the margin")
+        canvas.drawString(57, 400, "first line")
+        canvas.drawString(57, 405, "second line drawn over it")
+    _furnished_page(path, draw)
+    found = " ".join(audit(path))
+    path.unlink()
+    assert "outside the text column" in found and "lines overlap" in found
+    assert "'i' at x" not in found.split("outside the text column")[1][:40]
+
+
+def test_the_audit_passes_raised_citations_and_a_tidy_page(tmp_path):
+    path = tmp_path / "tidy.pdf"
+
+    def draw(canvas):
+        text = canvas.beginText(57, 700)
+        text.textOut("a claim with its citation")
+        text.setRise(4)
+        text.textOut("[1]")
+        canvas.drawText(text)
+        canvas.drawString(57, 683, "the next line, at a leading of 17 pt")
+    _furnished_page(path, draw)
+    found = audit(path)
+    path.unlink()
+    assert found == []
+
+
+def test_the_audit_finds_a_mostly_empty_page_before_running_text(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+    path = tmp_path / "empty.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    for lines in (3, 40, 40):  # page 1: three lines, then a page of text
+        canvas.setLineWidth(0.6)
+        canvas.line(57, 60, 538, 60)
+        canvas.setFont("Helvetica", 12)
+        for line in range(lines):
+            canvas.drawString(57, 780 - 17 * line, f"line {line + 1} of running text")
+        canvas.showPage()
+    canvas.save()
+    found = audit(path)
+    path.unlink()
+    assert found == ["page 1 is 6% full and the next page starts with running text"]
+
+
+def test_the_audit_lets_a_page_end_early_before_a_figure_that_did_not_fit(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+    path = tmp_path / "figure.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setLineWidth(0.6)
+    canvas.line(57, 60, 538, 60)
+    canvas.drawString(57, 780, "a short page before a tall figure")
+    canvas.showPage()
+    canvas.setLineWidth(0.6)
+    canvas.line(57, 60, 538, 60)
+    canvas.rect(57, 200, 481, 590, stroke=1, fill=0)
+    canvas.showPage()
+    canvas.save()
+    found = audit(path)
+    path.unlink()
+    assert found == []
 
 
 def test_the_audit_finds_a_glyph_off_the_page(tmp_path):

@@ -157,7 +157,6 @@ def figure_text_size(s: Subject, opt: dict) -> Iterator:
     if s.brand is None:
         return
     from ..layout.page import geometry  # the column each format lays figures out in
-    from ..layout.styles import footer_size
     for figure in _figures(s.leaflet):
         svg = figure.svg
         label = svg.smallest_label if svg else None
@@ -165,7 +164,7 @@ def figure_text_size(s: Subject, opt: dict) -> Iterator:
             continue
         for name, paper, size_key in FIGURE_FORMATS:
             body = s.brand.size(size_key)
-            geo = geometry(s.brand, paper, footer_size(s.brand, body))
+            geo = geometry(s.brand, paper, body)
             least = least_label(body)
             scale, _ = fit(svg, geo.frame_width, geo.frame_height(False), least)
             printed = label.size * scale

@@ -102,9 +102,10 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     labels = Labels(leaflet.language)
     typeset = checked_typeset(leaflet, brand, labels, (options.variant_label,))
     styles = make_styles(brand, options.body_size, typeset)
-    geo = page.geometry(brand, options.page_size, styles.footer_size)
+    geo = page.geometry(brand, options.page_size, styles.body.fontSize)
     footer_lines = _footer_lines(leaflet, brand, styles, labels, options, geo)
-    geo = page.geometry(brand, options.page_size, styles.footer_size, len(footer_lines))
+    geo = page.geometry(brand, options.page_size, styles.body.fontSize, len(footer_lines),
+                        styles.fonts["regular"])
     root = Element("Document", lang=leaflet.language)
     ctx = Context(styles, brand, labels, StructureLog(root), leaflet.citation_numbers(),
                   geo.frame_width, geo.frame_height(False), typeset, options.grayscale,
@@ -261,7 +262,10 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     qr_width = ctx.frame_width * QR_COLUMN
     # Not in shaped scripts: ReportLab shapes the card's words again when a table
     # re-wraps it, and fails (seen in Arabic), so the code stays on a line of its own.
-    beside = _two_columns_fit(ctx, []) and not ctx.typeset.script.shaping
+    card_width = card_box[0].inner_width(ctx.frame_width - qr_width)
+    beside = (_two_columns_fit(ctx, [], BESIDE_CARD) and not ctx.typeset.script.shaping
+              and _words_fit(ctx, [v for v in vars(card).values() if isinstance(v, str)],
+                             card_width))
     online = online_column(leaflet, group, ctx, qr_width) if beside else []
     if online:  # the QR code beside the card, not on a line of its own at the end
         card_box = [side_by_side([card_box, online], [ctx.frame_width - qr_width, qr_width],
@@ -287,7 +291,7 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     heading = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
     governance = _governance_lines(leaflet, brand, labels, one_per_line=True)
-    columns = _two_columns_fit(ctx, governance)
+    columns = _two_columns_fit(ctx, governance, DETAILS_COLUMN)
     if not columns:
         governance = _governance_lines(leaflet, brand, labels)
     style = ParagraphStyle("Details", parent=styles.card, spaceAfter=0)  # lines, not cards
@@ -303,17 +307,23 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     return _keep_with_heading(heading, [KeepTogether([*lines, *online])], ctx)
 
 
-def _two_columns_fit(ctx: Context, texts: Iterable[str]) -> bool:
+def _two_columns_fit(ctx: Context, texts: Iterable[str], characters: int) -> bool:
     """Whether the end matter's short blocks go in two columns: a half column holds
-    DETAILS_COLUMN characters of the body font (A4 and Letter, not A5 or large print)
-    and every word of `texts` (an email address is never broken). Not in Chinese or
-    Japanese, which would break such a word between its letters."""
-    styles, half = ctx.styles, _half_widths(ctx)[1]
-    font, size = styles.fonts["regular"], styles.body.fontSize
-    longest = max((stringWidth(piece, font, size) for text in texts for word in text.split()
-                   for piece in unbreakable_pieces(word)), default=0.0)
-    return not ctx.typeset.cjk and longest <= half and \
-        stringWidth("0" * DETAILS_COLUMN, font, size) <= half
+    `characters` characters of running text and every word of `texts` (an email address
+    is never broken). Not in Chinese or Japanese, which would break such a word between
+    its letters."""
+    half = _half_widths(ctx)[1]
+    return not ctx.typeset.cjk and _words_fit(ctx, texts, half) and \
+        page.running_text_width(characters, ctx.styles.fonts["regular"],
+                                ctx.styles.body.fontSize) <= half
+
+
+def _words_fit(ctx: Context, texts: Iterable[str], width: float) -> bool:
+    """Whether every word of `texts` fits `width` whole (a URL in its pieces): a
+    narrower column would break an email address, which is never broken."""
+    font, size = ctx.styles.fonts["regular"], ctx.styles.body.fontSize
+    return all(stringWidth(piece, font, size) <= width for text in texts
+               for word in text.split() for piece in unbreakable_pieces(word))
 
 
 def _half_widths(ctx: Context) -> list[float]:
@@ -325,13 +335,18 @@ def _half_widths(ctx: Context) -> list[float]:
 
 def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
     """Where to cut `flowables`, kept in order, into two columns, and how wide to make
-    them (the first half the width or a little more, as long lines need), so that the
-    taller column is as short as it can be; the even split wins a tie."""
+    them (the first half the width or a little more, as long lines need, while the second
+    still holds DETAILS_COLUMN characters), so that the taller column is as short as it
+    can be; the even split wins a tie."""
     gutter, total = ctx.styles.body.fontSize, ctx.frame_width
+    narrowest = page.running_text_width(DETAILS_COLUMN, ctx.styles.fonts["regular"],
+                                        ctx.styles.body.fontSize)
     best: tuple[float, int, list[float]] | None = None
     for share in COLUMN_SHARES:
         first = (total - gutter) * share
         widths = [first + gutter, total - gutter - first]
+        if widths[1] < narrowest:
+            break  # 'Last reviewed: 1 October 2026' would wrap in the second column
         left = [f.wrap(widths[0] - gutter, ctx.frame_height)[1] + f.getSpaceAfter()
                 for f in flowables]
         right = [f.wrap(widths[1], ctx.frame_height)[1] + f.getSpaceAfter()
@@ -346,11 +361,17 @@ def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
 COLUMN_SHARES = (0.5, 0.55, 0.6, 0.65)  # of the width, for the details' first column
 
 
-QR_COLUMN = 0.3  # of the width: the QR code and its address beside the contact card
+# of the width: the QR code and its address beside the contact card (the card keeps the
+# rest: 'patient.information@riverside.example.nhs.uk' whole in a 70-character measure)
+QR_COLUMN = 0.25
 
-# Characters a half column must hold for the details to go in two columns: enough for
-# 'Next review: 2 February 2029' on one line.
-DETAILS_COLUMN = 25
+# Characters of running text a half column must hold for the QR code to go beside the
+# contact card: half of the default 70-character measure is about 33; large print on A4
+# (30) and A5 pages (26) keep the code with the details.
+BESIDE_CARD = 32
+# ... and for the details to go in two columns with few of their lines wrapped ('Leaflet
+# code: PIL-0388 · Version: 2' whole): a brand with a measure of about 85 or more.
+DETAILS_COLUMN = 40
 
 
 def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,

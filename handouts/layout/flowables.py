@@ -118,11 +118,11 @@ class CalloutBox(Flowable):
         self.kind, self.first = kind, first
         self.bar_width = padding * 1.6 if kind in CALLOUT_MARKS else max(4.0, padding * 0.45)
 
-    def _inner_width(self, width: float) -> float:
+    def inner_width(self, width: float) -> float:
         return width - 2 * self.padding - self.bar_width
 
     def wrap(self, available_width, available_height):
-        inner = self._inner_width(available_width)
+        inner = self.inner_width(available_width)
         self._heights = [f.wrap(inner, available_height)[1] for f in self.content]
         gaps = [f.getSpaceAfter() for f in self.content[:-1]]
         self.width = available_width
@@ -142,7 +142,7 @@ class CalloutBox(Flowable):
             used += height
         rest = self.content[len(first):]
         if rest:  # the paragraph (or list item) across the page end is broken there
-            parts = rest[0].split(self._inner_width(available_width), available_height - used)
+            parts = rest[0].split(self.inner_width(available_width), available_height - used)
             if len(parts) >= 2:
                 first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
         if not first or not rest:

@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph
 
 from ..rlhooks import cjk_callbacks_breakable, install_url_splitter, looks_like_url
 from .bidi import visual_order, word_levels
+from .markup import NBSP
 from .shaping import paragraph_direction
 
 
@@ -248,7 +249,9 @@ def _line_texts(lines) -> list[str]:
             for line in lines]
 
 
-SPACE, INSIDE, UNSURE = "space", "inside", "unsure"  # where a line ends in the text
+# Where a line ends in the text: at a space, at a no-break space (ReportLab's CJK breaker
+# takes it for a space: a phone number '020 7946 0199' was split), inside a word, unsure.
+SPACE, NO_BREAK, INSIDE, UNSURE = "space", "no-break space", "inside", "unsure"
 
 
 def _line_ends(source: str, texts: list[str]) -> list[str]:
@@ -271,7 +274,7 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
             at += 1
         if added_hyphen and at < len(source) and source[at] == "-":
             at += 1  # the text's own hyphen, not one the break added
-        ends.append(UNSURE if at >= len(source) else
+        ends.append(UNSURE if at >= len(source) else NO_BREAK if source[at] == NBSP else
                     SPACE if source[at].isspace() else INSIDE)
     return ends
 
@@ -334,13 +337,13 @@ class CJKParagraph(LinearParagraph):
     def breakLinesCJK(self, maxWidths):
         cjk_callbacks_breakable(self.frags)
         result = super().breakLinesCJK(maxWidths)
-        spaces = [end == SPACE for end in _line_ends(self._source, _line_texts(result.lines))]
+        ends = _line_ends(self._source, _line_texts(result.lines))
         if result.kind == 1:
-            _settle(result.lines, maxWidths[-1], _new_frag_line, spaces)
+            _settle(result.lines, maxWidths[-1], _new_frag_line, ends)
         elif result.lines:  # one run of text: lines are (space left, [text])
             lines = [_Line(space, words[0], result.fontName, result.fontSize)
                      for space, words in result.lines]
-            _settle(lines, maxWidths[-1], _new_text_line, spaces)
+            _settle(lines, maxWidths[-1], _new_text_line, ends)
             result.lines = [(line.extraSpace, [line.text]) for line in lines]
         return result
 
@@ -379,31 +382,32 @@ def _text_frags(line):
     return [f for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", "")]
 
 
-def _settle(lines: list, width: float, new_line, spaces: list[bool]) -> None:
+def _settle(lines: list, width: float, new_line, ends: list[str]) -> None:
     """Move characters down across each break until every line fits the column and no
     break falls where the rules above forbid one.
 
     ReportLab hangs closing punctuation past the right margin (a full stop one em past
     the column); here the character before it goes down to the next line with it
-    instead, and a line that grows too long passes its end on in turn. `spaces` says
-    which breaks are at a space of the text, which ReportLab dropped: the first character
-    moved across one takes the space with it ('in' + 'Medicine' was 'inMedicine').
+    instead, and a line that grows too long passes its end on in turn. `ends` (from
+    _line_ends) says which breaks are at a space of the text, which ReportLab dropped:
+    the first character moved across one takes the space with it ('in' + 'Medicine' was
+    'inMedicine'). A break at a no-break space is always moved.
     """
-    spaces = [*spaces, *[False] * (len(lines) - len(spaces))]
+    ends = [*ends, *[INSIDE] * (len(lines) - len(ends))]
     n = 0
     while n < len(lines):
         line = lines[n]
         for _ in range(len(_line_text(line))):  # each move leaves the line a character shorter
-            if not (line.extraSpace < -_FIT or
-                    _forbidden(line, lines[n + 1:n + 2], spaces[n])):
+            if not (line.extraSpace < -_FIT or ends[n] == NO_BREAK or
+                    _forbidden(line, lines[n + 1:n + 2], ends[n] == SPACE)):
                 break
             if len(_line_text(line)) <= 1 or getattr(line, "lineBreak", False):
                 break  # a line keeps its first character (so breaking ends) and its <br/>
             if n + 1 == len(lines):
                 lines.append(new_line(line, width))
-                spaces.append(False)
-            _move_last_char(line, lines[n + 1], spaces[n])
-            spaces[n] = False  # the break is now inside what moved down
+                ends.append(INSIDE)
+            _move_last_char(line, lines[n + 1], _DROPPED.get(ends[n], ""))
+            ends[n] = INSIDE  # the break is now inside what moved down
         n += 1
 
 
@@ -431,13 +435,16 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
     return any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words])
 
 
-def _move_last_char(line, following, at_space: bool = False) -> None:
+_DROPPED = {SPACE: " ", NO_BREAK: NBSP}  # the character ReportLab dropped at a break
+
+
+def _move_last_char(line, following, dropped: str = "") -> None:
     last = _text_frags(line)[-1]
     first = next(f for f in following.words  # a new last line's frag has no text yet
                  if not hasattr(f, "cbDefn") and getattr(f, "text", None) is not None)
     char, last.text = last.text[-1], last.text[:-1]
-    if at_space and first.text:
-        char += " "  # the text's space at the break, which ReportLab dropped
+    if dropped and first.text:
+        char += dropped  # the text's space at the break, which ReportLab dropped
     first.text = char + first.text
     shift = pdfmetrics.stringWidth(char, last.fontName, last.fontSize)
     line.extraSpace += shift
