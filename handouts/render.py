@@ -5,16 +5,19 @@ and metadata. Dates in the file come from the content, never the clock.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from io import BytesIO
 
 from reportlab import rl_config
-from reportlab.platypus import BaseDocTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from .layout import Story
 from .model import Leaflet
 from .pdf.pdfua import DocumentInfo, finish
-from .pdf.tags import TaggingCanvas
+from .pdf.tags import CALLBACK, TaggingCanvas
 
 
 # Binary streams: ReportLab's ASCII85 encoder is pure Python here and was the largest
@@ -41,3 +44,51 @@ def render(story: Story, info: DocumentInfo) -> bytes:
     canvas_maker = partial(TaggingCanvas, log=story.log, furniture=story.footer)
     doc.build(list(story.flowables), canvasmaker=canvas_maker)
     return finish(buffer.getvalue(), story.log, info)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a flowable of the story landed: its page, structure role, and its top and
+    bottom in points from the page's bottom edge."""
+    page: int
+    role: str
+    top: float
+    bottom: float
+    width: float
+
+
+class _PlacingDoc(BaseDocTemplate):
+    """Lays the story out like render does, and notes where each flowable lands."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placed: list[Placed] = []
+
+    def afterFlowable(self, flowable):
+        frame = getattr(self, "frame", None)
+        if frame is None or isinstance(flowable, (ActionFlowable, CondPageBreak, Spacer)):
+            return  # a page break, a template switch, a gap: nothing drawn
+        bottom = frame._y + flowable.getSpaceAfter()
+        # a ReportLab Table keeps its size as _width and _height
+        width = getattr(flowable, "width", 0) or getattr(flowable, "_width", 0)
+        height = getattr(flowable, "height", 0) or getattr(flowable, "_height", 0)
+        element = getattr(flowable, "element", None)
+        role = element.role if element is not None else type(flowable).__name__
+        self.placed.append(Placed(self.page, role, bottom + height, bottom, width))
+
+
+class _UntaggedCanvas(Canvas):
+    """A plain canvas that skips the tag switches paragraphs call while drawing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setNamedCB(CALLBACK, lambda *_: None)
+
+
+def place(story: Story) -> list[Placed]:
+    """The layout without the PDF: where every flowable lands, for tests that check page
+    geometry in seconds (no tagging, no structure tree, nothing read back)."""
+    doc = _PlacingDoc(BytesIO(), pagesize=story.geometry.size, pageTemplates=story.templates,
+                      invariant=1, initialFontName=story.initial_font)
+    doc.build(list(story.flowables), canvasmaker=_UntaggedCanvas)
+    return doc.placed
