@@ -18,6 +18,7 @@ from .layout import Story
 from .model import Leaflet
 from .pdf.pdfua import DocumentInfo, finish
 from .pdf.tags import CALLBACK, TaggingCanvas
+from .rlhooks import frame_cursor
 
 
 # Binary streams: ReportLab's ASCII85 encoder is pure Python here and was the largest
@@ -68,7 +69,7 @@ class _PlacingDoc(BaseDocTemplate):
         frame = getattr(self, "frame", None)
         if frame is None or isinstance(flowable, (ActionFlowable, CondPageBreak, Spacer)):
             return  # a page break, a template switch, a gap: nothing drawn
-        bottom = frame._y + flowable.getSpaceAfter()
+        bottom = frame_cursor(frame) + flowable.getSpaceAfter()
         # a ReportLab Table keeps its size as _width and _height
         width = getattr(flowable, "width", 0) or getattr(flowable, "_width", 0)
         height = getattr(flowable, "height", 0) or getattr(flowable, "_height", 0)

@@ -7,13 +7,16 @@ at import: on another ReportLab version handouts stops with a message naming the
 and the fix, rather than drawing wrong text. tests/test_rlhooks.py exercises each hook.
 
 Hooks: `code` (a text object's or canvas's `_code`), `text_out`/`set_text_out` (a text
-object's `_textOut`), `keep_together_content` (`KeepTogether._content`),
+object's `_textOut`), `keep_together_content` (`KeepTogether._content`), `frame_cursor`
+(`Frame._y`),
 `cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
 patch (`install_shape_word`, `rl_shape_frag_word`), the URL break points
 (`install_url_splitter`: `_uri_split_pairs`, `_splitWord`, `_splitFragWord`), callbacks
 kept apart from the word they start (`_getFragWords`), the `setRise` fix, and `Paragraph.drawPara`/`Paragraph.breakLinesCJK`, which lines.py overrides.
 """
 from __future__ import annotations
+
+import re
 
 import reportlab
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -80,6 +83,12 @@ def keep_together_content(flowable: KeepTogether) -> list:
     return flowable._content
 
 
+def frame_cursor(frame) -> float:
+    """How far down a Frame has filled (`_y`: the top of the space left), for
+    render.place, which notes where each flowable landed."""
+    return frame._y
+
+
 def cjk_callbacks_breakable(frags) -> None:
     """ReportLab's breakLinesCJK reads the first character of every frag, and an onDraw
     callback (our inline tags) has empty text: it gets a zero-width space, never drawn."""
@@ -123,11 +132,21 @@ def _zero_width_callback(frag) -> bool:
     return hasattr(frag, "cbDefn") and not getattr(frag.cbDefn, "width", 0)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+
+
 def looks_like_url(word: str) -> bool:
     """Whether `word` is a URL by ReportLab's `uri_pat` (a scheme and a host), or one
     printed without its scheme as people type it ('www.nhs.uk/conditions/')."""
     return bool(rl_paragraph.uri_pat.match(word)) or (
         word[:4].lower() == "www." and bool(rl_paragraph.uri_pat.match("https://" + word)))
+
+
+def looks_like_email(word: str) -> bool:
+    """An email address is never broken to fill a line, but one wider than the whole
+    line breaks where a URL would (at large print on A5, 'patient.information@riverside.
+    example.nhs.uk' is wider than the column, and was cut mid-word)."""
+    return bool(_EMAIL.match(word))
 
 
 def install_url_splitter(split_points) -> None:
@@ -138,8 +157,9 @@ def install_url_splitter(split_points) -> None:
       the current line (None: not a URL, so hyphenation is tried). ReportLab's own splits
       only after a '/';
     - `_splitWord` and `_splitFragWord` (through `_fragWordIter`), for a word too long for
-      any line: ReportLab cuts it at any character. Here it is cut between the pieces
-      the split points make (a piece longer than a whole line still goes by character).
+      any line: ReportLab cuts it at any character. Here a URL or an email address is cut
+      between the pieces the split points make (a piece longer than a whole line still
+      goes by character).
     ReportLab asks again for a tail that is still too long, but a tail ('cardiology/
     blood-pressure') has no scheme and no longer looks like a URL, so the tails handed
     out are remembered and recognised.
@@ -149,6 +169,9 @@ def install_url_splitter(split_points) -> None:
 
     def is_url(word: str) -> bool:
         return word in tails or looks_like_url(word)
+
+    def is_address(word: str) -> bool:  # a word too long for any line
+        return is_url(word) or looks_like_email(word)
 
     def remember(word: str, points: list[int]) -> None:
         for at in points:
@@ -182,7 +205,7 @@ def install_url_splitter(split_points) -> None:
 
     def frag_word_iter(word):
         text = url_text(word)
-        if not is_url(text):
+        if not is_address(text):
             yield from rl_frag_word_iter(word)
             return
         points, offset = set(split_points(text)), 0
@@ -208,7 +231,7 @@ def install_url_splitter(split_points) -> None:
 
     def split_word(word, line_width, max_widths, line_number, font, size, encoding="utf8"):
         text = word.decode(encoding) if isinstance(word, bytes) else word
-        if not is_url(text) or rl_paragraph.isBidiStr(text):
+        if not is_address(text) or rl_paragraph.isBidiStr(text):
             return rl_split_word(word, line_width, max_widths, line_number, font, size,
                                  encoding)
         points = sorted(split_points(text))

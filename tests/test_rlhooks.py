@@ -7,6 +7,8 @@ date in 年月日 is never broken.
 """
 from __future__ import annotations
 
+import io
+
 import json
 from pathlib import Path
 import subprocess
@@ -89,6 +91,16 @@ def test_the_text_writer_can_be_wrapped(tmp_path):
     para.wrap(200, 100)
     para.drawOn(canvas, 10, 10)
     assert [t.strip() for t in seen] == ["hello"]
+
+
+def test_frame_cursor():
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, Spacer
+    frame = Frame(0, 0, 200, 300, leftPadding=0, rightPadding=0, topPadding=0,
+                  bottomPadding=0)
+    assert rlhooks.frame_cursor(frame) == 300
+    frame.add(Spacer(10, 120), Canvas(io.BytesIO()))
+    assert rlhooks.frame_cursor(frame) == 180
 
 
 def test_keep_together_content():

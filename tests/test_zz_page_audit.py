@@ -144,14 +144,20 @@ def body_fill(page) -> float | None:
 
 
 def starts_with_a_block(page) -> bool:
-    """The page's topmost body object is a picture or a drawn box (a figure, table or
-    callout that did not fit on the page before), not running text."""
+    """The page starts with a picture or a drawn box (a figure, table or callout that did
+    not fit on the page before), or with a heading kept with one: a box starts in the
+    top HEADING_ROOM of the body, not running text."""
     rule = _footer_rule(page) or 0
     objects = [obj for obj in page.get_objects(max_depth=1) if obj.get_bounds()[1] > rule]
     if not objects:
         return False
-    first = max(objects, key=lambda obj: obj.get_bounds()[3])
-    return first.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH)
+    top = max(obj.get_bounds()[3] for obj in objects)
+    boxes = [obj for obj in objects if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH)
+             and obj.get_bounds()[3] - obj.get_bounds()[1] > 20]
+    return any(obj.get_bounds()[3] >= top - HEADING_ROOM * (top - rule) for obj in boxes)
+
+
+HEADING_ROOM = 0.15  # of the body's height: a heading (even two lines of it) above a box
 
 
 def mostly_empty_pages(pdf) -> list[str]:

@@ -5,7 +5,7 @@ order while it creates the flowables, so tagging is part of layout, not bolted o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from reportlab.lib.styles import ParagraphStyle
@@ -106,6 +106,10 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     footer_lines = _footer_lines(leaflet, brand, styles, labels, options, geo)
     geo = page.geometry(brand, options.page_size, styles.body.fontSize, len(footer_lines),
                         styles.fonts["regular"])
+    logo = page.logo_reader(brand, options.grayscale)
+    header_lines = page.header_lines(brand, geo, styles.heading_fonts, styles.scale, logo,
+                                     typeset)
+    geo = replace(geo, header_height=page.header_height(brand, header_lines))
     root = Element("Document", lang=leaflet.language)
     ctx = Context(styles, brand, labels, StructureLog(root), leaflet.citation_numbers(),
                   geo.frame_width, geo.frame_height(False), typeset, options.grayscale,
@@ -116,8 +120,7 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
         flowables.extend(_section(section, root, ctx))
     flowables.extend(_references(leaflet, root, ctx))
     flowables.extend(_end_matter(leaflet, root, ctx))
-    header = page.header_painter(brand, geo, styles.heading_fonts, styles.scale,
-                                 options.grayscale, typeset=typeset)
+    header = page.header_painter(brand, geo, header_lines, logo, typeset=typeset)
     footer = page.footer_painter(
         geo, footer_lines, styles.fonts,
         {"text": brand.colour("text"), "rule": brand.colour("muted"),

@@ -22,7 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from ..rlhooks import cjk_callbacks_breakable, install_url_splitter, looks_like_url
+from ..rlhooks import (cjk_callbacks_breakable, install_url_splitter, looks_like_email,
+                       looks_like_url)
 from .bidi import visual_order, word_levels
 from .markup import NBSP
 from .shaping import paragraph_direction
@@ -34,7 +35,7 @@ _FUZZ = 1e-6  # points: the same width, within rounding
 # else: nothing is added and no letter cut off, so what a reader copies is the address.
 # Never after a hyphen: poppler and pdfium both take a hyphen ending a line for one added
 # there, and drop it ('patient-' + 'information' reads back 'patientinformation').
-URL_BREAK_AFTER = "/.?&="
+URL_BREAK_AFTER = "/.?&=@"
 URL_BREAK_BEFORE = "-"
 
 
@@ -122,8 +123,8 @@ class LinearParagraph(Paragraph):
                        for piece in unbreakable_pieces(word))
 
         def pairs(word: str):
-            if stringWidth(word, font, size) <= width:
-                return ()
+            if stringWidth(word, font, size) <= width or looks_like_email(word):
+                return ()  # an address breaks where a URL does (rlhooks), never hyphenated
             own = _after_hyphens(word)
             return own if fits(word) else [*own, *patterns.iterate(word)]
         return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,

@@ -5,8 +5,9 @@ inline structure element (Link, Reference; Span with /Lang for a run in another
 language), opened and closed inside the paragraph's text
 object by the `ua` onDraw callback.
 
-Runs a reader must see whole (a phone number, a date, a citation group, "call 999") get
-no-break spaces (U+00A0) in the markup only: ReportLab never breaks a line at one, and
+Runs a reader must see whole (a phone number, a date, a citation group, "call 999", a
+dose with its unit) get no-break spaces (U+00A0) in the markup only: ReportLab never
+breaks a line at one, and
 its font subsets draw it with the code of a plain space, so the text layer (screen
 readers, copy and paste, search) still reads the plain spaces the editor wrote.
 """
@@ -40,6 +41,11 @@ LONGEST_RUN = 30  # characters
 # 111") unless punctuation ends that word ("in an emergency, 999").
 EMERGENCY = re.compile(r"(?<![\w\u00a0])\w+ (?:999|111|112|911|988)(?![\w\u00a0])")
 PHONE_DIGITS = 10  # a match of this many digits is a number even without a leading 0 or +
+# A dose or a reading with its unit ('75 mg', '2.5 mL', '140/90 mmHg', '37.5 °C'): one unit
+# to a reader, and '75' at a line's end with 'mg' below it was seen in a narrow table cell.
+MEASUREMENT = re.compile(r"(?<![\w.,/])\d+(?:[.,/]\d+)* (?:mg|g|kg|mcg|µg|micrograms?|"
+                         r"milligrams?|ml|mL|l|L|litres?|liters?|mmHg|mmol/L|mmol|cm|mm|"
+                         r"IU|units?|°C|°F|kcal|%)(?![\w/])")
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,8 @@ class RunKeeper:
         if " " not in text:
             return text
         spans = [*_phone_spans(text, self.region), *_date_spans(text, self.language),
-                 *(m.span() for m in EMERGENCY.finditer(text))]
+                 *(m.span() for m in EMERGENCY.finditer(text)),
+                 *(m.span() for m in MEASUREMENT.finditer(text))]
         chars = list(text)
         for start, end in spans:
             if end - start <= LONGEST_RUN:

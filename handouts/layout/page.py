@@ -105,14 +105,73 @@ def _say(canvas, x: float, y: float, text: str, typeset, anchor: str = "left") -
     (canvas.drawRightString if anchor == "right" else canvas.drawString)(x, y, text)
 
 
-def header_painter(brand, geo: PageGeometry, fonts: dict, scale: float, grayscale: bool = False,
-                   typeset=None):
+HEADER_LINE = 1.2  # header line spacing, as a multiple of each line's size
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    text: str
+    font: str
+    size: float
+    colour: str  # a brand colour key
+
+
+def _logo_width(brand, reader) -> float:
+    if reader is None:
+        return 0.0
+    iw, ih = reader.getSize()
+    return brand["logo.height_mm"] * mm * iw / ih
+
+
+def _wrapped(text: str, font: str, size: float, room: float, typeset) -> list[str]:
+    """`text` in as few lines as fit `room` (a word longer than that keeps its own line)."""
+    def width(line: str) -> float:
+        shown = typeset.visual(line, font, size) if typeset is not None else line
+        return stringWidth(shown, font, size)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def header_lines(brand, geo: PageGeometry, fonts: dict, scale: float, reader,
+                 typeset=None) -> list[HeaderLine]:
+    """The organisation, then the department, each wrapped to the room beside the logo
+    (at large print on A5 the name did not fit one line, and ran over the logo)."""
+    size = 13 * scale
+    small = size * 0.85 if size < LARGE_PRINT_PT else max(size * 0.85, LARGE_PRINT_PT)
+    room = geo.frame_width - _logo_width(brand, reader) - 4 * mm
+    lines: list[HeaderLine] = []
+    for text, font, line_size, colour in (
+            (brand["organisation"], fonts["bold"], size, "heading"),
+            (brand["department"], fonts["regular"], small, "muted")):
+        lines.extend(HeaderLine(line, font, line_size, colour)
+                     for line in _wrapped(text or "", font, line_size, room, typeset))
+    return lines
+
+
+def header_height(brand, lines: list[HeaderLine]) -> float:
+    """The first page's header: the logo or the lines beside it, whichever is taller,
+    then the rule and a gap."""
+    text = sum(line.size * HEADER_LINE for line in lines) - (
+        lines[-1].size * (HEADER_LINE - 1) if lines else 0)
+    return max(brand["logo.height_mm"] * mm, text) + 8 * mm
+
+
+def logo_reader(brand, grayscale: bool = False):
+    """The logo, read once: a greyscale logo is an in-memory stream that can be read only
+    once."""
+    logo = brand["logo.file"]
+    return ImageReader(grey_image(logo) if grayscale else logo) if logo else None
+
+
+def header_painter(brand, geo: PageGeometry, lines: list[HeaderLine], reader, typeset=None):
     """The first page's header: logo, organisation and department, and a rule. A
     right-to-left leaflet mirrors it: logo on the right, names on the left."""
     rtl = bool(typeset and typeset.rtl)
-    logo = brand["logo.file"]
-    # read once: a greyscale logo is an in-memory stream that can be read only once
-    reader = ImageReader(grey_image(logo) if grayscale else logo) if logo else None
 
     def draw(canvas, doc):
         canvas.saveState()
@@ -121,23 +180,19 @@ def header_painter(brand, geo: PageGeometry, fonts: dict, scale: float, grayscal
         logo_height = brand["logo.height_mm"] * mm
         right = width - geo.right
         if reader:
-            iw, ih = reader.getSize()
-            logo_width = logo_height * iw / ih
+            logo_width = _logo_width(brand, reader)
             x = right - logo_width if rtl else geo.left
             canvas.drawImage(reader, x, top - logo_height, logo_width, logo_height, mask="auto")
-        canvas.setFillColor(HexColor(brand.colour("heading")))
-        size = 13 * scale
-        small = size * 0.85 if size < LARGE_PRINT_PT else max(size * 0.85, LARGE_PRINT_PT)
-        canvas.setFont(fonts["bold"], size)
         x, anchor = (geo.left, "left") if rtl else (right, "right")
-        _say(canvas, x, top - size, brand["organisation"], typeset, anchor)
-        if brand["department"]:
-            canvas.setFont(fonts["regular"], small)
-            canvas.setFillColor(HexColor(brand.colour("muted")))
-            _say(canvas, x, top - size * 2.2, brand["department"], typeset, anchor)
+        y = top
+        for n, line in enumerate(lines):
+            y -= line.size if n == 0 else line.size * HEADER_LINE
+            canvas.setFont(line.font, line.size)
+            canvas.setFillColor(HexColor(brand.colour(line.colour)))
+            _say(canvas, x, y, line.text, typeset, anchor)
         canvas.setStrokeColor(HexColor(brand.colour("accent")))
         canvas.setLineWidth(1.5)
-        rule_y = top - logo_height - 3 * mm
+        rule_y = top - geo.header_height + 5 * mm
         canvas.line(geo.left, rule_y, right, rule_y)
         canvas.restoreState()
     return draw

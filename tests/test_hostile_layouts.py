@@ -1,0 +1,126 @@
+"""Leaflets made to break layouts (issue 10): each builds inside the column and passes the
+page audit, with every word read back as written. (A 40-letter drug name in a three-column
+table and a table row taller than an A5 large-print page: test_tables_layout.py; a
+120-character URL and a callout longer than a page: test_layout_limits.py.)"""
+from __future__ import annotations
+
+import subprocess
+import textwrap
+
+import pikepdf
+import pytest
+
+from conftest import MINIMAL, column, page_texts, squash, with_blocks
+from test_zz_page_audit import audit
+
+DRUG = "Pneumonoultramicroscopicsilicovolcanoconi"  # 40 letters, one word
+HEADING = " ".join(f"word{n}" for n in range(1, 31))  # a 30-word heading
+
+
+def _poppler(path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    from conftest import Catalogue
+    catalogue = Catalogue(tmp_path_factory.mktemp("hostile"))
+    (catalogue.root / "leaflets" / "wide.svg").write_text(textwrap.dedent("""\
+        <svg xmlns="http://www.w3.org/2000/svg" xml:lang="en" width="1200pt" height="300pt"
+             viewBox="0 0 1200 300" font-family="Arial" font-size="60">
+          <rect x="0" y="0" width="1200" height="300" fill="var(--accent)"/>
+          <text x="20" y="150">A figure three times the column</text>
+        </svg>
+        """), encoding="utf-8")
+    blocks = (f"- table:\n    header: [Medicine, Dose, Notes]\n    rows:\n"
+              f"      - [{DRUG}, 5 mg, Take with food]\n"
+              f"      - [Aspirin, 75 mg, {DRUG} is a long name]\n"
+              "- figure: wide.svg\n  alt: A wide test drawing\n")
+    catalogue.leaflet(with_blocks(blocks).replace("heading: What is it?", f"heading: {HEADING}"))
+    assert catalogue.build("--variant", "standard", "--variant", "large-print",
+                           "--variant", "booklet") == 0
+    return catalogue.out
+
+
+def test_every_format_passes_the_page_audit(hostile):
+    for name in ("sample.pdf", "sample.large-print.pdf", "sample.booklet.pdf"):
+        assert audit(hostile / name) == [], name
+
+
+def test_a_dose_keeps_its_unit_in_a_narrow_cell(hostile):
+    """Seen: '75' at the end of a line and 'mg' below it in the booklet's Dose column."""
+    for name in ("sample.pdf", "sample.large-print.pdf", "sample.booklet.pdf"):
+        lines = [line.strip() for line in _poppler(hostile / name).splitlines()]
+        assert "75" not in lines and "mg" not in lines, name
+        assert any("75 mg" in line for line in lines), name
+
+
+def test_a_30_word_heading_reads_whole_and_never_ends_a_page(hostile):
+    for name in ("sample.pdf", "sample.large-print.pdf"):
+        pages = [squash(text) for text in page_texts(hostile / name)]
+        assert any(HEADING in page for page in pages), name
+        holder = next(page for page in pages if "word30" in page)
+        assert not holder.rstrip().split("Page")[0].rstrip().endswith("word30")
+
+
+def test_a_figure_wider_than_the_column_is_scaled_into_it(hostile):
+    left, right = column("riverside-trust")
+    with pikepdf.open(hostile / "sample.pdf") as pdf:
+        boxes = [[float(v) for v in e.A.BBox] for e in _elements(pdf.Root.StructTreeRoot)
+                 if e.get("/S") == "/Figure" and "/A" in e
+                 and not str(e.get("/Alt", "")).startswith("QR")]
+    assert boxes and boxes[0][0] >= left - 1 and boxes[0][2] <= right + 1, boxes
+
+
+def _elements(node):
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)
+
+
+@pytest.fixture(scope="module")
+def a5_large_print(tmp_path_factory):
+    """Large print on A5: the narrowest column there is (about 28 characters)."""
+    from conftest import Catalogue
+    catalogue = Catalogue(tmp_path_factory.mktemp("a5lp"))
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    return catalogue.out / "sample.large-print.pdf"
+
+
+def test_large_print_on_a5_passes_the_page_audit(a5_large_print):
+    """Seen: the organisation's name ran over the logo and 14 pt off the column, and
+    'patient.information@riverside.example.nhs.uk' was cut mid-word ('riversid/e')."""
+    assert audit(a5_large_print) == []
+
+
+def test_the_header_name_wraps_beside_the_logo_not_over_it(a5_large_print):
+    import pypdfium2
+    import pypdfium2.raw as raw
+    pdf = pypdfium2.PdfDocument(str(a5_large_print))
+    try:
+        page = pdf[0]
+        logo = next(obj.get_bounds() for obj in page.get_objects()
+                    if obj.type == raw.FPDF_PAGEOBJ_IMAGE)
+        text = page.get_textpage()
+        boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+    finally:
+        pdf.close()
+    over = [box for box in boxes if box[2] > box[0] and box[0] < logo[2] and box[2] > logo[0]
+            and box[1] < logo[3] and box[3] > logo[1]]
+    assert not over, over[:3]
+
+
+def test_an_email_wider_than_the_column_breaks_like_a_url_and_reads_back_whole(a5_large_print):
+    email = "patient.information@riverside.example.nhs.uk"
+    lines = [line.strip() for text in page_texts(a5_large_print) for line in text.splitlines()]
+    assert any(line.endswith("patient.information@") for line in lines)  # after the '@'
+    # no space in the text layer where it breaks: the lines join into the address, as a
+    # long URL's do (test_layout_limits)
+    assert "".join(lines).count(email) >= 3  # card, other formats, feedback
+    assert "patient.information@ riverside" not in " ".join(page_texts(a5_large_print))
