@@ -304,11 +304,14 @@ def _add_governance_commands(commands) -> None:
     check = commands.add_parser("check", help="validate and run the quality checks",
                                 description="Validate the catalogue, then check review dates, "
                                 "governance, readability, plain language, citations and "
-                                "accessibility. Rules and settings: docs/check.md.")
+                                "accessibility. Each finding names its rule and how to fix it; "
+                                "a rule is set or turned off under 'checks:' in content.yaml, "
+                                "e.g. 'reading-level: 9' or 'jargon: off'.")
     _content_arg(check)
     check.add_argument("--today", type=_date, help=today_help)
     check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="text for people, json for programs (docs/check.schema.json)")
+                       help="text for people, json for programs (schema 'handouts-check/1': "
+                       "a summary, then each leaflet's findings)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=run_check)
 

@@ -8,7 +8,8 @@ from .content import SLUG
 
 TEMPLATE = """\
 # A new leaflet. Fill in every field, then run: handouts validate
-# The format is described in README.md, 'Content format'.
+# Every field is below, with what it holds. For a finished example, run 'handouts init
+# example' in an empty folder and read example/leaflets/blood-test.yaml.
 id: {id}                              # slug: the PDF is out/{id}.pdf
 title: Write the leaflet title here
 subtitle: Who this leaflet is for     # optional
