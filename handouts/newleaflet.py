@@ -15,7 +15,7 @@ title: Write the leaflet title here
 subtitle: Who this leaflet is for     # optional
 summary: One or two sentences on what the leaflet covers.   # optional
 # language: en-GB                     # optional: else the catalogue default (BCP 47)
-# template: riverside-trust           # optional: else the catalogue default
+# template: NAME                      # optional: a folder under templates/, else the default
 specialty: General                    # optional: used by the catalogue page
 keywords: [keyword one, keyword two]  # optional
 
