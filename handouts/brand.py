@@ -635,6 +635,15 @@ def template_folder(templates_dir: Path, name: str) -> Path:
     return folder
 
 
+def file_to_edit(brand: Brand) -> str:
+    """Where an editor changes the brand, as a hint: the shipped base is never edited in
+    place (it lives in the installed package), so the hint says how to get a copy."""
+    if brand.folder == SHIPPED_TEMPLATES / SHIPPED_BASE:
+        return (f"templates/{brand.name}/brand.yaml (a copy of the shipped base: "
+                "'handouts init' in an empty folder writes one)")
+    return f"templates/{brand.name}/brand.yaml"
+
+
 def known_templates(templates_dir: Path) -> list[str]:
     """The template names a catalogue can use: its own folders, and the shipped base."""
     own = {p.parent.name for p in Path(templates_dir).glob("*/brand.yaml")}

@@ -88,15 +88,30 @@ def test_base_is_found_when_the_folder_has_no_templates(tmp_path, capsys):
     assert "Having a sample test" in squash(" ".join(page_texts(tmp_path / "out/sample.pdf")))
 
 
-def test_a_brand_extending_base_needs_no_copy_of_base(tmp_path):
+def test_a_brand_extending_base_needs_no_copy_of_base(tmp_path, capsys):
     brand = tmp_path / "templates" / "clinic"
     brand.mkdir(parents=True)
-    (brand / "brand.yaml").write_text("extends: base\norganisation: Hill Street Surgery\n",
-                                      encoding="utf-8")
+    (brand / "brand.yaml").write_text("extends: base\norganisation: Hill Street Surgery\n"
+                                      "contact:\n  phone: 020 7946 0321\n", encoding="utf-8")
     (tmp_path / "content.yaml").write_text("defaults:\n  template: clinic\nleaflets:\n"
                                            "  - sample.yaml\n", encoding="utf-8")
     (tmp_path / "sample.yaml").write_text(MINIMAL, encoding="utf-8")
     assert main(["validate", str(tmp_path / "content.yaml")]) == 0
+    # check follows `extends` to name where a key is set: here into the shipped base
+    assert main(["check", str(tmp_path / "content.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "[missing-feedback]" in out and "templates/clinic/brand.yaml:1:1" in out
+
+
+def test_a_hint_about_the_shipped_base_says_how_to_get_a_copy(tmp_path, capsys):
+    """The shipped base lives in the installed package: the fix is a copy to edit."""
+    (tmp_path / "content.yaml").write_text("defaults:\n  template: base\n  language: es\n"
+                                           "leaflets:\n  - sample.yaml\n", encoding="utf-8")
+    (tmp_path / "sample.yaml").write_text(MINIMAL, encoding="utf-8")
+    main(["check", str(tmp_path / "content.yaml")])
+    found = [line for line in capsys.readouterr().out.splitlines() if "fix: add 'texts: es" in line]
+    assert found and all("templates/base/brand.yaml (a copy of the shipped base: 'handouts "
+                         "init' in an empty folder writes one)" in line for line in found)
 
 
 def test_an_own_base_wins_over_the_shipped_one(tmp_path):
