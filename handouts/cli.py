@@ -115,9 +115,9 @@ def _add_init_command(commands) -> None:
         "content.yaml, leaflets/blood-test.yaml (an example leaflet) and templates/ with "
         "the base brand and an example brand to make your own. Refuses to overwrite a file "
         "that is already there.")
-    init.add_argument("dir", nargs="?", default=Path("."), type=Path,
+    init.add_argument("dir", nargs="?", default=Path("."), type=Path, metavar="DIR",
                       help="the folder to write into (made if missing; default: .)")
-    init.add_argument("--today", type=_date, help="date the example leaflet (YYYY-MM-DD; "
+    init.add_argument("--today", type=_date, metavar="DATE", help="date the example leaflet (YYYY-MM-DD; "
                       "also HANDOUTS_TODAY; default: today)")
     init.set_defaults(run=run_init)
 

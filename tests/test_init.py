@@ -240,8 +240,9 @@ def test_the_wheel_alone_gives_a_working_init_and_build(tmp_path):
     fresh virtual environment, from an empty folder outside the source tree.
 
     How it stays fast: a full `pip install` with every dependency, even from pip's cache,
-    took 24 s here (2 shared cores; ReportLab, pikepdf, lxml and the font packages unpack
-    280 MB), more than this suite's budget for a new module. So the wheel is built once
+    took 24 s by hand and 44 s as this test with HANDOUTS_FRESH_VENV=full (2 shared cores;
+    ReportLab, pikepdf, lxml and the font packages unpack 280 MB), more than this suite's
+    budget for a new module; this way takes about 7 s. So the wheel is built once
     from a copy of the source and installed with `--no-deps` into an empty venv; the
     dependencies are the very packages pip installed from the registry into the
     environment running the tests, reached by a .pth line *after* the fresh venv's own
