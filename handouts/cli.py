@@ -117,8 +117,8 @@ def _add_init_command(commands) -> None:
         "that is already there.")
     init.add_argument("dir", nargs="?", default=Path("."), type=Path, metavar="DIR",
                       help="the folder to write into (made if missing; default: .)")
-    init.add_argument("--today", type=_date, metavar="DATE", help="date the example leaflet (YYYY-MM-DD; "
-                      "also HANDOUTS_TODAY; default: today)")
+    init.add_argument("--today", type=_date, metavar="DATE", help="date the example "
+                      "leaflet (YYYY-MM-DD; also HANDOUTS_TODAY; default: today)")
     init.set_defaults(run=run_init)
 
 

@@ -109,7 +109,8 @@ def test_a_hint_about_the_shipped_base_says_how_to_get_a_copy(tmp_path, capsys):
                                            "leaflets:\n  - sample.yaml\n", encoding="utf-8")
     (tmp_path / "sample.yaml").write_text(MINIMAL, encoding="utf-8")
     main(["check", str(tmp_path / "content.yaml")])
-    found = [line for line in capsys.readouterr().out.splitlines() if "fix: add 'texts: es" in line]
+    found = [line for line in capsys.readouterr().out.splitlines()
+             if "fix: add 'texts: es" in line]
     assert found and all("templates/base/brand.yaml (a copy of the shipped base: 'handouts "
                          "init' in an empty folder writes one)" in line for line in found)
 

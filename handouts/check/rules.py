@@ -262,7 +262,7 @@ def brand_text_missing(s: Subject, opt: dict) -> Iterator:
         yield (s.leaflet.where, f"brand '{s.brand.name}' has no {_english_name(language)} "
                f"({language}) text for '{key}', so it prints in its own language: "
                f"'{_short(s.brand[key])}'", f"add 'texts: {language}: {key}: ...' to "
-               f"{file_to_edit(s.brand)}")
+               + file_to_edit(s.brand))
 
 
 def _short(text: str, most: int = 60) -> str:
