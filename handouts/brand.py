@@ -293,8 +293,6 @@ def _read_chain(templates_dir: Path, name: str, problems: Problems, seen: tuple 
     """The flattened entries of a template and everything it extends (child wins).
     `named_at` is where the name is written: a leaflet's `template:`, or the `extends:` of
     the template before it; problems with the name are reported there."""
-    folder = templates_dir / name
-    path = folder / "brand.yaml"
     named_at = named_at or (templates_dir, None)
     if not TEMPLATE_NAME.match(name):
         problems.add(*named_at, f"template name '{name}' is not a folder name under "
@@ -305,18 +303,22 @@ def _read_chain(templates_dir: Path, name: str, problems: Problems, seen: tuple 
         problems.add(*named_at, f"templates extend each other more than {MAX_EXTENDS} deep",
                      "extend a template that extends base directly")
         return {}
+    folder = template_folder(templates_dir, name)
+    path = folder / "brand.yaml"
     if name in seen:
         problems.add(path, None, f"template '{name}' extends itself through "
                      + " -> ".join(seen), "remove the loop in 'extends'")
         return {}
     if not path.is_file():
-        known = sorted(p.name for p in templates_dir.glob("*/brand.yaml") for p in [p.parent])
+        known = known_templates(templates_dir)
         problems.add(path, None, f"brand template '{name}' not found",
                      did_you_mean(name, known) if known else f"create {path}")
         return {}
     node = read_yaml(path)
     if not isinstance(node, Map):
-        problems.add(path, None, "brand.yaml should be a mapping", "see README 'Brand templates'")
+        problems.add(path, None, "brand.yaml should be a mapping",
+                     "write one 'key: value' per line, e.g. 'extends: base' and "
+                     "'organisation: ...'")
         return {}
     own: dict = {}
     _flatten(node, folder, "", own, problems)
@@ -339,7 +341,7 @@ def load_brand(templates_dir: Path, name: str, where: tuple | None = None) -> Br
     if problems.errors and not entries:  # no template was read: nothing more to report
         raise TemplateError(problems.items)
     values = {}
-    main = Path(templates_dir) / name / "brand.yaml"
+    main = template_folder(Path(templates_dir), name) / "brand.yaml"
     for key, spec in SCHEMA.items():
         entry = entries.get(key)
         if entry is None:
@@ -356,7 +358,7 @@ def load_brand(templates_dir: Path, name: str, where: tuple | None = None) -> Br
         else body
     problems.raise_if_errors(TemplateError)
     marks = tuple(sorted((k, (e.path, *(e.mark or (1, 1)))) for k, e in entries.items()))
-    return Brand(name, Path(templates_dir) / name, tuple(sorted(values.items(), key=str)),
+    return Brand(name, main.parent, tuple(sorted(values.items(), key=str)),
                  body, heading, marks, texts)
 
 
@@ -603,9 +605,9 @@ class Brands:
             return None
 
     def _load(self, name: str, where: tuple | None) -> Brand:
-        folder = self.templates_dir / name
+        folder = template_folder(self.templates_dir, name)
         if where and TEMPLATE_NAME.match(name) and not (folder / "brand.yaml").is_file():
-            known = sorted(p.parent.name for p in self.templates_dir.glob("*/brand.yaml"))
+            known = known_templates(self.templates_dir)
             guess = did_you_mean(name, known) if known else ""
             guess = f"{guess} " if guess.startswith("did") else ""
             path, line, column = where
@@ -617,3 +619,34 @@ class Brands:
 
 def templates_dir_for(content: Path) -> Path:
     return Path(content).resolve().parent / "templates"
+
+
+# The base brand ships inside the package (the starter `handouts init` copies), so a
+# catalogue with no templates/ folder, or a brand that extends base without a copy of it,
+# still builds. A templates/base/ beside content.yaml wins: it is the clinic's own.
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "starter" / "templates"
+SHIPPED_BASE = "base"
+
+
+def template_folder(templates_dir: Path, name: str) -> Path:
+    """The folder of template `name`: templates/<name>/, or the shipped base when the
+    catalogue has no base of its own."""
+    folder = Path(templates_dir) / name
+    if name == SHIPPED_BASE and not (folder / "brand.yaml").is_file():
+        return SHIPPED_TEMPLATES / SHIPPED_BASE
+    return folder
+
+
+def file_to_edit(brand: Brand) -> str:
+    """Where an editor changes the brand, as a hint: the shipped base is never edited in
+    place (it lives in the installed package), so the hint says how to get a copy."""
+    if brand.folder == SHIPPED_TEMPLATES / SHIPPED_BASE:
+        return (f"templates/{brand.name}/brand.yaml (a copy of the shipped base: "
+                "'handouts init' in an empty folder writes one)")
+    return f"templates/{brand.name}/brand.yaml"
+
+
+def known_templates(templates_dir: Path) -> list[str]:
+    """The template names a catalogue can use: its own folders, and the shipped base."""
+    own = {p.parent.name for p in Path(templates_dir).glob("*/brand.yaml")}
+    return sorted(own | {SHIPPED_BASE})

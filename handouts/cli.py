@@ -1,4 +1,5 @@
-"""The command line: build | validate | new. Exit codes live only here.
+"""The command line: init | build | validate | check | register | new. Exit codes live
+only here.
 
 0 success, 1 content or template errors, 2 usage errors. Problems go to stderr as
 `file:line:column: what is wrong - how to fix it`; no traceback reaches the user.
@@ -37,9 +38,14 @@ def _content_arg(parser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="handouts", description="Build patient leaflets "
-                                     "written in YAML into branded, accessible PDF leaflets.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser = argparse.ArgumentParser(
+        prog="handouts", description="Build patient leaflets written in YAML into branded, "
+        "accessible PDF leaflets.", epilog="New here? 'handouts init clinic' writes a "
+        "working example catalogue into the folder clinic; then 'cd clinic' and "
+        "'handouts build'. 'handouts COMMAND --help' explains each command.")
+    parser.add_argument("--version", action="version", version=f"handouts {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_init_command(commands)
 
     build = commands.add_parser("build", help="build every leaflet into PDF files",
                                 description="Build every leaflet in the catalogue into out/.")
@@ -92,6 +98,46 @@ def make_parser() -> argparse.ArgumentParser:
     new.set_defaults(run=run_new)
     _add_governance_commands(commands)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("handouts")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
+def _add_init_command(commands) -> None:
+    init = commands.add_parser(
+        "init", help="start a catalogue: content.yaml, an example leaflet and brands",
+        description="Write a working catalogue into DIR (default: this folder): "
+        "content.yaml, leaflets/blood-test.yaml (an example leaflet) and templates/ with "
+        "the base brand and an example brand to make your own. Refuses to overwrite a file "
+        "that is already there.")
+    init.add_argument("dir", nargs="?", default=Path("."), type=Path, metavar="DIR",
+                      help="the folder to write into (made if missing; default: .)")
+    init.add_argument("--today", type=_date, metavar="DATE", help="date the example "
+                      "leaflet (YYYY-MM-DD; also HANDOUTS_TODAY; default: today)")
+    init.set_defaults(run=run_init)
+
+
+def run_init(args) -> int:
+    from .init import InitError, init_catalogue
+    day = _today_or_none(args)
+    if day is None:
+        return USAGE
+    try:
+        written = init_catalogue(args.dir, day)
+    except InitError as exc:
+        print(printable(f"handouts: {exc}"), file=sys.stderr)
+        return USAGE
+    for path in written:
+        print(f"wrote {_show(path)}")
+    go = "" if args.dir.resolve() == Path.cwd() else f"cd {_show(args.dir)} && "
+    print(f"next: {go}handouts build    (then open out/index.html; "
+          "'handouts check' reviews the leaflets)")
+    return OK
 
 
 def _show(path: Path) -> str:
@@ -258,11 +304,14 @@ def _add_governance_commands(commands) -> None:
     check = commands.add_parser("check", help="validate and run the quality checks",
                                 description="Validate the catalogue, then check review dates, "
                                 "governance, readability, plain language, citations and "
-                                "accessibility. Rules and settings: docs/check.md.")
+                                "accessibility. Each finding names its rule and how to fix it; "
+                                "a rule is set or turned off under 'checks:' in content.yaml, "
+                                "e.g. 'reading-level: 9' or 'jargon: off'.")
     _content_arg(check)
     check.add_argument("--today", type=_date, help=today_help)
     check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="text for people, json for programs (docs/check.schema.json)")
+                       help="text for people, json for programs (schema 'handouts-check/1': "
+                       "a summary, then each leaflet's findings)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=run_check)
 
@@ -327,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if args.command is None:  # a bare `handouts`: say what it can do, which is no error
+        parser.print_help()
+        return OK
     stdout, sys.stdout = sys.stdout, _DropWhenGone(sys.stdout)
     try:
         code = args.run(args)

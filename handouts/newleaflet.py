@@ -8,13 +8,14 @@ from .content import SLUG
 
 TEMPLATE = """\
 # A new leaflet. Fill in every field, then run: handouts validate
-# The format is described in README.md, 'Content format'.
+# Every field is below, with what it holds. For a finished example, run 'handouts init
+# example' in an empty folder and read example/leaflets/blood-test.yaml.
 id: {id}                              # slug: the PDF is out/{id}.pdf
 title: Write the leaflet title here
 subtitle: Who this leaflet is for     # optional
 summary: One or two sentences on what the leaflet covers.   # optional
 # language: en-GB                     # optional: else the catalogue default (BCP 47)
-# template: riverside-trust           # optional: else the catalogue default
+# template: NAME                      # optional: a folder under templates/, else the default
 specialty: General                    # optional: used by the catalogue page
 keywords: [keyword one, keyword two]  # optional
 

@@ -82,8 +82,8 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         reader.error(node, "brand_text", "a translation cannot carry the brand's texts "
                      "(brand_text:): they would print under any brand it is built with",
                      f"move them to the brand template, under 'texts:' then "
-                     f"'  {node.get('language', '<language>')}:' (see README 'Brand "
-                     "templates')", key=True)
+                     f"'  {node.get('language', '<language>')}:' and the brand keys "
+                     "below it, e.g. '    other_formats: ...'", key=True)
     reader.check_keys(node, TRANSLATION_KEYS | {"brand_text"}, REQUIRED, "translation")
     source = _source(reader, node, catalogue)
     language = _language(reader, node, "language")

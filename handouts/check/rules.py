@@ -10,7 +10,8 @@ from typing import Iterator
 
 from babel import Locale, UnknownLocaleError
 
-from ..brand import CONTRAST_PAIRS, EXPECTED_PER_LANGUAGE, Brand, contrast_ratio
+from ..brand import CONTRAST_PAIRS, EXPECTED_PER_LANGUAGE, Brand, contrast_ratio, file_to_edit, \
+    template_folder
 from ..content import add_months
 from ..load import Map, read_yaml
 from ..labels import Labels
@@ -126,7 +127,7 @@ def _brand_where(brand: Brand, dotted: str) -> Where:
             return (node.path, *node.mark_of(last))
         if not isinstance(root, Map) or "extends" not in root:
             break
-        folder = folder.parent / str(root["extends"])
+        folder = template_folder(folder.parent, str(root["extends"]))  # base may be shipped
     return brand.folder / "brand.yaml", 1, 1
 
 
@@ -260,7 +261,7 @@ def brand_text_missing(s: Subject, opt: dict) -> Iterator:
         yield (s.leaflet.where, f"brand '{s.brand.name}' has no {_english_name(language)} "
                f"({language}) text for '{key}', so it prints in its own language: "
                f"'{_short(s.brand[key])}'", f"add 'texts: {language}: {key}: ...' to "
-               f"templates/{s.brand.name}/brand.yaml")
+               + file_to_edit(s.brand))
 
 
 def _short(text: str, most: int = 60) -> str:

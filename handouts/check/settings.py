@@ -50,8 +50,16 @@ def read_settings(node: Map | None, problems: Problems) -> dict[str, dict | None
         else:
             reader.error(node, code, f"checks.{code} should be on, off"
                          f"{', a number' if rule.main else ''} or settings indented below it",
-                         f"write e.g. '{code}: off'; see docs/check.md")
+                         _setting_forms(code, rule))
     return settings
+
+
+def _setting_forms(code: str, rule) -> str:
+    """Every way a rule can be set, spelled out: the hint has to stand on its own."""
+    forms = [f"'{code}: on'", f"'{code}: off'"] + ([f"'{code}: NUMBER'"] if rule.main else [])
+    if rule.settings:
+        forms.append(f"its settings ({', '.join(rule.settings)}) indented below it")
+    return "write " + ", ".join(forms[:-1]) + " or " + forms[-1]
 
 
 SWITCHES = {"on": True, "true": True, "off": False, "false": False}

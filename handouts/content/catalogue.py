@@ -55,7 +55,8 @@ def load_catalogue(path: Path) -> Catalogue:
     reader = Reader(problems)
     if not isinstance(root, Map):
         problems.add(path, None, "content.yaml should be a mapping with 'defaults' and "
-                     "'leaflets'", "see README.md, 'Content format'")
+                     "'leaflets'", "start it with 'defaults:' (then '  template: base') and "
+                     "'leaflets:' (then '  - leaflets/*.yaml'); 'handouts init' writes one")
         return Catalogue(path, None, problems=problems.items, failed=[str(path)])
     reader.check_keys(root, CATALOGUE_KEYS, ("defaults", "leaflets"), "content.yaml")
     defaults = _read_defaults(reader, root)
