@@ -58,7 +58,7 @@ def phone_problems(details: PreparedFor, region: str) -> list[Problem]:
     try:
         tel_target(details.phone, region)
     except PhoneError as exc:
-        return [Problem(*field_where("phone"), f"phone: {exc}", exc.hint)]
+        return [Problem(*field_where("phone"), str(exc), exc.hint)]
     return []
 
 
