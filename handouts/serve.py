@@ -99,24 +99,29 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             await _too_large(self.limit)(scope, receive, send)
             return
-        received = 0
+        received, refused = 0, False
 
         async def limited() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
-                raise _TooLarge()
+            if received > self.limit:  # answer now; the app sees the client gone
+                refused = True
+                await _too_large(self.limit)(scope, receive, send)
+                return {"type": "http.disconnect"}
             return message
 
+        async def unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(self.limit)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+            await self.app(scope, limited, unless_refused)
+        except Exception:
+            if not refused:
+                raise  # a real fault; a refused body's 'disconnect' is not one
 
 
 def _too_large(limit: int) -> Response:
@@ -447,6 +452,7 @@ def make_server(desk: Desk, host: str, port: int, watching: bool = True):
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # requests wait in the queue from now, not refused before uvicorn starts
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(desk, stop), daemon=True,
                                name="handouts-watch") if watching else None
