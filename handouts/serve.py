@@ -187,6 +187,7 @@ def served_catalogue(page: str, desk: Desk) -> str:
     """The build's catalogue page as served: Personalise links shown, print frames counted
     (/print/...), and the current build's problems on top."""
     page = page.replace(" data-personalise hidden", " data-personalise")
+    page = page.replace(' data-personalise-to="', ' href="')
     page = page.replace("<body>", '<body data-served="handouts">', 1)
     page = page.replace("</head>", '<link rel="stylesheet" href="_desk/desk.css">\n</head>', 1)
     errors = [p for p in desk.problems if p.severity == "error"]
