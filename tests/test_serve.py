@@ -356,14 +356,12 @@ def chromium(tmp_path_factory):
 def received(downloads: Path, timeout: float = 60) -> bytes:
     """The PDF the browser received, read and then deleted: it went to the printer."""
     deadline = time.monotonic() + timeout
+    target = downloads / "igrt-personalised.pdf"  # <id>-personalised.pdf: no name in it
     while time.monotonic() < deadline:
-        done = [p for p in downloads.iterdir() if p.suffix == ".pdf"]
-        if done and not any(p.suffix == ".crdownload" for p in downloads.iterdir()):
-            data = done[0].read_bytes()
-            names = [p.name for p in done]
-            for path in done:
+        if target.is_file() and not any(p.suffix == ".crdownload" for p in downloads.iterdir()):
+            data = target.read_bytes()
+            for path in downloads.iterdir():  # the personalised copy, and a printed one
                 path.unlink()
-            assert names == ["igrt-personalised.pdf"]
             return data
         time.sleep(0.1)
     raise AssertionError("the browser received no PDF")
@@ -380,6 +378,16 @@ def test_a_nurse_personalises_igrt_in_spanish_large_print(ward, chromium):
                                                d.find_elements(By.CSS_SELECTOR, "[data-leaflet]")
                                                if e.is_displayed()] == ["igrt"])
     card = driver.find_element(By.CSS_SELECTOR, '[data-leaflet="igrt"]')
+    printed = sum(row[5] for row in tally.rows(ward.out) if row[1:5] == ("igrt", "3", "en-GB",
+                                                                         "standard"))
+    card.find_element(By.CSS_SELECTOR, "button[data-print='igrt.pdf']").click()  # Print
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "print-frame")
+                                    .get_attribute("src") == base + "print/igrt.pdf")
+    deadline = time.monotonic() + 20  # the frame's load counts the copy as given out
+    while "GET /print/igrt.pdf 200" not in ward.log and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sum(row[5] for row in tally.rows(ward.out)
+               if row[1:5] == ("igrt", "3", "en-GB", "standard")) == printed + 1
     card.find_element(By.CSS_SELECTOR, "[data-personalise] a").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "name"))
     name = patient_name()
