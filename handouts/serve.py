@@ -378,6 +378,11 @@ async def personalise_post(request: Request) -> Response:
             return _form(request, leaflet_id, values, errors, 422)
         text = "; ".join(problem_lines(exc.problems, desk.content.parent))
         return _form(request, leaflet_id, values, {}, 409, refusal=text)
+    except Exception as exc:  # a fault in handouts: its message might quote the details,
+        LOG.error("personalise %s failed: %s", leaflet_id, type(exc).__name__)  # so never logged
+        return _form(request, leaflet_id, values, {}, 500, refusal=(
+            f"handouts could not make this copy (an internal error, {type(exc).__name__}); "
+            "print the leaflet and write the details by hand, and report the problem"))
     if desk.counting():
         await run_in_threadpool(tally.add_copy, desk.out_dir, copy.leaflet.id,
                                 copy.leaflet.governance.version, copy.leaflet.language,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import MINIMAL, REPO, squash
+from conftest import REPO, squash
 from pdfcheck import check_pdf
 
 from handouts.build import overdue_problem

@@ -28,7 +28,7 @@ from urllib.parse import quote, quote_plus, urlencode
 import pypdfium2
 import pytest
 
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL
 from pdfcheck import check_pdf
 from test_personalise import details_form, pages_of, patient_name, ward_catalogue
 
@@ -243,6 +243,20 @@ def test_bad_details_are_shown_in_the_form_with_how_to_fix_them(ward):
     status, _, body = patient_copy(ward, "Ann Smith", phone="0161 496 000")
     assert status == 422  # the number is checked like every other (phones.py)
     assert "&#39;0161 496 000&#39; is not a valid phone number in GB" in body.decode("utf-8")
+
+
+def test_a_fault_in_handouts_is_answered_without_logging_the_details(ward, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"could not lay out 'Prepared for {args[2].name}'")
+    monkeypatch.setattr(serve, "personalise", broken)
+    name = ward.patient()
+    status, _, body = patient_copy(ward, name)
+    assert status == 500 and "an internal error, RuntimeError" in body.decode("utf-8")
+    deadline = time.monotonic() + 10
+    while "personalise igrt failed: RuntimeError" not in ward.log and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "personalise igrt failed: RuntimeError" in ward.log
+    assert not any(name in line for line in ward.log)
 
 
 def test_an_overdue_leaflet_is_refused(ward):
