@@ -67,7 +67,7 @@ def appointment_text(details: PreparedFor, labels) -> str:
     parts = [labels.date(details.day) if details.day else "",
              format_time(details.time, format="short", locale=labels.locale)
              if details.time else "", details.place]
-    return ", ".join(part for part in parts if part)
+    return labels["detail_separator"].join(part for part in parts if part)
 
 
 def prepared_block(details: PreparedFor, root: Element, ctx) -> list:
