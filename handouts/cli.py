@@ -381,7 +381,7 @@ def _appointment(text: str | None) -> dict[str, str]:
 
 
 def run_personalise(args) -> int:
-    from . import personalise as desk
+    from . import personalise as copies
     from . import tally
     from .errors import HandoutsError
     inputs = _inputs(args)
@@ -391,18 +391,18 @@ def run_personalise(args) -> int:
     form = {"name": args.name, "clinician": args.clinician, "phone": args.phone,
             "notes": args.notes.replace("\\n", "\n"), **_appointment(args.appointment)}
     try:
-        details = desk.read_details(form, day)
-        copy = desk.personalise(content, args.id, details, args.lang, args.variant, day)
-    except desk.DetailsError as exc:
+        details = copies.read_details(form, day)
+        copy = copies.personalise(content, args.id, details, args.lang, args.variant, day)
+    except copies.DetailsError as exc:
         for key, message in exc.errors.items():
             print(printable(f"handouts: {_OPTION.get(key, key)}: {message}"), file=sys.stderr)
         return USAGE
     except HandoutsError as exc:
-        fields = desk.field_errors(exc)
+        fields = copies.field_errors(exc)
         for key, message in fields.items():
             print(printable(f"handouts: {_OPTION.get(key, key)}: {message}"), file=sys.stderr)
-        print_problems([p for p in exc.problems if str(p.path) not in desk.FIELDS])
-        return USAGE if isinstance(exc, desk.NotOffered) else FAILED
+        print_problems([p for p in exc.problems if str(p.path) not in copies.FIELDS])
+        return USAGE if isinstance(exc, copies.NotOffered) else FAILED
     if args.out == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(copy.data)
@@ -410,13 +410,13 @@ def run_personalise(args) -> int:
     else:
         from .write import write_atomic
         write_atomic(copy.data, Path(args.out))
-    catalogue_counts = desk.load_catalogue(content).count_given_out
+    catalogue_counts = copies.load_catalogue(content).count_given_out
     if catalogue_counts and args.count_in.is_dir():
         tally.add_copy(args.count_in, copy.leaflet.id, copy.leaflet.governance.version,
                        copy.leaflet.language, copy.variant, day)
     if args.out != "-":
-        print(f"wrote {_show(Path(args.out))} ({copy.pages} pages): {copy.filename} - print "
-              "it, then delete it", file=sys.stderr)
+        print(f"wrote {_show(Path(args.out))} ({copy.pages} pages): print it, then delete it",
+              file=sys.stderr)
     return OK
 
 
