@@ -209,13 +209,15 @@ def leaks(names: list[str], since: float, everything: list[Path], recent: list[P
 
 
 def _in_text(data: bytes, names: list[str]) -> bool:
-    """A name's words in a PDF's text (compressed streams hide them from a byte search)."""
+    """A name's words in a PDF's page 1, where a personalised copy prints them (compressed
+    streams hide them from a byte search); page 1 only, as the temp folder holds many PDFs
+    of other builds."""
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError:
         return False
     try:
-        text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        text = pdf[0].get_textpage().get_text_range() if len(pdf) else ""
     finally:
         pdf.close()
     return any(word in text for name in names for word in name.split())
