@@ -10,7 +10,7 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportlab.platypus.doctemplate import LayoutError
@@ -23,7 +23,7 @@ from .cluster import Cluster
 from .cluster import outcomes as cluster_outcomes
 from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
-from .layout import LayoutOptions, lay_out, variant_options
+from .layout import LayoutOptions, PreparedFor, lay_out, variant_options
 from .model import Leaflet
 from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
                       build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
@@ -71,10 +71,11 @@ class Format:
 
 
 def make_format(leaflet: Leaflet, brand: Brand, form: Format, page_size: str | None,
-                grayscale: bool) -> tuple[bytes, int]:
+                grayscale: bool, prepared: PreparedFor | None = None) -> tuple[bytes, int]:
     """The PDF bytes of one format, and its page count. A booklet's page count is its
-    sheet sides (two A5 pages each)."""
-    options = variant_options(form.variant, brand, page_size, grayscale, form.overdue)
+    sheet sides (two A5 pages each). `prepared`: a personalised copy (personalise.py)."""
+    options = replace(variant_options(form.variant, brand, page_size, grayscale,
+                                      form.overdue), prepared=prepared)
     data, pages = render_leaflet(leaflet, brand, options, build_stamp(form.key, leaflet))
     if form.variant == "booklet":  # bound on the right for right-to-left scripts
         data, pages = impose_booklet(data, scripts.table().for_language(leaflet.language).rtl)

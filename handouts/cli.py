@@ -97,6 +97,7 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", type=Path, default=Path("leaflets"), help="folder for the file")
     new.set_defaults(run=run_new)
     _add_governance_commands(commands)
+    _add_desk_commands(commands)
     return parser
 
 
@@ -368,6 +369,139 @@ def run_register(args) -> int:
     else:
         print(leaflet_register.as_text(register))
     return FAILED if register.catalogue.errors else OK
+
+
+# ---- the nurse's desk: serve and personalise (issue 13) -----------------------------------
+
+def _add_desk_commands(commands) -> None:
+    serve = commands.add_parser("serve", help="serve the catalogue, rebuild on change, "
+                                "personalise at print time",
+                                description="Build, then serve the catalogue page and every "
+                                "leaflet over HTTP, rebuilding when content or templates "
+                                "change. Nothing a nurse types is stored.")
+    _content_arg(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
+                       "127.0.0.1, this computer only; 0.0.0.0 for the ward's network)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    serve.add_argument("--out", "-o", type=Path, default=Path("out"), help="output folder")
+    serve.add_argument("--no-watch", action="store_true",
+                       help="build once at start; do not rebuild on change")
+    serve.set_defaults(run=run_serve)
+
+    one = commands.add_parser("personalise", help="one personalised PDF of a leaflet",
+                              description="Make a leaflet with a 'Prepared for' block and "
+                              "the notes on page 1, in memory, and write it to --out (- for "
+                              "standard output). Nothing else is written.")
+    one.add_argument("id", help="the leaflet's id, e.g. igrt")
+    one.add_argument("--content", type=Path, default=Path("content.yaml"),
+                     help="the catalogue file (default: content.yaml)")
+    one.add_argument("--lang", help="a translation's language, e.g. es (default: the "
+                     "leaflet's own)")
+    one.add_argument("--variant", choices=VARIANTS, default="standard")
+    one.add_argument("--name", required=True, help="the patient's name as they want it written")
+    one.add_argument("--appointment", metavar="'YYYY-MM-DD [HH:MM][, PLACE]'",
+                     help="the appointment's date, time and place")
+    one.add_argument("--clinician", default="", help="who to call")
+    one.add_argument("--phone", default="", help="their direct phone number")
+    one.add_argument("--notes", default="", help="'Your next steps', up to 600 characters")
+    one.add_argument("--out", "-o", required=True, help="the PDF file to write, or - for "
+                     "standard output")
+    one.add_argument("--count-in", type=Path, default=Path("out"), metavar="DIR",
+                     help="output folder whose given-out count this copy adds to, when it "
+                     "exists and the catalogue counts (default: out)")
+    one.add_argument("--today", type=_date, help="treat this date (YYYY-MM-DD) as today; "
+                     "also HANDOUTS_TODAY")
+    one.set_defaults(run=run_personalise)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
+    return int(text)
+
+
+def _appointment(text: str | None) -> dict[str, str]:
+    """'2026-12-10 14:30, Radiotherapy Unit' -> the form's date, time and place."""
+    if not text:
+        return {}
+    when, _, place = text.partition(",")
+    day, _, time = when.strip().partition(" ")
+    return {"date": day.strip(), "time": time.strip(), "place": place.strip()}
+
+
+def run_personalise(args) -> int:
+    from . import personalise as copies
+    from . import tally
+    from .errors import HandoutsError
+    inputs = _inputs(args)
+    if inputs is None:
+        return USAGE
+    content, day = inputs
+    form = {"name": args.name, "clinician": args.clinician, "phone": args.phone,
+            "notes": args.notes.replace("\\n", "\n"), **_appointment(args.appointment)}
+    try:
+        details = copies.read_details(form, day)
+        copy = copies.personalise(content, args.id, details, args.lang, args.variant, day)
+    except copies.DetailsError as exc:
+        for key, message in exc.errors.items():
+            print(printable(f"handouts: {_OPTION.get(key, key)}: {message}"), file=sys.stderr)
+        return USAGE
+    except HandoutsError as exc:
+        fields = copies.field_errors(exc)
+        for key, message in fields.items():
+            print(printable(f"handouts: {_OPTION.get(key, key)}: {message}"), file=sys.stderr)
+        print_problems([p for p in exc.problems if str(p.path) not in copies.FIELDS])
+        return USAGE if isinstance(exc, copies.NotOffered) else FAILED
+    if args.out == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(copy.data)
+        sys.stdout.buffer.flush()
+    else:
+        from .write import write_atomic
+        write_atomic(copy.data, Path(args.out))
+    catalogue_counts = copies.load_catalogue(content).count_given_out
+    if catalogue_counts and args.count_in.is_dir():
+        tally.add_copy(args.count_in, copy.leaflet.id, copy.leaflet.governance.version,
+                       copy.leaflet.language, copy.variant, day)
+    if args.out != "-":
+        print(f"wrote {_show(Path(args.out))} ({copy.pages} pages): print it, then delete it",
+              file=sys.stderr)
+    return OK
+
+
+_OPTION = {"name": "--name", "date": "--appointment (date)", "time": "--appointment (time)",
+           "place": "--appointment (place)", "clinician": "--clinician", "phone": "--phone",
+           "notes": "--notes"}
+
+
+def run_serve(args) -> int:
+    import logging
+    from . import serve
+    if _content_or_none(args) is None:
+        return USAGE
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    serve.LOG.addHandler(handler)
+    serve.LOG.setLevel(logging.INFO)
+    desk = serve.Desk(args.content, args.out)
+    desk.rebuild()
+    print_problems(desk.problems)
+    try:
+        server, sock = serve.make_server(desk, args.host, args.port, not args.no_watch)
+    except OSError as exc:
+        print(printable(f"handouts: cannot listen on {args.host}:{args.port}: "
+                        f"{exc.strerror or exc} - choose another --port"), file=sys.stderr)
+        return FAILED
+    print(f"serving {serve.address(sock)}{serve.describe_bind(args.host)} (Ctrl-C to stop)",
+          flush=True)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shut down cleanly, then passed Ctrl-C on
+        pass
+    finally:
+        sock.close()
+    print("handouts: stopped", file=sys.stderr)
+    return OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,9 +22,11 @@ from .model import Leaflet
 from .outputs import ERROR, STANDARD, Fingerprints, Manifest, offered, read_manifest
 from .readability import leaflet_readability
 from .review import DUE_SOON, review_status, today
+from .tally import given_out
 
 COLUMNS = ("code", "id", "title", "language", "version", "owner", "last_reviewed",
-           "next_review", "status", "pages", "reading_level", "reading_formula", "output")
+           "next_review", "status", "pages", "reading_level", "reading_formula", "output",
+           "given_out_90_days")
 _FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a formula
 
 
@@ -43,6 +45,7 @@ class Row:
     reading_level: float | None  # None: no formula for the language
     reading_formula: str | None
     output: str  # "" when the PDF has not been built
+    given_out_90_days: int = 0  # copies given out in the last 90 days (tally.py)
 
 
 @dataclass
@@ -63,8 +66,9 @@ def build_register(content: Path, out_dir: Path, on: dt.date | None = None,
     register = Register(catalogue, today(on), due_within)
     manifest, _ = read_manifest(Path(out_dir))
     outputs = _Outputs(Path(out_dir), manifest, Fingerprints(Brands(templates_dir_for(content))))
+    copies = given_out(Path(out_dir), register.today)
     for leaflet in catalogue.leaflets:
-        row = _row(leaflet, outputs, register.today, lead, spanish)
+        row = _row(leaflet, outputs, register.today, lead, spanish, copies.get(leaflet.id, 0))
         if due_within is None or (leaflet.governance.next_review - register.today).days \
                 <= due_within:
             register.rows.append(row)
@@ -99,7 +103,7 @@ class _Outputs:
 
 
 def _row(leaflet: Leaflet, outputs: _Outputs, on: dt.date, lead: int | None,
-         spanish: str) -> Row:
+         spanish: str, copies: int = 0) -> Row:
     gov = leaflet.governance
     score = leaflet_readability(leaflet, spanish).overall
     pdf = outputs.standard(leaflet)
@@ -109,7 +113,7 @@ def _row(leaflet: Leaflet, outputs: _Outputs, on: dt.date, lead: int | None,
                "due soon" if status == DUE_SOON else status, pdf[1] if pdf else None,
                None if score.value is None else round(score.value, 1),
                score.formula if score.value is not None else None,
-               str(pdf[0]) if pdf else "")
+               str(pdf[0]) if pdf else "", copies)
 
 
 def _cells(row: Row) -> dict[str, str]:
@@ -141,7 +145,7 @@ def as_json(register: Register) -> dict:
 
 def as_text(register: Register) -> str:
     heads = ("code", "title", "lang", "ver", "owner", "reviewed", "next review", "status",
-             "pages", "reading", "output")
+             "pages", "reading", "given out, last 90 days", "output")
     table = [heads] + [_text_row(_cells(r), r) for r in register.rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(heads))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
@@ -157,4 +161,4 @@ def _text_row(cells: dict, row: Row) -> tuple:
         f"{'SMOG' if row.reading_formula == 'smog' else row.reading_formula} {row.reading_level}"
     return (cells["code"], title, cells["language"], cells["version"], cells["owner"],
             cells["last_reviewed"], cells["next_review"], cells["status"], cells["pages"],
-            reading, cells["output"])
+            reading, cells["given_out_90_days"], cells["output"])

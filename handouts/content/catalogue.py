@@ -14,7 +14,7 @@ from ..model import Leaflet
 from ..outputs import EXTRA_VARIANTS
 from .leaflet import Defaults, _language, read_leaflet
 
-CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks"}
+CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks", "count_given_out"}
 DEFAULT_KEYS = {"template", "language", "review_interval_months"}
 MAX_FILES = 2000  # leaflet or translation files one glob may name
 
@@ -33,6 +33,7 @@ class Catalogue:
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> `variants:`
     unreadable: list[str] = field(default_factory=list)  # files that did not parse
     rejected: dict[str, Path] = field(default_factory=dict)  # failed name -> its file
+    count_given_out: bool = True  # tally.py: copies given out per day (no patient data)
 
     def reject(self, name: str, path: Path) -> None:
         """Leave a leaflet out for its errors, remembering which file it came from."""
@@ -61,6 +62,8 @@ def load_catalogue(path: Path) -> Catalogue:
     reader.check_keys(root, CATALOGUE_KEYS, ("defaults", "leaflets"), "content.yaml")
     defaults = _read_defaults(reader, root)
     catalogue = Catalogue(path, defaults, checks=reader.mapping(root, "checks"))
+    catalogue.count_given_out = reader.typed(root, "count_given_out", bool, "true or false") \
+        is not False
     entries = reader.seq(root, "leaflets") or Seq(path, (1, 1))
     if defaults is None:
         catalogue.problems = problems.items

@@ -27,8 +27,11 @@ from .glyphs import brand_text, glyph_problems, printed_texts, translated_brand
 from .lines import unbreakable_pieces
 from .markup import escape_markdown, plain_markup
 from .online import online_column, online_copy
+from .prepared import PreparedFor, field_where, prepared_block
+from .prepared import phone_problems as prepared_phone_problems
+from .prepared import printed as prepared_texts
 from .styles import Styles, make_styles
-from .typeset import Typeset
+from .typeset import Typeset, check_text
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class LayoutOptions:
     variant_label: str = ""  # printed after the version in the footer, e.g. "LP"
     overdue: bool = False  # print a "Review overdue" mark on every page
     grayscale: bool = False  # greys of the same luminance for colours, greyscale images
+    prepared: PreparedFor | None = None  # a personalised copy: page 1's "Prepared for" block
 
 
 @dataclass
@@ -69,16 +73,23 @@ class Story:
 
 
 def checked_typeset(leaflet: Leaflet, brand: Brand, labels: Labels,
-                    variant_labels: Iterable[str] = ()) -> Typeset:
+                    variant_labels: Iterable[str] = (),
+                    prepared: PreparedFor | None = None) -> Typeset:
     """The leaflet's fonts, once every check that would stop its layout has passed: a
     glyph for each character it prints (in every format named by `variant_labels`) and a
     dialable number in each contact block. Raises ContentError listing every problem, or
-    TemplateError for a script's font that is not installed. `brand` is translated_brand."""
+    TemplateError for a script's font that is not installed. `brand` is translated_brand.
+    A personalised copy's details (`prepared`) are checked the same way."""
+    personal = list(prepared_texts(prepared)) if prepared else []
     typeset = Typeset(leaflet.language, brand, [str(t[0]) for t in printed_texts(
-        leaflet, brand, labels, variant_labels) if t[0]])
+        leaflet, brand, labels, variant_labels) if t[0]] + [t[0] for t in personal])
     # never write a leaflet with empty boxes for characters, or a number that dials nothing
     problems = glyph_problems(leaflet, brand, labels, typeset, variant_labels)
     problems += phone_problems(leaflet, brand["region"])
+    for text, field, heading in personal:
+        problems += check_text(typeset, text, field_where(field), field, heading)
+    if prepared:
+        problems += prepared_phone_problems(prepared, brand["region"])
     if problems:
         raise ContentError(problems)
     return typeset
@@ -100,7 +111,8 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
         brand = grey_brand(brand)
     brand = translated_brand(leaflet, brand)
     labels = Labels(leaflet.language)
-    typeset = checked_typeset(leaflet, brand, labels, (options.variant_label,))
+    typeset = checked_typeset(leaflet, brand, labels, (options.variant_label,),
+                              options.prepared)
     styles = make_styles(brand, options.body_size, typeset)
     geo = page.geometry(brand, options.page_size, styles.body.fontSize)
     footer_lines = _footer_lines(leaflet, brand, styles, labels, options, geo)
@@ -116,6 +128,8 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
                   leaflet=leaflet,
                   page_size=options.page_size or brand["page.size"])
     flowables = [*_title_block(leaflet, root, ctx)]
+    if options.prepared:  # on page 1, after the title and summary
+        flowables.extend(prepared_block(options.prepared, root, ctx))
     for section in leaflet.sections:
         flowables.extend(_section(section, root, ctx))
     flowables.extend(_references(leaflet, root, ctx))

@@ -80,7 +80,8 @@
         say("This browser cannot print from the list. Use Open, then print from the leaflet.");
       }
     });
-    frame.src = href;
+    /* Served by `handouts serve`: print/<file> counts the copy as given out (no patient data). */
+    frame.src = document.body.getAttribute("data-served") === "handouts" ? "print/" + href : href;
     document.body.appendChild(frame);
   }
 
