@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import itertools
 import re
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from lxml import etree
 from PIL import Image
 
@@ -158,8 +160,19 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(doc: Document) -> str:
+    # The stylesheet is ours: companion.css and values checked when the brand loaded
+    # (#rrggbb colours, numbers, a font name matching _FAMILY). It is not escaped, so
+    # the hash in the Content-Security-Policy is the hash of the very text in <style>.
     css = stylesheet(doc)
+    if "<" in css:  # never: nothing in it can close its <style>
+        raise ValueError("the companion stylesheet holds a '<'")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return environment().get_template("leaflet.html.j2").render(
-        d=doc, css=css, style_hash=f"sha256-{digest}", logo=logo(doc.brand),
-        figure_uri=lambda block: image_uri(block, doc.brand))
+        d=doc, css=markupsafe.Markup(css), style_hash=f"sha256-{digest}", logo=logo(doc.brand),
+        figure_uri=lambda block: image_uri(block, doc.brand), uid=_ids())
+
+
+def _ids():
+    """Ids unique within one page, the same on every build: table-1, table-2..."""
+    counter = itertools.count(1)
+    return lambda prefix: f"{prefix}-{next(counter)}"
