@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import MINIMAL, REPO, Catalogue, with_blocks
+from conftest import MINIMAL, REPO, Catalogue, link_uris, with_blocks
 
 from handouts.brand import Brands, contrast_ratio
 from handouts.companion import companion_files
@@ -297,3 +297,22 @@ def test_a_leaflet_called_index_is_refused_not_written_over_the_page(catalogue, 
         "page (index.html) - choose another id" in err
     assert (catalogue.out / "other.html").is_file()
     assert "Find a leaflet" in (catalogue.out / "index.html").read_text(encoding="utf-8")
+
+
+# ---- the QR code can point at the web page ---------------------------------------------------
+
+def test_the_qr_code_points_at_the_web_page_with_name(catalogue):
+    """online_url's {name} is the file name without its extension: <id>, or <id>.<lang>
+    for a translation, so `{name}.html` is each PDF's own web page."""
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("leaflets/{code}", "leaflets/{name}.html"))
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    address = "https://www.riverside.example.nhs.uk/leaflets/sample.html"
+    assert address in link_uris(catalogue.out / "sample.pdf")
+    assert html_of(catalogue.out / "sample.html").xpath(f"//a[@href='{address}']")
+    examples = load_catalogue(REPO / "content.yaml")
+    spanish = next(t for t in examples.translations if t.language == "es")
+    moved = Brands(catalogue.root / "templates").get("riverside-trust")
+    assert document(spanish, moved).end.online_url == \
+        "https://www.riverside.example.nhs.uk/leaflets/igrt.es.html"

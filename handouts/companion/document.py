@@ -16,6 +16,7 @@ from ..layout import brand_card, contact_heading, footer_parts, governance_lines
 from ..layout.blocks import contact_lines
 from ..layout.glyphs import brand_text, translated_brand
 from ..model import Callout, Contact, Leaflet
+from ..outputs import leaflet_key
 
 LARGE_PRINT = "large-print"
 
@@ -108,7 +109,8 @@ def _end_matter(leaflet: Leaflet, brand: Brand, labels: Labels) -> EndMatter:
     card = tuple(parse_inline(line) for line in
                  contact_lines(brand_card(leaflet, brand), labels, brand["region"]))
     pattern = brand["online_url"]
-    address = online_url(pattern, leaflet.governance.code, leaflet.id) if pattern else None
+    address = (online_url(pattern, leaflet.governance.code, leaflet.id, leaflet_key(leaflet))
+               if pattern else None)
     feedback = brand_text(leaflet, brand, "feedback") if brand["feedback"] else None
     disclaimer = brand_text(leaflet, brand, "disclaimer") if brand["disclaimer"] else None
     return EndMatter(contact_heading(leaflet, labels), card,
