@@ -336,7 +336,7 @@ def unlisted_outputs(manifest: Manifest, out_dir: Path, ids: Iterable[str] = ())
 
     def companion(name: str) -> bool:
         match = COMPANION_NAME.match(name)
-        return bool(match) and match.group("id") in known
+        return match is not None and match.group("id") in known
     found = [p for p in out_dir.glob("*") if (p.is_file() or p.is_symlink()) and (
         ((OUTPUT_NAME.match(p.name) or companion(p.name)) and p.name not in listed)
         or p.name.endswith(".part"))]
