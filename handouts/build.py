@@ -335,6 +335,10 @@ def _build_all(run: Run, leaflet: Leaflet, outcome: Outcome, make: Maker) -> lis
     """Every format of one leaflet wanted by this build; raises on the first failure.
     A format whose build key matches an intact file of the last build is kept as it is."""
     source, forms = formats_wanted(run, leaflet)
+    if output_name(leaflet.id, suffix="html") == CATALOGUE_PAGE:  # before any file is made
+        raise RenderError(Problem(
+            *leaflet.where, f"leaflet id '{leaflet.id}' would write its web page over the "
+            f"catalogue page ({CATALOGUE_PAGE})", "choose another id"))
     records = []
     for form in forms:
         kept = run.unchanged(form.name, form.key)
@@ -365,10 +369,6 @@ def _companions(run: Run, leaflet: Leaflet, source: str, forms: list[Format]) ->
         made: dict[str, bytes] = {}
         for suffix in COMPANION_SUFFIXES:
             name = output_name(leaflet.id, lang, variant, suffix=suffix)
-            if name == CATALOGUE_PAGE:
-                raise RenderError(Problem(
-                    *leaflet.where, f"leaflet id '{leaflet.id}' would write its web page "
-                    f"over the catalogue page ({CATALOGUE_PAGE})", "choose another id"))
             key = build_key(source, {"companion": suffix, "variant": variant,
                                      "overdue": overdue})
             record = run.unchanged(name, key)

@@ -295,7 +295,7 @@ def test_a_leaflet_called_index_is_refused_not_written_over_the_page(catalogue, 
     err = capsys.readouterr().err
     assert "index.yaml:1:1: leaflet id 'index' would write its web page over the catalogue " \
         "page (index.html) - choose another id" in err
-    assert (catalogue.out / "other.html").is_file()
+    assert (catalogue.out / "other.html").is_file() and not (catalogue.out / "index.pdf").exists()
     assert "Find a leaflet" in (catalogue.out / "index.html").read_text(encoding="utf-8")
 
 

@@ -75,7 +75,7 @@ class Document:
             return None
         try:
             rtl = scripts.table().for_language(lang).rtl
-        except Exception:  # a tag no script table knows: the browser's bidi decides
+        except (ValueError, LookupError):  # an unknown tag: the browser's bidi decides
             return None
         return None if rtl == self.rtl else ("rtl" if rtl else "ltr")
 
