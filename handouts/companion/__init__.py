@@ -9,11 +9,14 @@ print body size.
 """
 from __future__ import annotations
 
-from ..brand import Brand
-from ..model import Leaflet
-from .document import LARGE_PRINT, document
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: importing this package loads no layout library
+    from ..brand import Brand
+    from ..model import Leaflet
 
 SUFFIXES = ("html", "txt")
+LARGE_PRINT = "large-print"
 
 
 def companion_variant(variant: str) -> str:
@@ -25,6 +28,7 @@ def companion_files(leaflet: Leaflet, brand: Brand, variant: str, overdue: bool
                     ) -> dict[str, bytes]:
     """suffix ('html', 'txt') -> the bytes of that companion; the same input, the same
     bytes."""
+    from .document import document
     from .html import render_html
     from .text import render_text
     doc = document(leaflet, brand, companion_variant(variant), overdue)

@@ -17,8 +17,7 @@ from ..layout.blocks import contact_lines
 from ..layout.glyphs import brand_text, translated_brand
 from ..model import Callout, Contact, Leaflet
 from ..outputs import leaflet_key
-
-LARGE_PRINT = "large-print"
+from . import LARGE_PRINT
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from ..inline import parse_inline
 from ..links import link_problem
 from ..model import Block, Bullets, Callout, Contact, Figure, Paragraph, Steps, Table
 from ..svgfigure import _parse as parse_svg, _with_colours as svg_with_colours
-from .document import LARGE_PRINT, Document
+from . import LARGE_PRINT
+from .document import Document
 
 HERE = Path(__file__).parent
 PX_PER_PT = 4 / 3  # CSS: 1pt = 1/72 in, 1px = 1/96 in
