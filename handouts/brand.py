@@ -104,8 +104,9 @@ SCHEMA: dict[str, Field] = {
     "feedback": Field("text", None, "how patients can give feedback on the leaflet"),
     "disclaimer": Field("text", None, "disclaimer printed at the end"),
     "footer_text": Field("text", None, "extra footer text, e.g. the organisation's short name"),
-    "online_url": Field("text", None, "address of each leaflet online, with {code} and/or {id}, "
-                        "e.g. https://example.org/leaflets/{code}; adds a QR code at the end"),
+    "online_url": Field("text", None, "address of each leaflet online, with {code}, {id} and/or "
+                        "{name}, e.g. https://example.org/leaflets/{code} or "
+                        ".../{name}.html (its web page); adds a QR code at the end"),
 }
 
 # Pairs of (text colour, background colour) that must reach MIN_CONTRAST (WCAG 2.x AA).
@@ -502,7 +503,7 @@ def _check_phone(values: dict, where: WhereOf, problems: Problems) -> None:
             problems.add(*where("contact.phone"), f"contact.phone: {exc}", exc.hint)
 
 
-URL_FIELDS = ("code", "id")
+URL_FIELDS = ("code", "id", "name")  # name: <id> or <id>.<lang>, as the files in out/
 
 
 def online_url_problem(pattern: str) -> str | None:
@@ -512,10 +513,10 @@ def online_url_problem(pattern: str) -> str | None:
     fields = re.findall(r"\{([^{}]*)\}", pattern)
     unknown = sorted(set(fields) - set(URL_FIELDS))
     if unknown:
-        return f"'{{{unknown[0]}}}' is not a field; use {{code}} or {{id}}"
+        return f"'{{{unknown[0]}}}' is not a field; use {{code}}, {{id}} or {{name}}"
     if not fields:
-        return "has no {code} or {id}, so every leaflet would link to the same page"
-    rest = re.sub(r"\{(code|id)\}", "", pattern)
+        return "has no {code}, {id} or {name}, so every leaflet would link to the same page"
+    rest = re.sub(r"\{(code|id|name)\}", "", pattern)
     if "{" in rest or "}" in rest or re.search(r"\s", pattern):
         return f"'{pattern}' has a stray brace or a space"
     return link_problem(online_url(pattern, "PIL-0001", "leaflet"))  # every address a link
@@ -541,14 +542,16 @@ def qr_length_problem(value: str) -> str | None:
 def online_url_length_problem(pattern: str) -> str | None:
     """Whether a (well-formed) pattern is too long for the QR code before any leaflet's
     code or id is put in; layout checks each leaflet's filled-in address."""
-    too_long = qr_length_problem(re.sub(r"\{(code|id)\}", "", pattern))
-    return f"without {{code}} and {{id}} the address {too_long}" if too_long else None
+    too_long = qr_length_problem(re.sub(r"\{(code|id|name)\}", "", pattern))
+    return f"without {{code}}, {{id}} and {{name}} the address {too_long}" if too_long else None
 
 
-def online_url(pattern: str, code: str, leaflet_id: str) -> str:
-    """The leaflet's own address from the brand's pattern (checked by online_url_problem)."""
-    values = {"code": quote(code, safe="-._~"), "id": leaflet_id}
-    return re.sub(r"\{(code|id)\}", lambda m: values[m.group(1)], pattern)
+def online_url(pattern: str, code: str, leaflet_id: str, name: str | None = None) -> str:
+    """The leaflet's own address from the brand's pattern (checked by online_url_problem).
+    `name` is the leaflet's file name without its format and extension (`igrt`,
+    `igrt.es` for a translation), so `{name}.html` is the address of its web page."""
+    values = {"code": quote(code, safe="-._~"), "id": leaflet_id, "name": name or leaflet_id}
+    return re.sub(r"\{(code|id|name)\}", lambda m: values[m.group(1)], pattern)
 
 
 def _font(values: dict, entries: dict, key: str, problems: Problems):

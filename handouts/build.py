@@ -20,12 +20,13 @@ from .brand import Brand, Brands, templates_dir_for
 from .catalogue_page import write_catalogue_page
 from .check.settings import review_lead_days
 from .cluster import Cluster
+from .companion import SUFFIXES as COMPANION_SUFFIXES, companion_files, companion_variant
 from .cluster import outcomes as cluster_outcomes
 from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, PreparedFor, lay_out, variant_options
 from .model import Leaflet
-from .outputs import (ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
+from .outputs import (CATALOGUE_PAGE, ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
                       build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
                       output_name, read_manifest, unlisted_outputs, write_manifest)
 from .render import document_info, render
@@ -162,7 +163,8 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     write_manifest(manifest, out_dir)
     if clean:
         report.removed += _remove([p.relative_to(out_dir).as_posix()
-                                   for p in unlisted_outputs(manifest, out_dir)], out_dir)
+                                   for p in unlisted_outputs(manifest, out_dir, {
+                                       l.id for l in run.leaflets.values()})], out_dir)
     report.page, page_problems = write_catalogue_page(
         catalogue, out_dir, run.day, manifest, run.current,
         [b.leaflet_id for b in report.built], review_lead_days(catalogue.checks))
@@ -334,6 +336,10 @@ def _build_all(run: Run, leaflet: Leaflet, outcome: Outcome, make: Maker) -> lis
     """Every format of one leaflet wanted by this build; raises on the first failure.
     A format whose build key matches an intact file of the last build is kept as it is."""
     source, forms = formats_wanted(run, leaflet)
+    if output_name(leaflet.id, suffix="html") == CATALOGUE_PAGE:  # before any file is made
+        raise RenderError(Problem(
+            *leaflet.where, f"leaflet id '{leaflet.id}' would write its web page over the "
+            f"catalogue page ({CATALOGUE_PAGE})", "choose another id"))
     records = []
     for form in forms:
         kept = run.unchanged(form.name, form.key)
@@ -349,6 +355,35 @@ def _build_all(run: Run, leaflet: Leaflet, outcome: Outcome, make: Maker) -> lis
                               leaflet.governance.version, leaflet.title,
                               run.source_file(leaflet), source, form.key, built.sha256,
                               built.pages, built.size))
+    return records + _companions(run, leaflet, source, forms)
+
+
+def _companions(run: Run, leaflet: Leaflet, source: str, forms: list[Format]) -> list[Record]:
+    """The HTML and text companions of the formats built (companion/): written after
+    their PDFs, atomically, and recorded in the manifest like them, so they are kept,
+    replaced and removed by the same rules. One per language and size: a booklet and a
+    greyscale PDF share the standard one."""
+    records = []
+    lang = leaflet.language if leaflet.translation else None
+    for variant, overdue in dict.fromkeys((companion_variant(f.variant), f.overdue)
+                                          for f in forms):
+        made: dict[str, bytes] = {}
+        for suffix in COMPANION_SUFFIXES:
+            name = output_name(leaflet.id, lang, variant, suffix=suffix)
+            key = build_key(source, {"companion": suffix, "variant": variant,
+                                     "overdue": overdue})
+            record = run.unchanged(name, key)
+            if record is None:
+                made = made or companion_files(leaflet, run.brand_of(leaflet), variant,
+                                               overdue)
+                data = made[suffix]
+                write_atomic(data, run.out_dir / name)
+                record = Record(name, leaflet.id, leaflet.language,
+                                leaflet.translation is not None, variant, False,
+                                leaflet.governance.code, leaflet.governance.version,
+                                leaflet.title, run.source_file(leaflet), source, key,
+                                hashlib.sha256(data).hexdigest(), 0, len(data))
+            records.append(record)
     return records
 
 

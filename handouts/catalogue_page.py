@@ -27,7 +27,9 @@ from babel.dates import format_date
 from .content import Catalogue
 from .errors import Problem
 from .model import Leaflet
-from .outputs import ERROR, KINDS, Current, Failure, Manifest, Record, leaflet_key, offered
+from .companion import companion_variant
+from .outputs import (ERROR, KINDS, PDF, Current, Failure, Manifest, Record, current_files,
+                      leaflet_key)
 from .review import review_status
 from .write import OutputError, write_atomic
 
@@ -66,10 +68,15 @@ class FileLink:
     size: int
     title: str | None = None  # a translation's own title, in its language
     stale_from: str | None = None  # a translation made from an older version of the leaflet
+    web: str | None = None  # its HTML companion (companion/), when current
 
     @property
     def href(self) -> str:
         return quote(self.name)
+
+    @property
+    def web_href(self) -> str | None:
+        return quote(self.web) if self.web else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,16 @@ def language(tag: str) -> Language:
                     locale.get_display_name(locale) or tag, direction, key)
 
 
-def file_link(record: Record, own: Language, translation: Leaflet | None) -> FileLink:
+WebPages = dict[tuple[str, str], str]  # (leaflet key, companion variant) -> its .html
+
+
+def web_pages(records: Iterable[Record]) -> WebPages:
+    """The current HTML companions among `records`, by what they accompany."""
+    return {(r.key, r.variant): r.file for r in records if r.suffix == "html"}
+
+
+def file_link(record: Record, own: Language, translation: Leaflet | None,
+              web: WebPages | None = None) -> FileLink:
     label = {"standard": "Standard", "large-print": "Large print", "booklet": "Booklet"}
     about = translation.translation if translation else None
     return FileLink(record.file, record.variant,
@@ -141,7 +157,8 @@ def file_link(record: Record, own: Language, translation: Leaflet | None) -> Fil
                     language(record.language) if record.translation else own,
                     record.translation, record.grayscale, record.pages, record.size,
                     translation.title if translation else None,
-                    about.source_version if about and about.stale else None)
+                    about.source_version if about and about.stale else None,
+                    (web or {}).get((record.key, companion_variant(record.variant))))
 
 
 def _file_order(link: FileLink) -> tuple:
@@ -165,13 +182,14 @@ def _unavailable(leaflet: Leaflet, status: Review, failed: bool, built: bool,
 
 
 def entry(leaflet: Leaflet, records: list[Record], status: Review, failed: set[str],
-          built: set[str], translations: list[Leaflet]) -> Entry:
+          built: set[str], translations: list[Leaflet], web: WebPages | None = None
+          ) -> Entry:
     """One leaflet's line in the catalogue, offering `records`: its current files and its
     translations'. Nothing of a failed or refused leaflet is offered."""
     own = language(leaflet.language)
     by_lang = {t.language.lower(): t for t in translations}
     files = sorted((file_link(r, own, by_lang.get(r.language.lower()) if r.translation
-                              else None) for r in records), key=_file_order)
+                              else None, web) for r in records), key=_file_order)
     unavailable = _unavailable(leaflet, status, leaflet.id in failed, leaflet.id in built,
                                files)
     shown_files = tuple(files) if unavailable is None else ()
@@ -209,10 +227,13 @@ def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, manifest: Manife
         if leaflet_key(translated) not in failed:
             translations.setdefault(translated.id, []).append(translated)
     built = set(built)
-    entries = [entry(l, [r for x in (l, *translations.get(l.id, []))
-                         for r in offered(manifest, x, current, out_dir)],
-                     review(l.governance.next_review, on, due_soon_days), failed, built,
-                     translations.get(l.id, [])) for l in catalogue.leaflets]
+    entries = []
+    for l in catalogue.leaflets:
+        files = [r for x in (l, *translations.get(l.id, []))
+                 for r in current_files(manifest, x, current, out_dir)]
+        entries.append(entry(l, [r for r in files if r.suffix == PDF],
+                             review(l.governance.next_review, on, due_soon_days), failed,
+                             built, translations.get(l.id, []), web_pages(files)))
     default = language(catalogue.defaults.language if catalogue.defaults else "en-GB")
     entries += [broken_entry(name, manifest.failure(name), default)
                 for name in catalogue.rejected]

@@ -35,22 +35,27 @@ MANIFEST = "manifest.json"
 SCHEMA = "handouts-manifest/1"
 ERROR, OVERDUE = "error", "overdue"  # why a leaflet was not built
 
-# <id>[.<lang>][.large-print|.booklet][.grayscale].pdf; ids never hold a dot, so the split
-# is exact.
+# <id>[.<lang>][.large-print|.booklet][.grayscale].pdf, and the companions beside them:
+# <id>[.<lang>][.large-print].html and .txt; ids never hold a dot, so the split is exact.
 _LANG_TAG = r"[a-zA-Z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?"  # es, zh-Hans, es-419
-OUTPUT_NAME = re.compile(rf"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>{_LANG_TAG}))?"
-                         r"(?:\.(?P<variant>large-print|booklet))?(?P<grey>\.grayscale)?\.pdf$")
+_STEM = rf"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>{_LANG_TAG}))?"
+OUTPUT_NAME = re.compile(_STEM + r"(?:\.(?P<variant>large-print|booklet))?"
+                         r"(?P<grey>\.grayscale)?\.pdf$")
+COMPANION_NAME = re.compile(_STEM + r"(?:\.(?P<variant>large-print))?\.(?P<suffix>html|txt)$")
+PDF = "pdf"
+CATALOGUE_PAGE = "index.html"  # the catalogue page: never a leaflet's file
 
 
 def output_name(leaflet_id: str, lang: str | None = None, variant: str | None = None, *,
-                grayscale: bool = False) -> str:
+                grayscale: bool = False, suffix: str = PDF) -> str:
     """The file name of one output: `<id>.pdf`, `<id>.<lang>.pdf` (a translation),
     `<id>.<variant>.pdf` (`igrt.large-print.pdf`) and `<id>.<lang>.<variant>.pdf`.
     `lang` is given only for translations; variant "standard" (or None) adds nothing.
-    Greyscale output ends `.grayscale.pdf`, so it never replaces the colour file."""
+    Greyscale output ends `.grayscale.pdf`, so it never replaces the colour file.
+    `suffix` "html" or "txt" names a companion (companion/)."""
     parts = [leaflet_id, lang, None if variant == STANDARD else variant,
              "grayscale" if grayscale else None]
-    return ".".join(part for part in parts if part) + ".pdf"
+    return ".".join(part for part in parts if part) + "." + suffix
 
 
 def leaflet_key(leaflet: Leaflet) -> str:
@@ -179,6 +184,11 @@ class Record:
     def key(self) -> str:
         return f"{self.id}.{self.language}" if self.translation else self.id
 
+    @property
+    def suffix(self) -> str:
+        """"pdf", or "html" / "txt" for a companion."""
+        return self.file.rsplit(".", 1)[-1]
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -238,7 +248,8 @@ def write_manifest(manifest: Manifest, out_dir: Path) -> Path:
 
 def _is_output(name: str) -> bool:
     """A bare output name in the folder: a manifest can never name a file elsewhere."""
-    return bool(OUTPUT_NAME.match(name)) and "/" not in name and "\\" not in name
+    return bool(OUTPUT_NAME.match(name) or COMPANION_NAME.match(name)) and "/" not in name \
+        and "\\" not in name and name != CATALOGUE_PAGE
 
 
 # ---- what a build keeps ------------------------------------------------------------------
@@ -302,18 +313,32 @@ def next_manifest(old: Manifest, written: Iterable[Record], failed: Iterable[Fai
 
 def offered(manifest: Manifest, leaflet: Leaflet, current: Current, out_dir: Path
             ) -> list[Record]:
-    """The files of this leaflet (or translation) a nurse may be given."""
+    """The PDFs of this leaflet (or translation) a nurse may be given."""
+    return [r for r in current_files(manifest, leaflet, current, out_dir) if r.suffix == PDF]
+
+
+def current_files(manifest: Manifest, leaflet: Leaflet, current: Current, out_dir: Path
+                  ) -> list[Record]:
+    """Every file of this leaflet the manifest vouches for now: PDFs and companions."""
     return [r for r in manifest.files if r.key == leaflet_key(leaflet)
             and is_current(r, leaflet, current) and r.intact(out_dir)]
 
 
-def unlisted_outputs(manifest: Manifest, out_dir: Path) -> list[Path]:
+def unlisted_outputs(manifest: Manifest, out_dir: Path, ids: Iterable[str] = ()) -> list[Path]:
     """What `--clean` removes: files in the output folder that look like ours (leaflet
-    PDFs, left-over .part files, thumbnails) and that the manifest does not list."""
+    PDFs, left-over .part files, thumbnails) and that the manifest does not list. An
+    .html or .txt is a companion only when named for a leaflet (`ids`, or one the
+    manifest knows): `notes.txt` and the catalogue page are never removed."""
     out_dir = Path(out_dir)
-    listed = {r.file for r in manifest.files}
+    listed = {r.file for r in manifest.files} | {CATALOGUE_PAGE}
     thumbs = {f"{r.id}.png" for r in manifest.files}
+    known = {*ids, *(r.id for r in manifest.files), *(f.key.split(".")[0] for f in manifest.failed)}
+
+    def companion(name: str) -> bool:
+        match = COMPANION_NAME.match(name)
+        return match is not None and match.group("id") in known
     found = [p for p in out_dir.glob("*") if (p.is_file() or p.is_symlink()) and (
-        (OUTPUT_NAME.match(p.name) and p.name not in listed) or p.name.endswith(".part"))]
+        ((OUTPUT_NAME.match(p.name) or companion(p.name)) and p.name not in listed)
+        or p.name.endswith(".part"))]
     found += [p for p in (out_dir / "thumbs").glob("*.png") if p.name not in thumbs]
     return sorted(found)

@@ -199,7 +199,9 @@ def test_every_file_and_thumbnail_is_shown(page, entries):
     for leaflet_id, entry in entries.items():
         links = [a.get_attribute("href").rsplit("/", 1)[1]
                  for a in leaflet(page, leaflet_id).find_elements(By.CSS_SELECTOR, "a[href]")]
-        assert links == [f.href for f in entry.files]
+        # each file's PDF, then its web page (the HTML companion) when it has one
+        assert links == [h for f in entry.files for h in (f.href, f.web_href) if h]
+        assert all(f.web_href for f in entry.files)
     igrt = [f.href for f in entries["igrt"].files]
     assert {"igrt.pdf", "igrt.es.pdf", "igrt.ar.pdf", "igrt.large-print.pdf"} <= set(igrt)
     assert "wound-care.booklet.pdf" in [f.href for f in entries["wound-care"].files]

@@ -115,8 +115,8 @@ def test_an_online_url_pattern_too_long_for_the_qr_code_stops_at_the_brand_key(c
     catalogue.leaflet(MINIMAL)
     catalogue.leaflet(MINIMAL.replace("id: sample", "id: other\ntemplate: lakeside-clinic"),
                       name="other")
-    message = (f"{where}: online_url: without {{code}} and {{id}} the address is 467 characters "
-               f"long; the printed QR code holds at most {QR_MAX_BYTES}")
+    message = (f"{where}: online_url: without {{code}}, {{id}} and {{name}} the address is 467 "
+               f"characters long; the printed QR code holds at most {QR_MAX_BYTES}")
     assert catalogue.validate() == 1
     assert message in capsys.readouterr().err
     assert catalogue.build() == 1

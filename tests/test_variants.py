@@ -287,9 +287,10 @@ def test_no_qr_code_without_an_online_url(catalogue):
 def test_online_url_pattern_is_checked(catalogue, capsys):
     catalogue.leaflet(MINIMAL)
     brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
-    brand.write_text(brand.read_text().replace("leaflets/{code}", "leaflets/{name}"))
+    brand.write_text(brand.read_text().replace("leaflets/{code}", "leaflets/{title}"))
     assert catalogue.build() == 1
-    assert "online_url: '{name}' is not a field; use {code} or {id}" in capsys.readouterr().err
+    assert "online_url: '{title}' is not a field; use {code}, {id} or {name}" in \
+        capsys.readouterr().err
 
 
 # ---- greyscale --------------------------------------------------------------------------------

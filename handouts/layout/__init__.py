@@ -14,9 +14,10 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from ..brand import Brand
 from ..errors import ContentError, HandoutsError, Problem
-from ..inline import parse_inline
+from ..inline import Rich, parse_inline
 from ..labels import Labels
-from ..model import CONTACT_FIELDS, Contact, Leaflet, Paragraph as ParagraphBlock, Section
+from ..model import (CONTACT_FIELDS, Contact, Leaflet, Paragraph as ParagraphBlock, Reference,
+                     Section)
 from ..pdf.tags import Element, StructureLog, Tagged
 from ..rlhooks import keep_together_content
 from ..variants import grey, grey_brand
@@ -252,12 +253,7 @@ def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     flowables = _heading(ctx.labels["references"], 2, group, ctx, ctx.styles.h2)
     texts, numbers = [], []
     for number, ref in leaflet.ordered_references():
-        source = ref.citation.source
-        if ref.url:
-            source += f" [{escape_markdown(ref.url)}]({escape_markdown(ref.url)})"
-        if ref.accessed:
-            source += f" ({ctx.labels['accessed']} {ctx.labels.date(ref.accessed)})"
-        texts.append(parse_inline(source))
+        texts.append(reference_text(ref, ctx.labels))
         numbers.append(f"{number}.")
     items = list_items(texts, numbers, group, ctx, "Decimal", body_role="Reference")
     return _keep_with_heading(flowables, items, ctx)
@@ -265,16 +261,36 @@ def _references(leaflet: Leaflet, root: Element, ctx: Context) -> list:
 
 
 
+def reference_text(ref: Reference, labels: Labels) -> Rich:
+    """A reference as the References list prints it: its citation, its address as a
+    link, and when it was accessed (the HTML and text companions print the same)."""
+    source = ref.citation.source
+    if ref.url:
+        source += f" [{escape_markdown(ref.url)}]({escape_markdown(ref.url)})"
+    if ref.accessed:
+        source += f" ({labels['accessed']} {labels.date(ref.accessed)})"
+    return parse_inline(source)
+
+
+def contact_heading(leaflet: Leaflet, labels: Labels) -> str:
+    """'Contact us', or 'General enquiries' when the leaflet has contacts of its own."""
+    own_contact = any(s.heading.casefold() == labels["contact_us"].casefold() or
+                      any(isinstance(b, Contact) for b in s.blocks)
+                      for s in leaflet.walk_sections())
+    return labels["general_enquiries"] if own_contact else labels["contact_us"]
+
+
+def brand_card(leaflet: Leaflet, brand: Brand) -> Contact:
+    """The brand's contact block, in the leaflet's language (`brand` is translated_brand)."""
+    return Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in CONTACT_FIELDS})
+
+
 def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     """Contact us, other formats and languages, feedback, disclaimer, about this leaflet."""
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     group = root.add("Sect")
-    own_contact = any(s.heading.casefold() == labels["contact_us"].casefold() or
-                      any(isinstance(b, Contact) for b in s.blocks)
-                      for s in leaflet.walk_sections())
-    title = labels["general_enquiries"] if own_contact else labels["contact_us"]
-    heading = _heading(title, 2, group, ctx, styles.h2)
-    card = Contact(**{k: brand_text(leaflet, brand, f"contact.{k}") for k in CONTACT_FIELDS})
+    heading = _heading(contact_heading(leaflet, labels), 2, group, ctx, styles.h2)
+    card = brand_card(leaflet, brand)
     card_box = contact(card, group, ctx)
     qr_width = ctx.frame_width * QR_COLUMN
     # Not in shaped scripts: ReportLab shapes the card's words again when a table
@@ -414,15 +430,27 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     return lines
 
 
-def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels,
-                  options: LayoutOptions, geo) -> list[str]:
+def footer_parts(leaflet: Leaflet, brand: Brand, labels: Labels,
+                 variant_label: str = "") -> list[str]:
+    """What every page's footer says: code and version (and format), the review dates and
+    the brand's footer text; the HTML and text companions print the same facts."""
     gov = leaflet.governance
-    code = f"{gov.code} v{gov.version}" + (f" {options.variant_label}" if options.variant_label
-                                           else "")
+    code = f"{gov.code} v{gov.version}" + (f" {variant_label}" if variant_label else "")
     parts = [code, f"{labels['last_reviewed']} {labels.date(gov.last_reviewed)}",
              f"{labels['next_review']} {labels.date(gov.next_review)}"]
     if brand["footer_text"]:
         parts.append(brand["footer_text"])
+    return parts
+
+
+def governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str]:
+    """The 'Leaflet details' lines, one fact a line (as in the two-column layout)."""
+    return _governance_lines(leaflet, brand, labels, one_per_line=True)
+
+
+def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels,
+                  options: LayoutOptions, geo) -> list[str]:
+    parts = footer_parts(leaflet, brand, labels, options.variant_label)
     size = styles.footer_size
     return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72)
 

@@ -318,12 +318,21 @@ def _vector_figure(svg: SvgFigure, ctx) -> FittedImage:
 
 def contact(block: Contact, parent: Element, ctx) -> list:
     """A contact card: name in bold, then one line per way to get in touch."""
-    labels = ctx.labels
     group = parent.add("Div", title=block.name)
+    content = [rich(ctx, parse_inline(line), group, ctx.styles.card)
+               for line in contact_lines(block, ctx.labels, ctx.brand["region"])]
+    return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
+                       ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
+                       rtl=ctx.typeset.rtl)]
+
+
+def contact_lines(block: Contact, labels, region: str) -> list[str]:
+    """A contact card's lines as inline Markdown: the name in bold, then one line per way
+    to get in touch (the HTML and text companions print the same lines)."""
     lines = [f"**{escape_markdown(block.name)}**"]
     if block.phone:
         lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}]"
-                     f"({_tel(block, ctx.brand['region'])})")
+                     f"({_tel(block, region)})")
     if block.email:
         email = escape_markdown(block.email)  # in the target too: a ')' must not end it
         lines.append(f"{labels['email']}: [{email}](mailto:{email})")
@@ -335,10 +344,7 @@ def contact(block: Contact, parent: Element, ctx) -> list:
         lines.append(f"{labels['website']}: [{url}]({url})")
     if block.note:
         lines.append(escape_markdown(block.note))
-    content = [rich(ctx, parse_inline(line), group, ctx.styles.card) for line in lines]
-    return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
-                       ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
-                       rtl=ctx.typeset.rtl)]
+    return lines
 
 
 

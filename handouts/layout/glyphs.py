@@ -11,6 +11,7 @@ from typing import Iterable
 from ..brand import online_url
 from ..errors import Problem
 from ..model import CONTACT_FIELDS, Callout, Contact, Figure, Leaflet, Table, block_texts
+from ..outputs import leaflet_key
 from .typeset import Typeset, check_text
 
 BRAND_TEXTS = (*(f"contact.{name}" for name in CONTACT_FIELDS), "other_formats", "feedback",
@@ -58,7 +59,8 @@ def printed_texts(leaflet: Leaflet, brand, labels, variant_labels: Iterable[str]
         yield brand.get(key), brand_text_where(leaflet, brand, key), f"brand text '{key}'", \
             key == "organisation", True
     if brand.get("online_url"):  # printed beside the QR code
-        yield online_url(brand["online_url"], leaflet.governance.code, leaflet.id), \
+        yield online_url(brand["online_url"], leaflet.governance.code, leaflet.id,
+                         leaflet_key(leaflet)), \
             brand_text_where(leaflet, brand, "online_url"), "online address", False, False
     for label in variant_labels:
         yield label, here, "format label", False, True

@@ -12,6 +12,7 @@ from ..brand import online_url, qr_length_problem
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
 from ..model import Leaflet
+from ..outputs import leaflet_key
 from ..pdf.tags import Element, Tagged
 from .blocks import plain, rich
 from .flowables import QrCode, side_by_side
@@ -54,7 +55,7 @@ def _parts(leaflet: Leaflet, parent: Element, ctx, width: float):
     pattern = ctx.brand["online_url"]
     if not pattern:
         return None
-    url = online_url(pattern, leaflet.governance.code, leaflet.id)
+    url = online_url(pattern, leaflet.governance.code, leaflet.id, leaflet_key(leaflet))
     too_long = qr_length_problem(url)
     if too_long:  # the pattern alone fitted (checked at load); this leaflet's code does not
         path, line, column = ctx.brand.where("online_url") or (ctx.brand.folder / "brand.yaml",
