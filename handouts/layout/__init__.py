@@ -293,9 +293,9 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     card = brand_card(leaflet, brand)
     card_box = contact(card, group, ctx)
     qr_width = ctx.frame_width * QR_COLUMN
+    card_width = card_box[0].inner_width(ctx.frame_width - qr_width)
     # Not in shaped scripts: ReportLab shapes the card's words again when a table
     # re-wraps it, and fails (seen in Arabic), so the code stays on a line of its own.
-    card_width = card_box[0].inner_width(ctx.frame_width - qr_width)
     beside = (_two_columns_fit(ctx, [], BESIDE_CARD) and not ctx.typeset.script.shaping
               and _words_fit(ctx, [v for v in vars(card).values() if isinstance(v, str)],
                              card_width))
