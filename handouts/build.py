@@ -29,10 +29,10 @@ from .model import Leaflet
 from .outputs import (CATALOGUE_PAGE, ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
                       build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
                       output_name, read_manifest, unlisted_outputs, write_manifest)
-from .render import document_info, render
+from .render import document_info, place, render
 from .review import OVERDUE as REVIEW_OVERDUE
 from .review import review_status, today
-from .variants import impose_booklet
+from .variants import booklet_padding, impose_booklet
 from .write import OutputError, write_atomic
 
 @dataclass(frozen=True)
@@ -77,6 +77,9 @@ def make_format(leaflet: Leaflet, brand: Brand, form: Format, page_size: str | N
     sheet sides (two A5 pages each). `prepared`: a personalised copy (personalise.py)."""
     options = replace(variant_options(form.variant, brand, page_size, grayscale,
                                       form.overdue), prepared=prepared)
+    if form.variant == "booklet":  # the sheets' spare pages: lined Notes pages, not blanks
+        pages = max(item.page for item in place(lay_out(leaflet, brand, options)))
+        options = replace(options, notes_pages=booklet_padding(pages))
     data, pages = render_leaflet(leaflet, brand, options, build_stamp(form.key, leaflet))
     if form.variant == "booklet":  # bound on the right for right-to-left scripts
         data, pages = impose_booklet(data, scripts.table().for_language(leaflet.language).rtl)

@@ -142,11 +142,15 @@ def looks_like_url(word: str) -> bool:
         word[:4].lower() == "www." and bool(rl_paragraph.uri_pat.match("https://" + word)))
 
 
+_SLASHED = re.compile(r"[\w.-]+(?:/[\w.-]+)+$")
+
+
 def looks_like_email(word: str) -> bool:
-    """An email address is never broken to fill a line, but one wider than the whole
-    line breaks where a URL would (at large print on A5, 'patient.information@riverside.
-    example.nhs.uk' is wider than the column, and was cut mid-word)."""
-    return bool(_EMAIL.match(word))
+    """An email address, or names joined by slashes ('AHA/ACC/AAPA/ABC/ACPM'): never
+    broken to fill a line, but one wider than the whole line breaks where a URL would,
+    with nothing added (at large print on A5, 'patient.information@riverside.example.
+    nhs.uk' was cut mid-word, and 'AHA/ACC/A' / 'APA' in a reference)."""
+    return bool(_EMAIL.match(word) or _SLASHED.match(word))
 
 
 def install_url_splitter(split_points) -> None:

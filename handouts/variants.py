@@ -87,6 +87,12 @@ def grey_image(path: str | Path) -> BytesIO:
 
 # ---- booklet -------------------------------------------------------------------------
 
+def booklet_padding(pages: int) -> int:
+    """How many pages a booklet of `pages` A5 pages needs to fill its sheets (four pages
+    to a folded sheet, at least one sheet). Layout fills them with Notes pages."""
+    return max(4, -(-pages // 4) * 4) - pages
+
+
 def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | None, int | None]]:
     """The sheet sides in print order, each (left page, right page), numbered from 1.
 
@@ -95,7 +101,7 @@ def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | N
     (first + 1, last - 1), so the folded, nested sheets read 1, 2, 3, ... A right-to-left
     booklet (Arabic, Urdu...) opens the other way: every pair is mirrored.
     """
-    total = max(4, -(-pages // 4) * 4)
+    total = pages + booklet_padding(pages)
     sides = []
     for sheet in range(total // 4):
         first, last = 2 * sheet + 1, total - 2 * sheet

@@ -55,9 +55,13 @@ def test_two_columns_read_in_column_order_in_both_readers(catalogue):
 
 
 def test_at_the_default_measure_the_details_are_one_column_of_whole_lines(example_out):
+    """One column, each date whole with its label (seen: 'Last reviewed:' ending a line
+    with its date below it, and '· Next' / 'review: ...')."""
     text = page_texts(example_out / "high-blood-pressure.pdf")[-1]
-    assert "Published: October 1, 2026 · Last reviewed: October 1, 2026 · Next" in text
-    assert "Leaflet code: PIL-0388 · Version: 2" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Leaflet code: PIL-0388 · Version: 2" in lines
+    assert "Published: October 1, 2026 · Last reviewed: October 1, 2026 ·" in lines
+    assert "Next review: October 1, 2027" in lines
 
 
 def test_the_qr_code_sits_beside_the_contact_card_on_a4(catalogue):

@@ -124,3 +124,30 @@ def test_an_email_wider_than_the_column_breaks_like_a_url_and_reads_back_whole(a
     # long URL's do (test_layout_limits)
     assert "".join(lines).count(email) >= 3  # card, other formats, feedback
     assert "patient.information@ riverside" not in " ".join(page_texts(a5_large_print))
+
+
+CJK_RUN = "请发邮件至 patient.information@riverside.example.nhs.uk 或查看 PIL-0042 号单张。"
+
+
+@pytest.fixture(scope="module")
+def chinese_runs(tmp_path_factory):
+    """An email address and a leaflet code at every position of a Chinese line."""
+    from conftest import Catalogue
+    catalogue = Catalogue(tmp_path_factory.mktemp("cjkruns"))
+    blocks = "".join(f'- paragraph: "{"说" * n}{CJK_RUN}"\n' for n in range(1, 36))
+    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: zh-Hans\nsummary:"))
+    assert catalogue.build() == 0
+    return _poppler(catalogue.out / "sample.pdf").splitlines()
+
+
+def test_chinese_lines_never_break_an_email_address(chinese_runs):
+    """Seen: 'patient.information' / '@riverside.example.nhs.uk' in igrt.zh-Hans."""
+    email = "patient.information@riverside.example.nhs.uk"
+    parts = [line for line in chinese_runs if "patient" in line or "@" in line]
+    assert len(parts) >= 35 and all(email in line for line in parts), parts[:4]
+
+
+def test_chinese_lines_never_end_after_a_hyphen(chinese_runs):
+    """Both readers drop a hyphen that ends a line: 'PIL-' / '0042' read 'PIL0042'."""
+    assert not [line for line in chinese_runs if line.rstrip().endswith("-")]
+    assert "".join(chinese_runs).count("PIL-0042") == 35

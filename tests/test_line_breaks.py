@@ -53,6 +53,10 @@ RUNS = {  # kind: (as written in the YAML, as printed)
     "cite": ("studies [@two; @three]", "studies [2, 3]"),
     "call": ("call 999", "call 999"),
     "nhs": ("NHS 111", "NHS 111"),
+    "dose": ("75 mg", "75 mg"),
+    "postcode": ("SE1 0ZZ", "SE1 0ZZ"),
+    "clock": ("4:30 p.m.", "4:30 p.m."),
+    "compare": ("> 120", "> 120"),
 }
 
 REFERENCES = """\

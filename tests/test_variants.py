@@ -181,8 +181,9 @@ def test_booklet_is_a5_pages_imposed_on_a4_sheets_in_folding_order(rich):
     sides = half_sheet_pages(booklet)
     assert len(sides) * 2 % 4 == 0  # a multiple of four A5 pages
     pages = max(n for side in sides for n in side if n)
-    assert pages % 4 != 0, "the test content should need padding"
-    assert reading_order(sides) == [*range(1, pages + 1), *[None] * (len(sides) * 2 - pages)]
+    # the spare pages are lined Notes pages (test_a_booklets_spare_pages_are_lined_notes_pages)
+    assert pages == len(sides) * 2
+    assert reading_order(sides) == [*range(1, pages + 1)]
     # the A5 pages say which version they are
     assert "PIL-9001 v2 A5 booklet" in squash(page_texts(booklet)[0])
     # the standard PDF is still A4 and unimposed
@@ -400,3 +401,17 @@ def test_nothing_is_printed_within_5_mm_of_the_paper_edge(catalogue, variant):
     assert catalogue.build("--variant", variant) == 0
     name = "sample.pdf" if variant == "standard" else "sample.large-print.pdf"
     assert _chars_too_close_to_the_edge(catalogue.out / name) == []
+
+
+def test_a_booklets_spare_pages_are_lined_notes_pages(catalogue):
+    """Issue 10.5: a booklet is a whole number of folded sheets; its spare pages were blank
+    (three at the end of wound-care). Now each is a page headed 'Notes' with writing
+    lines, counted in 'Page N of M'."""
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build("--variant", "booklet") == 0
+    texts = page_texts(catalogue.out / "sample.booklet.pdf")
+    assert len(texts) % 2 == 0 and all(text.strip() for text in texts)
+    notes = [text for text in texts if "Notes" in text]
+    assert notes, texts
+    total = 2 * len(texts)
+    assert all(f"of {total}" in text for text in notes)

@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from ..brand import Brand
 from ..errors import ContentError, HandoutsError, Problem
@@ -23,10 +23,10 @@ from ..rlhooks import keep_together_content
 from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, keeper, list_items, phone_problems, plain, rich
-from .flowables import CalloutBox, ListItem, RoomFor, side_by_side
+from .flowables import CalloutBox, ListItem, RoomFor, RuledLines, side_by_side
 from .glyphs import brand_text, glyph_problems, printed_texts, translated_brand
 from .lines import unbreakable_pieces
-from .markup import escape_markdown, plain_markup
+from .markup import NBSP, escape_markdown, plain_markup
 from .online import online_column, online_copy
 from .prepared import PreparedFor, field_where, prepared_block
 from .prepared import phone_problems as prepared_phone_problems
@@ -43,6 +43,7 @@ class LayoutOptions:
     overdue: bool = False  # print a "Review overdue" mark on every page
     grayscale: bool = False  # greys of the same luminance for colours, greyscale images
     prepared: PreparedFor | None = None  # a personalised copy: page 1's "Prepared for" block
+    notes_pages: int = 0  # lined Notes pages at the end (a booklet's sheets filled)
 
 
 @dataclass
@@ -135,6 +136,8 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
         flowables.extend(_section(section, root, ctx))
     flowables.extend(_references(leaflet, root, ctx))
     flowables.extend(_end_matter(leaflet, root, ctx))
+    for _ in range(options.notes_pages):
+        flowables.extend(_notes_page(root, ctx))
     header = page.header_painter(brand, geo, header_lines, logo, typeset=typeset)
     footer = page.footer_painter(
         geo, footer_lines, styles.fonts,
@@ -316,6 +319,13 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     return flowables
 
 
+def _notes_page(root: Element, ctx: Context) -> list:
+    """A page of its own with a Notes heading and writing lines, two body lines apart."""
+    heading = _heading(ctx.labels["notes"], 2, root.add("Sect"), ctx, ctx.styles.h2)
+    return [PageBreak(), *heading,
+            RuledLines(ctx.styles.space(2), ctx.brand.colour("muted"))]
+
+
 def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> list:
     """About this leaflet: its governance lines (in two columns where they fit), the
     disclaimer, then `online` (the QR code, when not beside the contact card). Kept
@@ -326,7 +336,8 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     governance = _governance_lines(leaflet, brand, labels, one_per_line=True)
     columns = _two_columns_fit(ctx, governance, DETAILS_COLUMN)
     if not columns:
-        governance = _governance_lines(leaflet, brand, labels)
+        governance = _governance_lines(leaflet, brand, labels,
+                                       whole=lambda item: item.replace(" ", NBSP))
     style = ParagraphStyle("Details", parent=styles.card, spaceAfter=0)  # lines, not cards
     lines = [plain(ctx, line, group, style) for line in governance]
     if columns:
@@ -408,9 +419,10 @@ DETAILS_COLUMN = 40
 
 
 def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
-                      one_per_line: bool = False) -> list[str]:
+                      one_per_line: bool = False, whole=lambda item: item) -> list[str]:
     """The details' lines; the three dates on one line, or each on its own (in a
-    column)."""
+    column). `whole` keeps a date with its label on a line (the PDF joins them with
+    no-break spaces: 'Last reviewed:' ended a line with its date below it)."""
     gov = leaflet.governance
     lines = [f"{labels['leaflet_code']}: {gov.code}  ·  {labels['version']}: {gov.version}",
              f"{labels['written_by']}: {gov.author}", f"{labels['owner']}: {gov.owner}"]
@@ -419,9 +431,9 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
         if gov.approval_date:
             approved += f", {labels.date(gov.approval_date)}"
         lines.append(approved)
-    dates = [f"{labels['published']}: {labels.date(gov.published)}",
-             f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}",
-             f"{labels['next_review']}: {labels.date(gov.next_review)}"]
+    dates = [whole(f"{labels['published']}: {labels.date(gov.published)}"),
+             whole(f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}"),
+             whole(f"{labels['next_review']}: {labels.date(gov.next_review)}")]
     lines.extend(dates if one_per_line else ["  ·  ".join(dates)])
     if leaflet.translation:
         lines.append(f"{labels['translated_by']}: {leaflet.translation.translator}, "

@@ -103,6 +103,29 @@ def _long_text(flowable) -> bool:
     return len(getattr(inner, "text", "") or "") > LONG_TEXT
 
 
+class RuledLines(Flowable):
+    """Writing lines filling the rest of the frame (a booklet's Notes page): drawn
+    untagged, so they are artifacts, not content."""
+
+    def __init__(self, gap: float, colour: str):
+        super().__init__()
+        self.gap, self.colour = gap, HexColor(colour)
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = max(0.0, available_height - 1)  # the rest of the page, to the pt
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(0.5)
+        y = self.height - self.gap
+        while y >= 0:
+            canvas.line(0, y, self.width, y)
+            y -= self.gap
+
+
 class CalloutBox(Flowable):
     """A shaded box with a bar on the leading edge, kept on one page when it fits."""
 

@@ -377,6 +377,9 @@ _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 # (a URL) may be.
 _SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,20}(?![A-Za-z0-9])")
 _WINDOW = 22  # characters each side of a break that _forbidden looks at
+# Seen in Chinese: 'patient.information' / '@riverside.example.nhs.uk'.
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS_WINDOW = 80
 
 
 def _text_frags(line):
@@ -429,11 +432,19 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
         return False
     if after[0] in CANNOT_START or before[-1] in CANNOT_END:
         return True
+    if before[-1] == "-" and after[0].isalnum():
+        return True  # both readers drop a hyphen that ends a line: 'PIL-0042' read 'PIL0042'
     before = before + " " if at_space else before
     joined, cut = before[-_WINDOW:] + after[:_WINDOW], len(before[-_WINDOW:])
     line_start = cut - len(before)  # where the line starts in `joined` (negative: before it)
     words = [m for m in _SHORT_LATIN_WORD.finditer(joined) if m.start() > line_start]
-    return any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words])
+    if any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words]):
+        return True
+    # an email address goes down whole, unless it starts its line (then too long for one)
+    joined, cut = before[-_ADDRESS_WINDOW:] + after[:_ADDRESS_WINDOW], len(before[-_ADDRESS_WINDOW:])
+    line_start = cut - len(before)
+    return any(m.start() < cut < m.end() and m.start() > line_start
+               for m in _EMAIL_IN_TEXT.finditer(joined))
 
 
 _DROPPED = {SPACE: " ", NO_BREAK: NBSP}  # the character ReportLab dropped at a break

@@ -6,7 +6,7 @@ language), opened and closed inside the paragraph's text
 object by the `ua` onDraw callback.
 
 Runs a reader must see whole (a phone number, a date, a citation group, "call 999", a
-dose with its unit) get no-break spaces (U+00A0) in the markup only: ReportLab never
+dose with its unit, a postcode, a time) get no-break spaces (U+00A0) in the markup only: ReportLab never
 breaks a line at one, and
 its font subsets draw it with the code of a plain space, so the text layer (screen
 readers, copy and paste, search) still reads the plain spaces the editor wrote.
@@ -46,6 +46,14 @@ PHONE_DIGITS = 10  # a match of this many digits is a number even without a lead
 MEASUREMENT = re.compile(r"(?<![\w.,/])\d+(?:[.,/]\d+)* (?:mg|g|kg|mcg|µg|micrograms?|"
                          r"milligrams?|ml|mL|l|L|litres?|liters?|mmHg|mmol/L|mmol|cm|mm|"
                          r"IU|units?|°C|°F|kcal|%)(?![\w/])")
+# Other units a reader takes in at once, seen broken at a line's end: a postcode ('SE1 /
+# 0ZZ'), a US state and ZIP code ('MN / 55000'), a time ('4:30 / p.m.'), a comparison
+# ('> / 120' in a blood-pressure table).
+POSTCODE = re.compile(r"(?<!\w)[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?!\w)")
+STATE_ZIP = re.compile(r"(?<!\w)[A-Z]{2} \d{5}(?:-\d{4})?(?!\w)")
+CLOCK = re.compile(r"(?<![\w:.])\d{1,2}(?:[:.]\d{2})? (?:a\.m\.|p\.m\.|am|pm|AM|PM)(?!\w)")
+COMPARISON = re.compile(r"(?<!\S)[<>≤≥]=? \d")
+UNITS = (EMERGENCY, MEASUREMENT, POSTCODE, STATE_ZIP, CLOCK, COMPARISON)
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,7 @@ class RunKeeper:
         if " " not in text:
             return text
         spans = [*_phone_spans(text, self.region), *_date_spans(text, self.language),
-                 *(m.span() for m in EMERGENCY.finditer(text)),
-                 *(m.span() for m in MEASUREMENT.finditer(text))]
+                 *(m.span() for pattern in UNITS for m in pattern.finditer(text))]
         chars = list(text)
         for start, end in spans:
             if end - start <= LONGEST_RUN:
