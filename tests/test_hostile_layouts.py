@@ -151,3 +151,20 @@ def test_chinese_lines_never_end_after_a_hyphen(chinese_runs):
     """Both readers drop a hyphen that ends a line: 'PIL-' / '0042' read 'PIL0042'."""
     assert not [line for line in chinese_runs if line.rstrip().endswith("-")]
     assert "".join(chinese_runs).count("PIL-0042") == 35
+
+
+AR_RUN = "اتصل بنا على الرقم 020 7946 0199 في أي وقت من النهار."
+
+
+def test_an_arabic_line_never_splits_a_phone_number(tmp_path_factory):
+    """Seen on A5: 'على الرقم 020' / '7946 0199'. A run of digits keeps its no-break
+    spaces in right-to-left text (only runs holding Arabic letters lose theirs)."""
+    from conftest import Catalogue
+    catalogue = Catalogue(tmp_path_factory.mktemp("arruns"))
+    blocks = "".join(f'- paragraph: "{"كلمة " * n}{AR_RUN}"\n' for n in range(1, 16))
+    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: ar\nsummary:"))
+    assert catalogue.build("--page-size", "A5") == 0
+    path = catalogue.out / "sample.pdf"
+    lines = [line for line in _poppler(path).splitlines() if "0199" in line]
+    assert len(lines) >= 15 and all("020 7946 0199" in line for line in lines), lines[:3]
+    assert audit(path) == []

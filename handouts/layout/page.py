@@ -156,8 +156,10 @@ def header_lines(brand, geo: PageGeometry, fonts: dict, scale: float, reader,
 def header_height(brand, lines: list[HeaderLine]) -> float:
     """The first page's header: the logo or the lines beside it, whichever is taller,
     then the rule and a gap."""
-    text = sum(line.size * HEADER_LINE for line in lines) - (
-        lines[-1].size * (HEADER_LINE - 1) if lines else 0)
+    # as header_painter sets them: the first baseline one size down, the next ones
+    # HEADER_LINE apart, and the last line's descenders below it
+    text = (lines[0].size + sum(line.size * HEADER_LINE for line in lines[1:])
+            + lines[-1].size * 0.3) if lines else 0.0
     return max(brand["logo.height_mm"] * mm, text) + 8 * mm
 
 

@@ -35,7 +35,20 @@ from .styles import register_family
 BRAND = "brand"  # in scripts.yaml: the brand template's own fonts
 # In right-to-left text each word is shaped in one direction, so words joined by a
 # no-break space (Babel's "2 فبراير 2026") are split, or their digits would run backwards.
+# A run with no right-to-left letter ("020 7946 0199") stays joined: it runs one way.
 JOINERS = str.maketrans({"\u00a0": " ", "\u202f": " "})
+JOINED_RUN = re.compile(r"[^\s\u00a0\u202f]+(?:[\u00a0\u202f][^\s\u00a0\u202f]+)+")
+
+
+def split_mixed_runs(text: str) -> str:
+    """`text` with the no-break spaces of runs that hold right-to-left letters made plain
+    spaces (see JOINERS); runs of digits and Latin keep theirs, so a phone number in an
+    Arabic sentence never breaks across lines ('020' / '7946 0199' was seen on A5)."""
+    joined = [m.span() for m in JOINED_RUN.finditer(text) if not has_rtl(m.group())]
+    plain = list(text.translate(JOINERS))  # every other one: a date, a citation's
+    for start, end in joined:
+        plain[start:end] = text[start:end]
+    return "".join(plain)
 TAGS = re.compile(r"<[^>]*>")  # paragraph markup tags, not text
 WORDS = re.compile(r"\S+")
 # a character and the script-neutral combining marks after it (e + U+0301 is é)
@@ -149,7 +162,7 @@ class Typeset:
             return escape(text)  # same result as below, without a look at each character
         text = self.drawable(text, heading)
         if self.rtl or has_rtl(text):
-            text = text.translate(JOINERS)
+            text = split_mixed_runs(text)
         parts, run, face = [], "", own
         for char, chosen in zip(text, self._char_faces(text, heading)):
             wanted = face if char.isspace() else (chosen or own)
