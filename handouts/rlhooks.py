@@ -132,7 +132,7 @@ def _zero_width_callback(frag) -> bool:
     return hasattr(frag, "cbDefn") and not getattr(frag.cbDefn, "width", 0)
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an email address, anywhere in text
 
 
 def looks_like_url(word: str) -> bool:
@@ -150,7 +150,7 @@ def looks_like_email(word: str) -> bool:
     broken to fill a line, but one wider than the whole line breaks where a URL would,
     with nothing added (at large print on A5, 'patient.information@riverside.example.
     nhs.uk' was cut mid-word, and 'AHA/ACC/A' / 'APA' in a reference)."""
-    return bool(_EMAIL.match(word) or _SLASHED.match(word))
+    return bool(EMAIL.fullmatch(word) or _SLASHED.match(word))
 
 
 def install_url_splitter(split_points) -> None:

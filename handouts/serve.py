@@ -316,14 +316,18 @@ def _overdue_text(leaflet) -> str | None:
             "reviewed version.")
 
 
+def _no_such_leaflet(leaflet_id: str) -> Response:
+    return _message("No such leaflet", f"There is no leaflet '{leaflet_id}' to "
+                    "personalise. Go back to the catalogue and choose one.", 404)
+
+
 async def personalise_form(request: Request) -> Response:
     """GET: the empty form. Details never come from the URL: a query string is ignored."""
     desk: Desk = request.app.state.desk
     leaflet_id = request.path_params["leaflet"]
     leaflet = _leaflet_or_none(desk, leaflet_id)
     if leaflet is None:
-        return _message("No such leaflet", f"There is no leaflet '{leaflet_id}' to "
-                        "personalise. Go back to the catalogue and choose one.", 404)
+        return _no_such_leaflet(leaflet_id)
     refusal = _overdue_text(leaflet)
     if refusal:
         return _message("Not available for printing", refusal, 409)
@@ -352,8 +356,7 @@ async def personalise_post(request: Request) -> Response:
     leaflet_id = request.path_params["leaflet"]
     leaflet = _leaflet_or_none(desk, leaflet_id)
     if leaflet is None:
-        return _message("No such leaflet", f"There is no leaflet '{leaflet_id}' to "
-                        "personalise. Go back to the catalogue and choose one.", 404)
+        return _no_such_leaflet(leaflet_id)
     values = await _form_values(request)
     if isinstance(values, Response):
         return values

@@ -11,6 +11,7 @@ import pikepdf
 import pytest
 
 from conftest import MINIMAL, column, page_texts, squash, with_blocks
+from test_figures import _elements
 from test_zz_page_audit import audit
 
 DRUG = "Pneumonoultramicroscopicsilicovolcanoconi"  # 40 letters, one word
@@ -71,16 +72,6 @@ def test_a_figure_wider_than_the_column_is_scaled_into_it(hostile):
                  if e.get("/S") == "/Figure" and "/A" in e
                  and not str(e.get("/Alt", "")).startswith("QR")]
     assert boxes and boxes[0][0] >= left - 1 and boxes[0][2] <= right + 1, boxes
-
-
-def _elements(node):
-    kids = node.get("/K")
-    if kids is None:
-        return
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield kid
-            yield from _elements(kid)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import random
 import shutil
 import string
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pikepdf
@@ -18,6 +17,7 @@ import pytest
 
 from conftest import REPO, squash
 from pdfcheck import check_pdf
+from test_fuzz import CONTENT
 
 from handouts.build import overdue_problem
 from handouts.cli import main
@@ -49,16 +49,7 @@ def ward_catalogue(root: Path, extra_leaflets: dict[str, str] | None = None) -> 
     for name, text in (extra_leaflets or {}).items():
         (root / "leaflets" / f"{name}.yaml").write_text(text, encoding="utf-8")
     content = root / "content.yaml"
-    content.write_text(textwrap.dedent("""\
-        defaults:
-          template: riverside-trust
-          language: en-GB
-          review_interval_months: 36
-        leaflets:
-          - leaflets/*.yaml
-        translations:
-          - leaflets/translations/*.yaml
-        """), encoding="utf-8")
+    content.write_text(CONTENT, encoding="utf-8")
     return content
 
 

@@ -22,8 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from ..rlhooks import (cjk_callbacks_breakable, install_url_splitter, looks_like_email,
-                       looks_like_url)
+from ..rlhooks import (EMAIL, cjk_callbacks_breakable, install_url_splitter,
+                       looks_like_email, looks_like_url)
 from .bidi import visual_order, word_levels
 from .markup import NBSP
 from .shaping import paragraph_direction
@@ -378,7 +378,6 @@ _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,20}(?![A-Za-z0-9])")
 _WINDOW = 22  # characters each side of a break that _forbidden looks at
 # Seen in Chinese: 'patient.information' / '@riverside.example.nhs.uk'.
-_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ADDRESS_WINDOW = 80
 
 
@@ -444,7 +443,7 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
     joined, cut = before[-_ADDRESS_WINDOW:] + after[:_ADDRESS_WINDOW], len(before[-_ADDRESS_WINDOW:])
     line_start = cut - len(before)
     return any(m.start() < cut < m.end() and m.start() > line_start
-               for m in _EMAIL_IN_TEXT.finditer(joined))
+               for m in EMAIL.finditer(joined))
 
 
 _DROPPED = {SPACE: " ", NO_BREAK: NBSP}  # the character ReportLab dropped at a break
