@@ -105,7 +105,8 @@ def _canonical(value) -> str:
 
 # Libraries whose version can change a PDF's bytes or what it says (tel: links, dates).
 _LAYOUT_PACKAGES = ("reportlab", "uharfbuzz", "pikepdf", "pypdf", "pillow", "babel",
-                    "markdown-it-py", "phonenumbers", "fonttools", "svglib", "lxml")
+                    "markdown-it-py", "phonenumbers", "fonttools", "svglib", "lxml",
+                    "zxing-cpp")
 _PACKAGE = Path(__file__).parent
 
 

@@ -9,7 +9,6 @@ import pikepdf
 import pypdfium2
 import pytest
 import zxingcpp
-from reportlab.graphics.barcode import qrencoder
 from reportlab.platypus import Paragraph
 
 from conftest import MINIMAL, page_texts, squash, with_blocks
@@ -95,18 +94,32 @@ def _qr_texts(path) -> list[str]:
 
 
 def test_the_qr_capacity_is_version_15_at_level_m():
-    """QR_MAX_BYTES is what ReportLab's encoder fits in version 15 (77 modules, a third
-    of a millimetre each at 26 mm): one byte more needs a larger, finer code."""
-    def version(length: int) -> int:
-        code = qrencoder.QRCode(None, QR_LEVEL)
-        code.addData("https://x.org/" + "a" * (length - 14))
-        code.make()
-        return code.version
-    assert version(QR_MAX_BYTES) == 15
-    assert version(QR_MAX_BYTES + 1) == 16
+    """QR_MAX_BYTES is what fits in version 15 at level M (77 modules, a third of a
+    millimetre each at 26 mm): one byte more needs a larger, finer code."""
+    def side(length: int) -> int:
+        return zxingcpp.create_barcode("https://x.org/" + "a" * (length - 14),
+                                       zxingcpp.BarcodeFormat.QRCode,
+                                       ec_level=QR_LEVEL).to_image(scale=1).shape[0]
+    quiet = side(QR_MAX_BYTES) - 77  # to_image adds a quiet zone round the modules
+    assert side(QR_MAX_BYTES + 1) - quiet == 81  # version 16
     assert len(QrCode("https://x.org/" + "a" * (QR_MAX_BYTES - 14), 10).modules) == 77
     with pytest.raises(ValueError):
         QrCode("https://x.org/" + "a" * (QR_MAX_BYTES - 13), 10)
+
+
+def test_the_printed_qr_grid_decodes_to_its_address():
+    """The module grid QrCode draws (not zxing's own image) reads back as the address."""
+    from PIL import Image
+    value = "https://riverside.example.nhs.uk/leaflets/PIL-0117?lang=zh-Hans"
+    grid = QrCode(value, 10).modules
+    scale, quiet = 4, 4
+    image = Image.new("L", ((len(grid) + 2 * quiet) * scale,) * 2, 255)
+    for y, row in enumerate(grid):
+        for x, dark in enumerate(row):
+            if dark:
+                image.paste(0, ((x + quiet) * scale, (y + quiet) * scale,
+                                (x + quiet + 1) * scale, (y + quiet + 1) * scale))
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [value]
 
 
 def test_an_online_url_pattern_too_long_for_the_qr_code_stops_at_the_brand_key(catalogue,
