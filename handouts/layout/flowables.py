@@ -289,8 +289,8 @@ def _qr_modules(value: str) -> tuple[tuple[bool, ...], ...]:
     import zxingcpp  # only a leaflet with an online address pays for the import
     image = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode,
                                     ec_level=QR_LEVEL).to_image(scale=1, add_quiet_zones=False)
-    side = image.shape[1]
-    pixels = memoryview(image).tobytes()  # one byte a module: 0 dark, 255 light
+    side = image.shape[1]  # one byte a module below: 0 dark, 255 light
+    pixels = memoryview(image).tobytes()  # type: ignore[arg-type]  # a buffer; stubs omit it
     return tuple(tuple(pixel == 0 for pixel in pixels[row:row + side])
                  for row in range(0, len(pixels), side))
 
