@@ -18,29 +18,24 @@ import statistics
 import sys
 import tempfile
 import time
-from functools import partial
+from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-from reportlab.platypus import (BaseDocTemplate, Image, ListFlowable, Paragraph,  # noqa: E402
-                                SimpleDocTemplate, Table)
+from reportlab.platypus import BaseDocTemplate  # noqa: E402
+
+from floor import floor_pdf, load_source  # noqa: E402
 
 from handouts.brand import Brands, templates_dir_for  # noqa: E402
 from handouts.build import build_leaflet  # noqa: E402
 from handouts.content import load_catalogue  # noqa: E402
 from handouts.layout import lay_out  # noqa: E402
 from handouts.layout.styles import register_family  # noqa: E402
-from handouts.model import (Bullets, Callout, Figure as FigureBlock, Paragraph as Para,  # noqa: E402
-                            Steps, Table as TableBlock)
-
-LOGO = REPO / "templates" / "riverside-trust" / "logo.png"
 
 
 def replicated(n: int):
@@ -50,38 +45,13 @@ def replicated(n: int):
 
 
 def floor_leaflet(leaflet, font: str, bold: str) -> bytes:
-    """What someone would hand-write with ReportLab for the same leaflet."""
-    body = ParagraphStyle("b", fontName=font, fontSize=13, leading=19)
-    head = ParagraphStyle("h", fontName=bold, fontSize=19, leading=23, spaceBefore=12)
-    story = [Paragraph(escape(leaflet.title), ParagraphStyle("t", parent=head, fontSize=26, leading=31))]
-    for section in leaflet.walk_sections():
-        story.append(Paragraph(escape(section.heading), head))
-        for block in section.blocks:
-            if isinstance(block, Para):
-                story.append(Paragraph(escape(block.text.plain), body))
-            elif isinstance(block, (Bullets, Steps, Callout)):
-                items = getattr(block, "items", ()) or ((block.text,) if block.text else ())
-                story.append(ListFlowable([Paragraph(escape(i.plain), body) for i in items],
-                                          bulletType="bullet", bulletFontName=font))
-            elif isinstance(block, FigureBlock):
-                story.append(Image(str(block.image), width=300, height=200))
-            elif isinstance(block, TableBlock):
-                rows = [[Paragraph(escape(c.plain), body) for c in row]
-                        for row in (block.header, *block.rows)]
-                story.append(Table(rows, repeatRows=1))
-    for number, ref in leaflet.ordered_references():
-        story.append(Paragraph(f"{number}. {escape(ref.citation.plain)}", body))
+    """The floor (floor.py) from the YAML file the leaflet came from."""
+    return floor_pdf(_source(Path(leaflet.where[0])), font, bold)
 
-    def page_number(canvas, doc):
-        if doc.page == 1:
-            canvas.drawImage(str(LOGO), 56, 780, 45, 45)
-        canvas.setFont(font, 9)
-        canvas.drawRightString(550, 30, f"Page {doc.page}")
 
-    buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=font).build(
-        story, onFirstPage=page_number, onLaterPages=page_number)
-    return buffer.getvalue()
+@lru_cache(maxsize=None)
+def _source(path: Path) -> dict:
+    return load_source(path)
 
 
 class _PlainCanvas(Canvas):
