@@ -7,6 +7,10 @@ whole image under a pixel cap. A file named .ttf may be text, cut short by a dow
 a CFF font, or a font whose licence forbids embedding; fontTools reads its tables, and
 ReportLab's own reader, which embeds it, must accept it too. So a bad asset is a clear
 error at load time, in `validate` too, and never a crash in the middle of a build.
+
+Reading a font that way takes tens of milliseconds, most of a cold `validate`, for an
+answer that only changes with the file: what was found is kept on disk (filecache.py),
+as fontconfig keeps its own, and fontTools and ReportLab are loaded only for a new file.
 """
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ import logging
 import warnings
 from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.ttLib import TTFont, TTLibError
-from PIL import Image
-from reportlab.pdfbase.ttfonts import TTFontFile
+from . import filecache
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: a full-page photo at 600 dpi is about 35
 FORMATS = ("PNG", "JPEG")
@@ -25,6 +31,7 @@ FORMATS = ("PNG", "JPEG")
 
 def image_problem(path: Path) -> str | None:
     """What is wrong with an image file, or None when it is a readable PNG or JPEG."""
+    from PIL import Image
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -55,9 +62,18 @@ NO_SUBSETTING = 0x0300  # OS/2 fsType: no subsetting, or bitmap embedding only
 
 @lru_cache(maxsize=64)
 def characters(path: Path) -> frozenset[int]:
-    """The code points a TrueType file (the first of a collection) has glyphs for."""
+    """The code points a TrueType file (the first of a collection) maps to glyphs, by its
+    best Unicode cmap (what ReportLab embeds from; layout/typeset.py adds the no-break
+    space that ReportLab draws with the space glyph)."""
+    key = filecache.file_key(path, "characters")
+    known = filecache.get(key)
+    if known is not None:
+        return filecache.code_points(known)
+    from fontTools.ttLib import TTFont
     with TTFont(path, fontNumber=0, lazy=True) as font:
-        return frozenset(font.getBestCmap() or ())
+        found = frozenset(font.getBestCmap() or ())
+    filecache.put(key, filecache.ranges(found))
+    return found
 
 
 def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str] | None:
@@ -65,7 +81,13 @@ def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str
     which of DAMAGED and MISSING it is, or None when ReportLab can embed it and it has a
     glyph for every character of `needed`."""
     stat = Path(path).stat()
-    return _font_problem(str(path), index, needed, stat.st_size, stat.st_mtime_ns)
+    key = filecache.file_key(path, f"problem {index} {needed}")
+    known = filecache.get(key)
+    if known is not None:
+        return (known["problem"][0], known["problem"][1]) if known["problem"] else None
+    found = _font_problem(str(path), index, needed, stat.st_size, stat.st_mtime_ns)
+    filecache.put(key, {"problem": list(found) if found else None})
+    return found
 
 
 DAMAGED, MISSING = "damaged", "missing glyphs"
@@ -89,6 +111,7 @@ def _quiet_fonttools(check):
 @_quiet_fonttools
 def _font_problem(path: str, index: int, needed: str, size: int,
                   _changed: int) -> tuple[str, str] | None:
+    from fontTools.ttLib import TTFont, TTLibError
     problem = _start_problem(path)
     if problem:
         return problem, DAMAGED
@@ -111,6 +134,7 @@ def _font_problem(path: str, index: int, needed: str, size: int,
 def _reportlab_problem(path: str, index: int) -> str | None:
     """ReportLab, which embeds the font, reads it with checks of its own (a maxp version,
     the characters of the PostScript name): what it refuses here it would refuse later."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
     try:
         TTFontFile(path, subfontIndex=index)
     except Exception as exc:  # noqa: BLE001 - TTFError, struct.error and more

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import filecache
+
 MAX_BYTES = 2_000_000  # as for YAML files: a figure is a drawing, not a data dump
 SVG_NS = "http://www.w3.org/2000/svg"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -93,7 +95,31 @@ def is_svg(path: Path, head: bytes) -> bool:
 
 
 def read_svg(path: Path) -> SvgFigure:
-    """The figure's size and labels; SvgError when it is not a safe, well-formed SVG."""
+    """The figure's size and labels; SvgError when it is not a safe, well-formed SVG.
+    A figure measured before is not measured again (filecache.py): measuring loads
+    svglib and ReportLab, which `validate` otherwise never needs."""
+    key = filecache.file_key(path, "svg")
+    known = filecache.get(key)
+    if known is not None:
+        return _from_facts(path, known)
+    figure = _measured(path)
+    filecache.put(key, _facts(figure))
+    return figure
+
+
+def _facts(figure: SvgFigure) -> dict:
+    return {"width": figure.width, "height": figure.height, "language": figure.language,
+            "labels": [[label.text, label.size, label.bold, label.line, label.column]
+                       for label in figure.labels]}
+
+
+def _from_facts(path: Path, facts: dict) -> SvgFigure:
+    labels = tuple(Label(text, size, bold, line, column)
+                   for text, size, bold, line, column in facts["labels"])
+    return SvgFigure(path, facts["width"], facts["height"], labels, facts["language"])
+
+
+def _measured(path: Path) -> SvgFigure:
     root, source = _parse(path)
     problems = [*_refusals(root, source), *_colour_problems(root, source)]
     if problems:

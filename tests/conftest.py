@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import pytest
 from handouts.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+# What handouts learns of font and figure files (filecache.py) is kept for this session
+# only, never in the user's cache; commands the tests run in subprocesses inherit it.
+os.environ.setdefault("HANDOUTS_CACHE", tempfile.mkdtemp(prefix="handouts-test-cache-"))
 TODAY = "2026-11-24"  # fixed "today": review status never depends on the clock
 
 # A small valid leaflet; tests change pieces of it with str.replace.

@@ -1,19 +1,87 @@
-"""Cold start (issue 12.5): `handouts --help` loads none of the layout or PDF libraries."""
+"""Cold start (issue 12.5): each command imports only what it uses.
+
+`--help` loads none of the layout or PDF libraries. `validate` loads no ReportLab,
+pikepdf, pypdf or pypdfium2 once what it needs to know of the catalogue's font and figure
+files is in the file cache (filecache.py), and says the same with or without it.
+`check` reads the pronouncing dictionary only for an English readability score.
+"""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
+from conftest import MINIMAL, REPO
+
 HEAVY = ("reportlab", "pikepdf", "pypdf", "pypdfium2", "uharfbuzz", "PIL", "fontTools",
          "textstat", "jinja2")
+PDF_LIBRARIES = ("reportlab", "pikepdf", "pypdf", "pypdfium2", "svglib", "uharfbuzz")
 
 
-def test_help_imports_no_layout_or_pdf_library():
-    probe = ("import sys\n"
-             "from handouts.cli import main\n"
-             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-             f"print([m for m in {HEAVY!r} if m in sys.modules])\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+def probe(args: list[str], modules: tuple[str, ...], cache) -> tuple[list[str], str]:
+    """What `handouts ARGS` prints on stdout, and which of `modules` it imported."""
+    code = ("import sys\n"
+            "from handouts.cli import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            f"print([m for m in {modules!r} if m in sys.modules])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "HANDOUTS_CACHE": str(cache)})
+    *said, imported = result.stdout.strip().splitlines()
+    return eval(imported), "\n".join(said) + result.stderr  # noqa: S307 - our own print
+
+
+def test_help_imports_no_layout_or_pdf_library(tmp_path):
+    imported, said = probe(["--help"], HEAVY, tmp_path / "cache")
+    assert "usage: handouts" in said
+    assert imported == []
+
+
+def test_validate_imports_no_pdf_library_once_the_files_are_known(tmp_path):
+    """The examples: four brands' fonts, Chinese and Arabic fonts, SVG figures."""
+    cache = tmp_path / "cache"
+    args = ["validate", str(REPO / "content.yaml")]
+    first, said_first = probe(args, PDF_LIBRARIES, cache)
+    assert "reportlab" in first  # a new font is read by ReportLab too: it must embed it
+    again, said_again = probe(args, PDF_LIBRARIES, cache)
+    assert again == []
+    assert said_again == said_first and "0 errors" in said_first
+
+
+def test_validate_reads_a_changed_font_again(catalogue, tmp_path):
+    """A font replaced by a damaged file is judged again, not taken from the cache."""
+    from test_font_assets import atkinson, text_file, use_font
+    cache = tmp_path / "cache"
+    brand, _, _ = use_font(catalogue, "Brand.ttf")
+    font = brand.parent / "Brand.ttf"
+    font.write_bytes(atkinson().read_bytes())
+    catalogue.leaflet(MINIMAL)
+    args = ["validate", str(catalogue.root / "content.yaml")]
+    assert "0 errors" in probe(args, (), cache)[1]
+    text_file(font)
+    assert "Brand.ttf is not a font file" in probe(args, (), cache)[1]
+
+
+def test_a_damaged_cache_is_read_as_empty(tmp_path):
+    cache = tmp_path / "cache"
+    args = ["validate", str(REPO / "content.yaml")]
+    probe(args, (), cache)
+    for entries in cache.glob("files-*.json"):
+        entries.write_text("{not json", encoding="utf-8")
+    imported, said = probe(args, ("reportlab",), cache)
+    assert "0 errors" in said and imported == ["reportlab"]  # read again, and written again
+    assert probe(args, ("reportlab",), cache)[0] == []
+
+
+def dictionary_loaded_after(text: str, language: str) -> bool:
+    code = ("from handouts import readability\n"
+            f"readability.score_text({text!r}, {language!r})\n"
+            "print(readability._pronunciations.cache_info().currsize)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
-    assert "usage: handouts" in result.stdout
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    return result.stdout.strip() == "1"
+
+
+def test_the_pronouncing_dictionary_is_read_only_for_an_english_score():
+    assert not dictionary_loaded_after("Una enfermera le saca un poco de sangre.", "es")
+    assert not dictionary_loaded_after("Eine Pflegekraft nimmt Ihnen etwas Blut ab.", "de")
+    assert dictionary_loaded_after("A nurse takes a little blood from your arm.", "en-GB")

@@ -169,8 +169,8 @@ def test_a_good_font_file_builds(catalogue, name, make):
 
 
 def test_a_font_the_check_misses_still_fails_only_its_brand(catalogue, capsys, monkeypatch):
-    """Should a damaged font pass the load-time check, ReportLab's refusal when the font
-    is registered is still one clear message, and the other brand's leaflet is built."""
+    """Should a damaged font pass the load-time check, the refusal when its characters are
+    read is still one clear message, and the other brand's leaflet is built."""
     from handouts import assets
     monkeypatch.setattr(assets, "font_problem", lambda *args, **kwargs: None)
     brand, _, _ = use_font(catalogue, "Brand.ttf")
@@ -178,7 +178,7 @@ def test_a_font_the_check_misses_still_fails_only_its_brand(catalogue, capsys, m
     two_brands(catalogue)
     assert catalogue.build() == 1
     err = capsys.readouterr().err
-    assert "Brand.ttf:1:1: font Brand cannot be embedded by ReportLab: " in err, err
+    assert "Brand.ttf:1:1: font Brand cannot be read: " in err, err
     assert "Traceback" not in err
     assert (catalogue.out / "lakeside.pdf").is_file()
     assert not (catalogue.out / "sample.pdf").exists()

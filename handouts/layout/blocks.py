@@ -18,13 +18,13 @@ from ..inline import parse_inline
 from ..model import (Bullets, Callout, Contact, Figure, Leaflet, Paragraph as ParagraphBlock,
                      Steps, Table)
 from ..pdf.tags import Element, Tagged
-from ..phones import PhoneError, tel_target
 from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_label
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
 from .lines import unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
+from .preflight import contact_tel
 
 
 def keeper(ctx) -> RunKeeper:
@@ -332,7 +332,7 @@ def contact_lines(block: Contact, labels, region: str) -> list[str]:
     lines = [f"**{escape_markdown(block.name)}**"]
     if block.phone:
         lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}]"
-                     f"({_tel(block, region)})")
+                     f"({contact_tel(block, region)})")
     if block.email:
         email = escape_markdown(block.email)  # in the target too: a ')' must not end it
         lines.append(f"{labels['email']}: [{email}](mailto:{email})")
@@ -347,29 +347,6 @@ def contact_lines(block: Contact, labels, region: str) -> list[str]:
     return lines
 
 
-
-
-def _tel(block: Contact, region: str) -> str:
-    try:
-        return tel_target(block.phone or "", region)
-    except PhoneError as exc:  # the brand's own number was checked when it loaded
-        path, line, column = block.marks.get("phone") or block.where or (Path("brand.yaml"), 1, 1)
-        raise RenderError(Problem(path, line, column, f"contact phone: {exc}",
-                                  exc.hint)) from None
-
-
-def phone_problems(leaflet: Leaflet, region: str) -> list[Problem]:
-    """What `_tel` would stop the layout for, in each of the leaflet's contact blocks: a
-    number needs the brand's region to become a tel: link, so it is checked here."""
-    problems = []
-    for section in leaflet.walk_sections():
-        for block in section.blocks:
-            if isinstance(block, Contact) and block.phone:
-                try:
-                    _tel(block, region)
-                except RenderError as exc:
-                    problems.extend(exc.problems)
-    return problems
 
 
 BUILDERS = {

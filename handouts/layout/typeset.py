@@ -18,19 +18,16 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError
-from reportlab.platypus import Paragraph
+from typing import TYPE_CHECKING
 
+from .. import assets
 from ..errors import Problem, TemplateError
 from ..fonts import BRAND_CHARACTERS, FONT_HINT, FontError, FontFamily, resolve_family
 from ..scripts import DATA as SCRIPTS_FILE, Script, has_rtl, table, word_class
-from .bidi import visual_order, word_levels
-from .lines import (CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph,
-                    hyphenation_language)
-from .shaping import shape_text
-from .styles import register_family
+
+if TYPE_CHECKING:  # the glyph check (validate) runs without ReportLab; layout imports it
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
 
 BRAND = "brand"  # in scripts.yaml: the brand template's own fonts
 # In right-to-left text each word is shaped in one direction, so words joined by a
@@ -57,27 +54,49 @@ CLUSTERS = re.compile(r"\S[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\
 
 @dataclass(frozen=True)
 class Face:
-    """A font family as registered with ReportLab, with the characters it can set."""
+    """A font family with the characters it can set (by the fonts' Unicode cmaps, read
+    by assets.characters), registered with ReportLab when layout first names it."""
 
     family: FontFamily
-    names: dict  # style -> ReportLab font name
     chars: frozenset  # code points in both the regular and the bold font
 
     def has(self, char: str) -> bool:
         return ord(char) in self.chars
 
+    @property
+    def names(self) -> dict:
+        """style -> ReportLab font name."""
+        return _registered(self.family)
+
+
+SPACES = frozenset((0x20, 0xA0))
+
 
 @lru_cache(maxsize=None)
 def _face(family: FontFamily) -> Face:
     try:
-        names = register_family(family)
+        chars = assets.characters(family.regular) & assets.characters(family.bold)
+    except Exception as exc:  # noqa: BLE001 - a file the load-time check should have refused
+        raise TemplateError(Problem(family.regular, 1, 1, f"font {family.name} cannot be "
+                                    f"read: {exc}", FONT_HINT)) from None
+    # ReportLab draws U+00A0 with the space glyph, and a space with U+00A0's, when a font
+    # maps only one of them (Hind Siliguri has no U+00A0 of its own)
+    if chars & SPACES:
+        chars |= SPACES
+    return Face(family, chars)
+
+
+@lru_cache(maxsize=None)
+def _registered(family: FontFamily) -> dict:
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    from .styles import register_family
+    try:
+        return register_family(family)
     except (TTFError, struct.error, ValueError, IndexError, KeyError) as exc:
         # the load-time check (assets.font_problem) passed it, but ReportLab cannot read it
         raise TemplateError(Problem(family.regular, 1, 1, f"font {family.name} cannot be "
                                     f"embedded by ReportLab: {exc}", FONT_HINT)) from None
-    regular = pdfmetrics.getFont(names["regular"]).face.charToGlyph
-    bold = pdfmetrics.getFont(names["bold"]).face.charToGlyph
-    return Face(family, names, frozenset(regular.keys() & bold.keys()))
 
 
 class Typeset:
@@ -91,7 +110,12 @@ class Typeset:
         self._runs: dict = {}
         self._styles: dict = {}
         self.body, self.heading = self._choose(self.script, "".join(texts))
-        self.hyphenation = hyphenation_language(language)
+        self.language = language
+
+    @property
+    def hyphenation(self) -> str:
+        from .lines import hyphenation_language
+        return hyphenation_language(self.language)
 
     @property
     def rtl(self) -> bool:
@@ -257,6 +281,7 @@ class Typeset:
 
     def paragraph(self, markup: str, style: ParagraphStyle) -> Paragraph:
         """A paragraph of the right class: right-to-left, mixed direction, or plain."""
+        from .lines import CJKParagraph, LinearParagraph, MixedParagraph, RightToLeftParagraph
         shaped = self.script.shaping or self._needs_shaping(markup)
         if shaped:
             style = self._shaped(style)
@@ -281,6 +306,7 @@ class Typeset:
 
     def _shaped(self, style: ParagraphStyle) -> ParagraphStyle:
         if style.name not in self._styles:
+            from reportlab.lib.styles import ParagraphStyle
             # ReportLab's URL breaking cannot split shaped words, so it is off here
             self._styles[style.name] = ParagraphStyle(style.name + "Shaped", parent=style,
                                                       shaping=1, uriWasteReduce=0)
@@ -288,6 +314,8 @@ class Typeset:
 
     def visual(self, text: str, font: str, size: float) -> str:
         """A one-line string for the canvas (header, footer): shaped, in drawing order."""
+        from .bidi import visual_order, word_levels
+        from .shaping import shape_text
         text = self.drawable(text, own_font_only=True)
         if not (self.rtl or has_rtl(text) or self._needs_shaping(text)):
             return text

@@ -1,0 +1,111 @@
+"""What was found in a font file (assets.py) or measured in an SVG figure (svgfigure.py),
+kept on disk between runs, as fontconfig keeps its own: a cold `validate` would otherwise
+spend most of its time loading fontTools, ReportLab and svglib to read files whose answer
+cannot have changed.
+
+An entry is keyed by the file's real path, size and modification time, and the file of
+entries by a hash of the code that judged them (those modules, this one, and the versions
+of the libraries they use), so a changed file or a changed rule is read again. Only facts
+about fonts and figures are kept, never a leaflet's text. HANDOUTS_CACHE names the
+folder, or "off" keeps none;
+the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
+or written only makes a run slower.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cache
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+ENV = "HANDOUTS_CACHE"
+JUDGES = ("assets.py", "svgfigure.py", "filecache.py")  # the code whose answers are kept
+_HERE = Path(__file__).parent
+_entries: dict[str, Any] = {}  # this process's view: what it read and what it found
+_loaded: set[Path] = set()
+
+
+def folder() -> Path | None:
+    chosen = os.environ.get(ENV)
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "handouts"
+
+
+@cache
+def _stamp() -> str:
+    from importlib.metadata import version
+    digest = sha256()
+    for name in JUDGES:
+        digest.update((_HERE / name).read_bytes())
+    for package in ("fonttools", "reportlab", "svglib", "lxml"):
+        digest.update(version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+def _file() -> Path | None:
+    where = folder()
+    return where / f"files-{_stamp()}.json" if where else None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def file_key(path: Path | str, what: str) -> str:
+    stat = os.stat(path)
+    return f"{os.path.realpath(path)}|{stat.st_size}|{stat.st_mtime_ns}|{what}"
+
+
+def get(key: str) -> Any:
+    target = _file()
+    if target and target not in _loaded:
+        _loaded.add(target)
+        _entries.update(_read(target))
+    return _entries.get(key)
+
+
+def put(key: str, value: Any) -> None:
+    """Keep `value`, and write the file with every entry other processes added since."""
+    _entries[key] = value
+    target = _file()
+    if target is None:
+        return
+    temp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        merged = {**_read(target), **_entries}
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".files-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(merged, stream, sort_keys=True)
+        os.replace(temp, target)  # whole or not at all: a reader never sees half a file
+        temp = None
+    except OSError:
+        pass
+    finally:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+
+
+def ranges(points: frozenset[int]) -> list[list[int]]:
+    """Code points as [first, last] runs: a CJK font's 30,000 are a few hundred runs."""
+    runs: list[list[int]] = []
+    for point in sorted(points):
+        if runs and point == runs[-1][1] + 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return runs
+
+
+def code_points(runs: list[list[int]]) -> frozenset[int]:
+    return frozenset(point for first, last in runs for point in range(first, last + 1))
