@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Table as RLTable, TableStyle
+from reportlab.platypus import Table as RLTable, TableStyle
 
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
@@ -21,7 +21,7 @@ from ..pdf.tags import Element, Tagged
 from ..phones import PhoneError, tel_target
 from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_label
 from ..variants import grey_image
-from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
+from .flowables import CalloutBox, FittedGroup, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
 from .lines import unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
@@ -280,7 +280,8 @@ def _words(text: str, by_character: bool) -> list[str]:
 
 
 def figure(block: Figure, parent: Element, ctx) -> list:
-    """A figure and its caption, kept together. An SVG's text is drawn inside the Figure's
+    """A figure and its caption, kept together (the figure shrinking, as far as it may,
+    to fit the space left with its caption). An SVG's text is drawn inside the Figure's
     marked content: a screen reader reads the Figure's alt text, which says it all."""
     image = _vector_figure(block.svg, ctx) if block.svg else _raster_figure(block, ctx)
     image.spaceAfter = ctx.styles.space(0.3)
@@ -290,7 +291,7 @@ def figure(block: Figure, parent: Element, ctx) -> list:
         flowables = [Tagged(parent.add("Figure", alt=block.alt), image, around=True)]
     if block.caption:
         flowables.append(plain(ctx, block.caption, parent, ctx.styles.caption, "Caption"))
-    return [KeepTogether(flowables)]
+    return [FittedGroup(flowables, 0)]
 
 
 def _raster_figure(block: Figure, ctx) -> FittedImage:
