@@ -61,3 +61,31 @@ def test_a_drug_name_too_long_for_its_column_is_cut_only_with_a_hyphen(catalogue
     first = next(line.split()[0] for line in _poppler_text(catalogue.out / name).splitlines()
                  if line.strip().startswith(DRUG[:10]))  # the cell's part of the line
     assert first == DRUG or first.endswith("-"), first
+
+
+def _medicines_table_widths(variant: str) -> tuple[list[float], float]:
+    from reportlab.platypus import Table as RLTable
+
+    from conftest import REPO
+    from handouts.brand import load_brand
+    from handouts.content.catalogue import load_catalogue
+    from handouts.layout import lay_out, variant_options
+    leaflet = next(leaflet for leaflet in load_catalogue(REPO / "content.yaml").leaflets
+                   if leaflet.id == "high-blood-pressure")
+    brand = load_brand(REPO / "templates", leaflet.template)
+    story = lay_out(leaflet, brand, variant_options(variant, brand))
+    tables = [f for f in story.flowables if isinstance(f, RLTable)
+              and "Things to know" in str(f._cellvalues[0][-1][0].flowable.text)]
+    return list(tables[0]._colWidths), story.geometry.frame_width
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+def test_the_medicines_table_fills_the_column_and_its_text_column_is_readable(variant):
+    """On A5 the 'Things to know' column got one or two words a line (78 pt) while the
+    names column held 'hydrochlorothiazide' whole: the spare width now goes where it makes
+    the table shortest, and body cells are measured in the regular face, not the bold."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    widths, frame = _medicines_table_widths(variant)
+    assert abs(sum(widths) - frame) < 0.5
+    assert widths[2] >= stringWidth("0" * 14, "Helvetica", 12)  # 14 characters or more
+    assert widths[1] >= stringWidth("hydrochlorothiazide", "Helvetica", 12)  # a name whole

@@ -119,7 +119,7 @@ def table(block: Table, parent: Element, ctx) -> list:
     narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
     _check_columns_fit(block, ctx, narrowest)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
-                            ctx.typeset.cjk, narrowest, keeper(ctx))
+                            ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
     _check_rows_fit(block, data, widths, ctx, pad)
     # A caption never ends a page without its table: it starts a new page unless it fits
     # (all its lines) with the header and the first row below it. (keepWithNext would glue
@@ -212,13 +212,15 @@ def _unbroken(text: str, by_character: bool, keep_short: bool = True) -> str:
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
                    by_character: bool = False, narrowest: float = 0.0,
-                   keep: RunKeeper | None = None) -> list[float]:
+                   keep: RunKeeper | None = None, body_font: str | None = None
+                   ) -> list[float]:
     """Column widths from the cells' content, as browsers lay out tables: each column's
-    narrowest (its longest unbreakable piece) and widest (its longest cell on one line).
+    narrowest (its longest unbreakable piece) and widest (its longest cell on one line),
+    measured in `font` (bold) for the header and `body_font` for the other rows.
 
     When every column fits at its widest, the spare width is shared in proportion to
-    those; else each column gets its narrowest and the width left over is shared in
-    proportion to how much more each would take. When even the narrowest cannot all fit
+    those; else each column gets its narrowest and the width left over is handed out
+    where it makes the table shortest (`_balanced`). When even the narrowest cannot all fit
     (large print, A5), the widest of them are first lowered to one cap so that they fill
     three quarters of the width: those words are hyphenated, and no column is starved.
     Short cells are kept on one line unless the narrowest widths cannot fit otherwise, or
@@ -226,14 +228,17 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     columns = list(zip(block.header, *block.rows))
     keep = keep or RunKeeper()  # a phone number in a cell is one unbroken piece
 
-    def width(text: str) -> float:
-        return stringWidth(text, font, size) + 2 * pad + 1
+    def width(text: str, header: bool = False) -> float:
+        return stringWidth(text, font if header else (body_font or font), size) + 2 * pad + 1
 
     def narrowest_widths(keep_short: bool) -> list[float]:
-        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short))
-                                 for cell in column)) for column in columns]
+        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short),
+                                       row == 0) for row, cell in enumerate(column)))
+                for column in columns]
 
-    most = [max(narrowest, *(width(cell.plain) for cell in column)) for column in columns]
+    most = [max(narrowest, *(width(cell.plain, row == 0) for row, cell in enumerate(column)))
+            for column in columns]
+    texts = [[cell.plain for cell in row] for row in block.rows]  # the body, in regular
     if sum(most) <= total:
         return [w + (total - sum(most)) * w / sum(most) for w in most]
     readable = width("0" * READABLE_COLUMN)
@@ -241,21 +246,40 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
         least = narrowest_widths(keep_short)
         if sum(least) > total:
             continue
-        widths = _grown(least, [max(m, low) for m, low in zip(most, least)], total)
+        widths = _balanced(least, texts, total, width)
         if all(w >= min(readable, m) for w, m in zip(widths, most)) or not keep_short:
             return widths
     least = narrowest_widths(keep_short=False)  # never below the narrowest:
     least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))  # it fits (checked)
-    return _grown(least, [max(m, low) for m, low in zip(most, least)], total)
+    return _balanced(least, texts, total, width)
 
 
-def _grown(least: list[float], most: list[float], total: float) -> list[float]:
-    """`least` widened to `total`, each column in proportion to how much wider its widest
-    content is."""
-    more = [max(0.0, high - low) for low, high in zip(least, most)]
-    if not sum(more):
+BALANCE_STEPS = 48  # slices of the spare width handed out one at a time
+
+
+def _balanced(least: list[float], rows: list[list[str]], total: float, width) -> list[float]:
+    """`least` widened to `total` a slice at a time, each slice to the column where it
+    makes the table shortest: a row is as tall as its longest cell's text over its
+    column's width (in lines, a smooth estimate). Shared in proportion to the widest
+    content instead, a column of long text beside one of long drug names kept one or two
+    words a line on A5 (the blood pressure medicines)."""
+    spare = total - sum(least)
+    if spare <= 0 or not rows:
         return [low * total / sum(least) for low in least]
-    return [low + (total - sum(least)) * m / sum(more) for low, m in zip(least, more)]
+    empty = width("")  # a cell's padding
+    lengths = [[max(0.0, width(text) - empty) for text in row] for row in rows]
+
+    def height(widths: list[float]) -> float:
+        return sum(max(max(1.0, length / max(1.0, w - empty)) for length, w in zip(row, widths))
+                   for row in lengths)
+
+    widths, step = list(least), spare / BALANCE_STEPS
+    for _ in range(BALANCE_STEPS):
+        trials = [height([w + step * (i == c) for i, w in enumerate(widths)])
+                  for c in range(len(widths))]
+        best = min(range(len(widths)), key=lambda c: (trials[c], -sum(r[c] for r in lengths)))
+        widths[best] += step
+    return widths
 
 
 def _cap_widest(widths: list[float], target: float) -> list[float]:
