@@ -89,3 +89,24 @@ def test_the_medicines_table_fills_the_column_and_its_text_column_is_readable(va
     assert abs(sum(widths) - frame) < 0.5
     assert widths[2] >= stringWidth("0" * 14, "Helvetica", 12)  # 14 characters or more
     assert widths[1] >= stringWidth("hydrochlorothiazide", "Helvetica", 12)  # a name whole
+
+
+def test_chinese_lines_never_end_with_an_opening_bracket_nor_start_with_closing_marks(
+        tmp_path):
+    """In the IGRT table's first column '（' stood alone on a line ('束 CT' / '（' /
+    'CBCT）'): the column's narrowest width now holds '（CBCT）' whole, as an opening
+    bracket goes with what follows it and closing marks with what precedes them."""
+    from conftest import REPO
+    from handouts.cli import main
+    from handouts.layout.lines import CANNOT_END, CANNOT_START
+    out = tmp_path / "out"
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--only", "igrt",
+                 "--variant", "standard", "--variant", "large-print", "--variant",
+                 "booklet"]) == 0
+    paths = sorted(out.glob("igrt.zh-Hans*.pdf"))
+    assert len(paths) == 3
+    for path in paths:
+        lines = [line.strip() for line in _poppler_text(path).splitlines() if line.strip()]
+        assert "（CBCT）" in "".join(lines), path.name  # the cell's text, in order
+        bad = [line for line in lines if line[-1] in CANNOT_END or line[0] in CANNOT_START]
+        assert not bad, (path.name, bad)

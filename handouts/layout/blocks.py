@@ -23,7 +23,7 @@ from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_
 from ..variants import grey_image
 from .flowables import CalloutBox, FittedGroup, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
-from .lines import unbreakable_pieces
+from .lines import CANNOT_END, CANNOT_START, unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
 
 
@@ -233,11 +233,11 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
 
     def narrowest_widths(keep_short: bool) -> list[float]:
         return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short),
-                                       row == 0) for row, cell in enumerate(column)))
+                                       _bold(cell, row)) for row, cell in enumerate(column)))
                 for column in columns]
 
-    most = [max(narrowest, *(width(cell.plain, row == 0) for row, cell in enumerate(column)))
-            for column in columns]
+    most = [max(narrowest, *(width(cell.plain, _bold(cell, row))
+                             for row, cell in enumerate(column))) for column in columns]
     texts = [[cell.plain for cell in row] for row in block.rows]  # the body, in regular
     if sum(most) <= total:
         return [w + (total - sum(most)) * w / sum(most) for w in most]
@@ -252,6 +252,11 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     least = narrowest_widths(keep_short=False)  # never below the narrowest:
     least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))  # it fits (checked)
     return _balanced(least, texts, total, width)
+
+
+def _bold(cell, row: int) -> bool:
+    """Whether a cell is measured in the bold face: the header row, or bold text."""
+    return row == 0 or any(span.bold for span in cell.spans)
 
 
 BALANCE_STEPS = 48  # slices of the spare width handed out one at a time
@@ -296,11 +301,23 @@ def _cap_widest(widths: list[float], target: float) -> list[float]:
 BREAKABLE_SPACE = re.compile(r"[^\S\u00a0]+")  # every space but the no-break space
 
 
+_CJK_PIECE = re.compile(r"[A-Za-z0-9]{2,20}|\S")  # a Latin word ('CBCT') is not split
+
+
 def _words(text: str, by_character: bool) -> list[str]:
-    """The pieces a line may not break inside: words, or characters in CJK text."""
-    if by_character:
-        return [ch for ch in text if not ch.isspace()]
-    return [word for word in BREAKABLE_SPACE.split(text) if word]
+    """The pieces a line may not break inside: words, or in CJK text characters and
+    Latin words, each opening bracket joined to what follows it and each closing mark
+    to what precedes it ('（CBCT）': a column narrower than that left '（' alone on a
+    line, as a line keeps its first character)."""
+    if not by_character:
+        return [word for word in BREAKABLE_SPACE.split(text) if word]
+    pieces: list[str] = []
+    for piece in _CJK_PIECE.findall(text):
+        if pieces and (piece[0] in CANNOT_START or pieces[-1][-1] in CANNOT_END):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def figure(block: Figure, parent: Element, ctx) -> list:
