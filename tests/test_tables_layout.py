@@ -110,3 +110,29 @@ def test_chinese_lines_never_end_with_an_opening_bracket_nor_start_with_closing_
         assert "（CBCT）" in "".join(lines), path.name  # the cell's text, in order
         bad = [line for line in lines if line[-1] in CANNOT_END or line[0] in CANNOT_START]
         assert not bad, (path.name, bad)
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+def test_every_header_word_of_the_example_tables_fits_its_column(variant):
+    """'Bottom number' printed 'numbe' / 'r' in large print: a cell's widest piece is the
+    widest in print, not the one with most letters ('Bottom' and 'number' have six)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Table as RLTable
+
+    from conftest import REPO
+    from handouts.brand import load_brand
+    from handouts.content.catalogue import load_catalogue
+    from handouts.layout import lay_out, variant_options
+    for leaflet in load_catalogue(REPO / "content.yaml").leaflets:
+        brand = load_brand(REPO / "templates", leaflet.template)
+        story = lay_out(leaflet, brand, variant_options(variant, brand))
+        for table in (f for f in story.flowables if isinstance(f, RLTable) and
+                      hasattr(getattr(f._cellvalues[0][0][0], "element", None), "role")):
+            for cell, width in zip(table._cellvalues[0], table._colWidths):
+                style = cell[0].flowable.style
+                pad = 0.45 * style.fontSize  # blocks.table: the header is at body size
+                words = str(cell[0].flowable.text).split()
+                if "<" in " ".join(words):
+                    continue  # markup: measured in the face it prints in
+                assert all(stringWidth(word, style.fontName, style.fontSize) <= width - 2 * pad
+                           + 0.5 for word in words), (leaflet.id, words, width)

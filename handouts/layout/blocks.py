@@ -6,6 +6,7 @@ wraps every flowable that draws content in `Tagged`.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -200,14 +201,14 @@ READABLE_COLUMN = 14  # characters: a column of longer text narrower than this g
                       # two words a line, and its rows grow a page tall (the IGRT booklet)
 
 
-def _unbroken(text: str, by_character: bool, keep_short: bool = True) -> str:
+def _unbroken(text: str, by_character: bool, keep_short: bool = True, measure=len) -> str:
     """The widest part of a cell that no line may break inside (its min-content): all of
     a short cell (when `keep_short`), else its longest word, or the longest piece of a
     URL or a compound word."""
     if keep_short and len(text) <= SHORT_CELL and not by_character:
         return text
     pieces = [piece for word in _words(text, by_character) for piece in unbreakable_pieces(word)]
-    return max(pieces or [""], key=len)
+    return max(pieces or [""], key=measure)  # the widest ('number', not 'Bottom')
 
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
@@ -232,7 +233,8 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
         return stringWidth(text, font if header else (body_font or font), size) + 2 * pad + 1
 
     def narrowest_widths(keep_short: bool) -> list[float]:
-        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short),
+        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short,
+                                                 partial(width, header=_bold(cell, row))),
                                        _bold(cell, row)) for row, cell in enumerate(column)))
                 for column in columns]
 
@@ -251,7 +253,18 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
             return widths
     least = narrowest_widths(keep_short=False)  # never below the narrowest:
     least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))  # it fits (checked)
-    return _balanced(least, texts, total, width)
+    # columns capped below their longest word win back the most: shared by how much more
+    # each would take (balancing by lines cut 'number' in a large print header)
+    return _grown(least, [max(m, low) for m, low in zip(most, least)], total)
+
+
+def _grown(least: list[float], most: list[float], total: float) -> list[float]:
+    """`least` widened to `total`, each column in proportion to how much wider its widest
+    content is."""
+    more = [max(0.0, high - low) for low, high in zip(least, most)]
+    if not sum(more):
+        return [low * total / sum(least) for low in least]
+    return [low + (total - sum(least)) * m / sum(more) for low, m in zip(least, more)]
 
 
 def _bold(cell, row: int) -> bool:
