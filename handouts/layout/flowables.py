@@ -228,7 +228,8 @@ class CalloutBox(Flowable):
         """The least of the box that must fit below a heading kept with it: all of it,
         or, when it would split in `available_height`, its title and first lines."""
         self.wrap(available_width, available_height)
-        if self.height <= available_height or not self._may_split(available_height):
+        if (self.height <= available_height or not self._may_split(available_height)
+                or len(self.content) < 2):
             return self.height
         title = self._heights[0] + self.content[0].getSpaceAfter()
         return 2 * self.padding + title + FIRST_LINES * _leading(self.content[1])
@@ -236,9 +237,8 @@ class CalloutBox(Flowable):
     def _may_split(self, available_height) -> bool:
         """Whether the box breaks at this page's foot: when it is taller than a page, or
         when moving it whole would leave more than BOX_SPLIT_GAP of the page empty."""
-        return len(self.content) > 1 and (self.height > self.max_height or
-                                          leaves_gap(available_height, self.max_height,
-                                                     BOX_SPLIT_GAP))
+        return self.height > self.max_height or leaves_gap(available_height, self.max_height,
+                                                           BOX_SPLIT_GAP)
 
     def split(self, available_width, available_height):
         self.wrap(available_width, available_height)
@@ -256,7 +256,8 @@ class CalloutBox(Flowable):
             parts = rest[0].split(self.inner_width(available_width), available_height - used)
             if len(parts) >= 2:
                 first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
-        if not first or not rest or (self.first and len(first) < 2):
+        title_alone = self.first and first == self.content[:1]
+        if not first or not rest or title_alone:
             return []  # a part needs text: a title alone never ends a page
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
                                  rtl=self.rtl, kind=self.kind, first=part is first)
