@@ -136,3 +136,29 @@ def test_every_header_word_of_the_example_tables_fits_its_column(variant):
                     continue  # markup: measured in the face it prints in
                 assert all(stringWidth(word, style.fontName, style.fontSize) <= width - 2 * pad
                            + 0.5 for word in words), (leaflet.id, words, width)
+
+
+def _tall_row_table(page: float = 600.0):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from handouts.layout.flowables import BreakingTable
+    style = ParagraphStyle("c", fontName="Helvetica", fontSize=12, leading=16)
+    long_cell = " ".join(f"word{n}" for n in range(300))  # about 60 lines in 150 pt
+    data = [[[Paragraph("Head", style)], [Paragraph("Notes", style)]],
+            [[Paragraph("short", style)], [Paragraph("a row", style)]],
+            [[Paragraph("tall", style)], [Paragraph(long_cell, style)]]]
+    table = BreakingTable(data, colWidths=[100, 150], repeatRows=1)
+    table.page_height, table.least_part = page, 2 * 16 + 10
+    return table
+
+
+def test_a_table_breaks_inside_a_tall_row_rather_than_leave_a_page_mostly_empty():
+    """Rows broke only between them: a tall row moved whole to the next page, and the
+    page before it was left with the header and one short row."""
+    table = _tall_row_table()
+    head, *rest = table.split(250, 400)
+    assert rest and head.wrap(250, 400)[1] > 300  # the tall row starts on this page
+    small = _tall_row_table()
+    head, *rest = small.split(250, 100)  # a sixth of the page left: rows stay whole
+    assert rest and head.wrap(250, 100)[1] < 60

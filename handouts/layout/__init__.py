@@ -412,7 +412,7 @@ def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
     return (best[1], best[2]) if best else (len(flowables), _half_widths(ctx))
 
 
-DETAILS_TAIL = 2  # governance lines kept with the disclaimer and the QR code
+DETAILS_TAIL = 1  # governance lines kept with the disclaimer and the QR code
 COLUMN_SHARES = (0.5, 0.55, 0.6, 0.65)  # of the width, for the details' first column
 
 

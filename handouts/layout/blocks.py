@@ -12,7 +12,7 @@ from pathlib import Path
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Table as RLTable, TableStyle
+from reportlab.platypus import TableStyle
 
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
@@ -22,7 +22,7 @@ from ..pdf.tags import Element, Tagged
 from ..phones import PhoneError, tel_target
 from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_label
 from ..variants import grey_image
-from .flowables import CalloutBox, FittedGroup, FittedImage, ListItem, RoomFor
+from .flowables import BreakingTable, CalloutBox, FittedGroup, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
 from .lines import CANNOT_END, CANNOT_START, unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
@@ -123,16 +123,19 @@ def table(block: Table, parent: Element, ctx) -> list:
                             ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
     _check_rows_fit(block, data, widths, ctx, pad)
     # A caption never ends a page without its table: it starts a new page unless it fits
-    # (all its lines) with the header and the first row below it. (keepWithNext would glue
-    # caption and table into one KeepTogether, and a long table could then never split.)
-    first_rows = sum(_row_height(row, widths, pad, ctx.frame_height) for row in data[:2])
-    flowables = [RoomFor(caption, None, first_rows), *caption]
+    # (all its lines) with the header and the first row below it, or the start of that row
+    # where the table breaks inside it. (keepWithNext would glue caption and table into one
+    # KeepTogether, and a long table could then never split.)
+    header, first_row = (_row_height(row, widths, pad, ctx.frame_height) for row in data[:2])
     if ctx.typeset.rtl:  # columns run right to left; the tags stay in reading order
         data, widths = [row[::-1] for row in data], widths[::-1]
-    table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid,
-                             hAlign="RIGHT" if ctx.typeset.rtl else "LEFT",
-                             spaceAfter=styles.space(0.8))
-    return [*flowables, table_flowable]
+    table_flowable = BreakingTable(data, colWidths=widths, repeatRows=1, style=grid,
+                                   hAlign="RIGHT" if ctx.typeset.rtl else "LEFT",
+                                   spaceAfter=styles.space(0.8))
+    table_flowable.page_height, table_flowable.element = ctx.frame_height, element
+    table_flowable.header, table_flowable.first_row = header, first_row
+    table_flowable.least_part = 2 * styles.cell.leading + pad * 1.7
+    return [RoomFor(caption, [table_flowable], header + first_row), *caption, table_flowable]
 
 
 def _cell(ctx, text, row: Element, role: str, style) -> list:

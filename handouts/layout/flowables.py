@@ -80,7 +80,7 @@ class RoomFor(CondPageBreak):
         for flowable in self.then:
             if follow >= self.cap:
                 break
-            if isinstance(flowable, CalloutBox):  # what must fit with it, at the least
+            if hasattr(flowable, "least_start"):  # a box, a table: what must fit, at least
                 return kept + follow + flowable.least_start(
                     width, height - kept - follow - flowable.getSpaceBefore())
             # a long text has more than `cap` of lines at any width: not worth breaking
@@ -122,6 +122,44 @@ class KeepUnlessGap(KeepTogether):
         if height > aH and leaves_gap(aH, self.page_height) and len(content) > self.tail:
             return [*content[:-self.tail], KeepTogether(content[-self.tail:])]
         return super().split(aW, aH)
+
+
+class BreakingTable(Table):
+    """A table that breaks between rows (the header repeated), and inside a row when
+    breaking between them would leave more than BOX_SPLIT_GAP of the page empty (a row
+    of long cells in large print moved whole and left 36% of a page empty). Layout sets
+    `page_height`, `header` (the header row's height), `first_row` and `least_part` (the
+    least of a row a page may end or start with: two lines and the padding)."""
+
+    page_height = header = first_row = least_part = 0.0
+    element = None  # the Table structure element, for render.place
+
+    def least_start(self, available_width, available_height) -> float:
+        """What must fit below a caption kept with it: the header and the first row, or,
+        where the table would break inside that row, the header and the row's start."""
+        whole = self.header + self.first_row
+        if whole <= available_height or not self._breaks_in_row(available_height):
+            return whole
+        return self.header + self.least_part
+
+    def _breaks_in_row(self, room: float) -> bool:
+        return bool(self.least_part) and leaves_gap(room, self.page_height, BOX_SPLIT_GAP)
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        used = parts[0].wrap(availWidth, availHeight)[1] if parts else 0.0
+        if self._breaks_in_row(availHeight - used):
+            self.splitByRow, self.splitInRow = 0, int(self.least_part) + 1
+            try:
+                parts = super().split(availWidth, availHeight) or parts
+            finally:
+                self.splitByRow, self.splitInRow = 1, 0
+        for part in parts:  # the parts are made by ReportLab, with none of these
+            part.splitByRow, part.splitInRow = 1, 0
+            part.page_height, part.header, part.least_part = (
+                self.page_height, self.header, self.least_part)
+            part.element = self.element
+        return parts
 
 
 class FittedGroup(Flowable):
