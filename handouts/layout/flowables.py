@@ -132,7 +132,7 @@ class BreakingTable(Table):
     least of a row a page may end or start with: two lines and the padding)."""
 
     page_height = header = first_row = least_part = 0.0
-    element = None  # the Table structure element, for render.place
+    element: object = None  # the Table structure element, for render.place
 
     def least_start(self, available_width, available_height) -> float:
         """What must fit below a caption kept with it: the header and the first row, or,
