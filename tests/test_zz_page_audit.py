@@ -8,8 +8,8 @@ Looking at pages can be turned into checks; these are the ones that are exact:
   past the margin, a URL ran into the fold of a booklet);
 - no two lines of text overlap (their glyphs' ink boxes never cross);
 - no page of a leaflet is blank (nor half a booklet sheet), and none but the last is less
-  than a third full unless the next page starts with a figure, table or box that did not
-  fit (issue 10.5);
+  than 60% full before running text, nor less than 40% full before a figure, table or
+  box that did not fit (issue 10.5);
 - body text keeps a real gap above the footer rule, and the footer's last line stays at
   least 10 mm from the paper's bottom edge (issue 10.10: they were 3 pt and about 6 mm).
 """
