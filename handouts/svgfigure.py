@@ -359,8 +359,12 @@ def drawing(figure: SvgFigure, fonts: dict, colours: dict[str, str], grayscale: 
 # ---- size --------------------------------------------------------------------------
 
 def least_label(body_size: float) -> float:
-    """The smallest a label may print in a format whose body text is `body_size` pt."""
-    return LEAST_LARGE_LABEL_PT if body_size >= LEAST_LARGE_LABEL_PT else LEAST_LABEL_PT
+    """The smallest a label may print in a format whose body text is `body_size` pt: in
+    large print the body size itself (a reader who needs 18 pt text needs 18 pt labels),
+    never under its floor; else the body text floor."""
+    if body_size >= LEAST_LARGE_LABEL_PT:
+        return max(LEAST_LARGE_LABEL_PT, body_size)
+    return LEAST_LABEL_PT
 
 
 def fit(figure: SvgFigure, width: float, height: float, least_label: float

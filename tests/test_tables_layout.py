@@ -61,3 +61,104 @@ def test_a_drug_name_too_long_for_its_column_is_cut_only_with_a_hyphen(catalogue
     first = next(line.split()[0] for line in _poppler_text(catalogue.out / name).splitlines()
                  if line.strip().startswith(DRUG[:10]))  # the cell's part of the line
     assert first == DRUG or first.endswith("-"), first
+
+
+def _medicines_table_widths(variant: str) -> tuple[list[float], float]:
+    from reportlab.platypus import Table as RLTable
+
+    from conftest import REPO
+    from handouts.brand import load_brand
+    from handouts.content.catalogue import load_catalogue
+    from handouts.layout import lay_out, variant_options
+    leaflet = next(leaflet for leaflet in load_catalogue(REPO / "content.yaml").leaflets
+                   if leaflet.id == "high-blood-pressure")
+    brand = load_brand(REPO / "templates", leaflet.template)
+    story = lay_out(leaflet, brand, variant_options(variant, brand))
+    tables = [f for f in story.flowables if isinstance(f, RLTable)
+              and "Things to know" in str(f._cellvalues[0][-1][0].flowable.text)]
+    return list(tables[0]._colWidths), story.geometry.frame_width
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+def test_the_medicines_table_fills_the_column_and_its_text_column_is_readable(variant):
+    """On A5 the 'Things to know' column got one or two words a line (78 pt) while the
+    names column held 'hydrochlorothiazide' whole: the spare width now goes where it makes
+    the table shortest, and body cells are measured in the regular face, not the bold."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    widths, frame = _medicines_table_widths(variant)
+    assert abs(sum(widths) - frame) < 0.5
+    assert widths[2] >= stringWidth("0" * 14, "Helvetica", 12)  # 14 characters or more
+    assert widths[1] >= stringWidth("hydrochlorothiazide", "Helvetica", 12)  # a name whole
+
+
+def test_chinese_lines_never_end_with_an_opening_bracket_nor_start_with_closing_marks(
+        tmp_path):
+    """In the IGRT table's first column '（' stood alone on a line ('束 CT' / '（' /
+    'CBCT）'): the column's narrowest width now holds '（CBCT）' whole, as an opening
+    bracket goes with what follows it and closing marks with what precedes them."""
+    from conftest import REPO
+    from handouts.cli import main
+    from handouts.layout.lines import CANNOT_END, CANNOT_START
+    out = tmp_path / "out"
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--only", "igrt",
+                 "--variant", "standard", "--variant", "large-print", "--variant",
+                 "booklet"]) == 0
+    paths = sorted(out.glob("igrt.zh-Hans*.pdf"))
+    assert len(paths) == 3
+    for path in paths:
+        lines = [line.strip() for line in _poppler_text(path).splitlines() if line.strip()]
+        assert "（CBCT）" in "".join(lines), path.name  # the cell's text, in order
+        bad = [line for line in lines if line[-1] in CANNOT_END or line[0] in CANNOT_START]
+        assert not bad, (path.name, bad)
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+def test_every_header_word_of_the_example_tables_fits_its_column(variant):
+    """'Bottom number' printed 'numbe' / 'r' in large print: a cell's widest piece is the
+    widest in print, not the one with most letters ('Bottom' and 'number' have six)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Table as RLTable
+
+    from conftest import REPO
+    from handouts.brand import load_brand
+    from handouts.content.catalogue import load_catalogue
+    from handouts.layout import lay_out, variant_options
+    for leaflet in load_catalogue(REPO / "content.yaml").leaflets:
+        brand = load_brand(REPO / "templates", leaflet.template)
+        story = lay_out(leaflet, brand, variant_options(variant, brand))
+        for table in (f for f in story.flowables if isinstance(f, RLTable) and
+                      hasattr(getattr(f._cellvalues[0][0][0], "element", None), "role")):
+            for cell, width in zip(table._cellvalues[0], table._colWidths):
+                style = cell[0].flowable.style
+                pad = 0.45 * style.fontSize  # blocks.table: the header is at body size
+                words = str(cell[0].flowable.text).split()
+                if "<" in " ".join(words):
+                    continue  # markup: measured in the face it prints in
+                assert all(stringWidth(word, style.fontName, style.fontSize) <= width - 2 * pad
+                           + 0.5 for word in words), (leaflet.id, words, width)
+
+
+def _tall_row_table(page: float = 600.0):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from handouts.layout.flowables import BreakingTable
+    style = ParagraphStyle("c", fontName="Helvetica", fontSize=12, leading=16)
+    long_cell = " ".join(f"word{n}" for n in range(300))  # about 60 lines in 150 pt
+    data = [[[Paragraph("Head", style)], [Paragraph("Notes", style)]],
+            [[Paragraph("short", style)], [Paragraph("a row", style)]],
+            [[Paragraph("tall", style)], [Paragraph(long_cell, style)]]]
+    table = BreakingTable(data, colWidths=[100, 150], repeatRows=1)
+    table.page_height, table.least_part = page, 2 * 16 + 10
+    return table
+
+
+def test_a_table_breaks_inside_a_tall_row_rather_than_leave_a_page_mostly_empty():
+    """Rows broke only between them: a tall row moved whole to the next page, and the
+    page before it was left with the header and one short row."""
+    table = _tall_row_table()
+    head, *rest = table.split(250, 400)
+    assert rest and head.wrap(250, 400)[1] > 300  # the tall row starts on this page
+    small = _tall_row_table()
+    head, *rest = small.split(250, 100)  # a sixth of the page left: rows stay whole
+    assert rest and head.wrap(250, 100)[1] < 60

@@ -8,8 +8,8 @@ Looking at pages can be turned into checks; these are the ones that are exact:
   past the margin, a URL ran into the fold of a booklet);
 - no two lines of text overlap (their glyphs' ink boxes never cross);
 - no page of a leaflet is blank (nor half a booklet sheet), and none but the last is less
-  than a third full unless the next page starts with a figure, table or box that did not
-  fit (issue 10.5);
+  than 60% full before running text, nor less than 40% full before a figure, table or
+  box that did not fit (issue 10.5);
 - body text keeps a real gap above the footer rule, and the footer's last line stays at
   least 10 mm from the paper's bottom edge (issue 10.10: they were 3 pt and about 6 mm).
 """
@@ -34,7 +34,12 @@ RULE_GAP = 6.0  # pt at least between body text and the footer rule (layout leav
 FOOTER_EDGE = 10 * MM
 
 
-MOSTLY_EMPTY = 1 / 3  # issue 10.5: no page but the last is less than a third full
+# Issue 10.5: no page but the last is less than 60% full before running text (it was a
+# third: large print pages were left 60% empty before a callout, or the end matter's
+# details, kept whole), nor less than 40% full before a figure, table or box that did not
+# fit (a figure takes at most 60% of a page: svgfigure.HEIGHT_SHARE).
+MOSTLY_EMPTY = 0.6
+BEFORE_A_BLOCK = 0.4
 SAME_LINE = 0.2  # of the font size: a mark or a raised citation still rides on its line
 
 
@@ -175,15 +180,18 @@ HEADING_ROOM = 0.15  # of the body's height: a heading (even two lines of it) ab
 
 
 def mostly_empty_pages(pdf) -> list[str]:
-    """Pages but the last less than a third full, when the next page starts with text.
-    Booklet sheets hold two pages in imposed order, so they are skipped here; the same
-    A5 layout is audited page by page in test_the_examples_pass_the_audit_on_a5."""
+    """Pages but the last less than MOSTLY_EMPTY full when the next page starts with text,
+    or less than BEFORE_A_BLOCK full when it starts with a block. Booklet sheets hold two
+    pages in imposed order, so they are skipped here; the same A5 layout is audited page
+    by page in test_the_examples_pass_the_audit_on_a5."""
     problems = []
     for number in range(len(pdf) - 1):
         fill = body_fill(pdf[number])
-        if fill is not None and fill < MOSTLY_EMPTY and not starts_with_a_block(pdf[number + 1]):
+        block = starts_with_a_block(pdf[number + 1])
+        if fill is not None and fill < (BEFORE_A_BLOCK if block else MOSTLY_EMPTY):
+            what = "a figure, table or box" if block else "running text"
             problems.append(f"page {number + 1} is {fill:.0%} full and the next page starts "
-                            "with running text")
+                            f"with {what}")
     return problems
 
 
@@ -348,7 +356,8 @@ def test_the_audit_lets_a_page_end_early_before_a_figure_that_did_not_fit(tmp_pa
     canvas = Canvas(str(path), pagesize=(595, 842))
     canvas.setLineWidth(0.6)
     canvas.line(57, 60, 538, 60)
-    canvas.drawString(57, 780, "a short page before a tall figure")
+    for line in range(20):  # 45% of the page: a figure taller than the rest moves on
+        canvas.drawString(57, 780 - 17 * line, f"line {line + 1} before a tall figure")
     canvas.showPage()
     canvas.setLineWidth(0.6)
     canvas.line(57, 60, 538, 60)
@@ -358,6 +367,27 @@ def test_the_audit_lets_a_page_end_early_before_a_figure_that_did_not_fit(tmp_pa
     found = audit(path)
     path.unlink()
     assert found == []
+
+
+def test_the_audit_finds_a_page_left_mostly_empty_before_a_box(tmp_path):
+    """A box (a callout kept whole) that left 70% of the page before it empty: it breaks
+    across the pages instead (issue 10.5, the large print pages)."""
+    from reportlab.pdfgen.canvas import Canvas
+    path = tmp_path / "box.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    for lines in (12, 0):
+        canvas.setLineWidth(0.6)
+        canvas.line(57, 60, 538, 60)
+        for line in range(lines):
+            canvas.drawString(57, 780 - 17 * line, f"line {line + 1} of running text")
+        if not lines:
+            canvas.rect(57, 300, 481, 490, stroke=0, fill=1)
+        canvas.showPage()
+    canvas.save()
+    found = audit(path)
+    path.unlink()
+    assert found == ["page 1 is 27% full and the next page starts with a figure, table or "
+                     "box"]
 
 
 def test_the_audit_finds_a_glyph_off_the_page(tmp_path):

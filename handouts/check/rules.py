@@ -153,7 +153,7 @@ FIGURE_FORMATS = (("standard", None, "body"), ("large print", None, "large_print
 
 
 def figure_text_size(s: Subject, opt: dict) -> Iterator:
-    """An SVG label that would print under 12 pt (16 pt in large print) in some format:
+    """An SVG label that would print under 12 pt (the large print body size in large print) in some format:
     layout's own sizing rule (svgfigure.fit) on each format's column."""
     if s.brand is None:
         return
@@ -184,7 +184,7 @@ def figure_raster(s: Subject, opt: dict) -> Iterator:
         if figure.svg is None and not figure.decorative:
             yield (figure.where, f"figure '{figure.image.name}' is a picture (PNG/JPEG): the "
                    "size of any text in it cannot be checked", "if it has labels, draw it as "
-                   "SVG, so they print as live text at 12 pt or more (16 pt in large print)")
+                   "SVG, so they print as live text at 12 pt or more (the body size, 18 pt by default, in large print)")
 
 
 def figure_language(s: Subject, opt: dict) -> Iterator:
@@ -327,7 +327,7 @@ RULES: dict[str, Rule] = {
     "alt-filename": Rule("warning", "leaflet", alt_filename, "alt text that repeats the file "
                          "name"),
     "figure-text-size": Rule("error", "leaflet", figure_text_size, "figure text that "
-                             "prints under 12 pt (16 pt in large print)", needs_brand=True),
+                             "prints under 12 pt (the body size in large print)", needs_brand=True),
     "figure-raster": Rule("warning", "leaflet", figure_raster, "PNG/JPEG figure whose text "
                           "size cannot be checked"),
     "figure-language": Rule("warning", "leaflet", figure_language, "SVG figure labelled in "

@@ -6,12 +6,13 @@ wraps every flowable that draws content in `Tagged`.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Table as RLTable, TableStyle
+from reportlab.platypus import TableStyle
 
 from ..errors import Problem, RenderError
 from ..inline import parse_inline
@@ -20,9 +21,9 @@ from ..model import (Bullets, Callout, Contact, Figure, Leaflet, Paragraph as Pa
 from ..pdf.tags import Element, Tagged
 from ..svgfigure import SvgError, SvgFigure, drawing as svg_drawing, fit, least_label
 from ..variants import grey_image
-from .flowables import CalloutBox, FittedImage, ListItem, RoomFor
+from .flowables import BreakingTable, CalloutBox, FittedGroup, FittedImage, ListItem, RoomFor
 from .glyphs import brand_text
-from .lines import unbreakable_pieces
+from .lines import CANNOT_END, CANNOT_START, unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
 from .preflight import contact_tel
 
@@ -119,19 +120,22 @@ def table(block: Table, parent: Element, ctx) -> list:
     narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
     _check_columns_fit(block, ctx, narrowest)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
-                            ctx.typeset.cjk, narrowest, keeper(ctx))
+                            ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
     _check_rows_fit(block, data, widths, ctx, pad)
     # A caption never ends a page without its table: it starts a new page unless it fits
-    # (all its lines) with the header and the first row below it. (keepWithNext would glue
-    # caption and table into one KeepTogether, and a long table could then never split.)
-    first_rows = sum(_row_height(row, widths, pad, ctx.frame_height) for row in data[:2])
-    flowables = [RoomFor(caption, None, first_rows), *caption]
+    # (all its lines) with the header and the first row below it, or the start of that row
+    # where the table breaks inside it. (keepWithNext would glue caption and table into one
+    # KeepTogether, and a long table could then never split.)
+    header, first_row = (_row_height(row, widths, pad, ctx.frame_height) for row in data[:2])
     if ctx.typeset.rtl:  # columns run right to left; the tags stay in reading order
         data, widths = [row[::-1] for row in data], widths[::-1]
-    table_flowable = RLTable(data, colWidths=widths, repeatRows=1, style=grid,
-                             hAlign="RIGHT" if ctx.typeset.rtl else "LEFT",
-                             spaceAfter=styles.space(0.8))
-    return [*flowables, table_flowable]
+    table_flowable = BreakingTable(data, colWidths=widths, repeatRows=1, style=grid,
+                                   hAlign="RIGHT" if ctx.typeset.rtl else "LEFT",
+                                   spaceAfter=styles.space(0.8))
+    table_flowable.page_height, table_flowable.element = ctx.frame_height, element
+    table_flowable.header, table_flowable.first_row = header, first_row
+    table_flowable.least_part = 2 * styles.cell.leading + pad * 1.7
+    return [RoomFor(caption, [table_flowable], header + first_row), *caption, table_flowable]
 
 
 def _cell(ctx, text, row: Element, role: str, style) -> list:
@@ -200,25 +204,27 @@ READABLE_COLUMN = 14  # characters: a column of longer text narrower than this g
                       # two words a line, and its rows grow a page tall (the IGRT booklet)
 
 
-def _unbroken(text: str, by_character: bool, keep_short: bool = True) -> str:
+def _unbroken(text: str, by_character: bool, keep_short: bool = True, measure=len) -> str:
     """The widest part of a cell that no line may break inside (its min-content): all of
     a short cell (when `keep_short`), else its longest word, or the longest piece of a
     URL or a compound word."""
     if keep_short and len(text) <= SHORT_CELL and not by_character:
         return text
     pieces = [piece for word in _words(text, by_character) for piece in unbreakable_pieces(word)]
-    return max(pieces or [""], key=len)
+    return max(pieces or [""], key=measure)  # the widest ('number', not 'Bottom')
 
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
                    by_character: bool = False, narrowest: float = 0.0,
-                   keep: RunKeeper | None = None) -> list[float]:
+                   keep: RunKeeper | None = None, body_font: str | None = None
+                   ) -> list[float]:
     """Column widths from the cells' content, as browsers lay out tables: each column's
-    narrowest (its longest unbreakable piece) and widest (its longest cell on one line).
+    narrowest (its longest unbreakable piece) and widest (its longest cell on one line),
+    measured in `font` (bold) for the header and `body_font` for the other rows.
 
     When every column fits at its widest, the spare width is shared in proportion to
-    those; else each column gets its narrowest and the width left over is shared in
-    proportion to how much more each would take. When even the narrowest cannot all fit
+    those; else each column gets its narrowest and the width left over is handed out
+    where it makes the table shortest (`_balanced`). When even the narrowest cannot all fit
     (large print, A5), the widest of them are first lowered to one cap so that they fill
     three quarters of the width: those words are hyphenated, and no column is starved.
     Short cells are kept on one line unless the narrowest widths cannot fit otherwise, or
@@ -226,14 +232,18 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     columns = list(zip(block.header, *block.rows))
     keep = keep or RunKeeper()  # a phone number in a cell is one unbroken piece
 
-    def width(text: str) -> float:
-        return stringWidth(text, font, size) + 2 * pad + 1
+    def width(text: str, header: bool = False) -> float:
+        return stringWidth(text, font if header else (body_font or font), size) + 2 * pad + 1
 
     def narrowest_widths(keep_short: bool) -> list[float]:
-        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short))
-                                 for cell in column)) for column in columns]
+        return [max(narrowest, *(width(_unbroken(keep(cell.plain), by_character, keep_short,
+                                                 partial(width, header=_bold(cell, row))),
+                                       _bold(cell, row)) for row, cell in enumerate(column)))
+                for column in columns]
 
-    most = [max(narrowest, *(width(cell.plain) for cell in column)) for column in columns]
+    most = [max(narrowest, *(width(cell.plain, _bold(cell, row))
+                             for row, cell in enumerate(column))) for column in columns]
+    texts = [[cell.plain for cell in row] for row in block.rows]  # the body, in regular
     if sum(most) <= total:
         return [w + (total - sum(most)) * w / sum(most) for w in most]
     readable = width("0" * READABLE_COLUMN)
@@ -241,11 +251,13 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
         least = narrowest_widths(keep_short)
         if sum(least) > total:
             continue
-        widths = _grown(least, [max(m, low) for m, low in zip(most, least)], total)
+        widths = _balanced(least, texts, total, width)
         if all(w >= min(readable, m) for w, m in zip(widths, most)) or not keep_short:
             return widths
     least = narrowest_widths(keep_short=False)  # never below the narrowest:
     least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))  # it fits (checked)
+    # columns capped below their longest word win back the most: shared by how much more
+    # each would take (balancing by lines cut 'number' in a large print header)
     return _grown(least, [max(m, low) for m, low in zip(most, least)], total)
 
 
@@ -256,6 +268,39 @@ def _grown(least: list[float], most: list[float], total: float) -> list[float]:
     if not sum(more):
         return [low * total / sum(least) for low in least]
     return [low + (total - sum(least)) * m / sum(more) for low, m in zip(least, more)]
+
+
+def _bold(cell, row: int) -> bool:
+    """Whether a cell is measured in the bold face: the header row, or bold text."""
+    return row == 0 or any(span.bold for span in cell.spans)
+
+
+BALANCE_STEPS = 48  # slices of the spare width handed out one at a time
+
+
+def _balanced(least: list[float], rows: list[list[str]], total: float, width) -> list[float]:
+    """`least` widened to `total` a slice at a time, each slice to the column where it
+    makes the table shortest: a row is as tall as its longest cell's text over its
+    column's width (in lines, a smooth estimate). Shared in proportion to the widest
+    content instead, a column of long text beside one of long drug names kept one or two
+    words a line on A5 (the blood pressure medicines)."""
+    spare = total - sum(least)
+    if spare <= 0 or not rows:
+        return [low * total / sum(least) for low in least]
+    empty = width("")  # a cell's padding
+    lengths = [[max(0.0, width(text) - empty) for text in row] for row in rows]
+
+    def height(widths: list[float]) -> float:
+        return sum(max(max(1.0, length / max(1.0, w - empty)) for length, w in zip(row, widths))
+                   for row in lengths)
+
+    widths, step = list(least), spare / BALANCE_STEPS
+    for _ in range(BALANCE_STEPS):
+        trials = [height([w + step * (i == c) for i, w in enumerate(widths)])
+                  for c in range(len(widths))]
+        best = min(range(len(widths)), key=lambda c: (trials[c], -sum(r[c] for r in lengths)))
+        widths[best] += step
+    return widths
 
 
 def _cap_widest(widths: list[float], target: float) -> list[float]:
@@ -272,15 +317,28 @@ def _cap_widest(widths: list[float], target: float) -> list[float]:
 BREAKABLE_SPACE = re.compile(r"[^\S\u00a0]+")  # every space but the no-break space
 
 
+_CJK_PIECE = re.compile(r"[A-Za-z0-9]{2,20}|\S")  # a Latin word ('CBCT') is not split
+
+
 def _words(text: str, by_character: bool) -> list[str]:
-    """The pieces a line may not break inside: words, or characters in CJK text."""
-    if by_character:
-        return [ch for ch in text if not ch.isspace()]
-    return [word for word in BREAKABLE_SPACE.split(text) if word]
+    """The pieces a line may not break inside: words, or in CJK text characters and
+    Latin words, each opening bracket joined to what follows it and each closing mark
+    to what precedes it ('（CBCT）': a column narrower than that left '（' alone on a
+    line, as a line keeps its first character)."""
+    if not by_character:
+        return [word for word in BREAKABLE_SPACE.split(text) if word]
+    pieces: list[str] = []
+    for piece in _CJK_PIECE.findall(text):
+        if pieces and (piece[0] in CANNOT_START or pieces[-1][-1] in CANNOT_END):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def figure(block: Figure, parent: Element, ctx) -> list:
-    """A figure and its caption, kept together. An SVG's text is drawn inside the Figure's
+    """A figure and its caption, kept together (the figure shrinking, as far as it may,
+    to fit the space left with its caption). An SVG's text is drawn inside the Figure's
     marked content: a screen reader reads the Figure's alt text, which says it all."""
     image = _vector_figure(block.svg, ctx) if block.svg else _raster_figure(block, ctx)
     image.spaceAfter = ctx.styles.space(0.3)
@@ -290,7 +348,7 @@ def figure(block: Figure, parent: Element, ctx) -> list:
         flowables = [Tagged(parent.add("Figure", alt=block.alt), image, around=True)]
     if block.caption:
         flowables.append(plain(ctx, block.caption, parent, ctx.styles.caption, "Caption"))
-    return [KeepTogether(flowables)]
+    return [FittedGroup(flowables, 0)]
 
 
 def _raster_figure(block: Figure, ctx) -> FittedImage:

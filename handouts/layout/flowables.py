@@ -12,9 +12,10 @@ from itertools import groupby
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor, black
-from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, TableStyle
 
 from ..brand import qr_length_problem
+from ..rlhooks import keep_together_content
 
 
 class ListItem(Flowable):
@@ -78,6 +79,9 @@ class RoomFor(CondPageBreak):
         for flowable in self.then:
             if follow >= self.cap:
                 break
+            if hasattr(flowable, "least_start"):  # a box, a table: what must fit, at least
+                return kept + follow + flowable.least_start(
+                    width, height - kept - follow - flowable.getSpaceBefore())
             # a long text has more than `cap` of lines at any width: not worth breaking
             follow += self.cap if _long_text(flowable) else _measured(flowable, width, height)
         return kept + min(follow, self.cap)
@@ -100,6 +104,111 @@ def _long_text(flowable) -> bool:
     inner = getattr(flowable, "body", flowable)  # a list item's body
     inner = getattr(inner, "flowable", inner)  # the paragraph a Tagged draws
     return len(getattr(inner, "text", "") or "") > LONG_TEXT
+
+
+class KeepUnlessGap(KeepTogether):
+    """Kept together like a KeepTogether, unless moving it whole to the next page would
+    leave more than SPLIT_GAP of this one empty: then all but its last `tail` flowables
+    flow on (each breaking as it may), and those last ones stay together."""
+
+    def __init__(self, flowables: list, page_height: float, tail: int):
+        super().__init__(flowables)
+        self.page_height, self.tail = page_height, max(1, tail)
+
+    def split(self, aW, aH):
+        content = keep_together_content(self)
+        height = sum(_measured(f, aW, aH) for f in content)
+        if height > aH and leaves_gap(aH, self.page_height) and len(content) > self.tail:
+            return [*content[:-self.tail], KeepTogether(content[-self.tail:])]
+        return super().split(aW, aH)
+
+
+class BreakingTable(Table):
+    """A table that breaks between rows (the header repeated), and inside a row when
+    breaking between them would leave more than BOX_SPLIT_GAP of the page empty (a row
+    of long cells in large print moved whole and left 36% of a page empty). Layout sets
+    `page_height`, `header` (the header row's height), `first_row` and `least_part` (the
+    least of a row a page may end or start with: two lines and the padding)."""
+
+    page_height = header = first_row = least_part = 0.0
+    element: object = None  # the Table structure element, for render.place
+
+    def least_start(self, available_width, available_height) -> float:
+        """What must fit below a caption kept with it: the header and the first row, or,
+        where the table would break inside that row, the header and the row's start."""
+        whole = self.header + self.first_row
+        if whole <= available_height or not self._breaks_in_row(available_height):
+            return whole
+        return self.header + self.least_part
+
+    def _breaks_in_row(self, room: float) -> bool:
+        return bool(self.least_part) and leaves_gap(room, self.page_height, BOX_SPLIT_GAP)
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        used = parts[0].wrap(availWidth, availHeight)[1] if parts else 0.0
+        if self._breaks_in_row(availHeight - used):
+            self.splitByRow, self.splitInRow = 0, int(self.least_part) + 1
+            try:
+                parts = super().split(availWidth, availHeight) or parts
+            finally:
+                self.splitByRow, self.splitInRow = 1, 0
+        for part in parts:  # the parts are made by ReportLab, with none of these
+            part.splitByRow, part.splitInRow = 1, 0
+            part.page_height, part.header, part.least_part = (
+                self.page_height, self.header, self.least_part)
+            part.element = self.element
+        return parts
+
+
+class FittedGroup(Flowable):
+    """Flowables kept on one page (a figure with its caption, and a heading kept with
+    it), where the one at `fitted` (a FittedImage) gets the height the others leave: a
+    figure shrinks as far as it may to fit the space left with its caption, instead of
+    moving whole to the next page (inside a KeepTogether it never knew that space)."""
+
+    def __init__(self, parts: list, fitted: int):
+        super().__init__()
+        self.parts, self.fitted = list(parts), fitted
+        self.spaceBefore = parts[0].getSpaceBefore()
+        self.spaceAfter = parts[-1].getSpaceAfter()
+        inner = parts[fitted]
+        self.element = getattr(inner, "element", None)  # its structure role, for place()
+
+    def _gap(self, index: int) -> float:
+        """The space between part `index` and the next: the larger of the two."""
+        return max(self.parts[index].getSpaceAfter(), self.parts[index + 1].getSpaceBefore())
+
+    def wrap(self, available_width, available_height):
+        sizes: list = [None] * len(self.parts)
+        for index, part in enumerate(self.parts):
+            if index != self.fitted:
+                sizes[index] = part.wrap(available_width, available_height)
+        gaps = sum(self._gap(i) for i in range(len(self.parts) - 1))
+        others = sum(size[1] for size in sizes if size is not None) + gaps
+        sizes[self.fitted] = self.parts[self.fitted].wrap(available_width,
+                                                          available_height - others)
+        self._sizes = sizes
+        self.width = available_width
+        self.height = others + sizes[self.fitted][1]
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        return []  # whole, on the next page
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        for index, (part, (width, height)) in enumerate(zip(self.parts, self._sizes)):
+            top -= height
+            part.drawOn(canvas, x, top, self.width - width)  # aligned by its own hAlign
+            if index + 1 < len(self.parts):
+                top -= self._gap(index)
+
+
+def leaves_gap(available: float, page_height: float, share: float | None = None) -> bool:
+    """Whether moving a block whole to the next page would leave more than `share` of
+    this one empty (issue 10.5): then a block that can break, breaks."""
+    return available > (SPLIT_GAP if share is None else share) * page_height
 
 
 class RuledLines(Flowable):
@@ -138,6 +247,7 @@ class CalloutBox(Flowable):
         self.spaceBefore, self.spaceAfter, self.rtl = padding * 0.5, space_after, rtl
         # a callout of a kind carries its icon in a bar wide enough to hold it
         self.kind, self.first = kind, first
+        self.continues = False  # set on a part with more of the box on the next page
         self.bar_width = padding * 1.6 if kind in CALLOUT_MARKS else max(4.0, padding * 0.45)
 
     def inner_width(self, width: float) -> float:
@@ -151,10 +261,26 @@ class CalloutBox(Flowable):
         self.height = sum(self._heights) + sum(gaps) + 2 * self.padding
         return self.width, self.height
 
+    def least_start(self, available_width, available_height) -> float:
+        """The least of the box that must fit below a heading kept with it: all of it,
+        or, when it would split in `available_height`, its title and first lines."""
+        self.wrap(available_width, available_height)
+        if (self.height <= available_height or not self._may_split(available_height)
+                or len(self.content) < 2):
+            return self.height
+        title = self._heights[0] + self.content[0].getSpaceAfter()
+        return 2 * self.padding + title + FIRST_LINES * _leading(self.content[1])
+
+    def _may_split(self, available_height) -> bool:
+        """Whether the box breaks at this page's foot: when it is taller than a page, or
+        when moving it whole would leave more than BOX_SPLIT_GAP of the page empty."""
+        return self.height > self.max_height or leaves_gap(available_height, self.max_height,
+                                                           BOX_SPLIT_GAP)
+
     def split(self, available_width, available_height):
         self.wrap(available_width, available_height)
-        if self.height <= self.max_height:
-            return []  # fits on a page: move it whole rather than break the box
+        if not self._may_split(available_height):
+            return []  # move it whole rather than break the box
         used, first = 2 * self.padding, []
         for flowable, height in zip(self.content, self._heights):  # measured by wrap()
             height += flowable.getSpaceAfter()
@@ -167,12 +293,14 @@ class CalloutBox(Flowable):
             parts = rest[0].split(self.inner_width(available_width), available_height - used)
             if len(parts) >= 2:
                 first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
-        if not first or not rest:
-            return []
+        title_alone = self.first and first == self.content[:1]
+        if not first or not rest or title_alone:
+            return []  # a part needs text: a title alone never ends a page
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
                                  rtl=self.rtl, kind=self.kind, first=part is first)
                       for part in (first, rest))
         tail.spaceAfter = self.spaceAfter
+        head.continues = True
         return [head, tail]
 
     def drawOn(self, canvas, x, y, _sW=0):
@@ -185,6 +313,8 @@ class CalloutBox(Flowable):
         if self.kind in CALLOUT_MARKS:
             _callout_mark(canvas, self.kind, x, y, self.width, self.height, bar_x,
                           self.bar_width, self.bar, self.background, self.first)
+            if self.continues:
+                _continued_mark(canvas, bar_x, y, self.bar_width, self.background)
         canvas.restoreState()
         left = x + self.padding + (0 if self.rtl else self.bar_width)
         top = y + self.height - self.padding
@@ -192,6 +322,18 @@ class CalloutBox(Flowable):
             top -= height
             flowable.drawOn(canvas, left, top)
             top -= flowable.getSpaceAfter()
+
+
+SPLIT_GAP = 0.35  # of a page: a block that would leave more of it empty breaks there
+BOX_SPLIT_GAP = 0.25  # the same for a box, measured below the heading that goes with it
+FIRST_LINES = 2  # a paragraph never leaves one line alone at a page foot (allowOrphans=0)
+
+
+def _leading(flowable) -> float:
+    """The line height of a box's paragraph or list item."""
+    inner = getattr(flowable, "body", flowable)  # a list item's body
+    inner = getattr(inner, "flowable", inner)  # the paragraph a Tagged draws
+    return inner.style.leading
 
 
 # How each kind stays distinct without colour (greyscale, photocopies): its outline
@@ -238,6 +380,20 @@ def _callout_mark(canvas, kind: str, x: float, y: float, width: float, height: f
         canvas.rect(centre_x - stroke / 2, centre_y - size * 0.1, stroke, size * 0.38,
                     stroke=0, fill=1)
         canvas.circle(centre_x, centre_y - size * 0.25, stroke * 0.7, stroke=0, fill=1)
+
+
+def _continued_mark(canvas, bar_x: float, y: float, bar_width: float, colour) -> None:
+    """A downward arrowhead at the foot of the bar: the box goes on overleaf. Drawn, not
+    written, so the text layer reads only what the editor wrote."""
+    size = bar_width * 0.5
+    centre_x, bottom = bar_x + bar_width / 2, y + bar_width * 0.35
+    path = canvas.beginPath()
+    path.moveTo(centre_x - size / 2, bottom + size * 0.6)
+    path.lineTo(centre_x + size / 2, bottom + size * 0.6)
+    path.lineTo(centre_x, bottom)
+    path.close()
+    canvas.setFillColor(colour)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 class FittedImage(Flowable):

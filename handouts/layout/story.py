@@ -24,7 +24,8 @@ from ..rlhooks import keep_together_content
 from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, keeper, list_items, plain, rich
-from .flowables import CalloutBox, ListItem, RoomFor, RuledLines, side_by_side
+from .flowables import (CalloutBox, FittedGroup, KeepUnlessGap, ListItem, RoomFor, RuledLines,
+                        side_by_side)
 from .glyphs import brand_text, translated_brand
 from .lines import unbreakable_pieces
 from .markup import NBSP, escape_markdown, plain_markup
@@ -130,15 +131,20 @@ def _keep_with_heading(heading: list, body: list, ctx: Context) -> list:
 def _keep_with_next(first: list, following: list, ctx: Context) -> list:
     """`first` (a heading or a lead-in) never ends a page without the start of what follows.
 
-    When that starts with something that moves to the next page whole (a callout or
-    contact box, a figure), `first` goes with it in a KeepTogether. Otherwise a RoomFor
-    before `first` makes room for it and the start of what follows: the first lines of a
-    paragraph or list item, or what the next RoomFor needs (a sub-heading with its own
-    start, a table's caption with its first rows), so a chain of them is kept whole."""
+    When that starts with something that moves to the next page whole (a figure, the
+    details), `first` goes with it, in the figure's FittedGroup or a KeepTogether.
+    Otherwise a RoomFor before `first` makes room for it and the start of what follows:
+    the first lines of a paragraph or list item, a box's title and first lines (when it would break there), or what the
+    next RoomFor needs (a sub-heading with its own start, a table's caption with its first
+    rows), so a chain of them is kept whole."""
     lead = 1
     while lead < len(following) and following[lead - 1].getKeepWithNext():
         lead += 1
-    if following and not all(isinstance(f, (Tagged, ListItem, RoomFor))
+    if lead == 1 and following and isinstance(following[0], FittedGroup):  # a figure
+        group = following[0]
+        return [FittedGroup([*first, *group.parts], group.fitted + len(first)),
+                *following[1:]]
+    if following and not all(isinstance(f, (Tagged, ListItem, RoomFor, CalloutBox))
                              for f in following[:lead]):
         start = [part for f in following[:lead]
                  for part in (keep_together_content(f) if isinstance(f, KeepTogether) else [f])]
@@ -285,8 +291,10 @@ def _notes_page(root: Element, ctx: Context) -> list:
 def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> list:
     """About this leaflet: its governance lines (in two columns where they fit), the
     disclaimer, then `online` (the QR code, when not beside the contact card). Kept
-    together with its heading: a last page holding only their tail, or only the QR code,
-    looks like a mistake."""
+    together with its heading, unless that would leave much of the page before empty (a
+    large print page was left 60% empty): then the lines flow on, but the last
+    DETAILS_TAIL of them stay with the disclaimer and QR code, as a last page holding only
+    the QR code looks like a mistake."""
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     heading = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
     governance = _governance_lines(leaflet, brand, labels, one_per_line=True)
@@ -304,7 +312,9 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
         lines.append(Spacer(1, styles.space(0.2)))
         lines.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
                            styles.caption))
-    return _keep_with_heading(heading, [KeepTogether([*lines, *online])], ctx)
+    cut = 0 if columns else max(0, len(governance) - DETAILS_TAIL)  # columns: one flowable
+    body = [heading[1], *lines, *online]
+    return [heading[0], KeepUnlessGap(body, ctx.frame_height, len(body) - 1 - cut)]
 
 
 def _two_columns_fit(ctx: Context, texts: Iterable[str], characters: int) -> bool:
@@ -358,6 +368,7 @@ def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
     return (best[1], best[2]) if best else (len(flowables), _half_widths(ctx))
 
 
+DETAILS_TAIL = 1  # governance lines kept with the disclaimer and the QR code
 COLUMN_SHARES = (0.5, 0.55, 0.6, 0.65)  # of the width, for the details' first column
 
 
