@@ -24,6 +24,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -345,9 +346,21 @@ def _grey_converter(colour):
 
 def drawing(figure: SvgFigure, fonts: dict, colours: dict[str, str], grayscale: bool):
     """The figure as a ReportLab Drawing at its own size, its text in `fonts` ('regular',
-    'bold': registered ReportLab names) and var(--name) colours from `colours`."""
+    'bold': registered ReportLab names) and var(--name) colours from `colours`. Drawn
+    once per process for each file and look: svglib took 7 ms a figure, and every
+    variant and translation of a leaflet draws the same one. A Drawing is only read when
+    it is placed on a page, so one can serve them all."""
+    stat = figure.path.stat()  # a file edited while `serve` runs is drawn again
+    return _drawing(figure, stat.st_size, stat.st_mtime_ns, tuple(sorted(fonts.items())),
+                    tuple(sorted(colours.items())), grayscale)
+
+
+@lru_cache(maxsize=64)
+def _drawing(figure: SvgFigure, _size: int, _changed: int, font_items: tuple,
+             colour_items: tuple, grayscale: bool):
+    fonts = dict(font_items)
     root, _ = _parse(figure.path)
-    result, _ = _render(_with_colours(root, colours), figure.path,
+    result, _ = _render(_with_colours(root, dict(colour_items)), figure.path,
                         _LeafletFonts(fonts["regular"], fonts["bold"]),
                         _grey_converter if grayscale else None)
     # ReportLab's renderer starts from a default font (Helvetica, never embedded): PDF/A
