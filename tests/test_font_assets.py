@@ -275,3 +275,38 @@ def test_a_font_in_the_template_folder_is_used(catalogue, capsys):
     two_brands(catalogue)
     use_font(catalogue, "fonts/Brand.ttf")
     assert catalogue.build() == 0
+
+
+def test_fonts_are_embedded_without_their_hinting_and_draw_the_same(catalogue):
+    """The embedded subset has no hinting tables or instructions (half its bytes), and
+    its outlines and advance widths are those of the installed file."""
+    import io
+
+    import pikepdf
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    original = TTFont(atkinson())
+    with pikepdf.open(catalogue.out / "sample.pdf") as pdf:
+        programs = [obj.FontFile2.read_bytes() for obj in pdf.objects
+                    if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj]
+    assert programs
+    for program in programs:
+        embedded = TTFont(io.BytesIO(program))
+        assert not {"fpgm", "prep", "cvt "} & set(embedded.keys())
+        glyphs = embedded["glyf"]
+        assert not any(getattr(glyphs[name], "program", None) and glyphs[name].program.getBytecode()
+                       for name in embedded.getGlyphOrder())
+    # ReportLab numbers a subset's glyphs its own way: each must be one of the file's
+    drawn = {_outline(original, name) for name in original.getGlyphOrder()}
+    regular = next(TTFont(io.BytesIO(p)) for p in programs
+                   if TTFont(io.BytesIO(p))["name"].getDebugName(6).endswith("-Regular"))
+    names = [name for name in regular.getGlyphOrder()[1:] if regular["glyf"][name].numberOfContours]
+    assert len(names) > 15  # the letters of the sample leaflet
+    assert all(_outline(regular, name) in drawn for name in names)
+
+
+def _outline(font, name: str) -> tuple:
+    glyph = font["glyf"][name]
+    glyph.expand(font["glyf"])
+    points = tuple(glyph.getCoordinates(font["glyf"])[0]) if glyph.numberOfContours else ()
+    return points, font["hmtx"][name][0]
