@@ -3,9 +3,9 @@
 ReportLab shapes each word of a paragraph whose style has `shaping=1`. This module sets
 the OpenType features used, shapes each run of one font and one direction of a word on
 its own (a Latin name with accents in an Arabic leaflet, 'وJosé'), keeps our inline-tag
-callbacks usable inside shaped words, draws vowel marks after their letters, records the
-text behind glyphs that have no character of their own (for the ToUnicode map), and marks
-the glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
+callbacks usable inside shaped words, records the text behind glyphs that have no
+character of their own and behind right-to-left letters with vowel marks (for the
+ToUnicode map), and marks the glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
 live in rlhooks.py; the pinned version and the script tests cover them.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, makeShapedFragWord
 
-from ..pdf.actualtext import ActualText, glyph_text
+from ..pdf.actualtext import NO_TEXT, ActualText, glyph_text
 from ..pdf.tags import PRIVATE_USE_TEXT
 from bidi.mirror import MIRRORED
 
@@ -198,15 +198,16 @@ def _width(pieces: list) -> float:
 
 
 def _shape_run(word, *args, **kwargs):
-    """One run of one font shaped by ReportLab, marks after their letters, and the text
-    behind its private-use glyphs recorded."""
+    """One run of one font shaped by ReportLab, with the text behind its private-use
+    glyphs and its right-to-left vowel marks recorded."""
     source = "".join(str(p[1]) for p in word[1:] if not _is_mark(p) and len(p) > 1)
     shaped = _rl_shape_word(word, *args, **kwargs)
     if shaped is word:
         return word
-    shaped = _marks_after_bases(_with_clusters(source, shaped, kwargs.get("features", FEATURES)))
+    shaped = _with_clusters(source, shaped, kwargs.get("features", FEATURES))
     _keep_joiners(source, shaped)
     _note_private_use(source, shaped)
+    _marks_in_letters(source, shaped)
     _mark_actual_text(source, shaped)
     return shaped
 
@@ -357,22 +358,6 @@ def _keep_joiners(source: str, word) -> None:
         word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
 
 
-def _marks_after_bases(word):
-    """The pieces of a shaped word with each vowel mark drawn after the letter it sits on.
-
-    HarfBuzz may put a mark before its letter (the tanween of 'قليلًا'); drawn in that
-    order it looks the same, but text extraction then moves the mark and its letter to
-    another word. The mark keeps its place: its offset is taken from the new pen position.
-    """
-    pieces = [word[0]]
-    for piece in word[1:]:
-        text = piece[1] if len(piece) > 1 else None
-        if isinstance(text, ShapedStr):
-            piece = (piece[0], _reorder_marks(text), *piece[2:])
-        pieces.append(piece)
-    return word.__class__(pieces)
-
-
 def _note_private_use(source: str, word) -> None:
     """Record the text behind each glyph ReportLab gave a private-use code (a contextual
     form, ligature or reph with no character of its own): the characters of its cluster
@@ -393,18 +378,59 @@ def _note_private_use(source: str, word) -> None:
             PRIVATE_USE_TEXT.setdefault(face, {}).setdefault(ord(ch), text[::-1] if rtl else text)
 
 
-def _reorder_marks(text: ShapedStr) -> ShapedStr:
-    chars, data = list(str(text)), list(text.__shapeData__)
-    i, changed = 0, False
-    while i < len(data) - 1:
-        mark, base = data[i], data[i + 1]
-        if mark.x_advance == 0 and base.x_advance and mark.cluster == base.cluster:
-            data[i], data[i + 1] = base, mark._replace(x_offset=mark.x_offset - base.x_advance)
-            chars[i], chars[i + 1] = chars[i + 1], chars[i]
-            i, changed = i + 2, True
-        else:
-            i += 1
-    return ShapedStr("".join(chars), shapeData=data) if changed else text
+def _marks_in_letters(source: str, word) -> None:
+    """In a right-to-left run, give each letter that carries vowel marks a code of its own
+    whose text (the ToUnicode map) is the letter with its marks, and draw the marks as no
+    text (actualtext.NO_TEXT).
+
+    HarfBuzz draws a mark before its letter (in drawing order) and raised or lowered, which
+    ReportLab writes as a text rise: poppler and pdfium then read the mark as a word or line
+    of its own (measured on 'أيضًا': poppler 'أيضا' with 'ً' two lines on, pdfium 'ً أيضا'
+    on a line before the rest). The marks still draw exactly where HarfBuzz put them; the
+    letter keeps its glyph and width. Its text is written last first, as for lam-alef
+    (actualtext.glyph_text): 'ضً' of 'أيضًا' and 'لًا' of 'قليلًا' (the mark on lam-alef)."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if not rtl:
+        return
+    starts = sorted({cluster.data[0].cluster for cluster in clusters})
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
+            continue
+        face = _face_name(piece[0].fontName)
+        chars, data = list(str(piece[1])), piece[1].__shapeData__
+        marks: list[int] = []
+        for i, (ch, sd) in enumerate(zip(chars, data)):
+            if sd.x_advance == 0 and _is_vowel_mark(glyph_text(face, ch)):
+                marks.append(i)
+                continue
+            group = [*marks, i]
+            marks = []
+            if len(group) == 1 or not all(0 <= data[j].cluster < len(source) for j in group):
+                continue
+            low, high = min(data[j].cluster for j in group), max(data[j].cluster for j in group)
+            text = source[low:next((s for s in starts if s > high), len(source))]
+            drawn = "".join(glyph_text(face, chars[j]) for j in group)
+            if sorted(text) != sorted(drawn):
+                continue  # the glyphs do not stand for exactly these characters: as shaped
+            chars[i] = _code_for(piece[0].fontName, ch, text)
+            for j in group[:-1]:
+                data[j].actual = NO_TEXT
+        word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _is_vowel_mark(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(ch) == "Mn" for ch in text)
+
+
+def _code_for(font_name: str, letter: str, text: str) -> str:
+    """A private-use code drawing the glyph of `letter`, whose text is `text` of a
+    right-to-left run (written last first)."""
+    font = pdfmetrics.getFont(font_name)
+    glyph = font.face.charToGlyph[ord(letter)]
+    code = font.hbAddPrivate(f"handouts.marked:{glyph}:{text}", glyph,
+                             font.face.charWidths[ord(letter)])
+    PRIVATE_USE_TEXT.setdefault(_face_name(font_name), {}).setdefault(code, text[::-1])
+    return chr(code)
 
 
 # The shaping fix to the pinned ReportLab (patched in rlhooks.py), covered by the Arabic tests.
