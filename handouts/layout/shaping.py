@@ -48,12 +48,21 @@ class _Paragraph:
     levels: tuple[int, ...]
     at: int = 0
 
+    last_end: int | None = None  # where the word last found ends in the text
+
     def levels_of(self, word: str) -> list[int] | None:
         found = self.text.find(word, self.at)
         if not word or found < 0:
+            self.last_end = None
             return None  # not as written (a shaped word carried over): the word alone
-        self.at = found + len(word)
+        self.at = self.last_end = found + len(word)
         return list(self.levels[found:self.at])
+
+    def level_after(self) -> int | None:
+        """The level of the space after the word last found (None: no space follows)."""
+        end = self.last_end
+        return self.levels[end] if end is not None and end < len(self.text) and \
+            self.text[end] == " " else None
 
 
 _PARAGRAPH: ContextVar[_Paragraph | None] = ContextVar("paragraph", default=None)
@@ -70,8 +79,42 @@ def _shape_word(word, *args, **kwargs):
     runs, run_levels = _runs([piece for piece in word[1:] if not _is_mark(piece)])
     if not marks and len(runs) <= 1 and not _mirrored_run(runs[0] if runs else [], run_levels):
         shaped = _shape_run(word, *args, **kwargs)
-        return _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
+        shaped = _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
+        return _with_levels(shaped, [(0, run_levels[0])] * len(shaped[1:]) if runs else [])
     return _shape_pieces(word, marks, runs, run_levels, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class WordLevels:
+    """Where a word's runs sit in the bidirectional levels its paragraph resolved (UAX #9),
+    for ordering the runs of each line (lines.py): for each piece of text in drawing order,
+    its run's number in reading order and level; and the level of the space after the word
+    (None where none follows). A bracket before an Arabic word ('(تاريخ') is a run of its
+    own, which the line may draw apart from the word."""
+
+    runs: tuple[tuple[int, int], ...]
+    space_after: int | None
+
+
+def _with_levels(word, runs: list[tuple[int, int]]):
+    """The word, carrying its WordLevels when the paragraph's levels are known."""
+    paragraph = _PARAGRAPH.get()
+    if paragraph is None or paragraph.last_end is None or not runs:
+        return word
+    texts = [piece for piece in word[1:] if not _is_mark(piece)]
+    kept = tuple(run for piece, run in zip(texts, runs) if len(piece) > 1 and str(piece[1]))
+    if type(word) is list:  # a word followed by no space: a list that takes attributes
+        word = _Word(word)
+    word.bidi_levels = WordLevels(kept, paragraph.level_after())
+    return word
+
+
+class _Word(list):
+    """A word (ReportLab's list of width and pieces) that is not followed by a space."""
+
+
+def word_levels_of(word) -> WordLevels | None:
+    return getattr(word, "bidi_levels", None)
 
 
 def _is_mark(piece) -> bool:
@@ -138,14 +181,16 @@ def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *a
         changed = changed or shaped is not alone
         width += shaped[0]
         shaped_runs.append(shaped[1:])
-    pieces = [piece for index in visual_order(run_levels) for piece in shaped_runs[index]]
+    order = visual_order(run_levels)
+    pieces = [piece for index in order for piece in shaped_runs[index]]
+    levels = [(index, run_levels[index]) for index in order for _ in shaped_runs[index]]
     texts = [piece for piece in word[1:] if not _is_mark(piece)]
     if not changed and len(pieces) == len(texts) and all(map(operator.is_, pieces, texts)):
-        return word  # nothing shaped, split or moved
+        return _with_levels(word, levels)  # nothing shaped, split or moved
     ends = [m for m in marks if str(getattr(m[0].cbDefn, "label", "")).startswith("end:")]
     starts = [m for m in marks if m not in ends]
     # marked as shaped, so a second look (the word carried to the next page) leaves it be
-    return makeShapedFragWord(word)([width, *starts, *pieces, *ends])
+    return _with_levels(makeShapedFragWord(word)([width, *starts, *pieces, *ends]), levels)
 
 
 def _has_rtl_letters(run: list) -> bool:
