@@ -253,6 +253,7 @@ def _shape_run(word, *args, **kwargs):
     _keep_joiners(source, shaped)
     _note_private_use(source, shaped)
     _marks_in_letters(source, shaped)
+    _kerns_in_advances(source, shaped)
     _mark_actual_text(source, shaped)
     return shaped
 
@@ -457,7 +458,7 @@ def _marks_in_letters(source: str, word) -> None:
             drawn = "".join(glyph_text(face, chars[j]) for j in group)
             if sorted(text) != sorted(drawn):
                 continue  # the glyphs do not stand for exactly these characters: as shaped
-            chars[i] = _code_for(piece[0].fontName, ch, text)
+            chars[i] = _code_for(piece[0].fontName, ch, text[::-1])
             for j in group[:-1]:
                 data[j].actual = NO_TEXT
         word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
@@ -467,15 +468,53 @@ def _is_vowel_mark(text: str) -> bool:
     return bool(text) and all(unicodedata.category(ch) == "Mn" for ch in text)
 
 
-def _code_for(font_name: str, letter: str, text: str) -> str:
-    """A private-use code drawing the glyph of `letter`, whose text is `text` of a
-    right-to-left run (written last first)."""
+def _code_for(font_name: str, letter: str, text: str, width: float | None = None) -> str:
+    """A private-use code drawing the glyph of `letter`, whose ToUnicode text is `text`
+    and whose width is `width` (by default the glyph's own)."""
     font = pdfmetrics.getFont(font_name)
     glyph = font.face.charToGlyph[ord(letter)]
-    code = font.hbAddPrivate(f"handouts.marked:{glyph}:{text}", glyph,
-                             font.face.charWidths[ord(letter)])
-    PRIVATE_USE_TEXT.setdefault(_face_name(font_name), {}).setdefault(code, text[::-1])
+    width = font.face.charWidths[ord(letter)] if width is None else width
+    code = font.hbAddPrivate(f"handouts.code:{glyph}:{width}:{text}", glyph, width)
+    PRIVATE_USE_TEXT.setdefault(_face_name(font_name), {}).setdefault(code, text)
     return chr(code)
+
+
+def _kerns_in_advances(source: str, word) -> None:
+    """In a right-to-left run, the space a kerning pair puts between two letters is given
+    to the width of the letter on its left, not drawn as a gap before the one on its right.
+
+    HarfBuzz kerns a letter that does not join the next ('ر' of 'مريح', 'أ' of 'أكثرها')
+    by moving it right within a wider advance; ReportLab then moves the pen before the
+    glyph, and a gap of more than a tenth of an em reads as a space to poppler and pdfium
+    (measured: 'مر يح', 'أ كثرها'). The letter on the left gets a code of its own for the
+    same glyph and text with the kern in its width: every glyph is drawn where it was."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if not rtl:
+        return
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
+            continue
+        face = _face_name(piece[0].fontName)
+        chars, data = list(str(piece[1])), list(piece[1].__shapeData__)
+        for i in range(1, len(data)):
+            kerned, left = data[i], data[i - 1]
+            kern = kerned.x_offset
+            if kern <= 0 or kerned.y_offset or kerned.x_advance != kerned.width + kern or \
+                    not left.x_advance or left.x_offset or left.y_offset or \
+                    left.x_advance != left.width:
+                continue
+            chars[i - 1] = _code_for(piece[0].fontName, chars[i - 1],
+                                     glyph_text(face, chars[i - 1]), left.width + kern)
+            data[i - 1] = _copy(left, x_advance=left.x_advance + kern, width=left.width + kern)
+            data[i] = _copy(kerned, x_advance=kerned.x_advance - kern, x_offset=0)
+        word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _copy(data, **changes):
+    """Shaping data with some values changed, keeping what layout noted on it."""
+    new = data._replace(**changes)
+    new.__dict__.update(getattr(data, "__dict__", {}))
+    return new
 
 
 # The shaping fix to the pinned ReportLab (patched in rlhooks.py), covered by the Arabic tests.
