@@ -5,7 +5,9 @@ the OpenType features used, shapes each run of one font and one direction of a w
 its own (a Latin name with accents in an Arabic leaflet, 'وJosé'), keeps our inline-tag
 callbacks usable inside shaped words, records the text behind glyphs that have no
 character of their own and behind right-to-left letters with vowel marks (for the
-ToUnicode map), and marks the glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
+ToUnicode map), gives right-to-left kerning gaps to glyph widths (readers took them for
+spaces), notes each word's bidi levels for ordering its line (lines.py), and marks the
+glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
 live in rlhooks.py; the pinned version and the script tests cover them.
 """
 from __future__ import annotations
@@ -499,15 +501,19 @@ def _kerns_in_advances(source: str, word) -> None:
         for i in range(1, len(data)):
             kerned, left = data[i], data[i - 1]
             kern = kerned.x_offset
-            if kern <= 0 or kerned.y_offset or kerned.x_advance != kerned.width + kern or \
-                    not left.x_advance or left.x_offset or left.y_offset or \
-                    left.x_advance != left.width:
-                continue
+            if kern <= 0 or kerned.y_offset or not _same(kerned.x_advance, kerned.width + kern) \
+                    or left.x_offset or left.y_offset or not left.x_advance \
+                    or not _same(left.x_advance, left.width):
+                continue  # not a kern alone, beside a glyph of its own width
             chars[i - 1] = _code_for(piece[0].fontName, chars[i - 1],
                                      glyph_text(face, chars[i - 1]), left.width + kern)
             data[i - 1] = _copy(left, x_advance=left.x_advance + kern, width=left.width + kern)
             data[i] = _copy(kerned, x_advance=kerned.x_advance - kern, x_offset=0)
         word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 0.01  # font units of a 1000-unit em, after scaling
 
 
 def _copy(data, **changes):
