@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 
 from conftest import MINIMAL
+from handouts.pdf.actualtext import NO_TEXT
 from test_scripts import pdfium, poppler
 
 # (language, the word, its paragraph): each word is drawn with glyphs out of typed order
@@ -24,6 +25,10 @@ CASES = {
     "ta": ("பரிசோதனை", "இந்தப் பரிசோதனை எளிது."),  # two-part vowel o around its consonant
     "ne": ("गर्छ", "यसले मद्दत गर्छ।"),  # reph drawn after the consonant it comes before
     "fa": ("فارسی", "به زبان فارسی بخوانید."),  # a ligature with final yeh
+    # right-to-left vowel marks, drawn before their letter and raised or lowered
+    "ar": ("قليلًا", "تتحرك أعضاؤك قليلًا كل يوم."),  # tanween on lam-alef
+    "ur": ("عموماً", "عموماً یہ ٹیسٹ آسان ہے۔"),  # tanween on a final alef
+    "he": ("שָׁלוֹם", "שָׁלוֹם לכולם."),  # niqqud: a shin dot and qamats on one letter
 }
 
 
@@ -103,4 +108,16 @@ def test_reph_maps_to_itself_in_tounicode(built):
 def test_no_span_where_tounicode_reads_right(built):
     """Right-to-left ligatures need no span: their ToUnicode reads in order (pdfium does
     not keep a span's text in place at a word's left edge)."""
-    assert _spans(built / "sample-fa.pdf") == []
+    assert [span for span in _spans(built / "sample-fa.pdf") if span[0] != NO_TEXT.text] == []
+
+
+def test_vowel_marks_are_read_with_their_letter(built):
+    """The tanween of 'قليلًا' sits on lam-alef: the ligature's own code reads lam, the
+    mark and alef (last first, as right-to-left ligatures do), and the mark is drawn in a
+    span that reads as no text, so neither reader sees it twice or on its own."""
+    with pikepdf.open(built / "sample-ar.pdf") as pdf:
+        maps = [f.ToUnicode.read_bytes().decode("latin-1")
+                for f in pdf.pages[0].Resources.Font.values() if "/ToUnicode" in f]
+    assert any("<0627064B0644>" in m for m in maps)
+    assert (NO_TEXT.text, ["/P"]) in [(text, around[-1:]) for text, around in
+                                      _spans(built / "sample-ar.pdf")]

@@ -12,6 +12,7 @@ import pypdfium2
 import pytest
 
 from conftest import MINIMAL
+from test_scripts import pdfium
 from handouts.layout.bidi import levels, visual_order
 
 # language, paragraph, the number in it as typed
@@ -155,3 +156,55 @@ def test_a_citation_group_in_arabic_is_drawn_as_the_algorithm_orders_it(catalogu
     line = [(ch, x) for ch, x in drawn if ch in "12[],"][:5]  # the group: brackets, digits, comma
     left_to_right = "".join(ch for ch, _ in sorted(line, key=lambda item: item[1]))
     assert left_to_right in ("[2,1]", "]2,1["), (left_to_right, line)
+
+
+def reference_leaflet(citation: str, url: str | None) -> str:
+    """An Arabic leaflet whose one reference has `citation`, accessed 5 January 2026."""
+    text = leaflet("ar", "راجع المصدر.").replace(
+        "citation: Example source. A page about samples.", f"citation: {citation}")
+    old = "    url: https://www.nhs.uk/tests-and-treatments/blood-tests/\n"
+    return text.replace(old, f"    url: {url}\n" if url else "")
+
+
+def line_boxes(path, needle: str) -> list[tuple[str, float]]:
+    """(character, left edge) of every glyph pdfium finds on the line holding `needle`,
+    whatever order it reads them in."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        text = pdf[0].get_textpage()
+        boxes = [(text.get_text_range(i, 1), text.get_charbox(i, loose=True))
+                 for i in range(text.count_chars())]
+        whole = text.get_text_range()
+    finally:
+        pdf.close()
+    start = whole.find(needle)
+    assert start >= 0, whole
+    base = boxes[start][1][1]
+    return [(ch, box[0]) for ch, box in boxes if abs(box[1] - base) < 2 and not ch.isspace()]
+
+
+@pytest.mark.parametrize("citation", ["NHS. Blood tests.", "وزارة الصحة. دليل المرضى."])
+def test_an_arabic_date_in_brackets_is_drawn_in_order(catalogue, citation):
+    """Issue 11.3: the References line of igrt.ar drew 'تاريخ) الاطلاع 12 يناير (2026', each
+    bracket glued to its word. UAX #9 orders each line's runs, not its words: the bracket
+    typed before 'تاريخ' is a run of its own. Drawn, the brackets enclose the phrase, whose
+    words run right to left from 'تاريخ' and whose year reads left to right; in an English
+    citation's left-to-right line and in an Arabic one alike."""
+    catalogue.leaflet(reference_leaflet(citation, None))
+    assert catalogue.build() == 0
+    line = line_boxes(catalogue.out / "sample.pdf", "الاطلاع")
+    brackets = [x for ch, x in line if ch in "()"]
+    assert len(brackets) == 2, line
+    inside = [(ch, x) for ch, x in line if min(brackets) < x < max(brackets)]
+    # one letter each of 'تاريخ', 'الاطلاع', 'يناير' is in no other word of the phrase
+    anchors = [next(x for ch, x in inside if ch == letter) for letter in "تع5ن"]
+    digits = sorted((x, ch) for ch, x in inside if ch.isdigit() and ch != "5")
+    assert anchors == sorted(anchors, reverse=True), line  # read from the right
+    assert "".join(ch for _, ch in digits) == "2026" and digits[0][0] < anchors[-1], line
+    assert {"ت", "ع", "ن"} <= {ch for ch, _ in inside}  # nothing of the phrase outside
+
+
+def test_the_igrt_references_read_back_in_typed_order(example_out):
+    """The example's line with the Arabic date alone on it: pdfium read it back
+    'تاريخ) الاطلاع 12 يناير (2026' before the line's runs were ordered."""
+    assert "(تاريخ الاطلاع 12 يناير 2026)" in " ".join(pdfium(example_out / "igrt.ar.pdf").split())

@@ -63,17 +63,22 @@ NOT_PRINTED = {"id", "template", "language", "translates", "source_version", "fi
                "last_reviewed", "next_review", "approval_date", "accessed", "translated"}
 
 
-def source_words(value, key: str = "") -> list[str]:
-    """Every word the editor wrote in a leaflet or translation file, Markdown left out:
-    citation groups, `{lang=..}` and link targets."""
+def source_texts(value, skip: frozenset[str] | set[str] = NOT_PRINTED) -> list[str]:
+    """Every text the editor wrote in a leaflet or translation file (keys in `skip` left
+    out), Markdown left out: citation groups, `{lang=..}` and link targets."""
     if isinstance(value, dict):
-        return [w for k, v in value.items() if k not in NOT_PRINTED for w in source_words(v, k)]
+        return [t for k, v in value.items() if k not in skip for t in source_texts(v, skip)]
     if isinstance(value, list):
-        return [w for item in value for w in source_words(item, key)]
+        return [t for item in value for t in source_texts(item, skip)]
     if not isinstance(value, str):
         return [str(value)] if isinstance(value, (int, float)) else []
-    text = re.sub(r"\[@[^\]]*\]|\{lang=[^}]*\}|\]\([^)]*\)", " ", value)
-    return re.findall(r"\w+", unicodedata.normalize("NFC", text))
+    return [re.sub(r"\[@[^\]]*\]|\{lang=[^}]*\}|\]\([^)]*\)", " ", value)]
+
+
+def source_words(value) -> list[str]:
+    """Every word the editor wrote in a leaflet or translation file (source_texts)."""
+    return [w for text in source_texts(value)
+            for w in re.findall(r"\w+", unicodedata.normalize("NFC", text))]
 
 
 def folded(text: str) -> str:

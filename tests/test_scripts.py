@@ -139,11 +139,17 @@ def words(tag: str, text: str) -> list[str]:
     return found
 
 
-def share_found(tag: str, extracted: str) -> float:
+def missing_words(tag: str, extracted: str, source: str) -> list[str]:
+    """The words of `source` (NFC) that the extracted text does not hold as written."""
     text = unicodedata.normalize("NFC", extracted)
     text = re.sub(r"\s+", "" if tag in NO_SPACES else " ", text)
-    source = words(tag, " ".join(TEXTS[tag]))
-    return sum(word in text for word in source) / len(source)
+    return [word for word in words(tag, source) if word not in text]
+
+
+def share_found(tag: str, extracted: str, source: str | None = None) -> float:
+    """The share of the words of `source` (by default the tag's sample text) found."""
+    source = " ".join(TEXTS[tag]) if source is None else source
+    return 1 - len(missing_words(tag, extracted, source)) / len(words(tag, source))
 
 
 def poppler(path) -> str:

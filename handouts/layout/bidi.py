@@ -8,6 +8,7 @@ its debug view, one per UTF-8 byte, which is read back here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bidi import get_display
@@ -101,3 +102,47 @@ def word_levels(words: list[str], rtl: bool) -> list[int]:
         found.append(max(line[start:start + len(text)]))
         start += len(text) + 1
     return found
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """A run of one level of a line, or the space between two of its words (word None)."""
+
+    level: int
+    word: int | None = None
+    pieces: tuple[int, ...] = ()  # the word's pieces this run draws, in drawing order
+
+
+def line_items(texts: list[str], known: list, rtl: bool) -> list[LineItem]:
+    """The runs and spaces of a line of words, in reading order, with their levels.
+
+    `known` holds each word's shaping.WordLevels (or None): the levels its paragraph
+    resolved, which UAX #9 reorders line by line (L2). With them a word's runs are items of
+    their own, so the bracket of '(تاريخ' is drawn where the whole line puts it, not glued
+    to its word (the References line read 'تاريخ) الاطلاع 12 يناير (2026'). Without them
+    (a paragraph not shaped) each word is one run at its highest level (word_levels)."""
+    counts = [len(levels.runs) if levels is not None else 0 for levels in known]
+    if len(known) != len(texts) or not all(counts):
+        return _word_items(word_levels(texts, rtl))
+    items: list[LineItem] = []
+    for word, levels in enumerate(known):
+        runs: dict[int, list[int]] = {}
+        for piece, (run, _) in enumerate(levels.runs):
+            runs.setdefault(run, []).append(piece)
+        own = [LineItem(levels.runs[pieces[0]][1], word, tuple(pieces))
+               for _, pieces in sorted(runs.items())]
+        if items:
+            space = known[word - 1].space_after
+            items.append(LineItem(min(items[-1].level, own[0].level) if space is None else space))
+        items.extend(own)
+    return items
+
+
+def _word_items(levels: list[int]) -> list[LineItem]:
+    """One run per word, each space at the lower level of the words beside it."""
+    items: list[LineItem] = []
+    for word, level in enumerate(levels):
+        if items:
+            items.append(LineItem(min(items[-1].level, level)))
+        items.append(LineItem(level, word, ()))
+    return items

@@ -24,9 +24,9 @@ from reportlab.platypus import Paragraph
 
 from ..rlhooks import (EMAIL, cjk_callbacks_breakable, install_url_splitter,
                        looks_like_email, looks_like_url)
-from .bidi import visual_order, word_levels
+from .bidi import line_items, visual_order
 from .markup import NBSP
-from .shaping import paragraph_direction
+from .shaping import paragraph_direction, word_levels_of
 
 
 _FUZZ = 1e-6  # points: the same width, within rounding
@@ -315,7 +315,9 @@ class BidiParagraph(LinearParagraph):
         lines = self.blPara
         if getattr(lines, "kind", 0) != 1:
             return super().drawPara(debug)
-        self.blPara = lines.clone(lines=[_visual_line(line, self.rtl) for line in lines.lines])
+        words = _line_words(self.frags, lines.lines)
+        self.blPara = lines.clone(lines=[_visual_line(line, self.rtl, known)
+                                         for line, known in zip(lines.lines, words)])
         try:
             return super().drawPara(debug)
         finally:
@@ -507,31 +509,71 @@ def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
     return tokens, markers, tail
 
 
-def _visual_line(line, rtl: bool):
+def _line_words(words, lines) -> list[list]:
+    """The bidi levels of each line's words (shaping.WordLevels, None where unknown): a
+    line's words are the paragraph's words (its frags, once broken) from its `sFW`."""
+    starts = [getattr(line, "sFW", None) for line in lines]
+    if None in starts or not isinstance(words, list):
+        return [[] for _ in lines]
+    ends = [*starts[1:], len(words)]
+    found = []
+    for start, end in zip(starts, ends):
+        texts = [w for w in words[start:end] if isinstance(w, list) and _has_text(w)]
+        found.append([word_levels_of(w) for w in texts])
+    return found
+
+
+def _has_text(word) -> bool:
+    return any(len(piece) > 1 and not hasattr(piece[0], "cbDefn") and str(piece[1])
+               for piece in word[1:])
+
+
+def _visual_line(line, rtl: bool, known: list | None = None):
+    """The line's pieces in drawing order: its runs and spaces ordered by UAX #9 (L2) at
+    the levels the paragraph resolved (bidi.line_items)."""
     tokens, markers, tail = _tokens(line.words)
     keep = [i for i, t in enumerate(tokens) if t.pieces]
     if not keep:
         return line
     where = {i: n for n, i in enumerate(keep)}  # token index -> word number
     words = [tokens[i] for i in keep]
-    order = visual_order(word_levels([w.text for w in words], rtl))
-    position = {word: slot for slot, word in enumerate(order)}
+    known = [k if k is not None and len(k.runs) == len(w.pieces) else None
+             for k, w in zip(known or [], words)]
+    items = line_items([w.text for w in words], known, rtl)
+    order = visual_order([item.level for item in items])
+    slots: dict[int, list[int]] = {}  # word number -> the slots of its runs
+    for slot, index in enumerate(order):
+        word = items[index].word
+        if word is not None:
+            slots.setdefault(word, []).append(slot)
     before: dict[int, list] = {}
     after: dict[int, list] = {}
     for frag, index, start in markers:
         span = _marker_span(frag, index, start, markers, where, len(words))
-        slots = [position[w] for w in span] or [0]
-        (before.setdefault(min(slots), []) if start else
-         after.setdefault(max(slots), [])).append(frag)
-    out = []
-    for slot, word in enumerate(order):
-        pieces = list(words[word].pieces)
-        if slot < len(order) - 1:
-            last = pieces[-1]
-            pieces[-1] = last.clone(text=last.text + " ")
-        out.extend([*before.get(slot, []), *pieces, *after.get(slot, [])])
+        taken = [slot for word in span for slot in slots.get(word, [])] or [0]
+        (before.setdefault(min(taken), []) if start else
+         after.setdefault(max(taken), [])).append(frag)
+    out: list = []
+    last = None  # where in `out` the piece drawn last is
+    space = False  # a space to draw before the next piece (none drawn yet)
+    for slot, index in enumerate(order):
+        item = items[index]
+        if item.word is None:
+            if last is None:
+                space = True
+            else:
+                out[last] = out[last].clone(text=out[last].text + " ")
+            continue
+        pieces = words[item.word].pieces
+        pieces = [pieces[p] for p in item.pieces] if item.pieces else list(pieces)
+        if space:
+            pieces[0] = pieces[0].clone(text=" " + pieces[0].text)
+            space = False
+        out.extend(before.get(slot, []))
+        out.extend(pieces)
+        last = len(out) - 1
+        out.extend(after.get(slot, []))
     return line.clone(words=out + tail)
-
 
 
 def _marker_span(frag, index, start, markers, where, count) -> list[int]:

@@ -3,9 +3,11 @@
 ReportLab shapes each word of a paragraph whose style has `shaping=1`. This module sets
 the OpenType features used, shapes each run of one font and one direction of a word on
 its own (a Latin name with accents in an Arabic leaflet, 'وJosé'), keeps our inline-tag
-callbacks usable inside shaped words, draws vowel marks after their letters, records the
-text behind glyphs that have no character of their own (for the ToUnicode map), and marks
-the glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
+callbacks usable inside shaped words, records the text behind glyphs that have no
+character of their own and behind right-to-left letters with vowel marks (for the
+ToUnicode map), gives right-to-left kerning gaps to glyph widths (readers took them for
+spaces), notes each word's bidi levels for ordering its line (lines.py), and marks the
+glyph runs that need an ActualText span (pdf/actualtext.py). The patches themselves
 live in rlhooks.py; the pinned version and the script tests cover them.
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, makeShapedFragWord
 
-from ..pdf.actualtext import ActualText, glyph_text
+from ..pdf.actualtext import NO_TEXT, ActualText, glyph_text
 from ..pdf.tags import PRIVATE_USE_TEXT
 from bidi.mirror import MIRRORED
 
@@ -48,12 +50,21 @@ class _Paragraph:
     levels: tuple[int, ...]
     at: int = 0
 
+    last_end: int | None = None  # where the word last found ends in the text
+
     def levels_of(self, word: str) -> list[int] | None:
         found = self.text.find(word, self.at)
         if not word or found < 0:
+            self.last_end = None
             return None  # not as written (a shaped word carried over): the word alone
-        self.at = found + len(word)
+        self.at = self.last_end = found + len(word)
         return list(self.levels[found:self.at])
+
+    def level_after(self) -> int | None:
+        """The level of the space after the word last found (None: no space follows)."""
+        end = self.last_end
+        return self.levels[end] if end is not None and end < len(self.text) and \
+            self.text[end] == " " else None
 
 
 _PARAGRAPH: ContextVar[_Paragraph | None] = ContextVar("paragraph", default=None)
@@ -70,8 +81,42 @@ def _shape_word(word, *args, **kwargs):
     runs, run_levels = _runs([piece for piece in word[1:] if not _is_mark(piece)])
     if not marks and len(runs) <= 1 and not _mirrored_run(runs[0] if runs else [], run_levels):
         shaped = _shape_run(word, *args, **kwargs)
-        return _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
+        shaped = _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
+        return _with_levels(shaped, [(0, run_levels[0])] * len(shaped[1:]) if runs else [])
     return _shape_pieces(word, marks, runs, run_levels, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class WordLevels:
+    """Where a word's runs sit in the bidirectional levels its paragraph resolved (UAX #9),
+    for ordering the runs of each line (lines.py): for each piece of text in drawing order,
+    its run's number in reading order and level; and the level of the space after the word
+    (None where none follows). A bracket before an Arabic word ('(تاريخ') is a run of its
+    own, which the line may draw apart from the word."""
+
+    runs: tuple[tuple[int, int], ...]
+    space_after: int | None
+
+
+def _with_levels(word, runs: list[tuple[int, int]]):
+    """The word, carrying its WordLevels when the paragraph's levels are known."""
+    paragraph = _PARAGRAPH.get()
+    if paragraph is None or paragraph.last_end is None or not runs:
+        return word
+    texts = [piece for piece in word[1:] if not _is_mark(piece)]
+    kept = tuple(run for piece, run in zip(texts, runs) if len(piece) > 1 and str(piece[1]))
+    if type(word) is list:  # a word followed by no space: a list that takes attributes
+        word = _Word(word)
+    word.bidi_levels = WordLevels(kept, paragraph.level_after())
+    return word
+
+
+class _Word(list):
+    """A word (ReportLab's list of width and pieces) that is not followed by a space."""
+
+
+def word_levels_of(word) -> WordLevels | None:
+    return getattr(word, "bidi_levels", None)
 
 
 def _is_mark(piece) -> bool:
@@ -138,14 +183,16 @@ def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *a
         changed = changed or shaped is not alone
         width += shaped[0]
         shaped_runs.append(shaped[1:])
-    pieces = [piece for index in visual_order(run_levels) for piece in shaped_runs[index]]
+    order = visual_order(run_levels)
+    pieces = [piece for index in order for piece in shaped_runs[index]]
+    levels = [(index, run_levels[index]) for index in order for _ in shaped_runs[index]]
     texts = [piece for piece in word[1:] if not _is_mark(piece)]
     if not changed and len(pieces) == len(texts) and all(map(operator.is_, pieces, texts)):
-        return word  # nothing shaped, split or moved
+        return _with_levels(word, levels)  # nothing shaped, split or moved
     ends = [m for m in marks if str(getattr(m[0].cbDefn, "label", "")).startswith("end:")]
     starts = [m for m in marks if m not in ends]
     # marked as shaped, so a second look (the word carried to the next page) leaves it be
-    return makeShapedFragWord(word)([width, *starts, *pieces, *ends])
+    return _with_levels(makeShapedFragWord(word)([width, *starts, *pieces, *ends]), levels)
 
 
 def _has_rtl_letters(run: list) -> bool:
@@ -198,15 +245,17 @@ def _width(pieces: list) -> float:
 
 
 def _shape_run(word, *args, **kwargs):
-    """One run of one font shaped by ReportLab, marks after their letters, and the text
-    behind its private-use glyphs recorded."""
+    """One run of one font shaped by ReportLab, with the text behind its private-use
+    glyphs and its right-to-left vowel marks recorded."""
     source = "".join(str(p[1]) for p in word[1:] if not _is_mark(p) and len(p) > 1)
     shaped = _rl_shape_word(word, *args, **kwargs)
     if shaped is word:
         return word
-    shaped = _marks_after_bases(_with_clusters(source, shaped, kwargs.get("features", FEATURES)))
+    shaped = _with_clusters(source, shaped, kwargs.get("features", FEATURES))
     _keep_joiners(source, shaped)
     _note_private_use(source, shaped)
+    _marks_in_letters(source, shaped)
+    _kerns_in_advances(source, shaped)
     _mark_actual_text(source, shaped)
     return shaped
 
@@ -357,22 +406,6 @@ def _keep_joiners(source: str, word) -> None:
         word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
 
 
-def _marks_after_bases(word):
-    """The pieces of a shaped word with each vowel mark drawn after the letter it sits on.
-
-    HarfBuzz may put a mark before its letter (the tanween of 'قليلًا'); drawn in that
-    order it looks the same, but text extraction then moves the mark and its letter to
-    another word. The mark keeps its place: its offset is taken from the new pen position.
-    """
-    pieces = [word[0]]
-    for piece in word[1:]:
-        text = piece[1] if len(piece) > 1 else None
-        if isinstance(text, ShapedStr):
-            piece = (piece[0], _reorder_marks(text), *piece[2:])
-        pieces.append(piece)
-    return word.__class__(pieces)
-
-
 def _note_private_use(source: str, word) -> None:
     """Record the text behind each glyph ReportLab gave a private-use code (a contextual
     form, ligature or reph with no character of its own): the characters of its cluster
@@ -393,18 +426,101 @@ def _note_private_use(source: str, word) -> None:
             PRIVATE_USE_TEXT.setdefault(face, {}).setdefault(ord(ch), text[::-1] if rtl else text)
 
 
-def _reorder_marks(text: ShapedStr) -> ShapedStr:
-    chars, data = list(str(text)), list(text.__shapeData__)
-    i, changed = 0, False
-    while i < len(data) - 1:
-        mark, base = data[i], data[i + 1]
-        if mark.x_advance == 0 and base.x_advance and mark.cluster == base.cluster:
-            data[i], data[i + 1] = base, mark._replace(x_offset=mark.x_offset - base.x_advance)
-            chars[i], chars[i + 1] = chars[i + 1], chars[i]
-            i, changed = i + 2, True
-        else:
-            i += 1
-    return ShapedStr("".join(chars), shapeData=data) if changed else text
+def _marks_in_letters(source: str, word) -> None:
+    """In a right-to-left run, give each letter that carries vowel marks a code of its own
+    whose text (the ToUnicode map) is the letter with its marks, and draw the marks as no
+    text (actualtext.NO_TEXT).
+
+    HarfBuzz draws a mark before its letter (in drawing order) and raised or lowered, which
+    ReportLab writes as a text rise: poppler and pdfium then read the mark as a word or line
+    of its own (measured on 'أيضًا': poppler 'أيضا' with 'ً' two lines on, pdfium 'ً أيضا'
+    on a line before the rest). The marks still draw exactly where HarfBuzz put them; the
+    letter keeps its glyph and width. Its text is written last first, as for lam-alef
+    (actualtext.glyph_text): 'ضً' of 'أيضًا' and 'لًا' of 'قليلًا' (the mark on lam-alef)."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if not rtl:
+        return
+    starts = sorted({cluster.data[0].cluster for cluster in clusters})
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
+            continue
+        face = _face_name(piece[0].fontName)
+        chars, data = list(str(piece[1])), piece[1].__shapeData__
+        marks: list[int] = []
+        for i, (ch, sd) in enumerate(zip(chars, data)):
+            if sd.x_advance == 0 and _is_vowel_mark(glyph_text(face, ch)):
+                marks.append(i)
+                continue
+            group = [*marks, i]
+            marks = []
+            if len(group) == 1 or not all(0 <= data[j].cluster < len(source) for j in group):
+                continue
+            low, high = min(data[j].cluster for j in group), max(data[j].cluster for j in group)
+            text = source[low:next((s for s in starts if s > high), len(source))]
+            drawn = "".join(glyph_text(face, chars[j]) for j in group)
+            if sorted(text) != sorted(drawn):
+                continue  # the glyphs do not stand for exactly these characters: as shaped
+            chars[i] = _code_for(piece[0].fontName, ch, text[::-1])
+            for j in group[:-1]:
+                data[j].actual = NO_TEXT
+        word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _is_vowel_mark(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(ch) == "Mn" for ch in text)
+
+
+def _code_for(font_name: str, letter: str, text: str, width: float | None = None) -> str:
+    """A private-use code drawing the glyph of `letter`, whose ToUnicode text is `text`
+    and whose width is `width` (by default the glyph's own)."""
+    font = pdfmetrics.getFont(font_name)
+    glyph = font.face.charToGlyph[ord(letter)]
+    width = font.face.charWidths[ord(letter)] if width is None else width
+    code = font.hbAddPrivate(f"handouts.code:{glyph}:{width}:{text}", glyph, width)
+    PRIVATE_USE_TEXT.setdefault(_face_name(font_name), {}).setdefault(code, text)
+    return chr(code)
+
+
+def _kerns_in_advances(source: str, word) -> None:
+    """In a right-to-left run, the space a kerning pair puts between two letters is given
+    to the width of the letter on its left, not drawn as a gap before the one on its right.
+
+    HarfBuzz kerns a letter that does not join the next ('ر' of 'مريح', 'أ' of 'أكثرها')
+    by moving it right within a wider advance; ReportLab then moves the pen before the
+    glyph, and a gap of more than a tenth of an em reads as a space to poppler and pdfium
+    (measured: 'مر يح', 'أ كثرها'). The letter on the left gets a code of its own for the
+    same glyph and text with the kern in its width: every glyph is drawn where it was."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if not rtl:
+        return
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
+            continue
+        face = _face_name(piece[0].fontName)
+        chars, data = list(str(piece[1])), list(piece[1].__shapeData__)
+        for i in range(1, len(data)):
+            kerned, left = data[i], data[i - 1]
+            kern = kerned.x_offset
+            if kern <= 0 or kerned.y_offset or not _same(kerned.x_advance, kerned.width + kern) \
+                    or left.x_offset or left.y_offset or not left.x_advance \
+                    or not _same(left.x_advance, left.width):
+                continue  # not a kern alone, beside a glyph of its own width
+            chars[i - 1] = _code_for(piece[0].fontName, chars[i - 1],
+                                     glyph_text(face, chars[i - 1]), left.width + kern)
+            data[i - 1] = _copy(left, x_advance=left.x_advance + kern, width=left.width + kern)
+            data[i] = _copy(kerned, x_advance=kerned.x_advance - kern, x_offset=0)
+        word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 0.01  # font units of a 1000-unit em, after scaling
+
+
+def _copy(data, **changes):
+    """Shaping data with some values changed, keeping what layout noted on it."""
+    new = data._replace(**changes)
+    new.__dict__.update(getattr(data, "__dict__", {}))
+    return new
 
 
 # The shaping fix to the pinned ReportLab (patched in rlhooks.py), covered by the Arabic tests.

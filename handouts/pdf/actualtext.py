@@ -32,6 +32,13 @@ class ActualText:
     text: str
 
 
+# The span of a glyph that stands for no text of its own: the vowel marks of right-to-left
+# text, whose letter's ToUnicode holds them (shaping._marks_in_letters). Its text is U+0000,
+# which poppler and pdfium both read as nothing; an empty ActualText would say the same,
+# but pdfium then reads the glyph as if it had no span (measured).
+NO_TEXT = ActualText("\x00")
+
+
 def glyph_text(face: str, char: str) -> str:
     """What the ToUnicode map of `face` says for the glyph ReportLab coded as `char`.
 
