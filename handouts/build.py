@@ -12,8 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from reportlab.platypus.doctemplate import LayoutError
+from typing import TYPE_CHECKING
 
 from . import scripts
 from .brand import Brand, Brands, templates_dir_for
@@ -24,16 +23,18 @@ from .companion import SUFFIXES as COMPANION_SUFFIXES, companion_files, companio
 from .cluster import outcomes as cluster_outcomes
 from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
-from .layout import LayoutOptions, PreparedFor, lay_out, variant_options
+from .layout import LayoutOptions, variant_options
 from .model import Leaflet
 from .outputs import (CATALOGUE_PAGE, ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
                       build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
                       output_name, read_manifest, unlisted_outputs, write_manifest)
-from .render import document_info, place, render
 from .review import OVERDUE as REVIEW_OVERDUE
 from .review import review_status, today
 from .variants import booklet_padding, impose_booklet
 from .write import OutputError, write_atomic
+
+if TYPE_CHECKING:  # layout and rendering (ReportLab, pikepdf) load only to make a file:
+    from .layout import PreparedFor  # a build with nothing changed imports neither
 
 @dataclass(frozen=True)
 class Built:
@@ -78,6 +79,8 @@ def make_format(leaflet: Leaflet, brand: Brand, form: Format, page_size: str | N
     options = replace(variant_options(form.variant, brand, page_size, grayscale,
                                       form.overdue), prepared=prepared)
     if form.variant == "booklet":  # the sheets' spare pages: lined Notes pages, not blanks
+        from .layout import lay_out
+        from .render import place
         pages = max(item.page for item in place(lay_out(leaflet, brand, options)))
         options = replace(options, notes_pages=booklet_padding(pages))
     data, pages = render_leaflet(leaflet, brand, options, build_stamp(form.key, leaflet))
@@ -95,6 +98,10 @@ def write_format(form: Format, data: bytes, pages: int, out_dir: Path) -> Built:
 def render_leaflet(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptions(),
                    stamp: tuple[tuple[str, str], ...] = ()) -> tuple[bytes, int]:
     """Lay out and render one leaflet; returns the PDF bytes and the page count."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from .layout import lay_out
+    from .render import document_info, render
     story = lay_out(leaflet, brand, options)
     try:
         data = render(story, document_info(leaflet, brand["organisation"], stamp))

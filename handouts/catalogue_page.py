@@ -20,7 +20,6 @@ from typing import Iterable
 from urllib.parse import quote
 
 import jinja2
-import pypdfium2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
@@ -257,7 +256,9 @@ def render_page(page: Page) -> str:
 
 
 def thumbnail(pdf_path: Path) -> bytes:
-    """Page 1 as PNG bytes; the same PDF gives the same bytes."""
+    """Page 1 as PNG bytes; the same PDF gives the same bytes. pdfium loads only when a
+    thumbnail is drawn: a build with nothing changed draws none."""
+    import pypdfium2
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     try:
         page = pdf[0]
@@ -285,6 +286,11 @@ def write_files(page: Page, out_dir: Path) -> Path:
     return write_atomic(render_page(page).encode("utf-8"), out_dir / "index.html")
 
 
+def _pdfium_error() -> type[Exception]:
+    import pypdfium2  # asked for only once something was raised: a no-change build loads no pdfium
+    return pypdfium2.PdfiumError
+
+
 def write_catalogue_page(catalogue: Catalogue, out_dir: Path, on: dt.date,
                          manifest: Manifest, current: Current, built: Iterable[str] = (),
                          due_soon_days: int | None = None) -> Written:
@@ -296,7 +302,7 @@ def write_catalogue_page(catalogue: Catalogue, out_dir: Path, on: dt.date,
     try:
         page = page_data(catalogue, out_dir, on, manifest, current, built, due_soon_days)
         return write_files(page, out_dir), []
-    except (OSError, OutputError, pypdfium2.PdfiumError, jinja2.TemplateError) as exc:
+    except (OSError, OutputError, jinja2.TemplateError, _pdfium_error()) as exc:
         return None, [Problem(out_dir / "index.html", 1, 1,
                               f"could not write the catalogue page: {exc}",
                               "check that the output folder is writable and has space, "

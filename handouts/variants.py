@@ -17,11 +17,12 @@ import dataclasses
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+from typing import TYPE_CHECKING
 
 from .brand import CONTRAST_PAIRS, MIN_CONTRAST, Brand, contrast_ratio, luminance
+
+if TYPE_CHECKING:  # Pillow and pypdf load only for a greyscale image or a booklet
+    from pypdf import PdfReader, PdfWriter
 
 MM = 72 / 25.4
 SHEET = (297 * MM, 210 * MM)  # A4 landscape: two A5 pages side by side
@@ -74,6 +75,7 @@ def grey_brand(brand: Brand) -> Brand:
 
 def grey_image(path: str | Path) -> BytesIO:
     """A PNG or JPEG as a greyscale PNG in memory (transparency kept)."""
+    from PIL import Image
     with Image.open(path) as image:
         image.load()
         keep_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -114,6 +116,7 @@ def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | N
 
 def impose_booklet(pdf_bytes: bytes, right_to_left: bool = False) -> tuple[bytes, int]:
     """A5 pages -> landscape A4 sheet sides in booklet order; returns (bytes, sides)."""
+    from pypdf import PdfReader, PdfWriter, Transformation
     reader = PdfReader(BytesIO(pdf_bytes))
     writer = PdfWriter()
     width, height = SHEET
@@ -137,6 +140,7 @@ def impose_booklet(pdf_bytes: bytes, right_to_left: bool = False) -> tuple[bytes
 
 
 def _keep_metadata(reader: PdfReader, writer: PdfWriter) -> None:
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
     """Title, author, dates and language from the A5 file; no PDF/UA claim (not tagged)."""
     info = {key: value for key, value in (reader.metadata or {}).items()}
     writer.add_metadata(info)

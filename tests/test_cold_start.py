@@ -85,3 +85,14 @@ def test_the_pronouncing_dictionary_is_read_only_for_an_english_score():
     assert not dictionary_loaded_after("Una enfermera le saca un poco de sangre.", "es")
     assert not dictionary_loaded_after("Eine Pflegekraft nimmt Ihnen etwas Blut ab.", "de")
     assert dictionary_loaded_after("A nurse takes a little blood from your arm.", "en-GB")
+
+
+def test_a_build_with_nothing_to_do_loads_no_layout_or_pdf_library(tmp_path):
+    """A no-change rebuild (a catalogue of 1,000 in under a second is the goal) reads the
+    manifest and the sources, and lays out nothing."""
+    out = tmp_path / "out"
+    args = ["build", str(REPO / "content.yaml"), "--out", str(out), "--today", "2026-11-24"]
+    probe(args, (), tmp_path / "cache")
+    imported, said = probe(args, PDF_LIBRARIES, tmp_path / "cache")
+    assert "0 built, 7 unchanged" in said, said
+    assert imported == []
