@@ -56,6 +56,7 @@ class Placed:
     top: float
     bottom: float
     width: float
+    kind: str | None = None  # a callout box's kind ("urgent"...), else None
 
 
 class _PlacingDoc(BaseDocTemplate):
@@ -75,7 +76,8 @@ class _PlacingDoc(BaseDocTemplate):
         height = getattr(flowable, "height", 0) or getattr(flowable, "_height", 0)
         element = getattr(flowable, "element", None)
         role = element.role if element is not None else type(flowable).__name__
-        self.placed.append(Placed(self.page, role, bottom + height, bottom, width))
+        self.placed.append(Placed(self.page, role, bottom + height, bottom, width,
+                                  getattr(flowable, "kind", None)))
 
 
 class _UntaggedCanvas(Canvas):

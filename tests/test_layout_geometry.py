@@ -13,7 +13,9 @@ from conftest import MINIMAL, REPO, column
 from handouts.brand import load_brand
 from handouts.content.catalogue import load_catalogue
 from handouts.layout import lay_out, variant_options
+from handouts.layout.flowables import WHOLE_KINDS
 from handouts.layout.page import measure_width
+from handouts.model import Callout
 from handouts.render import Placed, place
 
 HEADINGS = {"H1", "H2", "H3"}
@@ -75,10 +77,18 @@ def test_no_page_but_the_last_is_mostly_empty_before_running_text(leaflet_id, va
 
 
 # Issue 10.5, tightened: a page may be more than this share empty only before what truly
-# stays whole: a figure (with its caption). Boxes, tables (inside a row, when breaking
-# between rows would leave the gap), the end matter's details and running text break.
+# stays whole: a figure (with its caption), an urgent box (flowables.WHOLE_KINDS). Other
+# boxes, tables (inside a row, when breaking between rows would leave the gap), the end
+# matter's details and running text break.
 MOST_EMPTY = 0.4
 TRULY_WHOLE = {"Figure"}
+
+
+def _truly_whole(following: list[Placed]) -> bool:
+    """Whether the next page starts with what stays whole, after the headings that go
+    with it."""
+    first = next((item for item in following if item.role not in ("H2", "H3")), None)
+    return first is not None and (first.role in TRULY_WHOLE or first.kind in WHOLE_KINDS)
 
 
 def _translation(leaflet_id: str, language: str):
@@ -112,8 +122,23 @@ def test_no_page_is_much_emptier_than_a_third_unless_a_figure_or_table_follows(n
     for items, following in zip(pages, pages[1:]):
         top = max(item.top for item in items)
         fill = (top - min(item.bottom for item in items)) / (top - geo.bottom)
-        assert fill >= 1 - MOST_EMPTY or following[0].role in TRULY_WHOLE, \
+        assert fill >= 1 - MOST_EMPTY or _truly_whole(following), \
             (f"page {items[0].page} is {fill:.0%} full before {following[0].role}", name)
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print", "booklet"])
+@pytest.mark.parametrize("name", ["igrt", "high-blood-pressure", "colonoscopy", "wound-care",
+                                  "igrt.ar", "igrt.es", "igrt.zh-Hans"])
+def test_an_urgent_box_is_never_split_across_pages(name, variant):
+    """The page review found three split: 'Call 911 right away' with one symptom of six
+    before the page turn (high blood pressure, large print), and two more."""
+    leaflet_id, _, language = name.partition(".")
+    leaflet = _translation(leaflet_id, language) if language else next(
+        l for l in load_catalogue(REPO / "content.yaml").leaflets if l.id == leaflet_id)
+    urgent = sum(isinstance(block, Callout) and block.kind == "urgent"
+                 for section in leaflet.walk_sections() for block in section.blocks)
+    placed, _ = _placed_any(name, variant)
+    assert urgent and sum(item.kind == "urgent" for item in placed) == urgent
 
 
 def test_the_colonoscopy_figure_shrinks_to_stay_on_page_2_with_its_caption():

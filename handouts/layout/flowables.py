@@ -273,8 +273,12 @@ class CalloutBox(Flowable):
 
     def _may_split(self, available_height) -> bool:
         """Whether the box breaks at this page's foot: when it is taller than a page, or
-        when moving it whole would leave more than BOX_SPLIT_GAP of the page empty."""
-        return self.height > self.max_height or leaves_gap(available_height, self.max_height,
+        when moving it whole would leave more than BOX_SPLIT_GAP of the page empty. An
+        urgent box breaks only when it must: what to do in an emergency is read at one
+        look, never with half of it overleaf (a page review found three split)."""
+        if self.height > self.max_height:
+            return True
+        return self.kind not in WHOLE_KINDS and leaves_gap(available_height, self.max_height,
                                                            BOX_SPLIT_GAP)
 
     def split(self, available_width, available_height):
@@ -294,7 +298,7 @@ class CalloutBox(Flowable):
             if len(parts) >= 2:
                 first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
         title_alone = self.first and first == self.content[:1]
-        if not first or not rest or title_alone:
+        if not first or not rest or title_alone or self._too_short(rest, available_width):
             return []  # a part needs text: a title alone never ends a page
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
                                  rtl=self.rtl, kind=self.kind, first=part is first)
@@ -302,6 +306,16 @@ class CalloutBox(Flowable):
         tail.spaceAfter = self.spaceAfter
         head.continues = True
         return [head, tail]
+
+    def _too_short(self, rest: list, available_width) -> bool:
+        """A part carried over must hold FIRST_LINES lines at least: a contact card's
+        address alone at the top of a page was seen (unless the box is taller than a
+        page, when any break will do)."""
+        if self.height > self.max_height:
+            return False
+        inner = self.inner_width(available_width)
+        height = sum(f.wrap(inner, self.max_height)[1] for f in rest)
+        return height < FIRST_LINES * _leading(rest[0]) - 0.5
 
     def drawOn(self, canvas, x, y, _sW=0):
         canvas.saveState()
@@ -325,6 +339,7 @@ class CalloutBox(Flowable):
 
 
 SPLIT_GAP = 0.35  # of a page: a block that would leave more of it empty breaks there
+WHOLE_KINDS = ("urgent",)  # callout kinds never broken across pages when they fit one
 BOX_SPLIT_GAP = 0.25  # the same for a box, measured below the heading that goes with it
 FIRST_LINES = 2  # a paragraph never leaves one line alone at a page foot (allowOrphans=0)
 
