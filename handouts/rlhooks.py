@@ -20,6 +20,8 @@ import re
 
 import reportlab
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.colors import black
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import KeepTogether, Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
@@ -45,7 +47,8 @@ def _check_internals() -> None:
     """The names the hooks use exist (a patched or partial install would lack them)."""
     missing = [name for owner, name in (
         (rl_paragraph, "shapeFragWord"), (PDFTextObject, "setRise"),
-        (PDFTextObject, "_textOut"), (Paragraph, "drawPara"), (Paragraph, "breakLinesCJK"),
+        (PDFTextObject, "_textOut"), (PDFTextObject, "_formatText"), (Paragraph, "drawPara"),
+        (Paragraph, "breakLinesCJK"),
         (Paragraph, "_get_split_blParaFunc"), (rl_paragraph, "_uri_split_pairs"),
         (rl_paragraph, "uri_pat"), (rl_paragraph, "_fragWordIter"),
         (rl_paragraph, "_splitFragWord"), (rl_paragraph, "_splitWord"),
@@ -284,4 +287,37 @@ def _set_rise(text_object, rise):
 
 
 PDFTextObject.setRise = _set_rise
+
+
+# -- synthetic bold ------------------------------------------------------------------------
+# ReportLab font name -> stroke width as a share of the size, for the bold of a font with
+# one weight (Chinese, Japanese, Ethiopic here): styles.register_family fills it.
+SYNTHETIC_BOLD: dict[str, float] = {}
+_rl_format_text = PDFTextObject._formatText
+
+
+def _format_text(text_object, text):
+    """ReportLab's text operators, drawn in synthetic bold when the font is a synthetic
+    bold's name: each glyph filled and stroked in its fill colour (render mode 2), then
+    the canvas's line width and stroke colour are set back, as a link's underline or a
+    rule drawn next relies on them. Inline **bold** and headings are emboldened alike."""
+    operators = _rl_format_text(text_object, text)
+    share = SYNTHETIC_BOLD.get(text_object._fontname)
+    if not share or not operators:
+        return operators
+    canvas = text_object._canvas
+    stroke = _stroke_code(text_object, getattr(text_object, "_fillColorObj", None) or black)
+    back = _stroke_code(text_object, getattr(canvas, "_strokeColorObj", None) or black)
+    width = fp_str(text_object._fontsize * share)
+    return (f"{stroke} {width} w 2 Tr {operators} 0 Tr {fp_str(canvas._lineWidth)} w "
+            f"{back}")
+
+
+def _stroke_code(text_object, colour) -> str:
+    """The operator that sets `colour` for strokes ('0 0 0 RG'), as ReportLab writes it."""
+    text_object.setStrokeColor(colour)
+    return text_object._code.pop()
+
+
+PDFTextObject._formatText = _format_text
 callbacks_apart_from_words()

@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from ..brand import Brand
 from ..fonts import FontFamily
+from ..rlhooks import SYNTHETIC_BOLD
 
 
 @lru_cache(maxsize=None)
@@ -33,6 +34,17 @@ def _register(path: Path) -> str:
     digest = sha256(path.read_bytes()).hexdigest()[:16]
     name = f"{path.stem}-{digest}"
     pdfmetrics.registerFont(TTFont(name, str(_unhinted(path, digest))))
+    return name
+
+
+@lru_cache(maxsize=None)
+def _synthetic_bold(regular: str, path: Path) -> str:
+    """The same file under a second name, which rlhooks draws in synthetic bold: a font
+    with one weight printed inline **bold** as regular text, losing the editor's emphasis
+    (the Chinese example's 纹身标记, seen in a page review)."""
+    name = f"{regular}-SyntheticBold"
+    pdfmetrics.registerFont(TTFont(name, str(_unhinted(path, regular.rsplit("-", 1)[1]))))
+    SYNTHETIC_BOLD[name] = SYNTHETIC_BOLD_SHARE
     return name
 
 
@@ -80,6 +92,9 @@ def _write_unhinted(path: Path, target: Path) -> None:
 
 def register_family(family: FontFamily) -> dict[str, str]:
     names = {style: _register(path) for style, path in family.files().items()}
+    for style in ("bold", "bold_italic"):  # one file for every weight: draw bold in strokes
+        if names[style] == names["regular"]:
+            names[style] = _synthetic_bold(names["regular"], family.regular)
     pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     return names
@@ -113,7 +128,7 @@ class Styles:
 
 # Synthetic bold: the glyph outline stroked this share of the font size wide (half of it
 # outside the glyph), about the extra weight of a bold face over a regular one.
-SYNTHETIC_BOLD = 0.04
+SYNTHETIC_BOLD_SHARE = 0.04
 LARGE_PRINT_PT = 16  # RNIB / UKAAF: large print is 16 pt or more
 # Arabic-script letters that start a line (an initial keheh, a kaf) draw up to about this
 # share of the size past their advance, i.e. past the column's right edge (1.4 pt at
@@ -153,16 +168,9 @@ def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> S
 
     def heading_style(name, pt):
         pt = pt * scale
-        return emboldened(style(name, fontName=heading_fonts["bold"], fontSize=pt,
-                                leading=pt * 1.22, textColor=heading, spaceBefore=pt * 0.75,
-                                spaceAfter=pt * 0.4, keepWithNext=1))
-
-    def emboldened(bold: ParagraphStyle) -> ParagraphStyle:
-        """A bold style whose script's font has no bold face (Chinese, Japanese and Korean
-        have one font file each here) is drawn in synthetic bold (lines.py)."""
-        if typeset and typeset.heading.names["bold"] == typeset.heading.names["regular"]:
-            bold.synthetic_bold = round(bold.fontSize * SYNTHETIC_BOLD, 2)
-        return bold
+        return style(name, fontName=heading_fonts["bold"], fontSize=pt, leading=pt * 1.22,
+                     textColor=heading, spaceBefore=pt * 0.75, spaceAfter=pt * 0.4,
+                     keepWithNext=1)
 
     footer = footer_size(brand, size)
     return Styles(
@@ -174,8 +182,8 @@ def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> S
         list_body=style("ListBody", spaceAfter=round(size * 0.3, 2)),
         label=style("ListLabel", spaceAfter=0),
         card=style("Card", spaceAfter=round(size * 0.15, 2)),
-        callout_title=emboldened(style("CalloutTitle", fontName=heading_fonts["bold"],
-                                       spaceAfter=size * 0.3)),
+        callout_title=style("CalloutTitle", fontName=heading_fonts["bold"],
+                            spaceAfter=size * 0.3),
         cell=style("Cell", spaceAfter=0, leading=round(size * 1.3, 2)),
         header_cell=style("HeaderCell", fontName=fonts["bold"], spaceAfter=0,
                           leading=round(size * 1.3, 2), textColor=HexColor(brand.colour("accent_text"))),
