@@ -204,6 +204,7 @@ class Outcome:
     unchanged: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     failure: Failure | None = None
+    source: str | None = None  # the leaflet's fingerprint, when it was worked out
 
 
 Progress = Callable[[int, int, Outcome], None]  # (done, total, the leaflet just finished)
@@ -221,6 +222,8 @@ def _build_each(run: Run, jobs: int, progress: Progress | None,
             else _outcomes(run, todo, jobs))
     for done, outcome in enumerate(made, 1):
         outcome.problems[:0] = first_problems[done - 1]
+        if outcome.source:  # worked out in a worker process: not again here
+            run.current.learn(outcome.key, outcome.source)
         if progress:
             progress(done, len(todo), outcome)
         yield outcome
@@ -265,6 +268,7 @@ def build_one(run: Run, leaflet: Leaflet, make: Maker | None = None) -> Outcome:
             "this is a bug, not a mistake in the leaflet: please report it with the "
             "leaflet file; the other leaflets were built"))
         outcome.failure = _failure(run, leaflet, ERROR)
+    outcome.source = run.current.found(outcome.key)
     return outcome
 
 
