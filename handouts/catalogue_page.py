@@ -97,6 +97,11 @@ class Entry:
     translated: tuple[str, ...] = ()  # offered translations' titles, summaries, keywords
 
     @property
+    def language_keys(self) -> str:
+        """The filter's keys, space-separated (Jinja's map filter took 0.5 ms an entry)."""
+        return " ".join(language.key for language in self.languages)
+
+    @property
     def pages(self) -> int | None:
         return self.files[0].pages if self.files else None
 

@@ -69,9 +69,27 @@ def fingerprint(leaflet: Leaflet, brand: Brand) -> str:
     """sha256 of everything the PDF is made from: the validated leaflet (not where its
     lines are, so a moved comment changes nothing) and the brand, files included."""
     digest = hashlib.sha256()
-    digest.update(_canonical(leaflet).encode("utf-8", "surrogatepass"))
+    digest.update(leaflet_digest(leaflet).encode())
     digest.update(brand_fingerprint(brand).encode())
     return digest.hexdigest()
+
+
+# id(leaflet) -> (the leaflet, its digest): digests kept with leaflets read before
+# (content/recall.py), as working one out walks the whole leaflet (4 ms each, most of a
+# no-change rebuild of 1,000). The leaflet is held so its id is never reused.
+_DIGESTS: dict[int, tuple[Leaflet, str]] = {}
+
+
+def leaflet_digest(leaflet: Leaflet) -> str:
+    """sha256 of the leaflet's canonical text, its figures' bytes included."""
+    known = _DIGESTS.get(id(leaflet))
+    if known and known[0] is leaflet:
+        return known[1]
+    return hashlib.sha256(_canonical(leaflet).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def know_digest(leaflet: Leaflet, digest: str) -> None:
+    _DIGESTS[id(leaflet)] = (leaflet, digest)
 
 
 _BRANDS: dict[tuple, str] = {}  # brand values -> fingerprint: fonts are hashed once a run

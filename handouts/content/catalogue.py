@@ -13,6 +13,7 @@ from ..load import Map, Seq, inside, read_yaml
 from ..model import Leaflet
 from ..outputs import EXTRA_VARIANTS
 from .leaflet import Defaults, _language, read_leaflet
+from .recall import Recalled, recall, remember
 
 CATALOGUE_KEYS = {"defaults", "leaflets", "translations", "checks", "count_given_out"}
 DEFAULT_KEYS = {"template", "language", "review_interval_months"}
@@ -96,7 +97,10 @@ def _load_entry(reader: Reader, entries: Seq, index: int, entry, catalogue: Cata
         _add_leaflet(entry, catalogue)
     elif isinstance(entry, str):
         for node in read_matching(reader, entries, index, catalogue, "leaflet"):
-            _add_leaflet(node, catalogue)
+            if isinstance(node, tuple):  # read and validated before (recall.py)
+                _add_recalled(node, catalogue)
+            else:
+                _add_leaflet(node, catalogue, keep=True)
     else:
         reader.error(entries, index, "each item of 'leaflets' should be a file path, a glob "
                      "or a leaflet mapping", "write '- leaflets/*.yaml'")
@@ -131,6 +135,11 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
                          "a file outside the content folder", "copy the file into the folder")
             catalogue.failed.append(name)
             continue
+        known = recall(match, catalogue.defaults) if kind == "leaflet" and \
+            catalogue.defaults else None
+        if known:
+            yield known
+            continue
         try:
             node = read_yaml(match, root)
         except HandoutsError as exc:
@@ -144,11 +153,14 @@ def read_matching(reader: Reader, entries: Seq, index: int, catalogue: Catalogue
         yield node
 
 
-def _add_leaflet(node, catalogue: Catalogue) -> None:
+def _add_leaflet(node, catalogue: Catalogue, keep: bool = False) -> None:
+    """`keep`: the node is a whole leaflet file's, which recall.py may keep."""
     problems = Problems()
     assert catalogue.defaults is not None  # leaflets are read only once defaults are
     leaflet = read_leaflet(node, catalogue.defaults, problems)
     variants = read_variants(node, problems) if isinstance(node, Map) else ()
+    if keep and leaflet is not None and not problems.items:  # nothing to say: keep it
+        remember(node.path, catalogue.defaults, leaflet, variants)
     catalogue.problems.extend(problems.items)
     if leaflet is None or problems.errors:
         name = node.get("id") if isinstance(node, Map) else None
@@ -158,6 +170,13 @@ def _add_leaflet(node, catalogue: Catalogue) -> None:
         catalogue.leaflets.append(leaflet)
         if variants:
             catalogue.variants.setdefault(leaflet.id, variants)
+
+
+def _add_recalled(known: Recalled, catalogue: Catalogue) -> None:
+    leaflet, variants = known
+    catalogue.leaflets.append(leaflet)
+    if variants:
+        catalogue.variants.setdefault(leaflet.id, variants)
 
 
 def read_variants(node: Map, problems: Problems) -> tuple[str, ...]:
