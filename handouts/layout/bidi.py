@@ -8,10 +8,13 @@ its debug view, one per UTF-8 byte, which is read back here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bidi import get_display
+
+from .typeset import JOINED_RUN  # words joined by no-break spaces (markup.RunKeeper)
 
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
@@ -32,13 +35,54 @@ def levels(text: str, rtl: bool) -> tuple[int, ...]:
 
 
 _LRI, _PDI = "\u2066", "\u2069"
+_STRONG_OR_NUMBER = frozenset(("L", "R", "AL", "EN", "AN"))
 
 
 def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
-    """`levels`, with each URL and email address in `text` set apart as a left-to-right
-    isolate (LRI ... PDI, UAX #9 X5a): in right-to-left text its '/', '.' and ':' are
-    neutrals that would otherwise take the direction around them ('conditions/' drawn
-    '/conditions')."""
+    """`levels`, with some runs of `text` resolved on their own, and no character added
+    to what is drawn:
+    - each run of words joined by no-break spaces that holds right-to-left letters (a
+      date with its month name, markup.RunKeeper) is resolved apart, as an isolate is
+      (UAX #9 X5c), in the direction of its first letter, and is to the text around it
+      as letters of that direction: 'Group, 22 يناير 2026' kept rule W7 from making the
+      day left to right (it was drawn beside 'Group', the month and year far from it),
+      and '(تاريخ الاطلاع 12 يناير 2026)' stays one right-to-left phrase in brackets
+      (as a neutral isolate, the date was drawn apart from the words before it);
+    - in right-to-left text, each URL and email address is a left-to-right isolate
+      (LRI ... PDI, X5a): its '/', '.' and ':' are neutrals that would otherwise take the
+      direction around them ('conditions/' drawn '/conditions')."""
+    units = _units(text)
+    outer = list(text)
+    for start, end, letter in units:
+        outer[start:end] = letter * (end - start)
+    found = list(_address_levels("".join(outer), rtl))
+    for start, end, letter in units:
+        own_rtl = _class(letter) != "L"
+        found[start:end] = [found[start] + level - own_rtl
+                            for level in levels(text[start:end], own_rtl)]
+    return tuple(found)
+
+
+def _units(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, first letter) of each run of words joined by no-break spaces that
+    holds right-to-left letters, without the punctuation at its ends (the bracket of
+    '2026)' pairs with the one before the date, outside it)."""
+    found = []
+    for match in JOINED_RUN.finditer(text):
+        start, end = match.span()
+        while start < end and _class(text[start]) not in _STRONG_OR_NUMBER:
+            start += 1
+        while end > start and _class(text[end - 1]) not in _STRONG_OR_NUMBER:
+            end -= 1
+        letters = [ch for ch in text[start:end] if _class(ch) in ("L", "R", "AL")]
+        if any(_class(ch) != "L" for ch in letters):
+            found.append((start, end, letters[0]))
+    return found
+
+
+def _address_levels(text: str, rtl: bool) -> tuple[int, ...]:
+    """`levels`, with each URL and email address a left-to-right isolate in
+    right-to-left text (see isolated_levels)."""
     spans = [(m.start(), m.start() + len(m.group().rstrip(_TRAILING)))
              for m in re.finditer(r"\S+", text) if _is_address(m.group().rstrip(_TRAILING))]
     if not rtl or not spans:
@@ -61,6 +105,10 @@ def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
 
 
 _TRAILING = ".,;:!?)]\u061f\u060c\u061b"  # sentence punctuation after an address
+
+
+def _class(char: str) -> str:
+    return unicodedata.bidirectional(char)
 
 
 def _is_address(word: str) -> bool:

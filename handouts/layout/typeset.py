@@ -30,22 +30,25 @@ if TYPE_CHECKING:  # the glyph check (validate) runs without ReportLab; layout i
     from reportlab.platypus import Paragraph
 
 BRAND = "brand"  # in scripts.yaml: the brand template's own fonts
-# In right-to-left text each word is shaped in one direction, so words joined by a
-# no-break space (Babel's "2 فبراير 2026") are split, or their digits would run backwards.
-# A run with no right-to-left letter ("020 7946 0199") stays joined: it runs one way.
+# Words joined by no-break spaces (a phone number, Babel's "2 فبراير 2026") are one word to
+# the line breaker, so they never break across lines; in right-to-left text each run of one
+# direction of such a word is shaped and ordered on its own (shaping.py, bidi.line_items),
+# so a date's digits still run left to right. A no-break space at the edge of a text (the
+# one joining a word to the citation after it) is made a plain space there: the citation's
+# tags would otherwise be moved around the whole word when it is shaped.
 JOINERS = str.maketrans({"\u00a0": " ", "\u202f": " "})
 JOINED_RUN = re.compile(r"[^\s\u00a0\u202f]+(?:[\u00a0\u202f][^\s\u00a0\u202f]+)+")
 
 
-def split_mixed_runs(text: str) -> str:
-    """`text` with the no-break spaces of runs that hold right-to-left letters made plain
-    spaces (see JOINERS); runs of digits and Latin keep theirs, so a phone number in an
-    Arabic sentence never breaks across lines ('020' / '7946 0199' was seen on A5)."""
-    joined = [m.span() for m in JOINED_RUN.finditer(text) if not has_rtl(m.group())]
-    plain = list(text.translate(JOINERS))  # every other one: a date, a citation's
-    for start, end in joined:
-        plain[start:end] = text[start:end]
+def plain_edge_joiners(text: str) -> str:
+    """`text` with the no-break spaces that join no two words made plain spaces (see
+    JOINERS): a date in an Arabic sentence keeps its own ('2 / فبراير 2029' was seen)."""
+    plain = list(text.translate(JOINERS))
+    for match in JOINED_RUN.finditer(text):
+        plain[match.start():match.end()] = match.group()
     return "".join(plain)
+
+
 TAGS = re.compile(r"<[^>]*>")  # paragraph markup tags, not text
 WORDS = re.compile(r"\S+")
 # a character and the script-neutral combining marks after it (e + U+0301 is é)
@@ -186,7 +189,7 @@ class Typeset:
             return escape(text)  # same result as below, without a look at each character
         text = self.drawable(text, heading)
         if self.rtl or has_rtl(text):
-            text = split_mixed_runs(text)
+            text = plain_edge_joiners(text)
         parts, run, face = [], "", own
         for char, chosen in zip(text, self._char_faces(text, heading)):
             wanted = face if char.isspace() else (chosen or own)
