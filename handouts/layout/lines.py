@@ -173,29 +173,12 @@ class LinearParagraph(Paragraph):
         return lines
 
     def drawPara(self, debug=0):
-        """Drawn in synthetic bold when the style asks for it (styles.py: a heading whose
-        font has no bold face): each glyph filled and stroked in the text colour (text
-        render mode 2), the stroke `synthetic_bold` points wide."""
+        """Drawn as ReportLab draws it; the tagging canvas first learns which lines end
+        inside a word (cut by a hyphen or at a URL-safe point), for the text layer.
+        (Synthetic bold is drawn by rlhooks, from the font's name.)"""
         if hasattr(self.canv, "lines_ending_inside_words"):  # the tagging canvas
             self.canv.lines_ending_inside_words = _ends_inside_words(self)
-        weight = getattr(self.style, "synthetic_bold", 0)
-        if not weight:
-            return super().drawPara(debug)
-        canvas, begin = self.canv, self.canv.beginText
-
-        def bold_text(*args, **kwargs):
-            text = begin(*args, **kwargs)
-            text.setTextRenderMode(2)
-            return text
-        canvas.saveState()
-        canvas.setLineWidth(weight)
-        canvas.setStrokeColor(self.style.textColor)
-        canvas.beginText = bold_text
-        try:
-            return super().drawPara(debug)
-        finally:
-            del canvas.beginText
-            canvas.restoreState()
+        return super().drawPara(debug)
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
