@@ -16,9 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
-
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from .. import assets
 from ..errors import Problem, TemplateError
