@@ -117,7 +117,8 @@ def test_an_email_wider_than_the_column_breaks_like_a_url_and_reads_back_whole(a
     assert "patient.information@ riverside" not in " ".join(page_texts(a5_large_print))
 
 
-CJK_RUN = "请发邮件至 patient.information@riverside.example.nhs.uk 或查看 PIL-0042 号单张。"
+CJK_RUN = ("请发邮件至 patient.information@riverside.example.nhs.uk 或查看 PIL-0042 号单张。"
+           "夜间请拨打 NHS 111。")
 
 
 @pytest.fixture(scope="module")
@@ -127,21 +128,28 @@ def chinese_runs(tmp_path_factory):
     catalogue = Catalogue(tmp_path_factory.mktemp("cjkruns"))
     blocks = "".join(f'- paragraph: "{"说" * n}{CJK_RUN}"\n' for n in range(1, 36))
     catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: zh-Hans\nsummary:"))
-    assert catalogue.build() == 0
-    return _poppler(catalogue.out / "sample.pdf").splitlines()
+    assert catalogue.build("--variant", "standard", "--variant", "large-print") == 0
+    return [line for name in ("sample.pdf", "sample.large-print.pdf")
+            for line in _poppler(catalogue.out / name).splitlines()]
 
 
 def test_chinese_lines_never_break_an_email_address(chinese_runs):
     """Seen: 'patient.information' / '@riverside.example.nhs.uk' in igrt.zh-Hans."""
     email = "patient.information@riverside.example.nhs.uk"
     parts = [line for line in chinese_runs if "patient" in line or "@" in line]
-    assert len(parts) >= 35 and all(email in line for line in parts), parts[:4]
+    assert len(parts) >= 70 and all(email in line for line in parts), parts[:4]
+
+
+def test_chinese_lines_never_split_an_emergency_number(chinese_runs):
+    """Seen: '请拨打 NHS' / '111' in igrt.zh-Hans large print (the brand's contact note)."""
+    assert not [line for line in chinese_runs if line.rstrip().endswith("NHS")]
+    assert "".join(chinese_runs).count("NHS 111") >= 70
 
 
 def test_chinese_lines_never_end_after_a_hyphen(chinese_runs):
     """Both readers drop a hyphen that ends a line: 'PIL-' / '0042' read 'PIL0042'."""
     assert not [line for line in chinese_runs if line.rstrip().endswith("-")]
-    assert "".join(chinese_runs).count("PIL-0042") == 35
+    assert "".join(chinese_runs).count("PIL-0042") == 70
 
 
 AR_RUN = "اتصل بنا على الرقم 020 7946 0199 في أي وقت من النهار."

@@ -418,6 +418,8 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
         return True
     if before[-1] == "-" and after[0].isalnum():
         return True  # both readers drop a hyphen that ends a line: 'PIL-0042' read 'PIL0042'
+    if NBSP in (before[-1], after[0]):
+        return True  # joined by markup.RunKeeper: 'NHS' / '111' was seen in a contact card
     before = before + " " if at_space else before
     joined, cut = before[-_WINDOW:] + after[:_WINDOW], len(before[-_WINDOW:])
     line_start = cut - len(before)  # where the line starts in `joined` (negative: before it)
