@@ -240,3 +240,16 @@ def test_large_print_figure_labels_are_at_least_the_body_size():
     from handouts.svgfigure import least_label
     assert (least_label(12), least_label(16), least_label(18), least_label(24)) == \
         (12, 16, 18, 24)
+
+
+def test_a_wrapped_header_name_is_balanced_not_a_word_alone():
+    """The A5 booklet's cover printed 'Riverside University Hospitals NHS' over 'Trust'."""
+    from handouts.layout.page import header_lines, logo_reader
+    from handouts.layout.styles import make_styles
+    brand = load_brand(REPO / "templates", "riverside-trust")
+    story = lay_out(_leaflets()["igrt"], brand, variant_options("booklet", brand))
+    styles = make_styles(brand)
+    lines = header_lines(brand, story.geometry, styles.heading_fonts, 1.0, logo_reader(brand))
+    name = [line.text for line in lines if line.colour == "heading"]
+    assert " ".join(name) == brand["organisation"]
+    assert len(name) == 2 and all(len(line.split()) >= 2 for line in name), name

@@ -124,17 +124,29 @@ def _logo_width(brand, reader) -> float:
 
 
 def _wrapped(text: str, font: str, size: float, room: float, typeset) -> list[str]:
-    """`text` in as few lines as fit `room` (a word longer than that keeps its own line)."""
+    """`text` in as few lines as fit `room` (a word longer than that keeps its own line),
+    as even as they come: the narrowest room that needs no more lines ('Riverside
+    University Hospitals NHS' over 'Trust' alone was seen on the A5 booklet's cover)."""
     def width(line: str) -> float:
         shown = typeset.visual(line, font, size) if typeset is not None else line
         return stringWidth(shown, font, size)
-    lines: list[str] = []
-    for word in text.split():
-        if lines and width(f"{lines[-1]} {word}") <= room:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines
+
+    def greedy(limit: float) -> list[str]:
+        lines: list[str] = []
+        for word in text.split():
+            if lines and width(f"{lines[-1]} {word}") <= limit:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
+    lines = greedy(room)
+    if len(lines) < 2:
+        return lines
+    low, high = 0.0, room
+    while high - low > 0.5:  # points
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(greedy(middle)) <= len(lines) else (middle, high)
+    return greedy(high)
 
 
 def header_lines(brand, geo: PageGeometry, fonts: dict, scale: float, reader,
