@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 import reportlab
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.colors import black
 from reportlab.lib.rl_accel import fp_str
@@ -48,6 +49,7 @@ def _check_internals() -> None:
     missing = [name for owner, name in (
         (rl_paragraph, "shapeFragWord"), (PDFTextObject, "setRise"),
         (PDFTextObject, "_textOut"), (PDFTextObject, "_formatText"), (Paragraph, "drawPara"),
+        (pdfmetrics, "_dynFaceNames"),
         (Paragraph, "breakLinesCJK"),
         (Paragraph, "_get_split_blParaFunc"), (rl_paragraph, "_uri_split_pairs"),
         (rl_paragraph, "uri_pat"), (rl_paragraph, "_fragWordIter"),
@@ -289,6 +291,13 @@ def _set_rise(text_object, rise):
 PDFTextObject.setRise = _set_rise
 
 
+# -- fonts ---------------------------------------------------------------------------------
+def registered_face(face_name: bytes):
+    """The TrueType font ReportLab registered first for a PostScript name, or None:
+    pdfmetrics.registerFont maps every later font of that face name to it."""
+    return pdfmetrics._dynFaceNames.get(face_name)
+
+
 # -- synthetic bold ------------------------------------------------------------------------
 # ReportLab font name -> stroke width as a share of the size, for the bold of a font with
 # one weight (Chinese, Japanese, Ethiopic here): styles.register_family fills it.
@@ -306,7 +315,9 @@ def _format_text(text_object, text):
     if not share or not operators:
         return operators
     canvas = text_object._canvas
-    stroke = _stroke_code(text_object, getattr(text_object, "_fillColorObj", None) or black)
+    # a paragraph sets its first colour on the canvas, later ones on the text object
+    fill = getattr(text_object, "_fillColorObj", None) or getattr(canvas, "_fillColorObj", None)
+    stroke = _stroke_code(text_object, fill or black)
     back = _stroke_code(text_object, getattr(canvas, "_strokeColorObj", None) or black)
     width = fp_str(text_object._fontsize * share)
     return (f"{stroke} {width} w 2 Tr {operators} 0 Tr {fp_str(canvas._lineWidth)} w "

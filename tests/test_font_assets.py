@@ -292,7 +292,7 @@ def test_fonts_are_embedded_without_their_hinting_and_draw_the_same(catalogue):
     assert programs
     for program in programs:
         embedded = TTFont(io.BytesIO(program))
-        assert not {"fpgm", "prep", "cvt "} & set(embedded.keys())
+        assert not {"fpgm", "prep", "cvt "} & set(embedded.keys()), embedded["name"].getDebugName(6)
         glyphs = embedded["glyf"]
         assert not any(getattr(glyphs[name], "program", None) and glyphs[name].program.getBytecode()
                        for name in embedded.getGlyphOrder())
@@ -310,3 +310,33 @@ def _outline(font, name: str) -> tuple:
     glyph.expand(font["glyf"])
     points = tuple(glyph.getCoordinates(font["glyf"])[0]) if glyph.numberOfContours else ()
     return points, font["hmtx"][name][0]
+
+
+def test_two_brands_fonts_with_one_postscript_name_each_print_their_own(catalogue):
+    """ReportLab gives a font the face first registered under its PostScript name: a
+    second brand's different 'AtkinsonHyperlegible-Regular' printed in the first's."""
+    import io
+
+    import pikepdf
+    wide = TTFont(atkinson())
+    unused = max(width for width, _ in wide["hmtx"].metrics.values()) + 123
+    wide["hmtx"]["a"] = (unused, wide["hmtx"]["a"][1])  # an 'a' no other glyph is as wide
+    for brand, make in ((BRAND, lambda p: p.write_bytes(atkinson().read_bytes())),
+                        ("lakeside-clinic", wide.save)):
+        folder = catalogue.root / "templates" / brand
+        make(folder / "Brand.ttf")
+        path = folder / "brand.yaml"
+        text = path.read_text(encoding="utf-8").rstrip("\n")
+        path.write_text(text + "\nfonts:\n  body: Brand.ttf\n  heading: Brand.ttf\n",
+                        encoding="utf-8")
+    two_brands(catalogue)
+    assert catalogue.build("--jobs", "1") == 0  # one process registers both
+    advances = {}
+    for name in ("sample", "lakeside"):
+        with pikepdf.open(catalogue.out / f"{name}.pdf") as pdf:
+            fonts = [TTFont(io.BytesIO(obj.FontFile2.read_bytes())) for obj in pdf.objects
+                     if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj]
+        advances[name] = {font["hmtx"][glyph][0] for font in fonts
+                          for glyph in font.getGlyphOrder()}
+    assert wide["hmtx"]["a"][0] in advances["lakeside"]
+    assert wide["hmtx"]["a"][0] not in advances["sample"]

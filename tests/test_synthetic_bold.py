@@ -61,3 +61,25 @@ def test_a_font_with_a_bold_face_uses_it(example_out):
     """English has Atkinson Hyperlegible Bold: nothing is stroked."""
     assert all(mode == 0 for n in (1, 2, 3)
                for _, mode in text_objects(example_out / "igrt.pdf", n))
+
+
+def test_synthetic_bold_is_stroked_in_its_own_colour(example_out):
+    """A white table header on its blue bar, a blue heading: the stroke that thickens
+    the glyphs is the fill colour (a page review saw black outlines, hollow white text)."""
+    pdf = pypdfium2.PdfDocument(str(example_out / "igrt.zh-Hans.pdf"))
+    try:
+        colours = set()
+        for page in pdf:
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT]):
+                if raw.FPDFTextObj_GetTextRenderMode(obj.raw) != 2:
+                    continue
+                fill, stroke = [(ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(),
+                                 ctypes.c_uint()) for _ in range(2)]
+                raw.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(c) for c in fill))
+                raw.FPDFPageObj_GetStrokeColor(obj.raw, *(ctypes.byref(c) for c in stroke))
+                fill_rgb = tuple(c.value for c in fill[:3])
+                assert fill_rgb == tuple(c.value for c in stroke[:3])
+                colours.add(fill_rgb)
+    finally:
+        pdf.close()
+    assert (255, 255, 255) in colours and len(colours) >= 3  # header, headings, body bold

@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from ..brand import Brand
 from ..fonts import FontFamily
-from ..rlhooks import SYNTHETIC_BOLD
+from ..rlhooks import SYNTHETIC_BOLD, registered_face
 
 
 @lru_cache(maxsize=None)
@@ -31,21 +31,37 @@ def _register(path: Path) -> str:
     'Brand-Regular.ttf', and a name from the file name alone would make the second brand
     print in the first one's font (ReportLab keeps one font per name per process).
     """
-    digest = sha256(path.read_bytes()).hexdigest()[:16]
-    name = f"{path.stem}-{digest}"
-    pdfmetrics.registerFont(TTFont(name, str(_unhinted(path, digest))))
+    name = f"{path.stem}-{_digest(path)}"
+    _register_as(name, path)
     return name
 
 
 @lru_cache(maxsize=None)
-def _synthetic_bold(regular: str, path: Path) -> str:
+def _synthetic_bold(path: Path) -> str:
     """The same file under a second name, which rlhooks draws in synthetic bold: a font
     with one weight printed inline **bold** as regular text, losing the editor's emphasis
     (the Chinese example's 纹身标记, seen in a page review)."""
-    name = f"{regular}-SyntheticBold"
-    pdfmetrics.registerFont(TTFont(name, str(_unhinted(path, regular.rsplit("-", 1)[1]))))
+    name = f"{_register(path)}-SyntheticBold"
+    _register_as(name, path)  # the regular's face: one embedded subset for both
     SYNTHETIC_BOLD[name] = SYNTHETIC_BOLD_SHARE
     return name
+
+
+def _register_as(name: str, path: Path) -> None:
+    """ReportLab gives a new name the font first registered under the same PostScript
+    name, whatever its file: a second brand's 'AtkinsonHyperlegible-Regular' printed in
+    the first brand's (a damaged copy met earlier in the process did, in the tests). A
+    face whose PostScript name another file has is named with its file's hash too."""
+    font = TTFont(name, str(_unhinted(path, _digest(path))))
+    other = registered_face(font.face.name)
+    if other is not None and other.face.filename != font.face.filename:
+        font.face.name += f"-{_digest(path)}".encode("ascii")
+    pdfmetrics.registerFont(font)
+
+
+@lru_cache(maxsize=None)
+def _digest(path: Path) -> str:
+    return sha256(path.read_bytes()).hexdigest()[:16]
 
 
 HINTING = ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX")  # tables only hinting reads
@@ -94,7 +110,7 @@ def register_family(family: FontFamily) -> dict[str, str]:
     names = {style: _register(path) for style, path in family.files().items()}
     for style in ("bold", "bold_italic"):  # one file for every weight: draw bold in strokes
         if names[style] == names["regular"]:
-            names[style] = _synthetic_bold(names["regular"], family.regular)
+            names[style] = _synthetic_bold(family.regular)
     pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     return names
