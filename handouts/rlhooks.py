@@ -291,6 +291,11 @@ def _set_rise(text_object, rise):
 PDFTextObject.setRise = _set_rise
 
 
+def table_cells(table) -> list[list]:
+    """A platypus Table's rows of cell contents (`_cellvalues`), as split parts hold them."""
+    return table._cellvalues
+
+
 # -- fonts ---------------------------------------------------------------------------------
 def registered_face(face_name: bytes):
     """The TrueType font ReportLab registered first for a PostScript name, or None:

@@ -162,3 +162,35 @@ def test_a_table_breaks_inside_a_tall_row_rather_than_leave_a_page_mostly_empty(
     small = _tall_row_table()
     head, *rest = small.split(250, 100)  # a sixth of the page left: rows stay whole
     assert rest and head.wrap(250, 100)[1] < 60
+
+
+def _sentence_table(cell: str):
+    from handouts.layout.flowables import BreakingTable
+    from handouts.layout.lines import LinearParagraph
+    from reportlab.lib.styles import ParagraphStyle
+    style = ParagraphStyle("c", fontName="Helvetica", fontSize=12, leading=16)
+    data = [[[LinearParagraph("Head", style)], [LinearParagraph("Notes", style)]],
+            [[LinearParagraph("short", style)], [LinearParagraph("a row", style)]],
+            [[LinearParagraph("tall", style)], [LinearParagraph(cell, style)]]]
+    table = BreakingTable(data, colWidths=[100, 150], repeatRows=1)
+    table.page_height, table.least_part = 600.0, 2 * 16 + 10
+    return table
+
+
+def test_a_row_breaks_across_pages_only_at_the_end_of_a_sentence():
+    """'You must not' / 'drive for 24 hours.' was printed either side of a page turn."""
+    one_sentence = " ".join(f"word{n}" for n in range(120)) + "."  # about 24 lines
+    head, *rest = _sentence_table(one_sentence).split(250, 300)
+    assert rest and head.wrap(250, 300)[1] < 60  # the row goes over whole
+    short = " ".join(f"Take tablet {n} with water." for n in range(40))  # a full stop a line
+    head, *rest = _sentence_table(short).split(250, 300)
+    assert rest and head.wrap(250, 300)[1] > 150  # broken after a full stop
+    from handouts.rlhooks import table_cells
+    first_part = table_cells(head)[-1][1][0].written
+    assert first_part.rstrip().endswith(".")
+
+
+def test_a_row_taller_than_a_page_still_breaks_mid_sentence_on_a_fresh_page():
+    endless = " ".join(f"word{n}" for n in range(400))  # no full stop: 80 lines
+    head, *rest = _sentence_table(endless).split(250, 590)
+    assert rest and head.wrap(250, 590)[1] > 400

@@ -15,7 +15,7 @@ from reportlab.lib.colors import HexColor, black
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, TableStyle
 
 from ..brand import qr_length_problem
-from ..rlhooks import keep_together_content
+from ..rlhooks import keep_together_content, table_cells
 
 
 class ListItem(Flowable):
@@ -139,6 +139,8 @@ class BreakingTable(Table):
         whole = self.header + self.first_row
         if whole <= available_height or not self._breaks_in_row(available_height):
             return whole
+        if not self.split(available_width, available_height):  # the row would move whole:
+            return whole  # its cells would break mid-sentence (_cells_end_sentences)
         return self.header + self.least_part
 
     def _breaks_in_row(self, room: float) -> bool:
@@ -150,15 +152,48 @@ class BreakingTable(Table):
         if self._breaks_in_row(availHeight - used):
             self.splitByRow, self.splitInRow = 0, int(self.least_part) + 1
             try:
-                parts = super().split(availWidth, availHeight) or parts
+                in_row = super().split(availWidth, availHeight)
             finally:
                 self.splitByRow, self.splitInRow = 1, 0
+            # on a fresh page the row breaks wherever it must: it is taller than a page
+            if in_row and (availHeight >= FRESH_PAGE * self.page_height
+                           or _cells_end_sentences(in_row)):
+                parts = in_row
         for part in parts:  # the parts are made by ReportLab, with none of these
             part.splitByRow, part.splitInRow = 1, 0
             part.page_height, part.header, part.least_part = (
                 self.page_height, self.header, self.least_part)
             part.element = self.element
         return parts
+
+
+FRESH_PAGE = 0.9  # of a page's frame: the room a table has at the top of a page
+SENTENCE_ENDS = ".!?:;\u3002\uff01\uff1f\uff1a\uff1b\u061f\u06d4\u0964"
+
+
+def _cells_end_sentences(parts: list) -> bool:
+    """Whether a row broken across pages breaks each of its cells at the end of a
+    sentence: 'You must not' / 'drive for 24 hours.' was printed either side of a page
+    turn (colonoscopy, large print). A cell that goes on overleaf must end its part here
+    with a full stop, a colon or the like."""
+    if len(parts) < 2:
+        return False
+    first, rest = table_cells(parts[0])[-1], table_cells(parts[1])
+    # the part overleaf starts with the repeated header row, then the row's rest
+    carried = rest[1] if len(rest) > 1 and rest[0] is table_cells(parts[0])[0] else rest[0]
+    for before, after in zip(first, carried):
+        if _cell_text(after).strip() and not _cell_text(before).rstrip().endswith(
+                tuple(SENTENCE_ENDS)):
+            return False
+    return True
+
+
+def _cell_text(cell) -> str:
+    flowables = cell if isinstance(cell, (list, tuple)) else [cell]
+    texts = []
+    for flowable in flowables:  # a Tagged wrapper's paragraph, or a paragraph
+        texts.append(getattr(getattr(flowable, "flowable", flowable), "written", ""))
+    return " ".join(texts)
 
 
 class FittedGroup(Flowable):

@@ -80,6 +80,11 @@ class LinearParagraph(Paragraph):
         self._source = "".join(_frag_text(f) for f in getattr(self, "frags", [])
                                if not hasattr(f, "cbDefn"))
 
+    @property
+    def written(self) -> str:
+        """This part's text as written (a split part holds its own lines' text)."""
+        return self._source
+
     def wrap(self, availWidth, availHeight):
         kept = self._kept_lines(availWidth)
         if kept is None:
