@@ -80,12 +80,11 @@ def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str
     """What is wrong with a TrueType font file (font `index` of a .ttc collection) and
     which of DAMAGED and MISSING it is, or None when ReportLab can embed it and it has a
     glyph for every character of `needed`."""
-    stat = Path(path).stat()
     key = filecache.file_key(path, f"problem {index} {needed}")
-    known = filecache.get(key)
+    known = filecache.get(key)  # also what this process found already
     if known is not None:
         return (known["problem"][0], known["problem"][1]) if known["problem"] else None
-    found = _font_problem(str(path), index, needed, stat.st_size, stat.st_mtime_ns)
+    found = _font_problem(str(path), index, needed, Path(path).stat().st_size)
     filecache.put(key, {"problem": list(found) if found else None})
     return found
 
@@ -107,10 +106,8 @@ def _quiet_fonttools(check):
     return quietly
 
 
-@lru_cache(maxsize=None)
 @_quiet_fonttools
-def _font_problem(path: str, index: int, needed: str, size: int,
-                  _changed: int) -> tuple[str, str] | None:
+def _font_problem(path: str, index: int, needed: str, size: int) -> tuple[str, str] | None:
     from fontTools.ttLib import TTFont, TTLibError
     problem = _start_problem(path)
     if problem:

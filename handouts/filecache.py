@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
+
+from .write import OutputError, write_atomic
 
 ENV = "HANDOUTS_CACHE"
 JUDGES = ("assets.py", "svgfigure.py", "filecache.py")  # the code whose answers are kept
@@ -61,9 +62,22 @@ def _read(path: Path) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def identity(path: Path | str) -> tuple[str, int, int] | None:
+    """A file as far as these caches can tell it from another: its real path, size and
+    modification time; None when it cannot be read."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return os.path.realpath(path), stat.st_size, stat.st_mtime_ns
+
+
 def file_key(path: Path | str, what: str) -> str:
-    stat = os.stat(path)
-    return f"{os.path.realpath(path)}|{stat.st_size}|{stat.st_mtime_ns}|{what}"
+    found = identity(path)
+    if found is None:
+        raise FileNotFoundError(path)
+    real, size, changed = found
+    return f"{real}|{size}|{changed}|{what}"
 
 
 def get(key: str) -> Any:
@@ -75,25 +89,17 @@ def get(key: str) -> Any:
 
 
 def put(key: str, value: Any) -> None:
-    """Keep `value`, and write the file with every entry other processes added since."""
+    """Keep `value`, and write the file with every entry other processes added since,
+    whole or not at all (a reader never sees half a file)."""
     _entries[key] = value
     target = _file()
     if target is None:
         return
-    temp = None
+    merged = {**_read(target), **_entries}
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        merged = {**_read(target), **_entries}
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".files-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(merged, stream, sort_keys=True)
-        os.replace(temp, target)  # whole or not at all: a reader never sees half a file
-        temp = None
-    except OSError:
+        write_atomic(json.dumps(merged, sort_keys=True).encode("utf-8"), target, durable=False)
+    except OutputError:
         pass
-    finally:
-        if temp:
-            Path(temp).unlink(missing_ok=True)
 
 
 def ranges(points: frozenset[int]) -> list[list[int]]:

@@ -22,6 +22,7 @@ import textstat.backend.counts._count_syllables as _textstat_syllables
 from textstat.textstat import textstatistics
 
 from .model import Leaflet, Section, Where, block_texts
+from .scripts import CJK_SENTENCE_ENDS, SENTENCE_ENDS
 
 SPANISH_FORMULAS = ("fernandez-huerta", "szigriszt-pazos")
 # The 0-100 formula (higher is easier) of each language that has one validated for it.
@@ -34,12 +35,9 @@ FORMULA_NAMES = {"smog": "SMOG grade", "fernandez-huerta": "Fernández-Huerta",
 _RUSSIAN_VOWELS = re.compile("[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
 # A new sentence starts after . ! or ? and a space, unless a lower-case word follows
 # ("e.g. the"), which keeps abbreviations inside their sentence.
-# A sentence ends at . ! ? and, in other scripts, at the Devanagari danda (।, ॥), the
-# Arabic question mark and semicolon (؟ ؛), the Urdu full stop (۔) - each before a space -
-# and at the ideographic full stop and full-width marks (。！？), which need no space.
-_ENDS = ".!?\u0964\u0965\u061f\u061b\u06d4"
-_CJK_ENDS = "\u3002\uff01\uff1f"
-_SENTENCE_END = re.compile(rf"(?<=[{_ENDS}])[\"'”’)]*\s+(?=[^a-z\s])|(?<=[{_CJK_ENDS}])\s*")
+# A sentence ends at scripts.SENTENCE_ENDS, each before a space, and at the CJK ones.
+_SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}])[\"'”’)]*\s+(?=[^a-z\s])"
+                           rf"|(?<=[{CJK_SENTENCE_ENDS}])\s*")
 _GAP = re.compile(r"\s+([.,;:!?])")
 # A word's letters include its combining marks: Python's \w leaves out the vowel signs of
 # Devanagari and the other Indic scripts (and Arabic harakat), which would cut "होता" in two.
@@ -171,7 +169,8 @@ def as_running_text(pieces: Iterable[str]) -> str:
         # A citation leaves a gap before the full stop ("operations [@x]." -> "operations .").
         piece = _GAP.sub(r"\1", " ".join(piece.split()))
         if piece:
-            parts.append(piece if piece[-1] in _ENDS + _CJK_ENDS else piece + ".")
+            ends = SENTENCE_ENDS + CJK_SENTENCE_ENDS
+            parts.append(piece if piece[-1] in ends else piece + ".")
     return " ".join(parts)
 
 

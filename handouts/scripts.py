@@ -20,6 +20,12 @@ from .errors import Problems, TemplateError
 from .fields import Reader
 from .load import Map, read_yaml
 
+# Where a sentence ends: . ! ? and, in other scripts, the Devanagari danda (।, ॥), the
+# Arabic question mark and semicolon (؟ ؛), the Urdu full stop (۔); and the ideographic
+# full stop and full-width marks (。！？), which need no space after them.
+SENTENCE_ENDS = ".!?\u0964\u0965\u061f\u061b\u06d4"
+CJK_SENTENCE_ENDS = "\u3002\uff01\uff1f"
+
 DATA = Path(__file__).parent / "scripts.yaml"
 SCRIPT_KEYS = {"codes", "fonts", "ranges", "direction", "shaping", "line_break",
                "package"}

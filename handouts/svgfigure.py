@@ -350,14 +350,14 @@ def drawing(figure: SvgFigure, fonts: dict, colours: dict[str, str], grayscale: 
     once per process for each file and look: svglib took 7 ms a figure, and every
     variant and translation of a leaflet draws the same one. A Drawing is only read when
     it is placed on a page, so one can serve them all."""
-    stat = figure.path.stat()  # a file edited while `serve` runs is drawn again
-    return _drawing(figure, stat.st_size, stat.st_mtime_ns, tuple(sorted(fonts.items())),
+    # keyed by the file's identity too: a file edited while `serve` runs is drawn again
+    return _drawing(figure, filecache.identity(figure.path), tuple(sorted(fonts.items())),
                     tuple(sorted(colours.items())), grayscale)
 
 
 @lru_cache(maxsize=64)
-def _drawing(figure: SvgFigure, _size: int, _changed: int, font_items: tuple,
-             colour_items: tuple, grayscale: bool):
+def _drawing(figure: SvgFigure, _file: tuple | None, font_items: tuple, colour_items: tuple,
+             grayscale: bool):
     fonts = dict(font_items)
     root, _ = _parse(figure.path)
     result, _ = _render(_with_colours(root, dict(colour_items)), figure.path,

@@ -19,10 +19,12 @@ class OutputError(Exception):
         self.folder, self.reason = folder, reason
 
 
-def write_atomic(data: bytes, target: Path) -> Path:
+def write_atomic(data: bytes, target: Path, durable: bool = True) -> Path:
+    """`durable`: flushed to disk before it replaces the target (outputs); a cache's
+    entry, which is only ever made again if lost, need not wait for the disk."""
     target = Path(target)
     try:
-        return _write(data, target)
+        return _write(data, target, durable)
     except OSError as exc:  # read-only, not a folder, disk full: say so of the folder
         blocker = next((p for p in (target.parent, *target.parent.parents)
                         if p.exists() and not p.is_dir()), None)
@@ -30,14 +32,15 @@ def write_atomic(data: bytes, target: Path) -> Path:
         raise OutputError(target.parent, reason) from None
 
 
-def _write(data: bytes, target: Path) -> Path:
+def _write(data: bytes, target: Path, durable: bool) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, target)
     except BaseException:

@@ -41,7 +41,7 @@ def test_a_read_only_out(catalogue, capsys):
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
 def test_a_full_or_read_only_disk(catalogue, capsys, monkeypatch, code):
-    def refuse(data, target):
+    def refuse(data, target, durable=True):
         raise OSError(code, os.strerror(code))
     monkeypatch.setattr(handouts.write, "_write", refuse)
     catalogue.leaflet(MINIMAL)

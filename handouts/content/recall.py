@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
-from ..filecache import folder
+from ..filecache import folder, identity
 from ..model import Figure, Leaflet
 from ..outputs import know_digest, leaflet_digest, tool_version
+from ..write import OutputError, write_atomic
 from .leaflet import Defaults
 
 Recalled = tuple[Leaflet, tuple[str, ...]]  # the leaflet and its `variants:`
@@ -35,7 +35,7 @@ def recall(source: Path, defaults: Defaults) -> Recalled | None:
             kept = pickle.load(stream)
         if kept["key"] != _key(source, defaults):
             return None
-        if any(_stat(Path(name)) != stat for name, stat in kept["depends"]):
+        if any(identity(name) != known for name, known in kept["depends"]):
             return None
         know_digest(kept["leaflet"], kept["digest"])  # its figures are as they were
         return kept["leaflet"], kept["variants"]
@@ -49,21 +49,13 @@ def remember(source: Path, defaults: Defaults, leaflet: Leaflet,
     if entry is None:
         return
     kept = {"key": _key(source, defaults), "leaflet": leaflet, "variants": variants,
-            "depends": [(str(path), _stat(path)) for path in _files(leaflet)],
+            "depends": [(str(path), identity(path)) for path in _files(leaflet)],
             "digest": leaflet_digest(leaflet)}
-    temp = None
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, entry)  # whole or not at all
-        temp = None
-    except OSError:
+        write_atomic(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL), entry,
+                     durable=False)
+    except OutputError:
         pass  # a cache that cannot be written is only slower
-    finally:
-        if temp:
-            Path(temp).unlink(missing_ok=True)
 
 
 def _entry(source: Path) -> Path | None:
@@ -85,11 +77,3 @@ def _files(leaflet: Leaflet) -> list[Path]:
     """The files a leaflet names besides its own: its figures."""
     return [block.image for section in leaflet.walk_sections() for block in section.blocks
             if isinstance(block, Figure)]
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns

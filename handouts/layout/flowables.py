@@ -16,6 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, Tab
 
 from ..brand import qr_length_problem
 from ..rlhooks import keep_together_content, table_cells
+from ..scripts import CJK_SENTENCE_ENDS, SENTENCE_ENDS
 
 
 class ListItem(Flowable):
@@ -168,7 +169,8 @@ class BreakingTable(Table):
 
 
 FRESH_PAGE = 0.9  # of a page's frame: the room a table has at the top of a page
-SENTENCE_ENDS = ".!?:;\u3002\uff01\uff1f\uff1a\uff1b\u061f\u06d4\u0964"
+# where a cell's part may end before a page turn: a sentence's end, or a colon's
+CELL_BREAKS = tuple(SENTENCE_ENDS + CJK_SENTENCE_ENDS + ":;\uff1a\uff1b")
 
 
 def _cells_end_sentences(parts: list) -> bool:
@@ -183,7 +185,7 @@ def _cells_end_sentences(parts: list) -> bool:
     carried = rest[1] if len(rest) > 1 and rest[0] is table_cells(parts[0])[0] else rest[0]
     for before, after in zip(first, carried):
         if _cell_text(after).strip() and not _cell_text(before).rstrip().endswith(
-                tuple(SENTENCE_ENDS)):
+                CELL_BREAKS):
             return False
     return True
 

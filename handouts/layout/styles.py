@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from io import BytesIO
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -21,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from ..brand import Brand
 from ..fonts import FontFamily
 from ..rlhooks import SYNTHETIC_BOLD, registered_face
+from ..write import OutputError, write_atomic
 
 
 @lru_cache(maxsize=None)
@@ -52,7 +54,7 @@ def _register_as(name: str, path: Path) -> None:
     name, whatever its file: a second brand's 'AtkinsonHyperlegible-Regular' printed in
     the first brand's (a damaged copy met earlier in the process did, in the tests). A
     face whose PostScript name another file has is named with its file's hash too."""
-    font = TTFont(name, str(_unhinted(path, _digest(path))))
+    font = TTFont(name, str(_unhinted(path)))
     other = registered_face(font.face.name)
     if other is not None and other.face.filename != font.face.filename:
         font.face.name += f"-{_digest(path)}".encode("ascii")
@@ -68,26 +70,29 @@ HINTING = ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX")  # tables only hintin
 UNHINTED = "1"  # the version of _unhinted's rule: a change makes every copy again
 
 
-def _unhinted(path: Path, digest: str) -> Path:
+def _unhinted(path: Path) -> Path:
     """A copy of a TrueType file without its hinting, which ReportLab then subsets and
     embeds: the instructions that snap outlines to a screen's pixel grid are ignored
     when printing, and half of an embedded subset (Atkinson Hyperlegible's, 8.8 KB
     compressed, is 4.8 KB without them). Outlines, metrics and the shaping tables are
-    untouched. Made once per font into the file cache's folder; a collection (.ttc) is
-    embedded as it is."""
+    untouched. Made once per font into the file cache's folder; a collection (.ttc), or
+    a font whose copy cannot be written, is embedded as it is."""
     if path.suffix.lower() != ".ttf":
         return path
     from fontTools import version as fonttools_version
 
     from ..filecache import folder
     where = (folder() or Path(tempfile.gettempdir()) / f"handouts-{os.getuid()}") / "unhinted"
-    target = where / f"{digest}-{UNHINTED}-{fonttools_version}.ttf"
+    target = where / f"{_digest(path)}-{UNHINTED}-{fonttools_version}.ttf"
     if not target.is_file():
-        _write_unhinted(path, target)
+        try:  # whole or not at all: another process may be reading it
+            write_atomic(_without_hinting(path), target, durable=False)
+        except OutputError:
+            return path
     return target
 
 
-def _write_unhinted(path: Path, target: Path) -> None:
+def _without_hinting(path: Path) -> bytes:
     from fontTools.ttLib import TTFont as FontFile
     font = FontFile(str(path), recalcTimestamp=False)  # the same bytes every time
     for tag in HINTING:
@@ -96,14 +101,9 @@ def _write_unhinted(path: Path, target: Path) -> None:
     glyphs = font["glyf"]
     for name in font.getGlyphOrder():
         glyphs[name].removeHinting()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(handle)
-    try:
-        font.save(temp)
-        os.replace(temp, target)  # whole or not at all: another process may be reading it
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    data = BytesIO()
+    font.save(data)
+    return data.getvalue()
 
 
 def register_family(family: FontFamily) -> dict[str, str]:

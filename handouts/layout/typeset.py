@@ -14,7 +14,7 @@ import struct
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -114,7 +114,7 @@ class Typeset:
         self.body, self.heading = self._choose(self.script, "".join(texts))
         self.language = language
 
-    @property
+    @cached_property
     def hyphenation(self) -> str:
         from .lines import hyphenation_language
         return hyphenation_language(self.language)
