@@ -209,3 +209,32 @@ def test_the_igrt_references_read_back_in_typed_order(example_out):
     """The example's line with the Arabic date alone on it: pdfium read it back
     'تاريخ) الاطلاع 12 يناير (2026' before the line's runs were ordered."""
     assert "(تاريخ الاطلاع 12 يناير 2026)" in " ".join(pdfium(example_out / "igrt.ar.pdf").split())
+
+
+@pytest.mark.parametrize("url", ["https://www.nhs.uk/x/", None])
+def test_an_english_citation_in_an_arabic_reference_reads_from_the_right(catalogue, url):
+    """The leaflet's direction is the paragraph's (UAX #9 HL1): igrt.ar's reference 4
+    ('NHS. Radiotherapy.', its URL, then the Arabic access date) was a left-to-right
+    paragraph by its first letter (P2), so the line's URL and the Arabic date were drawn
+    from the left, the label far from its text. Drawn from the right: the label, the
+    citation left to right with its '.' at its end, the URL, then the date in brackets."""
+    catalogue.leaflet(reference_leaflet("NHS. Radiotherapy.", url))
+    assert catalogue.build() == 0
+    drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "Radio"),
+                                          key=lambda box: box[1]))
+    # right to left: '1.' (drawn '.1'), the citation, the URL, then the bracket and
+    # 'تاريخ الاطلاع' (its letters listed here left to right, as drawn)
+    tail = f"{url or ''}NHS.Radiotherapy..1"
+    assert drawn.endswith(tail), drawn
+    assert drawn[:-len(tail)].endswith(("علاطلااخيرات(", "علاطلااخيرات)")), drawn
+
+
+def test_a_leading_english_citation_is_resolved_on_its_own():
+    """Its trailing '.' stays at the level of its letters; without the isolate it takes
+    the paragraph's right-to-left direction and is drawn before 'NHS'."""
+    from handouts.layout.bidi import isolated_levels
+    text = "NHS. Radiotherapy. (تاريخ الاطلاع 5 يناير 2026)"
+    found = isolated_levels(text, rtl=True)
+    end = text.index("(") - 1
+    assert set(found[:end]) == {2} and found[text.index("ت")] == 1
+    assert levels(text, rtl=True)[end - 1] == 1  # the bare algorithm: '.' right to left

@@ -50,8 +50,12 @@ def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
       (as a neutral isolate, the date was drawn apart from the words before it);
     - in right-to-left text, each URL and email address is a left-to-right isolate
       (LRI ... PDI, X5a): its '/', '.' and ':' are neutrals that would otherwise take the
-      direction around them ('conditions/' drawn '/conditions')."""
-    units = _units(text)
+      direction around them ('conditions/' drawn '/conditions');
+    - in right-to-left text that starts in a left-to-right script (an English citation
+      in an Arabic reference), the words before the first right-to-left letter or
+      address are resolved apart, left to right, so the '.' that ends 'Radiotherapy.' stays
+      at its end rather than taking the paragraph's direction."""
+    units = _units(text) + _leading_left_to_right(text, rtl)
     outer = list(text)
     for start, end, letter in units:
         outer[start:end] = letter * (end - start)
@@ -80,11 +84,31 @@ def _units(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _leading_left_to_right(text: str, rtl: bool) -> list[tuple[int, int, str]]:
+    """The unit (see _units) of the words that open right-to-left `text` in a
+    left-to-right script, up to its first right-to-left letter or address, without the
+    spaces and opening brackets before that (they pair with what follows)."""
+    letters = [(i, ch) for i, ch in enumerate(text) if _class(ch) in ("L", "R", "AL")]
+    if not rtl or not letters or _class(letters[0][1]) != "L":
+        return []
+    end = next((i for i, ch in letters if _class(ch) != "L"), len(text))
+    end = min([end, *(start for start, _ in _address_spans(text) if start < end)])
+    while end > 0 and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Ps"):
+        end -= 1
+    return [(0, end, letters[0][1])] if end > letters[0][0] else []
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each URL and email address in `text`, without the sentence
+    punctuation after it."""
+    return [(m.start(), m.start() + len(m.group().rstrip(_TRAILING)))
+            for m in re.finditer(r"\S+", text) if _is_address(m.group().rstrip(_TRAILING))]
+
+
 def _address_levels(text: str, rtl: bool) -> tuple[int, ...]:
     """`levels`, with each URL and email address a left-to-right isolate in
     right-to-left text (see isolated_levels)."""
-    spans = [(m.start(), m.start() + len(m.group().rstrip(_TRAILING)))
-             for m in re.finditer(r"\S+", text) if _is_address(m.group().rstrip(_TRAILING))]
+    spans = _address_spans(text)
     if not rtl or not spans:
         return levels(text, rtl)
     chars: list[str] = []

@@ -289,9 +289,11 @@ class Typeset:
             style = self._shaped(style)
         if self.rtl:
             text = TAGS.sub("", markup)
-            first = next((word_class(ch) for ch in text if word_class(ch) in "LR"), "R")
-            # a paragraph that starts in a left-to-right script runs left to right (P2)
-            return (RightToLeftParagraph if first == "R" else MixedParagraph)(markup, style)
+            # The leaflet's direction is the paragraph's (UAX #9 HL1), so a reference that
+            # starts with an English citation and ends in Arabic reads from the right;
+            # only a paragraph whose letters are all left to right runs left to right.
+            english = not has_rtl(text) and any(word_class(ch) == "L" for ch in text)
+            return (MixedParagraph if english else RightToLeftParagraph)(markup, style)
         if has_rtl(markup):
             return MixedParagraph(markup, style)
         if self.cjk:
