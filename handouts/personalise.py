@@ -24,6 +24,7 @@ from .layout import PreparedFor
 from .model import Leaflet
 from .outputs import STANDARD, VARIANTS, Manifest, build_key
 from .review import today
+from .scripts import ZERO_WIDTH_JOINERS
 
 # Field -> most characters; the notes are the nurse's "Your next steps" (about 600).
 LIMITS = {"name": 80, "date": 10, "time": 5, "place": 120, "clinician": 80, "phone": 30,
@@ -33,7 +34,6 @@ LABELS = {"name": "Patient's name", "date": "Appointment date", "time": "Appoint
           "place": "Appointment place", "clinician": "Clinician's name",
           "phone": "Direct phone number", "notes": "Your next steps (notes)"}
 NAME_PUNCTUATION = set(" -'’.")  # Mary-Jane O'Neil Jr.
-JOINERS = {"\u200c", "\u200d"}  # Persian and Indic names need zero-width (non-)joiners
 PHONE = re.compile(r"[0-9+()\-. ]+")
 TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -102,7 +102,7 @@ def _problem(key: str, value: str, on: dt.date) -> str | None:
 def _unprintable(value: str, multiline: bool) -> str | None:
     """The first control or formatting character (bidi overrides too), named."""
     for char in value:
-        if char == "\n" and multiline or char in JOINERS:
+        if char == "\n" and multiline or char in ZERO_WIDTH_JOINERS:
             continue
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
             return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}"
@@ -111,7 +111,7 @@ def _unprintable(value: str, multiline: bool) -> str | None:
 
 def _name_problem(value: str, on: dt.date) -> str | None:
     odd = next((c for c in value if not (unicodedata.category(c)[0] in "LM"
-                                         or c in NAME_PUNCTUATION or c in JOINERS)), None)
+                                         or c in NAME_PUNCTUATION or c in ZERO_WIDTH_JOINERS)), None)
     if odd is not None:
         return (f"'{odd}' is not a letter; a name holds letters, spaces, hyphens, "
                 "apostrophes and full stops only")

@@ -165,6 +165,11 @@ def table() -> ScriptTable:
 
 # ---- direction ---------------------------------------------------------------------------
 
+# ZWNJ and ZWJ: they draw nothing, and say whether the letters beside them join (Persian
+# 'می‌کند', Indic conjuncts)
+ZERO_WIDTH_JOINERS = frozenset("\u200c\u200d")
+
+
 def has_rtl(text: str) -> bool:
     if text.isascii():  # most text: no need to look at each character
         return False

@@ -98,8 +98,7 @@ SCRIPTS = {
 # poppler reads "می‌کند" with its ZWNJ (drawn in order since shaping.py keeps the joiner);
 # pdfium leaves the zero-wide joiner out and reads "میکند", with or without an ActualText
 # span around it (tried both orders of its text).
-SHORT: dict[tuple[str, str], str] = {
-    ("prs", "pdfium"): "92.9% of words: pdfium drops the ZWNJ of 'می‌کند'"}
+SHORT: dict[tuple[str, str], str] = {}  # (language, reader): why it reads back short
 NO_SPACES = ("ja", "zh-Hant", "zh-Hans")  # each Han or kana character counts as a word
 
 

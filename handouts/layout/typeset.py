@@ -22,7 +22,8 @@ from xml.sax.saxutils import escape
 from .. import assets
 from ..errors import Problem, TemplateError
 from ..fonts import BRAND_CHARACTERS, FONT_HINT, FontError, FontFamily, resolve_family
-from ..scripts import DATA as SCRIPTS_FILE, Script, has_rtl, table, word_class
+from ..scripts import (DATA as SCRIPTS_FILE, ZERO_WIDTH_JOINERS, Script, has_rtl, table,
+                       word_class)
 
 if TYPE_CHECKING:  # the glyph check (validate) runs without ReportLab; layout imports it
     from reportlab.lib.styles import ParagraphStyle
@@ -210,6 +211,9 @@ class Typeset:
                 face = self._run_face(text[start:end], heading)
                 if face is not None:
                     faces[start:end] = [face] * (end - start)
+        for i in range(1, len(text)):
+            if text[i] in ZERO_WIDTH_JOINERS:  # shaped with its letters, in their run (shaping._keep_joiners)
+                faces[i] = faces[i - 1]
         return faces
 
     @staticmethod
