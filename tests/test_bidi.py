@@ -11,7 +11,7 @@ import json
 import pypdfium2
 import pytest
 
-from conftest import MINIMAL
+from conftest import MINIMAL, with_blocks
 from test_scripts import pdfium
 from handouts.layout.bidi import levels, visual_order
 
@@ -238,3 +238,21 @@ def test_a_leading_english_citation_is_resolved_on_its_own():
     end = text.index("(") - 1
     assert set(found[:end]) == {2} and found[text.index("ت")] == 1
     assert levels(text, rtl=True)[end - 1] == 1  # the bare algorithm: '.' right to left
+
+
+@pytest.mark.parametrize("language", ["ar", "prs", "ur"])
+def test_a_contact_cards_value_is_drawn_whole_beside_its_label(catalogue, language):
+    """A card line is a label and a value, and the value is data in whatever language it
+    was given (a brand's English opening hours in a Dari leaflet). Drawn as one sentence,
+    rule W2 made '24' an Arabic number after the label, and it was drawn apart from
+    'hours': 'hours a day, 7 days a week 24 :ساعات کار'. Now the value runs left to right
+    as written, and the label is on its right."""
+    card = ("- contact:\n    name: مرکز\n    phone: 020 7946 0999\n"
+            "    hours: 24 hours a day, 7 days a week\n")
+    catalogue.leaflet(with_blocks(card, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build() == 0
+    drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "hours"),
+                                          key=lambda box: box[1]))
+    value = "24hoursaday,7daysaweek"
+    assert drawn.startswith(value + ":"), drawn  # then the label's letters, right to left
+    assert not any(ch.isascii() for ch in drawn[len(value) + 1:]), drawn

@@ -38,7 +38,8 @@ _LRI, _PDI = "\u2066", "\u2069"
 _STRONG_OR_NUMBER = frozenset(("L", "R", "AL", "EN", "AN"))
 
 
-def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
+def isolated_levels(text: str, rtl: bool,
+                    fields: tuple[tuple[int, int], ...] = ()) -> tuple[int, ...]:
     """`levels`, with some runs of `text` resolved on their own, and no character added
     to what is drawn:
     - each run of words joined by no-break spaces that holds right-to-left letters (a
@@ -54,8 +55,14 @@ def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
     - in right-to-left text that starts in a left-to-right script (an English citation
       in an Arabic reference), the words before the first right-to-left letter or
       address are resolved apart, left to right, so the '.' that ends 'Radiotherapy.' stays
-      at its end rather than taking the paragraph's direction."""
-    units = _units(text) + _leading_left_to_right(text, rtl)
+      at its end rather than taking the paragraph's direction;
+    - each of `fields` ((start, end) of a value after its label, as in a contact card's
+      'ساعات کار: 24 hours a day, 7 days a week') is resolved apart in the direction of
+      its first letter, as an FSI isolate would be: rule W2 made '24' Arabic-number
+      after the label, drawn apart from 'hours'."""
+    own = [unit for unit in map(lambda span: _field(text, *span), fields) if unit]
+    units = [unit for unit in _units(text) + _leading_left_to_right(text, rtl)
+             if not any(unit[0] < end and start < unit[1] for start, end, _ in own)] + own
     outer = list(text)
     for start, end, letter in units:
         outer[start:end] = letter * (end - start)
@@ -63,8 +70,19 @@ def isolated_levels(text: str, rtl: bool) -> tuple[int, ...]:
     for start, end, letter in units:
         own_rtl = _class(letter) != "L"
         found[start:end] = [found[start] + level - own_rtl
-                            for level in levels(text[start:end], own_rtl)]
+                            for level in _address_levels(text[start:end], own_rtl)]
     return tuple(found)
+
+
+def _field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """The unit (see _units) of a field's value, without the spaces at its ends; none for
+    a value with no letter, which has no direction of its own."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    letter = next((ch for ch in text[start:end] if _class(ch) in ("L", "R", "AL")), None)
+    return (start, end, letter) if letter else None
 
 
 def _units(text: str) -> list[tuple[int, int, str]]:

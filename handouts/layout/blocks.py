@@ -379,6 +379,8 @@ def contact(block: Contact, parent: Element, ctx) -> list:
     group = parent.add("Div", title=block.name)
     content = [rich(ctx, parse_inline(line), group, ctx.styles.card)
                for line in contact_lines(block, ctx.labels, ctx.brand["region"])]
+    for line in content[1:len(content) - bool(block.note)]:  # 'label: value' lines
+        line.flowable.field_after = ": "
     return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
                        ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
                        rtl=ctx.typeset.rtl)]

@@ -294,10 +294,18 @@ class BidiParagraph(LinearParagraph):
     """
 
     rtl = False
+    field_after: str | None = None  # a 'label: value' line (blocks.contact): ': '
 
     def breakLines(self, width):
-        with paragraph_direction(self.rtl, self._source):  # the runs of a word, in order
+        # the runs of a word, in order
+        with paragraph_direction(self.rtl, self._source, self._fields()):
             return super().breakLines(width)
+
+    def _fields(self) -> tuple[tuple[int, int], ...]:
+        """The value after the label, which is resolved on its own (bidi.isolated_levels):
+        it is data, in whatever language the brand or leaflet gave it."""
+        at = self._source.find(self.field_after) if self.field_after else -1
+        return ((at + len(self.field_after or ""), len(self._source)),) if at > 0 else ()
 
     def drawPara(self, debug=0):
         lines = self.blPara

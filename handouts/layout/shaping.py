@@ -227,11 +227,13 @@ def _left_to_right(word):
 
 
 @contextmanager
-def paragraph_direction(rtl: bool, text: str = ""):
+def paragraph_direction(rtl: bool, text: str = "", fields: tuple[tuple[int, int], ...] = ()):
     """Words shaped inside this block belong to a paragraph of this direction (and of
-    this text, when given, whose words they are, in order)."""
+    this text, when given, whose words they are, in order, with these fields: see
+    bidi.isolated_levels)."""
     token = _RIGHT_TO_LEFT.set(rtl)
-    context = _PARAGRAPH.set(_Paragraph(text, isolated_levels(text, rtl)) if text else None)
+    context = _PARAGRAPH.set(_Paragraph(text, isolated_levels(text, rtl, fields))
+                             if text else None)
     try:
         yield
     finally:
