@@ -132,3 +132,24 @@ def test_a_long_url_breaks_only_after_url_punctuation(catalogue, where, variant)
     ends = _url_line_ends(_poppler_text(catalogue.out / name))
     assert ends, "the URL was expected to wrap"
     assert all(end[0] in SAFE_AFTER or end[1] == "-" for end in ends), ends
+
+
+def test_a_leaflet_code_in_an_address_is_never_broken():
+    """Seen under the QR code: 'leaflets/PIL' / '-0042'. A line may still end before the
+    hyphen of words ('high' / '-blood')."""
+    from handouts.layout.lines import url_break_points
+    address = "www.riverside.example.nhs.uk/leaflets/PIL-0042"
+    ends = [address[:at] for at in url_break_points(address)]
+    assert not any(end.endswith("PIL") for end in ends), ends
+    assert address.index("leaflets/") + len("leaflets/") in url_break_points(address)
+    words = "https://www.heart.org/en/health-topics/high-blood-pressure"
+    assert words.index("-blood") in url_break_points(words)
+
+
+def test_no_example_prints_a_leaflet_code_over_two_lines(example_out):
+    import re
+    for pdf in sorted(example_out.glob("*.pdf")):
+        lines = _poppler_text(pdf).splitlines()
+        split = [(a, b) for a, b in zip(lines, lines[1:])
+                 if re.search(r"[A-Z]{2,}$", a) and re.match(r"-\d", b)]
+        assert split == [], (pdf.name, split)

@@ -37,14 +37,19 @@ _FUZZ = 1e-6  # points: the same width, within rounding
 # there, and drop it ('patient-' + 'information' reads back 'patientinformation').
 URL_BREAK_AFTER = "/.?&=@"
 URL_BREAK_BEFORE = "-"
+# A leaflet code in an address ('.../leaflets/PIL-0042') is read as one token: a line
+# never ends before its hyphen ('PIL' / '-0042' was seen under the QR code).
+_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,8}-\d+(?![A-Za-z0-9])")
 
 
 def url_break_points(url: str) -> list[int]:
     """The offsets at which a line may end inside `url`, never inside or straight after
-    the scheme ('https://' alone on a line)."""
+    the scheme ('https://' alone on a line), nor inside a leaflet code."""
     start = url.find("://") + 3 if "://" in url else 0
+    in_codes = {match.start() + match.group().index("-") for match in _CODE.finditer(url)}
     return [at + 1 for at in range(start + 1, len(url) - 1) if url[at] in URL_BREAK_AFTER] \
-        + [at for at in range(start + 2, len(url)) if url[at] in URL_BREAK_BEFORE]
+        + [at for at in range(start + 2, len(url))
+           if url[at] in URL_BREAK_BEFORE and at not in in_codes]
 
 
 def unbreakable_pieces(word: str) -> list[str]:
