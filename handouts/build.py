@@ -25,9 +25,10 @@ from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, RenderError
 from .layout import LayoutOptions, variant_options
 from .model import Leaflet
-from .outputs import (CATALOGUE_PAGE, ERROR, OVERDUE, STANDARD, Failure, Fingerprints, Manifest, Record,
-                      build_key, build_stamp, fingerprint, leaflet_key, next_manifest,
-                      output_name, read_manifest, unlisted_outputs, write_manifest)
+from .outputs import (CATALOGUE_PAGE, ERROR, MANIFEST, OVERDUE, STANDARD, Failure,
+                      Fingerprints, Manifest, Record, build_key, build_stamp, fingerprint,
+                      leaflet_key, next_manifest, output_name, read_manifest,
+                      unlisted_outputs, write_manifest)
 from .review import OVERDUE as REVIEW_OVERDUE
 from .review import review_status, today
 from .variants import booklet_padding, impose_booklet
@@ -170,7 +171,8 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     manifest, stale = next_manifest(old, records, failures, run.leaflets, run.covers,
                                     run.current, out_dir)
     report.removed = _remove(stale, out_dir)
-    write_manifest(manifest, out_dir)
+    if not (manifest.same_as(old) and (out_dir / MANIFEST).is_file()):
+        write_manifest(manifest, out_dir)  # an unchanged one is not rewritten
     if clean:
         report.removed += _remove([p.relative_to(out_dir).as_posix()
                                    for p in unlisted_outputs(manifest, out_dir, {
@@ -230,16 +232,33 @@ def _build_each(run: Run, jobs: int, progress: Progress | None,
 
 
 def _outcomes(run: Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
-    if jobs <= 1 or len(todo) <= 1:
+    """Each leaflet's outcome, in catalogue order. Only the leaflets with a PDF to make
+    go to the worker processes: handing a thousand unchanged ones to a pool, to be
+    told so, took half a second; with none to make no pool starts."""
+    work = [index for index, leaflet in enumerate(todo) if _has_pdf_to_make(run, leaflet)]
+    if jobs <= 1 or len(work) <= 1:
         yield from (build_one(run, leaflet) for leaflet in todo)
         return
     global _POOL_WORK  # the forked workers inherit it: nothing big is pickled
     _POOL_WORK = (run, todo)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-            yield from pool.imap(_build_index, range(len(todo)), chunksize=1)
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+            made = pool.imap(_build_index, work, chunksize=1)
+            wanted = set(work)
+            for index, leaflet in enumerate(todo):
+                yield next(made) if index in wanted else build_one(run, leaflet)
     finally:
         _POOL_WORK = None
+
+
+def _has_pdf_to_make(run: Run, leaflet: Leaflet) -> bool:
+    """Whether a format of the leaflet is not kept from the last build. One that cannot
+    be planned (overdue, a broken brand) has none: build_one reports why, at once."""
+    try:
+        _, forms = formats_wanted(run, leaflet)
+    except HandoutsError:
+        return False
+    return any(run.unchanged(form.name, form.key) is None for form in forms)
 
 
 _POOL_WORK: tuple[Run, list[Leaflet]] | None = None

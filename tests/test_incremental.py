@@ -22,6 +22,11 @@ def stamps(catalogue) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in catalogue.out.glob("*.pdf")}
 
 
+def every_stamp(catalogue) -> dict[str, int]:
+    """The same for every file in out/: PDFs, companions, the manifest and the page."""
+    return {p.name: p.stat().st_mtime_ns for p in catalogue.out.rglob("*") if p.is_file()}
+
+
 def summary(capsys) -> str:
     return capsys.readouterr().out.strip().splitlines()[-1]
 
@@ -36,6 +41,40 @@ def test_a_rebuild_with_no_change_writes_nothing(catalogue, capsys):
     assert summary(capsys) == "0 built, 2 unchanged"
     assert stamps(catalogue) == before
     assert (catalogue.out / "thumbs" / "sample.png").stat().st_mtime_ns == thumbs.st_mtime_ns
+
+
+def test_a_rebuild_with_no_change_rewrites_no_file_at_all(catalogue, monkeypatch):
+    """Nor the manifest, the catalogue page or its CSS and JS; and with --jobs 2 it
+    starts no worker process (handing a thousand unchanged leaflets to a pool took half
+    a second)."""
+    import multiprocessing
+
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(OTHER, "other")
+    assert catalogue.build("--jobs", "2") == 0
+    before = every_stamp(catalogue)
+    assert {"manifest.json", "index.html", "catalogue.css", "sample.html"} <= set(before)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started with nothing to make")
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_pool)
+    assert catalogue.build("--jobs", "2") == 0
+    assert every_stamp(catalogue) == before
+
+
+def test_a_changed_or_damaged_catalogue_page_is_written_again(catalogue):
+    """The page is kept only when its key (a hash of what it shows, and of the code) and
+    the hash of the rest of the file both match."""
+    catalogue.leaflet(MINIMAL)
+    assert catalogue.build() == 0
+    page = catalogue.out / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"Having a sample test", b"Having a wrong test"))
+    assert catalogue.build() == 0
+    assert page.read_bytes() == good
+    catalogue.leaflet(OTHER, "other")
+    assert catalogue.build() == 0
+    assert b"Another test" in page.read_bytes()
 
 
 def test_a_changed_leaflet_rebuilds_only_itself(catalogue, capsys):

@@ -1,9 +1,11 @@
 """content.yaml path -> Catalogue: the defaults, the good leaflets, and every problem found."""
 from __future__ import annotations
 
+import gc
 import glob
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +50,30 @@ class Catalogue:
 
 def load_catalogue(path: Path) -> Catalogue:
     """Read content.yaml and every leaflet it names; never raises for bad content."""
-    path = Path(path)
+    with _collector_paused():
+        return _load_catalogue(Path(path))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A catalogue is many small objects that live as long as the run. The cycle
+    collector passed over all of them again and again as they were read: 1.4 s of the
+    1.7 s it took to recall 1,000 leaflets (recall.py), 0.3 s with it paused. What was
+    read then goes straight to the oldest generation (freeze, then unfreeze), which is
+    looked at again only once it has grown by a quarter: a first pass over the new
+    objects took another 0.45 s."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if paused:
+            gc.enable()
+
+
+def _load_catalogue(path: Path) -> Catalogue:
     try:
         root = read_yaml(path)
     except HandoutsError as exc:
