@@ -12,7 +12,9 @@ object's `_textOut`), `keep_together_content` (`KeepTogether._content`), `frame_
 `cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
 patch (`install_shape_word`, `rl_shape_frag_word`), the URL break points
 (`install_url_splitter`: `_uri_split_pairs`, `_splitWord`, `_splitFragWord`), callbacks
-kept apart from the word they start (`_getFragWords`), the `setRise` fix, and `Paragraph.drawPara`/`Paragraph.breakLinesCJK`, which lines.py overrides.
+kept apart from the word they start (`_getFragWords`), only words too long for a line
+hyphenated (`_hyGenPair`, `_hyGenFragsPair`), the `setRise` fix, and
+`Paragraph.drawPara`/`Paragraph.breakLinesCJK`, which lines.py overrides.
 """
 from __future__ import annotations
 
@@ -56,7 +58,8 @@ def _check_internals() -> None:
         (rl_paragraph, "_splitFragWord"), (rl_paragraph, "_splitWord"),
         (rl_paragraph, "_SplitWord"), (rl_paragraph, "_SplitWordEnd"),
         (rl_paragraph, "isBidiStr"), (rl_paragraph, "_getFragWords"),
-        (rl_paragraph, "_HSFrag")) if not hasattr(owner, name)]
+        (rl_paragraph, "_HSFrag"), (rl_paragraph, "_hyGenPair"),
+        (rl_paragraph, "_hyGenFragsPair")) if not hasattr(owner, name)]
     if missing:
         raise UnsupportedReportLab(
             f"ReportLab {reportlab.Version} lacks {', '.join(missing)}, which handouts "
@@ -258,6 +261,35 @@ def install_url_splitter(split_points) -> None:
     rl_paragraph._splitWord = split_word
 
 
+# A style's `embeddedHyphenation` at this value makes ReportLab try a word that fits
+# nowhere on its line again at the start of the next, and hyphenate it there; below it,
+# ReportLab cut such a word at any letter to fill its line ('alrededor, n' / 'ormalment' /
+# 'e', and '.' starting a line in an A5 large-print table).
+HYPHENATE_ON_NEXT_LINE = 2
+
+
+def hyphenate_only_long_words() -> None:
+    """ReportLab hyphenates (and, with embeddedHyphenation, breaks at a compound's own
+    hyphens) any word that does not fit what is left of its line. A word that fits a whole
+    line is never broken here: it goes down whole (clear-print guidance avoids
+    hyphenation, and both text readers drop a hyphen that ends a line). Only a word wider
+    than the line is split, as lines.LinearParagraph asks."""
+    gen_pair, gen_frags_pair = rl_paragraph._hyGenPair, rl_paragraph._hyGenFragsPair
+
+    def pair(hyphenator, s, ww, new_width, max_width, *args, **kwargs):
+        if ww <= max_width:
+            return None
+        return gen_pair(hyphenator, s, ww, new_width, max_width, *args, **kwargs)
+
+    def frags_pair(hyphenator, frag_word, new_width, max_width, *args, **kwargs):
+        if frag_word[0] <= max_width:
+            return None
+        return gen_frags_pair(hyphenator, frag_word, new_width, max_width, *args, **kwargs)
+
+    rl_paragraph._hyGenPair = pair
+    rl_paragraph._hyGenFragsPair = frags_pair
+
+
 def _split_into_lines(units: list[str], line_width: float, max_widths: list[float],
                       line_number: int, font: str, size: float) -> list:
     """A one-font word as ReportLab's `_splitWord` returns it (`_SplitWord` pieces, the
@@ -337,3 +369,4 @@ def _stroke_code(text_object, colour) -> str:
 
 PDFTextObject._formatText = _format_text
 callbacks_apart_from_words()
+hyphenate_only_long_words()

@@ -57,6 +57,7 @@ RUNS = {  # kind: (as written in the YAML, as printed)
     "postcode": ("SE1 0ZZ", "SE1 0ZZ"),
     "clock": ("4:30 p.m.", "4:30 p.m."),
     "compare": ("> 120", "> 120"),
+    "duration": ("24 hours", "24 hours"),  # CLDR's names for units of time
 }
 
 REFERENCES = """\
@@ -294,6 +295,8 @@ def test_a_long_heading_stays_with_its_text(catalogue):
 
 @pytest.mark.parametrize("language, region, text, runs", [
     ("es", "ES", "Cita el 12 de enero de 2026: llame al 112.", ["12 de enero de 2026", "al 112"]),
+    ("es", "ES", "Espere 20 minutos, o 2 h.", ["20 minutos", "2 h"]),
+    ("ar", "GB", "انتظر 20 دقيقة ثم 3 ساعات.", ["20 دقيقة", "3 ساعات"]),
     ("en-US", "US", "Call 911 or (202) 555-0143 by January 12, 2026.",
      ["Call 911", "(202) 555-0143", "January 12, 2026"]),
     ("en-GB", "GB", "Ring +44 20 7946 0199 before 3 March.", ["+44 20 7946 0199", "3 March"]),
@@ -311,6 +314,7 @@ def test_runs_are_found_in_the_leaflets_language_and_region(language, region, te
 
 def test_words_that_are_no_run_stay_breakable():
     from handouts.layout.markup import RunKeeper
-    text = "Take 2 tablets 3 times a day for 14 days; readings of 10 20 30 40 are fine."
+    text = "Take 2 tablets 3 times a day; readings of 10 20 30 40 are fine."
     assert RunKeeper()(text) == text
+    assert RunKeeper()("for 14 days") == "for 14\u00a0days"  # a duration is a run
     assert RunKeeper()("In an emergency, 999.") == "In an emergency, 999."

@@ -340,3 +340,22 @@ def test_latin_words_in_a_cjk_paragraph_keep_their_spaces():
         para = lines.CJKParagraph(text, style)
         para.wrap(width, 2000)
         assert " ".join(_line_texts(para)).split() == text.split(), width
+
+
+def test_only_a_word_wider_than_its_line_is_ever_hyphenated():
+    """rlhooks.hyphenate_only_long_words: ReportLab's pair finder gives no split for a
+    word that fits a whole line, even with compounds breakable (embeddedHyphenation);
+    a wider one is split, its head fitting what is left of the line."""
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    from handouts.rlhooks import HYPHENATE_ON_NEXT_LINE
+    font, size = "Helvetica", 12
+    word = "image-guided"
+    width = pdfmetrics.stringWidth(word, font, size)
+    every = lambda s: [(s[:i], s[i:]) for i in range(2, len(s) - 1)]  # noqa: E731
+    fits = rl_paragraph._hyGenPair(every, word, width, width + 30, width + 1, font, size,
+                                   0, HYPHENATE_ON_NEXT_LINE, 5)
+    assert fits is None
+    wider = rl_paragraph._hyGenPair(every, word, width, width, width - 1, font, size,
+                                    0, HYPHENATE_ON_NEXT_LINE, 5)
+    assert wider is not None and word.startswith(wider[4].rstrip("-"))

@@ -194,3 +194,27 @@ def test_a_row_taller_than_a_page_still_breaks_mid_sentence_on_a_fresh_page():
     endless = " ".join(f"word{n}" for n in range(400))  # no full stop: 80 lines
     head, *rest = _sentence_table(endless).split(250, 590)
     assert rest and head.wrap(250, 590)[1] > 400
+
+
+SPANISH_ROW = ("      - - '**TC de haz cónico en 3D (CBCT)**'\n"
+               "        - Una TC que hace la propia máquina de tratamiento. Muestra tejidos"
+               " blandos, como la vejiga o la próstata, además del hueso.\n"
+               "        - Los brazos de imagen giran despacio a su alrededor, normalmente"
+               " durante 1 minuto. Quédese quieto y respire con normalidad.\n")
+
+
+def test_a_word_wider_than_its_cell_is_hyphenated_on_a_line_of_its_own(catalogue):
+    """The A5 large-print review of igrt.es: in a 95 pt cell at 18 pt, ReportLab cut the
+    words that fit nowhere on their line at any letter to fill it ('alrededor, n' /
+    'ormalment' / 'e'), and 'tratamiento.' lost its full stop to the next line
+    ('. Muestra'). Now such a word starts the next line and is hyphenated there."""
+    catalogue.leaflet(with_blocks(
+        "- table:\n    header: [Tipo, Qué es, Qué notará]\n    rows:\n" + SPANISH_ROW)
+        .replace("summary:", "language: es\nsummary:"))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    pages = page_texts(catalogue.out / "sample.large-print.pdf")  # pdfium: cell by cell
+    lines = [line.strip() for page in pages for line in page.splitlines()]
+    assert "alrededor," in lines and "normal\ufffemente" in lines, lines  # U+FFFE: a hyphen
+    assert "tratamien\ufffeto. Muestra" in lines, lines
+    assert not any(line.startswith((".", ",")) for line in lines), lines
+    assert "máquina de" in lines  # the space was squeezed to nothing on an overfull line

@@ -22,8 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from ..rlhooks import (EMAIL, cjk_callbacks_breakable, install_url_splitter,
-                       looks_like_email, looks_like_url)
+from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
+                       install_url_splitter, looks_like_email, looks_like_url)
 from .bidi import line_items, visual_order
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
@@ -133,12 +133,15 @@ class LinearParagraph(Paragraph):
                        for piece in unbreakable_pieces(word))
 
         def pairs(word: str):
-            if stringWidth(word, font, size) <= width or looks_like_email(word):
+            # only a word wider than its line is asked about (rlhooks: the width is that of
+            # the word with its punctuation, which ReportLab strips before asking)
+            if looks_like_email(word):
                 return ()  # an address breaks where a URL does (rlhooks), never hyphenated
             own = _after_hyphens(word)
-            return own if fits(word) else [*own, *patterns.iterate(word)]
+            return own if own and fits(word) else [*own, *patterns.iterate(word)]
         return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,
-                              splitLongWords=0 if all(map(fits, too_long)) else 1)
+                              splitLongWords=0 if all(map(fits, too_long)) else 1,
+                              embeddedHyphenation=HYPHENATE_ON_NEXT_LINE)
 
     def _break_overflow_again(self, available_width: float, available_height: float) -> None:
         """Break again from the first line that runs past the edge (see _runs_off).
@@ -379,6 +382,9 @@ _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 # unless it starts its line (moving it whole would leave the line empty); a longer run
 # (a URL) may be.
 _SHORT_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,20}(?![A-Za-z0-9])")
+# A citation group never starts a line: '[1, 2]。' alone on one was seen in Chinese (other
+# scripts join it to the word before with a no-break space, markup.to_markup).
+_CITATION = re.compile(r"\[\d")
 _WINDOW = 22  # characters each side of a break that _forbidden looks at
 # Seen in Chinese: 'patient.information' / '@riverside.example.nhs.uk'.
 _ADDRESS_WINDOW = 80
@@ -438,12 +444,15 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
         return True  # both readers drop a hyphen that ends a line: 'PIL-0042' read 'PIL0042'
     if NBSP in (before[-1], after[0]):
         return True  # joined by markup.RunKeeper: 'NHS' / '111' was seen in a contact card
+    if _CITATION.match(after) and len(before) > 1:
+        return True
     before = before + " " if at_space else before
     joined, cut = before[-_WINDOW:] + after[:_WINDOW], len(before[-_WINDOW:])
     line_start = cut - len(before)  # where the line starts in `joined` (negative: before it)
     words = [m for m in _SHORT_LATIN_WORD.finditer(joined) if m.start() > line_start]
-    if any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words]):
-        return True
+    if any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words,
+                                                *_CODE.finditer(joined)]):
+        return True  # a date, a Latin word, a leaflet code ('PIL' / '-0042' was seen)
     # an email address goes down whole, unless it starts its line (then too long for one)
     joined, cut = before[-_ADDRESS_WINDOW:] + after[:_ADDRESS_WINDOW], len(before[-_ADDRESS_WINDOW:])
     line_start = cut - len(before)

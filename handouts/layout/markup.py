@@ -13,6 +13,7 @@ readers, copy and paste, search) still reads the plain spaces the editor wrote.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 import phonenumbers
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import get_month_names
+from babel.units import format_unit
 
 from ..errors import Problem, RenderError
 from ..inline import Rich
@@ -68,7 +70,8 @@ class RunKeeper:
         if " " not in text:
             return text
         spans = [*_phone_spans(text, self.region), *_date_spans(text, self.language),
-                 *(m.span() for pattern in UNITS for m in pattern.finditer(text))]
+                 *(m.span() for pattern in UNITS for m in pattern.finditer(text)),
+                 *_duration_spans(text, self.language)]
         chars = list(text)
         for start, end in spans:
             if end - start <= LONGEST_RUN:
@@ -112,6 +115,36 @@ def _date_pattern(language: str) -> re.Pattern:
     forms = [rf"{day} {of}{month}(?:,? {of}{year})?", rf"{month} {day}(?:, {year})?",
              rf"{month} {year}"]
     return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
+
+
+def _duration_spans(text: str, language: str) -> list[tuple[int, int]]:
+    if not any(ch.isdigit() for ch in text):
+        return []
+    return [m.span() for m in _duration_pattern(language).finditer(text)]
+
+
+_DURATIONS = ("second", "minute", "hour", "day", "week", "month", "year")
+
+
+@lru_cache(maxsize=None)
+def _duration_pattern(language: str) -> re.Pattern:
+    """A count and a unit of time, as CLDR names the units in the leaflet's language (and
+    English), in each plural form: '24 hours', '1 hr', '20 minutos', '20 دقيقة', '3 дня'.
+    '24' at a line's end with 'hours' below it was seen in every language the page
+    reviews read. The last group of a phone number is not a count."""
+    names: set[str] = set()
+    for code in {language, "en"}:
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        for unit, count in itertools.product(_DURATIONS, (0, 1, 2, 3, 5, 11, 21, 100, 1.5)):
+            for shown in (format_unit(count, f"duration-{unit}", length="long", locale=locale),
+                          format_unit(count, f"duration-{unit}", length="short", locale=locale)):
+                names.add(re.sub(r"[\d.,\s\u00a0\u202f]+", " ", str(shown)).strip())
+    unit = "(?:" + "|".join(sorted((re.escape(n) for n in names if n and " " not in n),
+                                   key=len, reverse=True)) + ")"
+    return re.compile(rf"(?<![\w.,/:\-])(?<!\d )\d{{1,4}}(?:[.,]\d+)? {unit}(?!\w)")
 
 
 def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str, int],
