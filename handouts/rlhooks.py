@@ -161,6 +161,19 @@ def looks_like_email(word: str) -> bool:
     return bool(EMAIL.fullmatch(word) or _SLASHED.match(word))
 
 
+_URL_TAILS: dict[str, None] = {}  # insertion-ordered: the most recent few hundred
+
+
+def _is_url(word: str) -> bool:
+    return word in _URL_TAILS or looks_like_url(word)
+
+
+def treated_as_address(word: str) -> bool:
+    """Whether the URL splitter (install_url_splitter) breaks this word, too long for any
+    line, at an address's break points: a URL, the rest of one it split, or an email."""
+    return _is_url(word) or looks_like_email(word)
+
+
 def install_url_splitter(split_points) -> None:
     """Long URLs break only where `split_points(url)` says (the offsets a line may end at).
 
@@ -176,14 +189,9 @@ def install_url_splitter(split_points) -> None:
     blood-pressure') has no scheme and no longer looks like a URL, so the tails handed
     out are remembered and recognised.
     """
-    tails: dict[str, None] = {}  # insertion-ordered: the most recent few hundred
+    tails = _URL_TAILS
     widest = [float("inf")]  # the longest piece a line can hold, while one word is split
-
-    def is_url(word: str) -> bool:
-        return word in tails or looks_like_url(word)
-
-    def is_address(word: str) -> bool:  # a word too long for any line
-        return is_url(word) or looks_like_email(word)
+    is_url, is_address = _is_url, treated_as_address
 
     def remember(word: str, points: list[int]) -> None:
         for at in points:

@@ -179,7 +179,7 @@ def _sentence_table(cell: str):
 
 def test_a_row_breaks_across_pages_only_at_the_end_of_a_sentence():
     """'You must not' / 'drive for 24 hours.' was printed either side of a page turn."""
-    one_sentence = " ".join(f"word{n}" for n in range(120)) + "."  # about 24 lines
+    one_sentence = " ".join(f"word{n}" for n in range(60)) + "."  # 22 lines: fits a page
     head, *rest = _sentence_table(one_sentence).split(250, 300)
     assert rest and head.wrap(250, 300)[1] < 60  # the row goes over whole
     short = " ".join(f"Take tablet {n} with water." for n in range(40))  # a full stop a line
@@ -188,6 +188,29 @@ def test_a_row_breaks_across_pages_only_at_the_end_of_a_sentence():
     from handouts.rlhooks import table_cells
     first_part = table_cells(head)[-1][1][0].written
     assert first_part.rstrip().endswith(".")
+
+
+def test_a_short_row_below_others_on_a_fresh_page_still_breaks_only_at_a_sentence_end():
+    """A5 large-print colonoscopy: 'Some people choose to have the test without' /
+    'any medicine.' either side of a page turn. The table part was at the top of its
+    page, which let any row in it break anywhere; only a row taller than a page may."""
+    from handouts.layout.flowables import BreakingTable
+    from handouts.layout.lines import LinearParagraph
+    from reportlab.lib.styles import ParagraphStyle
+    style = ParagraphStyle("c", fontName="Helvetica", fontSize=12, leading=16)
+    above = " ".join(f"Take tablet {n} with water." for n in range(20))  # 320 pt
+    row = " ".join(f"word{n}" for n in range(50)) + "."  # one sentence: 256 pt
+
+    def cells(*texts):
+        return [[LinearParagraph(text, style)] for text in texts]
+    table = BreakingTable([cells("Head", "Notes"), cells("first", above), cells("last", row)],
+                          colWidths=[100, 150], repeatRows=1)
+    table.page_height, table.least_part = 600.0, 2 * 16 + 10
+    head, *rest = table.split(250, 590)  # a fresh page, with too little room left for it
+    assert rest, "the table was expected not to fit"
+    assert head.wrap(250, 590)[1] < 400  # the header and the first row: the last went over
+    assert "word0" not in " ".join(cell[0].written for row in __import__(
+        "handouts.rlhooks", fromlist=["table_cells"]).table_cells(head) for cell in row)
 
 
 def test_a_row_taller_than_a_page_still_breaks_mid_sentence_on_a_fresh_page():

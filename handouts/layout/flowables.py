@@ -156,9 +156,10 @@ class BreakingTable(Table):
                 in_row = super().split(availWidth, availHeight)
             finally:
                 self.splitByRow, self.splitInRow = 1, 0
-            # on a fresh page the row breaks wherever it must: it is taller than a page
-            if in_row and (availHeight >= FRESH_PAGE * self.page_height
-                           or _cells_end_sentences(in_row)):
+            # a row taller than a page breaks wherever it must; any other only at the
+            # end of a sentence ('any medicine.' was carried over from a short row at
+            # the top of a page, which the old test of a fresh page let break anywhere)
+            if in_row and (self._taller_than_a_page(in_row) or _cells_end_sentences(in_row)):
                 parts = in_row
         for part in parts:  # the parts are made by ReportLab, with none of these
             part.splitByRow, part.splitInRow = 1, 0
@@ -166,6 +167,13 @@ class BreakingTable(Table):
                 self.page_height, self.header, self.least_part)
             part.element = self.element
         return parts
+
+
+    def _taller_than_a_page(self, parts: list) -> bool:
+        """Whether the row broken (the first part's last) cannot fit on any page whole,
+        below the repeated header."""
+        row, heights = len(table_cells(parts[0])) - 1, getattr(self, "_rowHeights", None) or []
+        return row < len(heights) and self.header + heights[row] > FRESH_PAGE * self.page_height
 
 
 FRESH_PAGE = 0.9  # of a page's frame: the room a table has at the top of a page

@@ -23,7 +23,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
-                       install_url_splitter, looks_like_email, looks_like_url)
+                       install_url_splitter, looks_like_email, looks_like_url,
+                       treated_as_address)
 from .bidi import line_items, visual_order
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
@@ -138,10 +139,14 @@ class LinearParagraph(Paragraph):
             if looks_like_email(word):
                 return ()  # an address breaks where a URL does (rlhooks), never hyphenated
             own = _after_hyphens(word)
-            return own if own and fits(word) else [*own, *patterns.iterate(word)]
+            if own and fits(word):
+                return own
+            return [*own, *patterns.iterate(word)] or between_letters(word, font, size, width)
+        # an address is broken by the URL splitter alone, on the line it starts
+        next_line = 0 if any(map(treated_as_address, too_long)) else HYPHENATE_ON_NEXT_LINE
         return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,
                               splitLongWords=0 if all(map(fits, too_long)) else 1,
-                              embeddedHyphenation=HYPHENATE_ON_NEXT_LINE)
+                              embeddedHyphenation=next_line)
 
     def _break_overflow_again(self, available_width: float, available_height: float) -> None:
         """Break again from the first line that runs past the edge (see _runs_off).
@@ -214,6 +219,30 @@ def _after_hyphens(word: str) -> list[tuple[str, str]]:
     nothing is added to the text there."""
     return [(word[:at + 1], word[at + 1:]) for at in range(len(word) - 2, 0, -1)
             if word[at] == "-"]
+
+
+FALLBACK_POINTS = 60  # the most break points offered in a word the patterns cannot break
+FALLBACK_WIDTHS = 3  # lines: a longer 'word' is no word, and is cut by ReportLab as before
+
+
+def between_letters(word: str, font: str, size: float, width: float) -> list[tuple[str, str]]:
+    """(head, tail) pairs for a word the patterns cannot break ('Entonox'): between two
+    letters, never inside a number, each head no wider than a line, longest first. So
+    it is hyphenated where it must be, not cut with no hyphen ('(Entono' / 'x)' was
+    seen). Only the FALLBACK_POINTS longest heads: a 1,000-letter word would otherwise
+    offer a thousand, each measured, on each of its lines; and none in a 'word' of more
+    than FALLBACK_WIDTHS lines, which is no word and is cut as ReportLab cuts it."""
+    if stringWidth(word, font, size) > FALLBACK_WIDTHS * width:
+        return []
+    fits, used = 0, 0.0
+    for at, char in enumerate(word):
+        used += stringWidth(char, font, size)
+        if used > width:
+            break
+        fits = at + 1
+    points = [at for at in range(min(fits, len(word) - 2), 1, -1)
+              if word[at - 1].isalpha() and word[at].isalpha()]
+    return [(word[:at], word[at:]) for at in points[:FALLBACK_POINTS]]
 
 
 @lru_cache(maxsize=None)
