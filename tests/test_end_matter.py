@@ -101,3 +101,22 @@ def test_the_card_beside_the_qr_code_keeps_its_email_whole(catalogue):
         lines = [line for page in pages for line in page.splitlines()
                  if "patient.information@" in line]
         assert lines and all(email in line for line in lines), lines
+
+
+def test_the_details_never_cut_a_date_nor_start_a_line_with_their_dot(catalogue):
+    """A5 large print in Spanish: '· Próxima revisión: 2 de febrero de 20' / '29'. Each
+    date was joined to its label by no-break spaces, too wide together for the line, and
+    cut inside the year; and the dot between the dates started a line."""
+    import re
+    import subprocess
+    catalogue.leaflet(MINIMAL.replace("summary:", "language: es\nsummary:"))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8",
+                           str(catalogue.out / "sample.large-print.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    lines = [line.strip() for line in text.splitlines()]
+    assert sum("de 2029" in line for line in lines) >= 1, lines  # the next review date
+    assert not any(line.startswith("·") for line in lines), lines
+    cut = [(a, b) for a, b in zip(lines, lines[1:])
+           if re.search(r"\bde \d{1,3}$", a) and re.match(r"\d", b)]  # '... de 20' / '29'
+    assert cut == [], cut

@@ -141,7 +141,9 @@ class LinearParagraph(Paragraph):
             own = _after_hyphens(word)
             if own and fits(word):
                 return own
-            return [*own, *patterns.iterate(word)] or between_letters(word, font, size, width)
+            # the patterns' points first; if none of them fits ('chlorthali-' is wider
+            # than a cell 'chlorthali' just fills), a point between letters that does
+            return [*own, *patterns.iterate(word), *between_letters(word, font, size, width)]
         # an address is broken by the URL splitter alone, on the line it starts
         next_line = 0 if any(map(treated_as_address, too_long)) else HYPHENATE_ON_NEXT_LINE
         return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,

@@ -301,7 +301,7 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     columns = _two_columns_fit(ctx, governance, DETAILS_COLUMN)
     if not columns:
         governance = _governance_lines(leaflet, brand, labels,
-                                       whole=lambda item: item.replace(" ", NBSP))
+                                       whole=lambda item: _whole_if_it_fits(ctx, item))
     style = ParagraphStyle("Details", parent=styles.card, spaceAfter=0)  # lines, not cards
     lines = [plain(ctx, line, group, style) for line in governance]
     if columns:
@@ -315,6 +315,15 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     cut = 0 if columns else max(0, len(governance) - DETAILS_TAIL)  # columns: one flowable
     body = [heading[1], *lines, *online]
     return [heading[0], KeepUnlessGap(body, ctx.frame_height, len(body) - 1 - cut)]
+
+
+def _whole_if_it_fits(ctx: Context, item: str) -> str:
+    """A date and its label joined by no-break spaces, when they fit a line together:
+    joined on a narrower one (A5 large print) they were cut inside the year ('2 de
+    febrero de 20' / '29'). The date alone is kept whole anyway (markup.RunKeeper)."""
+    font, size = ctx.styles.fonts["regular"], ctx.styles.card.fontSize
+    fits = stringWidth(f"{item}{DETAILS_SEPARATOR}", font, size) <= ctx.frame_width
+    return item.replace(" ", NBSP) if fits else item
 
 
 def _two_columns_fit(ctx: Context, texts: Iterable[str], characters: int) -> bool:
@@ -383,6 +392,9 @@ BESIDE_CARD = 32
 # ... and for the details to go in two columns with few of their lines wrapped ('Leaflet
 # code: PIL-0388 · Version: 2' whole): a brand with a measure of about 85 or more.
 DETAILS_COLUMN = 40
+# Between facts on one line of the details: the dot stays at the end of a line, never
+# starts one ('· Next review: 2 February 2029' was seen in large print).
+DETAILS_SEPARATOR = f"{NBSP}{NBSP}·  "
 
 
 def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
@@ -391,7 +403,8 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     column). `whole` keeps a date with its label on a line (the PDF joins them with
     no-break spaces: 'Last reviewed:' ended a line with its date below it)."""
     gov = leaflet.governance
-    lines = [f"{labels['leaflet_code']}: {gov.code}  ·  {labels['version']}: {gov.version}",
+    lines = [f"{labels['leaflet_code']}: {gov.code}{DETAILS_SEPARATOR}{labels['version']}: "
+             f"{gov.version}",
              f"{labels['written_by']}: {gov.author}", f"{labels['owner']}: {gov.owner}"]
     if gov.approved_by:
         approved = f"{labels['approved_by']}: {gov.approved_by}"
@@ -401,7 +414,7 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     dates = [whole(f"{labels['published']}: {labels.date(gov.published)}"),
              whole(f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}"),
              whole(f"{labels['next_review']}: {labels.date(gov.next_review)}")]
-    lines.extend(dates if one_per_line else ["  ·  ".join(dates)])
+    lines.extend(dates if one_per_line else [DETAILS_SEPARATOR.join(dates)])
     if leaflet.translation:
         lines.append(f"{labels['translated_by']}: {leaflet.translation.translator}, "
                      f"{labels.date(leaflet.translation.translated)}")
