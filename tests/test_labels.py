@@ -120,3 +120,17 @@ def test_a_french_leaflet_prints_its_labels_in_french(tmp_path):
         assert french in text
     for english in ("Page 1 of", "Last reviewed", "References"):
         assert english not in text
+
+
+def test_no_example_gets_a_details_heading_it_already_uses_for_a_section():
+    """The page review: 'Sobre este folleto' (and the Arabic and Chinese) headed both the
+    first section of the IGRT translations and their closing 'Leaflet details', since the
+    catalogues said 'About this leaflet' where English says 'Leaflet details'."""
+    from conftest import REPO
+    from handouts.content.catalogue import load_catalogue
+    from handouts.labels import Labels
+    catalogue = load_catalogue(REPO / "content.yaml")
+    for leaflet in [*catalogue.leaflets, *catalogue.translations]:
+        headings = {s.heading.casefold() for s in leaflet.walk_sections()}
+        assert Labels(leaflet.language)["about_leaflet"].casefold() not in headings, \
+            (leaflet.id, leaflet.language)
