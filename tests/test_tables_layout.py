@@ -241,3 +241,27 @@ def test_a_word_wider_than_its_cell_is_hyphenated_on_a_line_of_its_own(catalogue
     assert "tratamien\ufffeto. Muestra" in lines, lines
     assert not any(line.startswith((".", ",")) for line in lines), lines
     assert "máquina de" in lines  # the space was squeezed to nothing on an overfull line
+
+
+ARABIC_TABLE = (  # igrt.ar's imaging table, its CBCT row
+    "- table:\n    header: [النوع, ما هو, ما الذي تلاحظه]\n    rows:\n"
+    "      - - '**تصوير مقطعي ثلاثي الأبعاد بالحزمة المخروطية (CBCT)**'\n"
+    "        - صورة مقطعية يلتقطها جهاز العلاج نفسه، وتظهر الأنسجة الرخوة مثل المثانة أو"
+    " البروستاتا، إضافة إلى العظام.\n"
+    "        - تدور أذرع التصوير ببطء حولك، عادة لمدة دقيقة واحدة تقريبًا. ابق ثابتًا وتنفس"
+    " بشكل طبيعي.\n")
+
+
+def test_an_arabic_word_wider_than_its_column_stops_at_the_table(catalogue, capsys):
+    """igrt.ar on A5 large print: 'المخروطية' was cut between its letters in a 93 pt
+    column, lost its joins and read back with U+FFFD. Arabic is never hyphenated, so the
+    build stops at the table, saying which word; on A4 the same table builds."""
+    text = catalogue.leaflet(with_blocks(ARABIC_TABLE).replace(
+        "summary:", "language: ar\nsummary:")).read_text(encoding="utf-8")
+    assert catalogue.build("--variant", "standard") == 0
+    capsys.readouterr()
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 1
+    err = capsys.readouterr().err
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "- table:" in row)
+    assert f"sample.yaml:{line}:" in err and "'المخروطية' is wider than column 1" in err, err
+    assert "Traceback" not in err

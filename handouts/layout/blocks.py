@@ -121,6 +121,7 @@ def table(block: Table, parent: Element, ctx) -> list:
     _check_columns_fit(block, ctx, narrowest)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
                             ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
+    _check_words_fit(block, ctx, widths, pad)
     _check_rows_fit(block, data, widths, ctx, pad)
     # A caption never ends a page without its table: it starts a new page unless it fits
     # (all its lines) with the header and the first row below it, or the start of that row
@@ -168,6 +169,27 @@ def _check_columns_fit(block: Table, ctx, narrowest: float) -> None:
         *block.where, f"this table has {count} columns; at most {fit} fit across {article} "
         f"{page} page at {ctx.styles.body.fontSize:g} pt",
         "split it into smaller tables or use a list"))
+
+
+def _check_words_fit(block: Table, ctx, widths: list[float], pad: float) -> None:
+    """Stop at the table when a word is wider than its column in a language that is never
+    hyphenated (Arabic, Hebrew, the Indic scripts): cut between its letters, an Arabic
+    word lost its joins and read back with U+FFFD (igrt.ar, A5 large print)."""
+    if ctx.typeset.hyphenation or ctx.typeset.cjk:
+        return  # hyphenated, or broken between characters as the script allows
+    fonts, size = ctx.styles.fonts, ctx.styles.body.fontSize
+    for column, (width, cells) in enumerate(zip(widths, zip(block.header, *block.rows))):
+        for row, cell in enumerate(cells):
+            font = fonts["bold"] if _bold(cell, row) else fonts["regular"]
+            word = _unbroken(cell.plain, False, keep_short=False,
+                             measure=lambda text: stringWidth(text, font, size))
+            if stringWidth(word, font, size) + 2 * pad > width + 0.5:
+                page = ctx.page_size
+                raise RenderError(Problem(
+                    *block.where, f"the word '{word}' is wider than column {column + 1} of this "
+                    f"table on {'an' if page[0] in 'AEIOU' else 'a'} {page} page at "
+                    f"{size:g} pt, and words in this language are never hyphenated",
+                    "use fewer columns, or a list of the rows, for this table"))
 
 
 def _check_rows_fit(block: Table, data: list, widths: list[float], ctx, pad: float) -> None:
