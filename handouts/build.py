@@ -171,7 +171,7 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     manifest, stale = next_manifest(old, records, failures, run.leaflets, run.covers,
                                     run.current, out_dir)
     report.removed = _remove(stale, out_dir)
-    if not (manifest.same_as(old) and (out_dir / MANIFEST).is_file()):
+    if unreadable or not (manifest.same_as(old) and (out_dir / MANIFEST).is_file()):
         write_manifest(manifest, out_dir)  # an unchanged one is not rewritten
     if clean:
         report.removed += _remove([p.relative_to(out_dir).as_posix()

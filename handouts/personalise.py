@@ -110,8 +110,9 @@ def _unprintable(value: str, multiline: bool) -> str | None:
 
 
 def _name_problem(value: str, on: dt.date) -> str | None:
-    odd = next((c for c in value if not (unicodedata.category(c)[0] in "LM"
-                                         or c in NAME_PUNCTUATION or c in ZERO_WIDTH_JOINERS)), None)
+    odd = next((c for c in value if not (unicodedata.category(c)[0] in "LM" or
+                                         c in NAME_PUNCTUATION or c in ZERO_WIDTH_JOINERS)),
+               None)
     if odd is not None:
         return (f"'{odd}' is not a letter; a name holds letters, spaces, hyphens, "
                 "apostrophes and full stops only")

@@ -163,18 +163,22 @@ def _check_columns_fit(block: Table, ctx, narrowest: float) -> None:
     count, fit = len(block.header), int(ctx.frame_width // narrowest)
     if count <= fit:
         return
-    page = ctx.page_size
-    article = "an" if page[0] in "AEIOU" else "a"
     raise RenderError(Problem(
-        *block.where, f"this table has {count} columns; at most {fit} fit across {article} "
-        f"{page} page at {ctx.styles.body.fontSize:g} pt",
+        *block.where, f"this table has {count} columns; at most {fit} fit across "
+        f"{_a_page(ctx)} at {ctx.styles.body.fontSize:g} pt",
         "split it into smaller tables or use a list"))
 
 
+def _a_page(ctx) -> str:
+    """'an A4 page', 'a Letter page'."""
+    page = ctx.page_size
+    return f"{'an' if page[0] in 'AEIOU' else 'a'} {page} page"
+
+
 def _check_words_fit(block: Table, ctx, widths: list[float], pad: float) -> None:
-    """Stop at the table when a word is wider than its column in a language that is never
-    hyphenated (Arabic, Hebrew, the Indic scripts): cut between its letters, an Arabic
-    word lost its joins and read back with U+FFFD (igrt.ar, A5 large print)."""
+    """Stop at the table when a word is wider than its column in a language with no
+    hyphenation patterns (Arabic, Hebrew): cut between its letters, an Arabic word lost
+    its joins and read back with U+FFFD (igrt.ar, A5 large print)."""
     if ctx.typeset.hyphenation or ctx.typeset.cjk:
         return  # hyphenated, or broken between characters as the script allows
     fonts, size = ctx.styles.fonts, ctx.styles.body.fontSize
@@ -184,11 +188,10 @@ def _check_words_fit(block: Table, ctx, widths: list[float], pad: float) -> None
             word = _unbroken(cell.plain, False, keep_short=False,
                              measure=lambda text: stringWidth(text, font, size))
             if stringWidth(word, font, size) + 2 * pad > width + 0.5:
-                page = ctx.page_size
                 raise RenderError(Problem(
                     *block.where, f"the word '{word}' is wider than column {column + 1} of this "
-                    f"table on {'an' if page[0] in 'AEIOU' else 'a'} {page} page at "
-                    f"{size:g} pt, and words in this language are never hyphenated",
+                    f"table on {_a_page(ctx)} at {size:g} pt, and words in this language "
+                    "are never hyphenated",
                     "use fewer columns, or a list of the rows, for this table"))
 
 

@@ -211,8 +211,8 @@ class Typeset:
                 face = self._run_face(text[start:end], heading)
                 if face is not None:
                     faces[start:end] = [face] * (end - start)
-        for i in range(1, len(text)):
-            if text[i] in ZERO_WIDTH_JOINERS:  # shaped with its letters, in their run (shaping._keep_joiners)
+        for i in range(1, len(text)):  # a joiner is shaped in its letters' run
+            if text[i] in ZERO_WIDTH_JOINERS:
                 faces[i] = faces[i - 1]
         return faces
 
@@ -296,8 +296,8 @@ class Typeset:
             # The leaflet's direction is the paragraph's (UAX #9 HL1), so a reference that
             # starts with an English citation and ends in Arabic reads from the right;
             # only a paragraph whose letters are all left to right runs left to right.
-            english = not has_rtl(text) and any(word_class(ch) == "L" for ch in text)
-            return (MixedParagraph if english else RightToLeftParagraph)(markup, style)
+            latin_only = not has_rtl(text) and any(word_class(ch) == "L" for ch in text)
+            return (MixedParagraph if latin_only else RightToLeftParagraph)(markup, style)
         if has_rtl(markup):
             return MixedParagraph(markup, style)
         if self.cjk:
