@@ -27,7 +27,7 @@ from .layout import LayoutOptions, variant_options
 from .model import Leaflet
 from .outputs import (CATALOGUE_PAGE, ERROR, MANIFEST, OVERDUE, STANDARD, Failure,
                       Fingerprints, Manifest, Record, build_key, build_stamp, fingerprint,
-                      leaflet_key, next_manifest, output_name, read_manifest,
+                      forget_hashes, leaflet_key, next_manifest, output_name, read_manifest,
                       unlisted_outputs, write_manifest)
 from .review import OVERDUE as REVIEW_OVERDUE
 from .review import review_status, today
@@ -147,6 +147,7 @@ def build(content: Path, out_dir: Path, template: str | None = None,
     each leaflet finishes, in catalogue order. With `cluster`, each format is a task on
     a Dask cluster (see cluster.py); the files are again the same bytes."""
     content, out_dir = Path(content), Path(out_dir)
+    forget_hashes()
     catalogue = load_catalogue(content)
     report = BuildReport(catalogue, problems=list(catalogue.problems),
                          failed=list(catalogue.failed))

@@ -29,7 +29,7 @@ from .errors import Problem
 from .model import Leaflet
 from .companion import companion_variant
 from .outputs import (ERROR, KINDS, PDF, Current, Failure, Manifest, Record, current_files,
-                      leaflet_key)
+                      leaflet_key, tool_version)
 from .review import review_status
 from .write import OutputError, write_atomic
 
@@ -308,7 +308,6 @@ def _page_key(page: Page) -> str:
     """A hash of all the template is given (every field of the page, in its repr) and of
     the code and templates (tool_version): rendering a thousand entries took 0.3 to 0.6 s
     of a no-change rebuild, for the same bytes."""
-    from .outputs import tool_version
     return _sha256(f"{tool_version()}\n{page!r}")
 
 

@@ -168,6 +168,14 @@ def _is_url(word: str) -> bool:
     return word in _URL_TAILS or looks_like_url(word)
 
 
+def forget_url_tails() -> None:
+    """Start a document with no URL tails remembered: a word that was the rest of a URL
+    in another leaflet (or an earlier build in the same process) would otherwise break
+    as an address here, and the same leaflet would break differently by what came
+    before it."""
+    _URL_TAILS.clear()
+
+
 def treated_as_address(word: str) -> bool:
     """Whether the URL splitter (install_url_splitter) breaks this word, too long for any
     line, at an address's break points: a URL, the rest of one it split, or an email."""

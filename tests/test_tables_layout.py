@@ -196,6 +196,7 @@ def test_a_short_row_below_others_on_a_fresh_page_still_breaks_only_at_a_sentenc
     page, which let any row in it break anywhere; only a row taller than a page may."""
     from handouts.layout.flowables import BreakingTable
     from handouts.layout.lines import LinearParagraph
+    from handouts.rlhooks import table_cells
     from reportlab.lib.styles import ParagraphStyle
     style = ParagraphStyle("c", fontName="Helvetica", fontSize=12, leading=16)
     above = " ".join(f"Take tablet {n} with water." for n in range(20))  # 320 pt
@@ -209,8 +210,7 @@ def test_a_short_row_below_others_on_a_fresh_page_still_breaks_only_at_a_sentenc
     head, *rest = table.split(250, 590)  # a fresh page, with too little room left for it
     assert rest, "the table was expected not to fit"
     assert head.wrap(250, 590)[1] < 400  # the header and the first row: the last went over
-    assert "word0" not in " ".join(cell[0].written for row in __import__(
-        "handouts.rlhooks", fromlist=["table_cells"]).table_cells(head) for cell in row)
+    assert "word0" not in " ".join(cell[0].written for row in table_cells(head) for cell in row)
 
 
 def test_a_row_taller_than_a_page_still_breaks_mid_sentence_on_a_fresh_page():

@@ -153,3 +153,34 @@ def test_no_example_prints_a_leaflet_code_over_two_lines(example_out):
         split = [(a, b) for a, b in zip(lines, lines[1:])
                  if re.search(r"[A-Z]{2,}$", a) and re.match(r"-\d", b)]
         assert split == [], (pdf.name, split)
+
+
+def test_a_leaflet_breaks_its_lines_as_if_it_were_the_first(catalogue):
+    """The URL splitter remembers the rest of each URL it split, to know it again; across
+    documents that made a word break as an address in a later leaflet because an earlier
+    one (in the same process: --jobs, serve) had a URL ending with it. Each layout now
+    starts with none remembered (rlhooks.forget_url_tails)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from conftest import REPO
+    from handouts import rlhooks
+    from handouts.brand import load_brand
+    from handouts.content.catalogue import load_catalogue
+    from handouts.layout import lay_out
+    from handouts.layout.lines import LinearParagraph
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=16)
+
+    def lines(text: str) -> list[str]:
+        paragraph = LinearParagraph(text, style)
+        paragraph.hyphenation = "en_GB"
+        paragraph.wrap(60, 1000)
+        return [" ".join(map(str, line[1])) for line in paragraph.blPara.lines]  # one font
+    words = "Read about high-blood-pressure-readings today"
+    alone = lines(words)
+    lines("See https://www.nhs.uk/conditions/high-blood-pressure-readings")
+    assert rlhooks._URL_TAILS  # the splitter now knows a tail
+    catalogue.leaflet(MINIMAL)
+    leaflet = load_catalogue(catalogue.root / "content.yaml").leaflets[0]
+    lay_out(leaflet, load_brand(REPO / "templates", leaflet.template))
+    assert not rlhooks._URL_TAILS
+    assert lines(words) == alone

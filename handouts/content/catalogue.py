@@ -62,14 +62,14 @@ def _collector_paused() -> Iterator[None]:
     read then goes straight to the oldest generation (freeze, then unfreeze), which is
     looked at again only once it has grown by a quarter: a first pass over the new
     objects took another 0.45 s."""
-    paused = gc.isenabled()
-    gc.disable()
+    was_enabled = gc.isenabled()
+    gc.disable()  # for the whole process, for as long as reading takes
     try:
         yield
     finally:
         gc.freeze()
         gc.unfreeze()
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

@@ -176,21 +176,22 @@ def _a_page(ctx) -> str:
 
 
 def _check_words_fit(block: Table, ctx, widths: list[float], pad: float) -> None:
-    """Stop at the table when a word is wider than its column in a language with no
-    hyphenation patterns (Arabic, Hebrew): cut between its letters, an Arabic word lost
-    its joins and read back with U+FFFD (igrt.ar, A5 large print)."""
-    if ctx.typeset.hyphenation or ctx.typeset.cjk:
-        return  # hyphenated, or broken between characters as the script allows
+    """Stop at the table when a word of a shaped script with no hyphenation patterns
+    (Arabic) is wider than its column: cut between its letters, an Arabic word lost its
+    joins and read back with U+FFFD (igrt.ar, A5 large print). Other words are
+    hyphenated, or cut where they must be, as before."""
+    if ctx.typeset.hyphenation or not ctx.typeset.script.shaping:
+        return
     fonts, size = ctx.styles.fonts, ctx.styles.body.fontSize
     for column, (width, cells) in enumerate(zip(widths, zip(block.header, *block.rows))):
         for row, cell in enumerate(cells):
             font = fonts["bold"] if _bold(cell, row) else fonts["regular"]
             word = _unbroken(cell.plain, False, keep_short=False,
                              measure=lambda text: stringWidth(text, font, size))
-            if stringWidth(word, font, size) + 2 * pad > width + 0.5:
+            if not word.isascii() and stringWidth(word, font, size) + 2 * pad > width + 0.5:
                 raise RenderError(Problem(
                     *block.where, f"the word '{word}' is wider than column {column + 1} of this "
-                    f"table on {_a_page(ctx)} at {size:g} pt, and words in this language "
+                    f"table on {_a_page(ctx)} at {size:g} pt, and words in this script "
                     "are never hyphenated",
                     "use fewer columns, or a list of the rows, for this table"))
 

@@ -173,10 +173,9 @@ class BreakingTable(Table):
         """Whether the row broken (the first part's last) cannot fit on any page whole,
         below the repeated header."""
         row, heights = len(table_cells(parts[0])) - 1, getattr(self, "_rowHeights", None) or []
-        return row < len(heights) and self.header + heights[row] > FRESH_PAGE * self.page_height
+        return row < len(heights) and self.header + heights[row] > self.page_height
 
 
-FRESH_PAGE = 0.9  # of a page's frame: the room a table has at the top of a page
 # where a cell's part may end before a page turn: a sentence's end, or a colon's
 CELL_BREAKS = tuple(SENTENCE_ENDS + CJK_SENTENCE_ENDS + ":;\uff1a\uff1b")
 

@@ -144,7 +144,8 @@ class LinearParagraph(Paragraph):
             # the patterns' points first; if none of them fits ('chlorthali-' is wider
             # than a cell 'chlorthali' just fills), a point between letters that does
             return [*own, *patterns.iterate(word), *between_letters(word, font, size, width)]
-        # an address is broken by the URL splitter alone, on the line it starts
+        # an address is broken by the URL splitter alone, on the line it starts (for the
+        # whole paragraph: its other long words are then cut as ReportLab cuts them)
         next_line = 0 if any(map(treated_as_address, too_long)) else HYPHENATE_ON_NEXT_LINE
         return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,
                               splitLongWords=0 if all(map(fits, too_long)) else 1,
@@ -254,7 +255,8 @@ def _patterns(language: str) -> pyphen.Pyphen:
 
 def hyphenation_language(tag: str) -> str:
     """The pyphen patterns for a language tag ('en-GB' -> 'en_GB'), or '' when it has
-    none (Arabic, Chinese): those words are then cut where they must, as before."""
+    none (Arabic, Chinese): those words are cut where they must be, except that a shaped
+    word too wide for its table column stops the build (blocks._check_words_fit)."""
     return pyphen.language_fallback(tag.replace("-", "_")) or ""
 
 
@@ -476,7 +478,7 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
     if NBSP in (before[-1], after[0]):
         return True  # joined by markup.RunKeeper: 'NHS' / '111' was seen in a contact card
     if _CITATION.match(after) and len(before) > 1:
-        return True
+        return True  # unless the line would be left with nothing but what moves down
     before = before + " " if at_space else before
     joined, cut = before[-_WINDOW:] + after[:_WINDOW], len(before[-_WINDOW:])
     line_start = cut - len(before)  # where the line starts in `joined` (negative: before it)

@@ -95,22 +95,32 @@ def _date_spans(text: str, language: str) -> list[tuple[int, int]]:
     return [m.span() for m in _date_pattern(language).finditer(text)]
 
 
+def _locales(language: str) -> list[Locale]:
+    """The leaflet's language and English, as far as CLDR knows them."""
+    found = []
+    for code in {language, "en"}:
+        try:
+            found.append(Locale.parse(code.replace("-", "_")))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return found
+
+
+def _any_of(names: set[str]) -> str:
+    """A regex group matching any of `names`, the longest first (then in order, so the
+    pattern is the same in every process)."""
+    return "(?:" + "|".join(re.escape(n) for n in sorted(filter(None, names),
+                                                         key=lambda n: (-len(n), n))) + ")"
+
+
 @lru_cache(maxsize=None)
 def _date_pattern(language: str) -> re.Pattern:
     """Dates written with a month name in the leaflet's language (and English): '12
     January 2026', '12 Jan', 'January 12, 2026', 'January 2026', '12 de enero de 2026'."""
-    names: set[str] = set()
-    for code in {language, "en"}:
-        try:
-            locale = Locale.parse(code.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            continue
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                names.update(str(n).rstrip(".") for n in
-                             get_month_names(width, context, locale).values())
-    month = "(?:" + "|".join(sorted((re.escape(n) for n in names if n), key=len,
-                                    reverse=True)) + r")\.?"
+    names = {str(n).rstrip(".") for locale in _locales(language)
+             for width in ("wide", "abbreviated") for context in ("format", "stand-alone")
+             for n in get_month_names(width, context, locale).values()}
+    month = _any_of(names) + r"\.?"
     day, year, of = r"\d{1,2}(?:st|nd|rd|th|\.)?", r"\d{4}", r"(?:de |of )?"
     forms = [rf"{day} {of}{month}(?:,? {of}{year})?", rf"{month} {day}(?:, {year})?",
              rf"{month} {year}"]
@@ -124,6 +134,7 @@ def _duration_spans(text: str, language: str) -> list[tuple[int, int]]:
 
 
 _DURATIONS = ("second", "minute", "hour", "day", "week", "month", "year")
+_COUNTS = (0, 1, 2, 3, 5, 11, 21, 100, 1.5)  # one of each plural form, in any language
 
 
 @lru_cache(maxsize=None)
@@ -132,18 +143,14 @@ def _duration_pattern(language: str) -> re.Pattern:
     English), in each plural form: '24 hours', '1 hr', '20 minutos', '20 دقيقة', '3 дня'.
     '24' at a line's end with 'hours' below it was seen in every language the page
     reviews read. The last group of a phone number is not a count."""
-    names: set[str] = set()
-    for code in {language, "en"}:
-        try:
-            locale = Locale.parse(code.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            continue
-        for unit, count in itertools.product(_DURATIONS, (0, 1, 2, 3, 5, 11, 21, 100, 1.5)):
-            for shown in (format_unit(count, f"duration-{unit}", length="long", locale=locale),
-                          format_unit(count, f"duration-{unit}", length="short", locale=locale)):
-                names.add(re.sub(r"[\d.,\s\u00a0\u202f]+", " ", str(shown)).strip())
-    unit = "(?:" + "|".join(sorted((re.escape(n) for n in names if n and " " not in n),
-                                   key=len, reverse=True)) + ")"
+    shown = [format_unit(count, f"duration-{unit}", length=length, locale=locale)
+             for locale in _locales(language)
+             for unit, count in itertools.product(_DURATIONS, _COUNTS)
+             for length in ("long", "short")]
+    names = {re.sub(r"[\d.,\s\u00a0\u202f]+", " ", str(text)).strip() for text in shown}
+    # not a one-letter Latin name: Spanish 'a' (año) joined '2 a' in 'de 2 a 4 horas'
+    unit = _any_of({name for name in names if " " not in name
+                    and not (len(name) == 1 and name.isascii())})
     return re.compile(rf"(?<![\w.,/:\-])(?<!\d )\d{{1,4}}(?:[.,]\d+)? {unit}(?!\w)")
 
 

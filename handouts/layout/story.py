@@ -20,7 +20,7 @@ from ..labels import Labels
 from ..model import (CONTACT_FIELDS, Contact, Leaflet, Paragraph as ParagraphBlock, Reference,
                      Section)
 from ..pdf.tags import Element, StructureLog, Tagged
-from ..rlhooks import keep_together_content
+from ..rlhooks import forget_url_tails, keep_together_content
 from ..variants import grey, grey_brand
 from . import page
 from .blocks import BUILDERS, contact, keeper, list_items, plain, rich
@@ -66,6 +66,7 @@ class Story:
 
 
 def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptions()) -> Story:
+    forget_url_tails()  # each document breaks its lines as if it were the first
     if options.grayscale:
         brand = grey_brand(brand)
     brand = translated_brand(leaflet, brand)
