@@ -158,6 +158,9 @@ def looks_like_email(word: str) -> bool:
     broken to fill a line, but one wider than the whole line breaks where a URL would,
     with nothing added (at large print on A5, 'patient.information@riverside.example.
     nhs.uk' was cut mid-word, and 'AHA/ACC/A' / 'APA' in a reference)."""
+    # the full stop or comma after it in a sentence is not part of it: 'email
+    # patient.information@riverside.example.nhs.uk.' was cut 'riv' / 'erside' (A5 large print)
+    word = word.rstrip(".,;:!?)")
     return bool(EMAIL.fullmatch(word) or _SLASHED.match(word))
 
 

@@ -184,3 +184,20 @@ def test_a_leaflet_breaks_its_lines_as_if_it_were_the_first(catalogue):
     lay_out(leaflet, load_brand(REPO / "templates", leaflet.template))
     assert not rlhooks._URL_TAILS
     assert lines(words) == alone
+
+
+def test_an_email_address_ending_a_sentence_breaks_only_after_its_punctuation(catalogue):
+    """A5 large print, 'Other formats': 'or email patient.information@riv' / 'erside...'.
+    The full stop after the address made it no address to the splitter, which then cut it
+    at any letter; the split tails must start after an '@' or a '.'."""
+    address = "patient.information@riverside.example.nhs.uk"
+    catalogue.leaflet(with_blocks(
+        f"- paragraph: 'Ask a member of staff, or email {address}.'\n"))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    lines = [line.strip() for line in
+             _poppler_text(catalogue.out / "sample.large-print.pdf").splitlines()]
+    ends = [(a, b) for a, b in zip(lines, lines[1:]) if "patient.information" in a
+            and not a.endswith(address + ".")]
+    assert ends, "the address was expected to wrap"
+    assert all(a.endswith(("@", ".")) for a, _ in ends), ends
+    assert "".join(ends[0]).endswith(address + "."), ends
