@@ -301,6 +301,7 @@ class Run:
         self.catalogue, self.brands, self.template = catalogue, brands, template
         self.day, self.out_dir, self.only, self.options = day, out_dir, only, options
         self.previous = {r.file: r for r in previous.files}
+        self.plans: dict[str, tuple[str, list[Format]] | HandoutsError] = {}  # formats_wanted
         self.current = Fingerprints(brands, template)
         self.leaflets = {leaflet_key(l): l for l in [*catalogue.leaflets,
                                                      *catalogue.translations]}
@@ -338,7 +339,21 @@ class Run:
 
 def formats_wanted(run: Run, leaflet: Leaflet) -> tuple[str, list[Format]]:
     """The leaflet's source fingerprint, and every format of it this build wants, each
-    once, in the order asked; raises if it may not be built (overdue, broken brand)."""
+    once, in the order asked; raises if it may not be built (overdue, broken brand).
+    Worked out once a run: planning (_has_pdf_to_make) and building both ask."""
+    key = leaflet_key(leaflet)
+    if key not in run.plans:
+        try:
+            run.plans[key] = _formats_wanted(run, leaflet)
+        except HandoutsError as exc:
+            run.plans[key] = exc
+    plan = run.plans[key]
+    if isinstance(plan, HandoutsError):
+        raise plan
+    return plan
+
+
+def _formats_wanted(run: Run, leaflet: Leaflet) -> tuple[str, list[Format]]:
     overdue = review_status(leaflet.governance.next_review, run.day, None) == REVIEW_OVERDUE
     if overdue and not run.options.allow_overdue:
         raise _Overdue(overdue_problem(leaflet, run.day))

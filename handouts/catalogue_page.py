@@ -31,7 +31,7 @@ from .companion import companion_variant
 from .outputs import (ERROR, KINDS, PDF, Current, Failure, Manifest, Record, current_files,
                       leaflet_key, tool_version)
 from .review import review_status
-from .write import OutputError, write_atomic
+from .write import OutputError, write_atomic, write_if_changed
 
 SITE = Path(__file__).parent / "site"
 ASSETS = {"site.css": "catalogue.css", "site.js": "catalogue.js"}  # site/ name -> out/ name
@@ -289,9 +289,7 @@ def write_files(page: Page, out_dir: Path) -> Path:
         if item.thumbnail:
             write_thumbnail(out_dir / item.files[0].name, out_dir / "thumbs" / f"{item.id}.png")
     for source, name in ASSETS.items():
-        data = (SITE / source).read_bytes()
-        if not _holds(out_dir / name, data):
-            write_atomic(data, out_dir / name)
+        write_if_changed((SITE / source).read_bytes(), out_dir / name)
     target, key = out_dir / "index.html", _page_key(page)
     if _key_of(target) == key:
         return target  # made from this very page data by this very code, and intact
@@ -324,12 +322,6 @@ def _key_of(page_file: Path) -> str | None:
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _pdfium_error() -> type[Exception]:

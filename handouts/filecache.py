@@ -62,14 +62,16 @@ def _read(path: Path) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def identity(path: Path | str) -> tuple[str, int, int] | None:
+def identity(path: Path | str, strict: bool = False) -> tuple[str | int, ...] | None:
     """A file as far as these caches can tell it from another: its real path, size and
-    modification time; None when it cannot be read."""
+    modification time, and when `strict` its inode and change time too (which no copy
+    keeps, as cp -p and rsync -t keep a time); None when it cannot be read."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return os.path.realpath(path), stat.st_size, stat.st_mtime_ns
+    found = os.path.realpath(path), stat.st_size, stat.st_mtime_ns
+    return (*found, stat.st_ino, stat.st_ctime_ns) if strict else found
 
 
 def file_key(path: Path | str, what: str) -> str:

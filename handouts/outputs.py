@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .errors import Problem
+from .filecache import identity
 from .write import write_atomic
 
 if TYPE_CHECKING:  # types only: `handouts --help` must not load the layout libraries
@@ -173,7 +173,7 @@ def _file_hash(path: Path) -> str:
     and the catalogue page each ask about every output, and hashing 3,000 files took a
     quarter of a second each time. A file written or copied over since has another
     inode or change time (which no copy preserves), whatever its size and mtime."""
-    version = _version_of(path)
+    version = identity(path, strict=True)
     if version is None or version not in _HASHED:
         digest = hashlib.sha256()
         with open(path, "rb") as stream:
@@ -185,16 +185,7 @@ def _file_hash(path: Path) -> str:
     return _HASHED[version]
 
 
-_HASHED: dict[tuple[str, int, int, int, int], str] = {}  # _version_of: SHA-256
-
-
-def _version_of(path: Path) -> tuple[str, int, int, int, int] | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (os.path.realpath(path), found.st_size, found.st_mtime_ns, found.st_ino,
-            found.st_ctime_ns)
+_HASHED: dict[tuple, str] = {}  # filecache.identity(strict=True): SHA-256
 
 
 def forget_hashes() -> None:

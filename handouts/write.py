@@ -32,6 +32,17 @@ def write_atomic(data: bytes, target: Path, durable: bool = True) -> Path:
         raise OutputError(target.parent, reason) from None
 
 
+def write_if_changed(data: bytes, target: Path) -> Path:
+    """write_atomic, unless the file already holds exactly `data`: an output that would be
+    the same is neither rebuilt nor rewritten."""
+    try:
+        if target.read_bytes() == data:
+            return target
+    except OSError:
+        pass
+    return write_atomic(data, target)
+
+
 def _write(data: bytes, target: Path, durable: bool) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
