@@ -11,7 +11,7 @@ import json
 import pypdfium2
 import pytest
 
-from conftest import MINIMAL, with_blocks
+from conftest import MINIMAL, REPO, with_blocks
 from test_scripts import pdfium
 from handouts.layout.bidi import levels, visual_order
 
@@ -256,3 +256,36 @@ def test_a_contact_cards_value_is_drawn_whole_beside_its_label(catalogue, langua
     value = "24hoursaday,7daysaweek"
     assert drawn.startswith(value + ":"), drawn  # then the label's letters, right to left
     assert not any(ch.isascii() for ch in drawn[len(value) + 1:]), drawn
+
+
+def test_the_first_part_of_a_split_arabic_paragraph_keeps_its_line_order():
+    """A split part was broken again from the shaped words and lost the levels its
+    paragraph resolved: an Arabic reference split after 'NHS. Radiotherapy.' drew
+    '.NHS Radiotherapy.' (seen when a right-to-left list label was drawn after its
+    item's first line, which splits the item there)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from handouts.brand import load_brand
+    from handouts.layout import lines
+    from handouts.layout.typeset import Typeset
+
+    text = ("NHS. Radiotherapy. https://www.nhs.uk/conditions/radiotherapy/ "
+            "(تاريخ الاطلاع 12 يناير 2026)")
+    typeset = Typeset("ar", load_brand(REPO / "templates", "riverside-trust"), [text])
+    style = ParagraphStyle("body", fontName=typeset.body.names["regular"], fontSize=13,
+                           leading=18, allowOrphans=1, allowWidows=1)
+    whole = typeset.paragraph(text, style)
+    whole.wrap(330, 1000)
+    assert len(whole.blPara.lines) >= 2
+
+    def drawn(paragraph) -> list[str]:
+        known = lines._line_words(paragraph.frags, paragraph.blPara.lines)
+        return ["".join(str(getattr(word, "text", word)) for word in
+                        lines._visual_line(line, True, levels).words)
+                for line, levels in zip(paragraph.blPara.lines, known)]
+
+    first, rest = whole.split(330, 27)
+    for part in (first, rest):
+        part.wrap(330, 1000)
+    assert drawn(first) + drawn(rest) == drawn(whole)
+    assert drawn(first)[0].startswith("NHS. Radiotherapy")

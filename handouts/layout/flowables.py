@@ -12,6 +12,7 @@ from itertools import groupby
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor, black
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, TableStyle
 
 from ..brand import qr_length_problem
@@ -52,9 +53,38 @@ class ListItem(Flowable):
         # sizes from wrap(), which is always called just before drawing: wrapping the
         # paragraphs again here doubled the line-breaking work of every list
         gutter, body_x = (x + self.width - self.indent, x) if self.rtl else (x, x + self.indent)
+        top = y + self.height
+        if self.label is not None and self.rtl:
+            first, rest = self._first_line_apart()
+            first.drawOn(canvas, body_x, top - first.height)
+            self.label.drawOn(canvas, gutter, top - self._label_height)
+            if rest is not None:
+                rest.drawOn(canvas, body_x, top - first.height - rest.height)
+            return
         if self.label is not None:
-            self.label.drawOn(canvas, gutter, y + self.height - self._label_height)
-        self.body.drawOn(canvas, body_x, y + self.height - self._body_height)
+            self.label.drawOn(canvas, gutter, top - self._label_height)
+        self.body.drawOn(canvas, body_x, top - self._body_height)
+
+    def _first_line_apart(self):
+        """(the body's first line, the rest or None). A right-to-left label is drawn after
+        its item's first line: before it, a reader that orders text by the content stream
+        (pdfium) put the label inside the line's last word where vowel marks are raised
+        ('طنينً .5 ا')."""
+        paragraph = self.body.flowable
+        if len(getattr(getattr(paragraph, "blPara", None), "lines", ())) < 2:
+            return self.body, None
+        saved = paragraph.style  # a one-line first part is what orphan control forbids
+        paragraph.style = ParagraphStyle("first line", parent=saved, allowOrphans=1,
+                                         allowWidows=1)
+        try:
+            parts = self.body.split(self.width - self.indent, saved.leading * 1.5)
+        finally:
+            paragraph.style = saved
+        if len(parts) != 2:
+            return self.body, None
+        for part in parts:
+            part.wrap(self.width - self.indent, self._body_height)
+        return parts[0], parts[1]
 
 
 class RoomFor(CondPageBreak):

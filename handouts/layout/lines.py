@@ -214,6 +214,11 @@ class LinearParagraph(Paragraph):
                 kept = _shifted(kept, -getattr(kept[0], "sFW", 0))
                 rest._rest_of = (self._broken_at, lines.clone(lines=kept))
                 rest._broken_at = self._broken_at
+                # and the first part its own lines: broken again from the shaped words, a
+                # right-to-left paragraph lost the levels it resolved ('NHS.' drew '.NHS')
+                first._rest_of = (self._broken_at,
+                                  lines.clone(lines=lines.lines[:len(first.blPara.lines)]))
+                first._broken_at = self._broken_at
         return parts
 
 
