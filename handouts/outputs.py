@@ -13,14 +13,16 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .errors import Problem
-from .filecache import identity
+from .filecache import identity, strict_identity
 from .write import write_atomic
 
 if TYPE_CHECKING:  # types only: `handouts --help` must not load the layout libraries
@@ -168,12 +170,13 @@ def build_stamp(key: str, leaflet: Leaflet) -> tuple[tuple[str, str], ...]:
             ("leafletVersion", leaflet.governance.version), ("toolVersion", tool_version()))
 
 
-def _file_hash(path: Path) -> str:
+def _file_hash(path: Path, seen: os.stat_result | None = None) -> str:
     """The file's SHA-256, read once a build for each version of it: planning, building
     and the catalogue page each ask about every output, and hashing 3,000 files took a
     quarter of a second each time. A file written or copied over since has another
-    inode or change time (which no copy preserves), whatever its size and mtime."""
-    version = identity(path, strict=True)
+    inode or change time (which no copy preserves), whatever its size and mtime.
+    `seen`: its stat, when the caller has just made one."""
+    version = strict_identity(seen) if seen is not None else identity(path, strict=True)
     if version is None or version not in _HASHED:
         digest = hashlib.sha256()
         with open(path, "rb") as stream:
@@ -218,8 +221,12 @@ class Record:
     def intact(self, out_dir: Path) -> bool:
         """The file on disk is still the one this record describes."""
         path = Path(out_dir) / self.file
-        return (path.is_file() and not path.is_symlink() and path.stat().st_size == self.size
-                and _file_hash(path) == self.sha256)
+        try:
+            found = os.lstat(path)  # one look: a regular file, not a link, of its size
+        except OSError:
+            return False
+        return (stat.S_ISREG(found.st_mode) and found.st_size == self.size
+                and _file_hash(path, found) == self.sha256)
 
     @property
     def key(self) -> str:

@@ -201,3 +201,27 @@ def test_an_email_address_ending_a_sentence_breaks_only_after_its_punctuation(ca
     assert ends, "the address was expected to wrap"
     assert all(a.endswith(("@", ".")) for a, _ in ends), ends
     assert "".join(ends[0]).endswith(address + "."), ends
+
+
+@pytest.mark.parametrize("lead", ["Email:", "Email: write to"])
+def test_an_email_address_wider_than_its_line_breaks_inside_the_line(lead):
+    """A5 large print, the Lakeside card: 'nurseline@lakeside-clinic.example.org' went
+    down whole on its own line and ran 3.3 pt past the column (ReportLab's long-word
+    splitting was off for the paragraph, so the URL splitter was never asked)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from handouts.layout.lines import LinearParagraph, url_break_points
+    address = "nurseline@lakeside-clinic.example.org"
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=18, leading=24)
+    width = stringWidth(address, "Helvetica", 18) - 20  # the address alone overflows
+    paragraph = LinearParagraph(f"{lead} {address}", style)
+    paragraph.hyphenation = "en_GB"
+    paragraph.wrap(width, 1000)
+    lines = paragraph.blPara.lines
+    assert all(line[0] >= -0.01 for line in lines), lines  # line[0]: the width left over
+    text = [" ".join(map(str, line[1])) for line in lines]
+    assert "".join(text).replace(" ", "") == (lead + address).replace(" ", ""), text
+    head = next(line for line in text if "nurseline" in line).split()[-1]
+    assert head != address and address.startswith(head), text  # broken inside the address
+    assert len(head) in url_break_points(address), text  # at a point a URL may break

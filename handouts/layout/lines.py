@@ -146,10 +146,13 @@ class LinearParagraph(Paragraph):
             return [*own, *patterns.iterate(word), *between_letters(word, font, size, width)]
         # an address is broken by the URL splitter alone, on the line it starts (for the
         # whole paragraph: its other long words are then cut as ReportLab cuts them)
-        next_line = 0 if any(map(treated_as_address, too_long)) else HYPHENATE_ON_NEXT_LINE
+        # (which is ReportLab's long-word splitting: off, an email address wider than its
+        # line went down whole and ran past the column, seen in an A5 large-print card)
+        addresses = any(map(treated_as_address, too_long))
+        next_line = 0 if addresses else HYPHENATE_ON_NEXT_LINE
         return ParagraphStyle(self.style.name, parent=self.style, hyphenationLang=pairs,
-                              splitLongWords=0 if all(map(fits, too_long)) else 1,
-                              embeddedHyphenation=next_line)
+                              splitLongWords=0 if all(map(fits, too_long)) and not addresses
+                              else 1, embeddedHyphenation=next_line)
 
     def _break_overflow_again(self, available_width: float, available_height: float) -> None:
         """Break again from the first line that runs past the edge (see _runs_off).
