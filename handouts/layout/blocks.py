@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import TableStyle
@@ -98,6 +99,13 @@ def callout(block: Callout, parent: Element, ctx) -> list:
 
 def table(block: Table, parent: Element, ctx) -> list:
     styles, brand = ctx.styles, ctx.brand
+    pad = styles.body.fontSize * 0.45
+    narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
+    _check_columns_fit(block, ctx, narrowest)
+    widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
+                            ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
+    if _word_too_wide(block, ctx, widths, pad):
+        return _stacked(block, parent, ctx)
     element = parent.add("Table")
     caption = [plain(ctx, block.caption, element, styles.callout_title, "Caption")] \
         if block.caption else []
@@ -106,7 +114,6 @@ def table(block: Table, parent: Element, ctx) -> list:
     for row in block.rows:
         tr = element.add("TR")
         data.append([_cell(ctx, text, tr, "TD", styles.cell) for text in row])
-    pad = styles.body.fontSize * 0.45
     grid = TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HexColor(brand.colour("accent"))),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor(brand.colour("background")),
@@ -117,11 +124,6 @@ def table(block: Table, parent: Element, ctx) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ("FONT", (0, 0), (-1, -1), styles.fonts["regular"]),
     ])
-    narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
-    _check_columns_fit(block, ctx, narrowest)
-    widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
-                            ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
-    _check_words_fit(block, ctx, widths, pad)
     _check_rows_fit(block, data, widths, ctx, pad)
     # A caption never ends a page without its table: it starts a new page unless it fits
     # (all its lines) with the header and the first row below it, or the start of that row
@@ -175,25 +177,48 @@ def _a_page(ctx) -> str:
     return f"{'an' if page[0] in 'AEIOU' else 'a'} {page} page"
 
 
-def _check_words_fit(block: Table, ctx, widths: list[float], pad: float) -> None:
-    """Stop at the table when a word of a shaped script with no hyphenation patterns
-    (Arabic) is wider than its column: cut between its letters, an Arabic word lost its
-    joins and read back with U+FFFD (igrt.ar, A5 large print). Other words are
-    hyphenated, or cut where they must be, as before."""
+def _word_too_wide(block: Table, ctx, widths: list[float], pad: float) -> str | None:
+    """A word of a shaped script with no hyphenation patterns (Arabic) that is wider than
+    its column, or None: cut between its letters, an Arabic word lost its joins and read
+    back with U+FFFD (igrt.ar, A5 large print). Other words are hyphenated, or cut where
+    they must be."""
     if ctx.typeset.hyphenation or not ctx.typeset.script.shaping:
-        return
+        return None
     fonts, size = ctx.styles.fonts, ctx.styles.body.fontSize
-    for column, (width, cells) in enumerate(zip(widths, zip(block.header, *block.rows))):
+    for width, cells in zip(widths, zip(block.header, *block.rows)):
         for row, cell in enumerate(cells):
             font = fonts["bold"] if _bold(cell, row) else fonts["regular"]
             word = _unbroken(cell.plain, False, keep_short=False,
                              measure=lambda text: stringWidth(text, font, size))
             if not word.isascii() and stringWidth(word, font, size) + 2 * pad > width + 0.5:
-                raise RenderError(Problem(
-                    *block.where, f"the word '{word}' is wider than column {column + 1} of this "
-                    f"table on {_a_page(ctx)} at {size:g} pt, and words in this script "
-                    "are never hyphenated",
-                    "use fewer columns, or a list of the rows, for this table"))
+                return word
+    return None
+
+
+def _stacked(block: Table, parent: Element, ctx) -> list:
+    """The table as a list of its rows, for a page too narrow for its grid (a word that
+    cannot break wider than its column): each row a box, each cell under its column's
+    header, in the order of the columns, as responsive web tables do. Tagged as a list
+    (L > LI > LBody), since no grid is drawn: a screen reader hears each header with its
+    cell, as a sighted reader sees them."""
+    styles, brand = ctx.styles, ctx.brand
+    the_list = parent.add("L", attributes={"O": "List", "ListNumbering": "None"})
+    flowables = [plain(ctx, block.caption, the_list, styles.callout_title, "Caption")] \
+        if block.caption else []
+    label_style = ParagraphStyle("StackedHeader", parent=styles.body,
+                                 fontName=styles.fonts["bold"], spaceAfter=0, keepWithNext=1)
+    value_style = ParagraphStyle("StackedCell", parent=styles.body,
+                                 spaceAfter=styles.space(0.35))
+    for row in block.rows:
+        body = the_list.add("LI").add("LBody")
+        content = []
+        for header, cell in zip(block.header, row):
+            content += [rich(ctx, header, body, label_style), rich(ctx, cell, body, value_style)]
+        flowables.append(CalloutBox(content, brand.colour("table_stripe"), brand.colour("accent"),
+                                    styles.body.fontSize * 0.6, ctx.frame_height,
+                                    styles.space(0.5), rtl=ctx.typeset.rtl))
+    flowables[-1].spaceAfter = styles.space(0.8)
+    return flowables
 
 
 def _check_rows_fit(block: Table, data: list, widths: list[float], ctx, pad: float) -> None:

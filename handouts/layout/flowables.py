@@ -371,6 +371,8 @@ class CalloutBox(Flowable):
             parts = rest[0].split(self.inner_width(available_width), available_height - used)
             if len(parts) >= 2:
                 first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
+        while first and rest and getattr(first[-1], "flowable", first[-1]).getKeepWithNext():
+            rest.insert(0, first.pop())  # a stacked table's header goes with its cell
         title_alone = self.first and first == self.content[:1]
         if not first or not rest or title_alone or self._too_short(rest, available_width):
             return []  # a part needs text: a title alone never ends a page
