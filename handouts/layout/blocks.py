@@ -102,10 +102,13 @@ def table(block: Table, parent: Element, ctx) -> list:
     pad = styles.body.fontSize * 0.45
     narrowest = _narrowest_column(styles.fonts["bold"], styles.body.fontSize, pad)
     _check_columns_fit(block, ctx, narrowest)
+    stackable = _fits_stacked(block, ctx)
     widths = _column_widths(block, ctx.frame_width, styles.fonts["bold"], styles.body.fontSize, pad,
-                            ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"])
-    if _word_too_wide(block, ctx, widths, pad):
+                            ctx.typeset.cjk, narrowest, keeper(ctx), styles.fonts["regular"],
+                            stack_instead=stackable)
+    if widths is None or (stackable and _word_too_wide(block, ctx, widths, pad)):
         return _stacked(block, parent, ctx)
+    _check_words_fit(block, ctx, widths, pad)
     element = parent.add("Table")
     caption = [plain(ctx, block.caption, element, styles.callout_title, "Caption")] \
         if block.caption else []
@@ -195,6 +198,38 @@ def _word_too_wide(block: Table, ctx, widths: list[float], pad: float) -> str | 
     return None
 
 
+def _check_words_fit(block: Table, ctx, widths: list[float], pad: float) -> None:
+    """Stop at the table when such a word fits neither its column nor a line of its own
+    (so the table cannot be set as a list of its rows either)."""
+    word = _word_too_wide(block, ctx, widths, pad)
+    if word:
+        raise RenderError(Problem(
+            *block.where, f"the word '{word}' is wider than its column of this table and "
+            f"than a line on {_a_page(ctx)} at {ctx.styles.body.fontSize:g} pt, and words in "
+            "this script are never hyphenated", "shorten the word, or put it in a paragraph"))
+
+
+def _stacked_width(ctx) -> float:
+    """The width a cell's text has in a row of a table set as a list (_stacked's box)."""
+    size = ctx.styles.body.fontSize
+    return CalloutBox([], "#ffffff", "#ffffff", size * ROW_PADDING, 0).inner_width(ctx.frame_width)
+
+
+def _fits_stacked(block: Table, ctx) -> bool:
+    """Whether every cell's longest unbreakable piece fits a line of a stacked row: only
+    then does a list of the rows keep every word whole where a grid cannot."""
+    fonts, size, keep = ctx.styles.fonts, ctx.styles.body.fontSize, keeper(ctx)
+    room = _stacked_width(ctx)
+    return all(stringWidth(_unbroken(keep(cell.plain), ctx.typeset.cjk, keep_short=False,
+                                     measure=partial(stringWidth, fontName=fonts["bold"],
+                                                     fontSize=size)),
+                           fonts["bold"], size) <= room
+               for row in (block.header, *block.rows) for cell in row)
+
+
+ROW_PADDING = 0.6  # of the body size: a stacked row's box, as a contact card's
+
+
 def _stacked(block: Table, parent: Element, ctx) -> list:
     """The table as a list of its rows, for a page too narrow for its grid (a word that
     cannot break wider than its column): each row a box, each cell under its column's
@@ -203,8 +238,9 @@ def _stacked(block: Table, parent: Element, ctx) -> list:
     cell, as a sighted reader sees them."""
     styles, brand = ctx.styles, ctx.brand
     the_list = parent.add("L", attributes={"O": "List", "ListNumbering": "None"})
-    flowables = [plain(ctx, block.caption, the_list, styles.callout_title, "Caption")] \
+    caption = [plain(ctx, block.caption, the_list, styles.callout_title, "Caption")] \
         if block.caption else []
+    rows = []
     label_style = ParagraphStyle("StackedHeader", parent=styles.body,
                                  fontName=styles.fonts["bold"], spaceAfter=0, keepWithNext=1)
     value_style = ParagraphStyle("StackedCell", parent=styles.body,
@@ -214,11 +250,11 @@ def _stacked(block: Table, parent: Element, ctx) -> list:
         content = []
         for header, cell in zip(block.header, row):
             content += [rich(ctx, header, body, label_style), rich(ctx, cell, body, value_style)]
-        flowables.append(CalloutBox(content, brand.colour("table_stripe"), brand.colour("accent"),
-                                    styles.body.fontSize * 0.6, ctx.frame_height,
-                                    styles.space(0.5), rtl=ctx.typeset.rtl))
-    flowables[-1].spaceAfter = styles.space(0.8)
-    return flowables
+        rows.append(CalloutBox(content, brand.colour("table_stripe"), brand.colour("accent"),
+                               styles.body.fontSize * ROW_PADDING, ctx.frame_height,
+                               styles.space(0.5), rtl=ctx.typeset.rtl, kind="table row"))
+    rows[-1].spaceAfter = styles.space(0.8)
+    return [RoomFor(caption, rows[:1], ctx.frame_height), *caption, *rows]  # caption + a row
 
 
 def _check_rows_fit(block: Table, data: list, widths: list[float], ctx, pad: float) -> None:
@@ -267,8 +303,8 @@ def _unbroken(text: str, by_character: bool, keep_short: bool = True, measure=le
 
 def _column_widths(block: Table, total: float, font: str, size: float, pad: float,
                    by_character: bool = False, narrowest: float = 0.0,
-                   keep: RunKeeper | None = None, body_font: str | None = None
-                   ) -> list[float]:
+                   keep: RunKeeper | None = None, body_font: str | None = None,
+                   stack_instead: bool = False) -> list[float] | None:
     """Column widths from the cells' content, as browsers lay out tables: each column's
     narrowest (its longest unbreakable piece) and widest (its longest cell on one line),
     measured in `font` (bold) for the header and `body_font` for the other rows.
@@ -279,7 +315,9 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
     (large print, A5), the widest of them are first lowered to one cap so that they fill
     three quarters of the width: those words are hyphenated, and no column is starved.
     Short cells are kept on one line unless the narrowest widths cannot fit otherwise, or
-    another column would be left narrower than READABLE_COLUMN characters."""
+    another column would be left narrower than READABLE_COLUMN characters.
+
+    None, when `stack_instead` and no widths keep every word whole."""
     columns = list(zip(block.header, *block.rows))
     keep = keep or RunKeeper()  # a phone number in a cell is one unbroken piece
 
@@ -305,6 +343,8 @@ def _column_widths(block: Table, total: float, font: str, size: float, pad: floa
         widths = _balanced(least, texts, total, width)
         if all(w >= min(readable, m) for w, m in zip(widths, most)) or not keep_short:
             return widths
+    if stack_instead:  # no grid keeps every word whole, and a list of the rows does
+        return None
     least = narrowest_widths(keep_short=False)  # never below the narrowest:
     least = _cap_widest(least, max(total * 0.75, narrowest * len(least)))  # it fits (checked)
     # columns capped below their longest word win back the most: shared by how much more

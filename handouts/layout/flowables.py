@@ -342,8 +342,11 @@ class CalloutBox(Flowable):
         if (self.height <= available_height or not self._may_split(available_height)
                 or len(self.content) < 2):
             return self.height
-        title = self._heights[0] + self.content[0].getSpaceAfter()
-        return 2 * self.padding + title + FIRST_LINES * _leading(self.content[1])
+        whole = LEAST_PART.get(self.kind or "", 2) - 1  # the title, or a row's first fields
+        if len(self.content) <= whole:
+            return self.height
+        head = sum(self._heights[:whole]) + sum(f.getSpaceAfter() for f in self.content[:whole])
+        return 2 * self.padding + head + FIRST_LINES * _leading(self.content[whole])
 
     def _may_split(self, available_height) -> bool:
         """Whether the box breaks at this page's foot: when it is taller than a page, or
@@ -374,7 +377,10 @@ class CalloutBox(Flowable):
         while first and rest and getattr(first[-1], "flowable", first[-1]).getKeepWithNext():
             rest.insert(0, first.pop())  # a stacked table's header goes with its cell
         title_alone = self.first and first == self.content[:1]
-        if not first or not rest or title_alone or self._too_short(rest, available_width):
+        too_few = len(first) < LEAST_PART.get(self.kind or "", 1) \
+            and self.height <= self.max_height
+        if not first or not rest or title_alone or too_few or \
+                self._too_short(rest, available_width):
             return []  # a part needs text: a title alone never ends a page
         head, tail = (CalloutBox(part, *self.colours, self.padding, self.max_height,
                                  rtl=self.rtl, kind=self.kind, first=part is first)
@@ -416,6 +422,9 @@ class CalloutBox(Flowable):
 
 SPLIT_GAP = 0.35  # of a page: a block that would leave more of it empty breaks there
 WHOLE_KINDS = ("urgent",)  # callout kinds never broken across pages when they fit one
+# the least a part of a box holds: a row of a table set as a list breaks after two of its
+# fields at least (with one, 'Option: Sedation' was seen alone at a page foot)
+LEAST_PART = {"table row": 4}
 BOX_SPLIT_GAP = 0.25  # the same for a box, measured below the heading that goes with it
 FIRST_LINES = 2  # a paragraph never leaves one line alone at a page foot (allowOrphans=0)
 
