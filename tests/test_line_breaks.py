@@ -318,3 +318,44 @@ def test_words_that_are_no_run_stay_breakable():
     assert RunKeeper()(text) == text
     assert RunKeeper()("for 14 days") == "for 14\u00a0days"  # a duration is a run
     assert RunKeeper()("In an emergency, 999.") == "In an emergency, 999."
+
+
+def test_a_citation_never_starts_a_line_even_after_a_plain_space():
+    """Right-to-left text joins a word and its citation with a plain space (see
+    typeset.plain_edge_joiners), and igrt.ar printed '[4]' alone at the start of a line.
+    The word before goes down with it, and the line it leaves keeps its alignment."""
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from handouts.layout.lines import LinearParagraph
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=16,
+                           alignment=TA_RIGHT)
+    first = "It is safe to be close to people who are pregnant"
+    width = stringWidth(first, "Helvetica", 12) + 2  # the citation would start line 2
+    for citation in ("[4]", "[1, 2]"):
+        source = f"{first} {citation} and more words after it, on the next line."
+        paragraph = LinearParagraph(source, style)
+        paragraph.wrap(width, 1000)
+        lines = paragraph.blPara.lines
+        texts = [" ".join(map(str, line[1])) for line in lines]
+        assert texts[1].startswith(f"pregnant {citation}"), texts
+        assert " ".join(texts).split() == source.split()
+        assert all(line[0] >= -0.01 for line in lines), lines  # every line inside
+        used = stringWidth(texts[0], "Helvetica", 12)
+        assert abs(lines[0][0] - (width - used)) < 0.5, lines[0]  # drawn at the right edge
+
+
+def test_no_example_starts_a_line_with_a_citation(example_out):
+    import re
+
+    import pypdfium2
+    for path in sorted(example_out.glob("*.pdf")):
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            starts = [line.strip() for page in pdf
+                      for line in page.get_textpage().get_text_range().splitlines()
+                      if re.match(r"\s*\[\d", line)]
+        finally:
+            pdf.close()
+        assert starts == [], (path.name, starts)

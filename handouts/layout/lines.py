@@ -104,6 +104,44 @@ class LinearParagraph(Paragraph):
         return self.width, self.height
 
     def breakLines(self, width):
+        """Broken as ReportLab does (see _break_once), and no line starts with a
+        citation: its word goes down with it."""
+        result = self._break_once(width)
+        if self.style.wordWrap == "CJK":  # broken by its own rules (CJKParagraph)
+            return result
+        return self._citations_kept_with_their_words(result, width)
+
+    def _citations_kept_with_their_words(self, result, width):
+        """The lines with no citation ('[4]', '[1, 2]') at the start of a line: the line
+        before is broken again narrower, so its last word goes down with the citation,
+        and keeps its alignment. Left-to-right text joins them with a no-break space; in
+        right-to-left text that space is a plain one (typeset.plain_edge_joiners), and
+        igrt.ar printed '[4]' alone at the start of a line."""
+        widths = list(width) if isinstance(width, (list, tuple)) else [width]
+        narrowed: dict[int, float] = {}
+        last, step = None, 0.0
+        for _ in range(CITATION_MOVES):
+            texts = _line_texts(result.lines)
+            at = next((n for n, text in enumerate(texts) if n and CITATION.match(text.lstrip())
+                       and len(texts[n - 1].split()) > 1), None)
+            if at is None:
+                break
+            # narrower than the words it holds, by more each time the same line keeps its
+            # last word (a line may end a point past its width: spaces shrink, kerning)
+            step = step * 4 if at == last else 0.5
+            last = at
+            widths += [widths[-1]] * (at + 2 - len(widths))  # the last width goes on
+            used = widths[at - 1] - _extra_space(result.lines[at - 1])
+            narrower = min(widths[at - 1], used) - step
+            narrowed[at - 1] = narrowed.get(at - 1, 0.0) + widths[at - 1] - narrower
+            widths[at - 1] = narrower
+            result = self._break_once(widths)
+        for number, by in narrowed.items():  # drawn against the column, not the narrower line
+            if number < len(result.lines):
+                result.lines[number] = _with_extra_space(result.lines[number], by)
+        return result
+
+    def _break_once(self, width):
         """Broken as ReportLab does, but a word too long for any line (a drug name in a
         narrow column) breaks at its own hyphens, or else is hyphenated with the
         language's patterns, never cut anywhere. Words that fit a line are never
@@ -317,12 +355,28 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
     return ends
 
 
+# A citation group as the citation builder prints it (markup.py): '[4]', '[1, 2]', '[3-5]',
+# and as a shaped right-to-left line holds it, in visual order: '[2\u00a0,1]'
+CITATION = re.compile(r"\[\d+(?:[\s\u00a0]*[,\u060c\u2013\-][\s\u00a0]*\d+)*\]")
+CITATION_MOVES = 8  # lines broken again at most, for the citations of one paragraph
+
+
+def _extra_space(line) -> float:
+    return line[0] if isinstance(line, tuple) else line.extraSpace
+
+
+def _with_extra_space(line, more: float):
+    if isinstance(line, tuple):
+        return (line[0] + more, *line[1:])
+    line.extraSpace += more
+    return line
+
+
 def _runs_off(line, style) -> bool:
     """Whether a line ends past the edge by more than an em: ReportLab's space shrinking
     ends lines a point or two past it; more is the piece of a long word (a URL) that it
     split once and let run on. Such a line is broken again, never kept."""
-    extra = line[0] if isinstance(line, tuple) else line.extraSpace
-    return extra < -style.fontSize
+    return _extra_space(line) < -style.fontSize
 
 
 def _shifted(lines: list, by: int) -> list:
@@ -345,10 +399,10 @@ class BidiParagraph(LinearParagraph):
     rtl = False
     field_after: str | None = None  # a 'label: value' line (blocks.contact): ': '
 
-    def breakLines(self, width):
-        # the runs of a word, in order
+    def _break_once(self, width):
+        # the runs of a word, in order (each break resolves the paragraph's levels anew)
         with paragraph_direction(self.rtl, self._source, self._fields()):
-            return super().breakLines(width)
+            return super()._break_once(width)
 
     def _fields(self) -> tuple[tuple[int, int], ...]:
         """The value after the label, which is resolved on its own (bidi.isolated_levels):
