@@ -1,6 +1,4 @@
 """`python -m handouts` runs the command line."""
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

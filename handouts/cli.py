@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -573,5 +574,16 @@ def _quiet_after_broken_pipe() -> int:
     return OK
 
 
+def entry() -> None:
+    """The `handouts` command (and `python -m handouts`): main, then the process ends.
+    Python's exit runs the cycle collector over every object still alive; over the
+    thousand leaflets a no-change rebuild recalls, that was 1.3 s of its 2.1 s. Frozen,
+    they are left to the end of the process. Nothing needs them collected: every output
+    is written, closed and renamed before main returns, and exit handlers still run."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

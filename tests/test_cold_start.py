@@ -96,3 +96,23 @@ def test_a_build_with_nothing_to_do_loads_no_layout_or_pdf_library(tmp_path):
     imported, said = probe(args, PDF_LIBRARIES, tmp_path / "cache")
     assert "0 built, 7 unchanged" in said, said
     assert imported == []
+
+
+def test_the_command_ends_without_collecting_what_it_leaves(tmp_path):
+    """Python's exit ran the cycle collector over every object still alive: 1.3 s of a
+    2.2 s no-change rebuild of 1,000 leaflets. The command (console script and
+    `python -m handouts`) freezes them first, and still exits with main's code."""
+    import tomllib
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["handouts"] == "handouts.cli:entry"
+    report = ("import atexit, gc\n"
+              "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+              "import runpy\nrunpy.run_module('handouts', run_name='__main__')\n")
+    bad = tmp_path / "content.yaml"
+    bad.write_text("leaflets: [\n", encoding="utf-8")
+    for args, code in ((["--help"], 0), (["validate", str(bad)], 1), (["nonsense"], 2)):
+        result = subprocess.run([sys.executable, "-c", report, *args], capture_output=True,
+                                text=True, cwd=tmp_path)
+        assert result.returncode == code, (args, result.stderr)
+        assert result.stdout.strip().endswith("frozen True"), (args, result.stdout)
+        assert "Traceback" not in result.stderr
