@@ -28,9 +28,8 @@ LABELS = {  # the example IGRT figure's labels in each language that has them
 }
 EXAMPLE_LABELS = {  # leaflet -> labels of its figure, for the size checks
     **LABELS,
-    "high-blood-pressure": ["Cuff on bare skin", "Heart level", "Arm resting", "128", "82",
-                            "Back supported"],
-    "colonoscopy": ["7 days before", "Stop iron tablets", "Test day", "before the test"],
+    "high-blood-pressure": ["Cuff on bare", "Heart level", "Arm resting", "Back supported"],
+    "colonoscopy": ["Stop iron tablets", "1st dose: evening", "Stop drinking 2 hours"],
 }
 
 
@@ -42,6 +41,11 @@ def variants_out(tmp_path_factory):
                  "high-blood-pressure", "colonoscopy",
                  "--variant", "standard", "--variant", "large-print",
                  "--variant", "booklet"]) == 0
+    # A5 large print: one leaflet. colonoscopy (p43) and igrt.ar (p4) fail the page audit
+    # there, a keep-with-next shortfall that is not the figures'; check covers them all
+    # (test_no_example_figure_prints_a_label_too_small_in_any_format).
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out / "a5"), "--only",
+                 "high-blood-pressure", "--variant", "large-print", "--page-size", "A5"]) == 0
     return out
 
 
@@ -176,8 +180,10 @@ def test_the_figure_text_is_inside_the_tagged_figure(example_out):
 
 # ---- size in every format --------------------------------------------------------------
 
-@pytest.mark.parametrize("variant, least", [("", 12), (".large-print", 18), (".booklet", 12)])
-@pytest.mark.parametrize("name", sorted(EXAMPLE_LABELS))
+@pytest.mark.parametrize("name, variant, least", [
+    *((name, variant, least) for name in sorted(EXAMPLE_LABELS)
+      for variant, least in (("", 12), (".large-print", 18), (".booklet", 12))),
+    ("high-blood-pressure", "a5/.large-print", 18)])
 def test_labels_print_at_12_pt_or_the_body_size_in_large_print(variants_out, name, variant,
                                                                least):
     """In large print a label is never smaller than the body text (18 pt; it was 16).
@@ -185,7 +191,8 @@ def test_labels_print_at_12_pt_or_the_body_size_in_large_print(variants_out, nam
     labels = EXAMPLE_LABELS[name]
     if least > 12:
         labels = [label for label in labels if label not in _captions(name)]
-    sizes = _label_sizes(variants_out / f"{name}{variant}.pdf", labels)
+    folder, _, variant = variant.rpartition("/")  # A5 large print is a build of its own
+    sizes = _label_sizes(variants_out / folder / f"{name}{variant}.pdf", labels)
     assert labels and set(sizes) == set(labels), sizes
     assert min(sizes.values()) >= least - 0.05, sizes
 
@@ -243,11 +250,34 @@ def test_check_finds_a_label_too_small_for_large_print_only(catalogue, capsys):
     assert len(messages) == 1 and "in large print" in messages[0], messages
 
 
+def test_no_example_figure_prints_a_label_too_small_in_any_format(capsys):
+    """check sizes each figure as the layout does, in each format, large print on A5 too
+    (the A5 large-print build of high-blood-pressure above reads the same sizes back)."""
+    main(["check", str(REPO / "content.yaml"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    found = [f["message"] for leaflet in report["leaflets"] for f in leaflet["findings"]
+             if f["rule"] == "figure-text-size"]
+    assert report["leaflets"] and found == [], found  # translations' figures included
+
+
+def test_check_finds_a_figure_too_wide_for_large_print_on_a5(catalogue, capsys):
+    """The example figures were 400-440 pt wide with 18 pt labels: 18 pt on A4, but A5's
+    306 pt column shrank them to 12.4-13.8 pt in large print, and no format checked it."""
+    _svg(catalogue, '<text x="10" y="40" font-size="18">Eighteen</text>', width=400)
+    catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
+    main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    messages = [f["message"] for leaflet in report["leaflets"] for f in leaflet["findings"]
+                if f["rule"] == "figure-text-size"]
+    assert len(messages) == 1, messages
+    assert "prints at 13.8 pt in large print on A5 (A5), below 18 pt" in messages[0]
+
+
 def test_check_suggests_svg_for_a_picture_and_flags_a_figure_in_another_language(
         catalogue, capsys):
     from PIL import Image
     Image.new("RGB", (300, 150), (20, 90, 160)).save(catalogue.root / "leaflets" / "pic.png")
-    _svg(catalogue, '<text x="10" y="40">Etiqueta</text>', lang="es")
+    _svg(catalogue, '<text x="10" y="40" font-size="18">Etiqueta</text>', lang="es")
     catalogue.leaflet(with_blocks("- figure: pic.png\n  alt: A chart\n"
                                   "- figure: fig.svg\n  alt: A drawing\n"))
     main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])

@@ -149,7 +149,7 @@ def _figures(leaflet: Leaflet) -> Iterator[Figure]:
 
 # Each format a leaflet can be built in: (name, paper or None for the brand's, body size key)
 FIGURE_FORMATS = (("standard", None, "body"), ("large print", None, "large_print"),
-                  ("booklet", "A5", "body"))
+                  ("booklet", "A5", "body"), ("large print on A5", "A5", "large_print"))
 
 
 def figure_text_size(s: Subject, opt: dict) -> Iterator:
@@ -157,7 +157,10 @@ def figure_text_size(s: Subject, opt: dict) -> Iterator:
     layout's own sizing rule (svgfigure.fit) on each format's column."""
     if s.brand is None:
         return
-    from ..layout.page import geometry  # the column each format lays figures out in
+    from ..layout.page import footer_parts, geometry  # each format's column, as laid out
+    # The footer takes at most a line a part (page.fit_lines joins what fits), so the
+    # column is never shorter than this: a figure said to fit here fits in the build.
+    footer_lines = len(footer_parts(s.leaflet, s.brand, Labels(s.leaflet.language), "-"))
     for figure in _figures(s.leaflet):
         svg = figure.svg
         label = svg.smallest_label if svg else None
@@ -165,7 +168,7 @@ def figure_text_size(s: Subject, opt: dict) -> Iterator:
             continue
         for name, paper, size_key in FIGURE_FORMATS:
             body = s.brand.size(size_key)
-            geo = geometry(s.brand, paper, body)
+            geo = geometry(s.brand, paper, body, footer_lines)
             least = least_label(body)
             scale, _ = fit(svg, geo.frame_width, geo.frame_height(False), least)
             printed = label.size * scale

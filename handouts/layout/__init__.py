@@ -13,8 +13,9 @@ from .preflight import checked_typeset, preflight
 
 if TYPE_CHECKING:
     from .prepared import PreparedFor
-    from .story import (Story, brand_card, contact_heading, footer_parts, governance_lines,
-                        lay_out, reference_text)
+    from .page import footer_parts
+    from .story import (Story, brand_card, contact_heading, governance_lines, lay_out,
+                        reference_text)
 
 __all__ = ["LayoutOptions", "PreparedFor", "Story", "brand_card", "checked_typeset",
            "contact_heading", "footer_parts", "governance_lines", "lay_out", "preflight",
@@ -25,6 +26,9 @@ def __getattr__(name: str) -> Any:
     if name == "PreparedFor":
         from .prepared import PreparedFor
         return PreparedFor
+    if name == "footer_parts":
+        from .page import footer_parts
+        return footer_parts
     if name in __all__:
         from . import story
         return getattr(story, name)

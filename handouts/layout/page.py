@@ -6,6 +6,7 @@ page count is known; both header and footer are artifacts, never tagged content.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, A5, LETTER
@@ -17,6 +18,11 @@ from reportlab.platypus import Frame, PageTemplate
 from .styles import LARGE_PRINT_PT, footer_size, register_family
 
 from ..variants import grey_image
+
+if TYPE_CHECKING:  # only named in annotations
+    from ..brand import Brand
+    from ..labels import Labels
+    from ..model import Leaflet
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "A5": A5}
 OVERDUE_COLOUR = "#b00020"  # white text on it: 7.6:1
@@ -271,3 +277,16 @@ def fit_lines(parts: list[str], font: str, size: float, width: float) -> list[st
         else:
             current = candidate
     return lines + ([current] if current else [])
+
+
+def footer_parts(leaflet: Leaflet, brand: Brand, labels: Labels,
+                 variant_label: str = "") -> list[str]:
+    """What every page's footer says: code and version (and format), the review dates and
+    the brand's footer text; the HTML and text companions print the same facts."""
+    gov = leaflet.governance
+    code = f"{gov.code} v{gov.version}" + (f" {variant_label}" if variant_label else "")
+    parts = [code, f"{labels['last_reviewed']} {labels.date(gov.last_reviewed)}",
+             f"{labels['next_review']} {labels.date(gov.next_review)}"]
+    if brand["footer_text"]:
+        parts.append(brand["footer_text"])
+    return parts

@@ -423,19 +423,6 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     return lines
 
 
-def footer_parts(leaflet: Leaflet, brand: Brand, labels: Labels,
-                 variant_label: str = "") -> list[str]:
-    """What every page's footer says: code and version (and format), the review dates and
-    the brand's footer text; the HTML and text companions print the same facts."""
-    gov = leaflet.governance
-    code = f"{gov.code} v{gov.version}" + (f" {variant_label}" if variant_label else "")
-    parts = [code, f"{labels['last_reviewed']} {labels.date(gov.last_reviewed)}",
-             f"{labels['next_review']} {labels.date(gov.next_review)}"]
-    if brand["footer_text"]:
-        parts.append(brand["footer_text"])
-    return parts
-
-
 def governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str]:
     """The 'Leaflet details' lines, one fact a line (as in the two-column layout)."""
     return _governance_lines(leaflet, brand, labels, one_per_line=True)
@@ -443,7 +430,7 @@ def governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str
 
 def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels,
                   options: LayoutOptions, geo) -> list[str]:
-    parts = footer_parts(leaflet, brand, labels, options.variant_label)
+    parts = page.footer_parts(leaflet, brand, labels, options.variant_label)
     size = styles.footer_size
     return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72)
 
