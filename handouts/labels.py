@@ -30,6 +30,13 @@ def _catalogue(code: str) -> dict[str, str]:
     return {str(key): str(value) for key, value in root.items()} if root else {}
 
 
+def every_label() -> list[str]:
+    """Every label of every language, as written (layout/lines.py keeps the Chinese and
+    Japanese ones whole at line ends)."""
+    return [text for path in sorted(MESSAGES.glob("*.yaml"))
+            for text in _catalogue(path.stem).values()]
+
+
 def _candidates(language: str) -> list[str]:
     """es-MX -> ['es-MX', 'es']; zh-Hans-CN -> ['zh-Hans-CN', 'zh-Hans', 'zh']."""
     parts = language.split("-")

@@ -326,6 +326,27 @@ def test_a_short_latin_word_in_a_cjk_line_stays_whole():
     assert len(texts) > 1 and any("IGRT" in text for text in texts), texts
 
 
+def test_our_chinese_labels_and_an_opening_bracket_stay_with_what_follows():
+    """The details printed '下次审' / '阅: 2029年', a reference '(访' / '问日期 2026年'. At
+    every width no line ends inside a label of ours, nor with an opening parenthesis, and
+    the lines still hold every character."""
+    font = _register(Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
+    style = ParagraphStyle("x", fontName=font, fontSize=12, leading=16, wordWrap="CJK")
+    text = ("发布日期: 2026年2月2日 · 上次审阅: 2026年2月2日 · 下次审阅: 2029年2月2日。"
+            "参见 https://www.radiologyinfo.org/en/info/igrt (访问日期 2026年1月12日)。")
+    labels = ("上次审阅", "下次审阅", "访问日期")
+    for width in range(90, 400, 3):
+        para = lines.CJKParagraph(text, style)
+        para.wrap(width, 2000)
+        texts = _line_texts(para)
+        assert "".join(texts).replace(" ", "") == text.replace(" ", ""), width
+        for before, after in zip(texts, texts[1:]):
+            assert not before.rstrip().endswith("("), (width, texts)
+            for label in labels:
+                assert not any(before.endswith(label[:k]) and after.startswith(label[k:])
+                               for k in range(1, len(label))), (width, before, after)
+
+
 def test_latin_words_in_a_cjk_paragraph_keep_their_spaces():
     """Seen in igrt.zh-Hans large print: 'Collegeof Radiographers', 'Engin / eeringin
     Medicine'. ReportLab drops the space it breaks at, and moving a word down to keep it

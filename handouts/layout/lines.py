@@ -466,9 +466,9 @@ class _Line:
 
 # Chinese and Japanese line-breaking rules: closing punctuation never starts a line and
 # opening brackets never end one. ReportLab's own list is Japanese and misses the
-# full-width comma, colon and the like.
+# full-width comma, colon and the like, and the ASCII opening parenthesis and brace.
 CANNOT_START = set(ALL_CANNOT_START) | set("，：；！？、。）》」』】〕〉％…·")
-CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘")
+CANNOT_END = set(ALL_CANNOT_END) | set("（《「『【〔〈“‘([{")
 # A date written with 年 月 日 (Chinese, Japanese) reads as one unit: never broken.
 _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
                    r"|\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -548,11 +548,29 @@ def _forbidden(line, following: list, at_space: bool = False) -> bool:
     if any(m.start() < cut < m.end() for m in [*_DATE.finditer(joined), *words,
                                                 *_CODE.finditer(joined)]):
         return True  # a date, a Latin word, a leaflet code ('PIL' / '-0042' was seen)
+    if any(m.start() < cut < m.end() and m.start() > line_start
+           for m in _label_words().finditer(joined)):
+        return True  # one of our labels: '下次审' / '阅', '访' / '问日期' were seen
     # an email address goes down whole, unless it starts its line (then too long for one)
     joined, cut = before[-_ADDRESS_WINDOW:] + after[:_ADDRESS_WINDOW], len(before[-_ADDRESS_WINDOW:])
     line_start = cut - len(before)
     return any(m.start() < cut < m.end() and m.start() > line_start
                for m in EMAIL.finditer(joined))
+
+
+@lru_cache(maxsize=None)
+def _label_words() -> re.Pattern:
+    """The tool's own labels written in Chinese or Japanese characters alone ('下次审阅',
+    '访问日期'): words that UAX #14 would let a line break inside, kept whole here. The
+    longest first, so a label inside a longer one does not end the match early."""
+    from ..labels import every_label
+    words = {text for text in every_label() if _CJK_WORD.fullmatch(text)}
+    if not words:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
+
+
+_CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,8}")
 
 
 _DROPPED = {SPACE: " ", NO_BREAK: NBSP}  # the character ReportLab dropped at a break
