@@ -5,6 +5,7 @@ artifact; the text inside is drawn by the Tagged flowables these hold.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from io import BytesIO
 from itertools import groupby
@@ -13,7 +14,7 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from ..brand import qr_length_problem
 from ..rlhooks import keep_together_content, table_cells
@@ -91,8 +92,8 @@ class RoomFor(CondPageBreak):
     """A page break unless `keep` (a heading, a lead-in, a caption: measured when laid
     out, so a heading of three lines needs three) fits below together with the start of
     what follows it: `then`, either the RoomFor of what follows (a sub-heading, a table)
-    or flowables measured up to `cap` points (the first lines of a paragraph or list),
-    or None for `cap` points of whatever comes.
+    or flowables measured up to `cap` points (the first text among them needs only its
+    start: _text_start), or None for `cap` points of whatever comes.
 
     On an empty page it never breaks: the next page would have no more room."""
 
@@ -113,8 +114,12 @@ class RoomFor(CondPageBreak):
             if hasattr(flowable, "least_start"):  # a box, a table: what must fit, at least
                 return kept + follow + flowable.least_start(
                     width, height - kept - follow - flowable.getSpaceBefore())
-            # a long text has more than `cap` of lines at any width: not worth breaking
-            follow += self.cap if _long_text(flowable) else _measured(flowable, width, height)
+            # a long text has more than `cap` of lines at any width: not worth measuring
+            whole = math.inf if _long_text(flowable) else _measured(flowable, width, height)
+            start = _text_start(flowable, whole)
+            if start is not None:  # a text: its start is start enough
+                return kept + min(follow + start, self.cap)
+            follow += min(whole, self.cap)
         return kept + min(follow, self.cap)
 
     def wrap(self, availWidth, availHeight):
@@ -128,13 +133,30 @@ def _measured(flowable, width: float, height: float) -> float:
     return flowable.wrap(width, height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
+def _text_start(flowable, whole: float) -> float | None:
+    """What a paragraph, or a list item's, of height `whole` needs to start at a page foot:
+    its space before and two lines, and a point for rounding, when it has four lines or
+    more; all of itself when shorter (ReportLab leaves no line alone on either side of a
+    break: allowOrphans=0, allowWidows=0, so three lines move whole). Three lines' worth
+    of any text, asked before, left A5 large-print pages 42% empty under a heading, its
+    lead-in and a list. None for anything but a text."""
+    inner = _text_of(flowable)
+    if not isinstance(inner, Paragraph):
+        return None
+    before, leading = flowable.getSpaceBefore(), inner.style.leading
+    return before + 2 * leading + 1 if whole >= before + 4 * leading else whole
+
+
+def _text_of(flowable):
+    inner = getattr(flowable, "body", flowable)  # a list item's body
+    return getattr(inner, "flowable", inner)  # the paragraph a Tagged draws
+
+
 LONG_TEXT = 2000  # characters of paragraph markup: surely more than three lines
 
 
 def _long_text(flowable) -> bool:
-    inner = getattr(flowable, "body", flowable)  # a list item's body
-    inner = getattr(inner, "flowable", inner)  # the paragraph a Tagged draws
-    return len(getattr(inner, "text", "") or "") > LONG_TEXT
+    return len(getattr(_text_of(flowable), "text", "") or "") > LONG_TEXT
 
 
 class KeepUnlessGap(KeepTogether):

@@ -293,9 +293,9 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     """About this leaflet: its governance lines (in two columns where they fit), the
     disclaimer, then `online` (the QR code, when not beside the contact card). Kept
     together with its heading, unless that would leave much of the page before empty (a
-    large print page was left 60% empty): then the lines flow on, but the last
-    DETAILS_TAIL of them stay with the disclaimer and QR code, as a last page holding only
-    the QR code looks like a mistake."""
+    large print page was left 60% empty): then the lines flow on, but the disclaimer (or,
+    with none, the last DETAILS_TAIL lines) stays with the QR code, as a last page holding
+    only the QR code looks like a mistake."""
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     heading = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
     governance = _governance_lines(leaflet, brand, labels, one_per_line=True)
@@ -313,7 +313,11 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
         lines.append(Spacer(1, styles.space(0.2)))
         lines.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
                            styles.caption))
-    cut = 0 if columns else max(0, len(governance) - DETAILS_TAIL)  # columns: one flowable
+    # the QR code never ends the leaflet alone: the disclaimer stays with it, or, with
+    # none, the last DETAILS_TAIL lines (the name and disclaimer with it made the A5 large
+    # print colonoscopy's last page, and left the page before 40% empty)
+    tail = 0 if brand["disclaimer"] else DETAILS_TAIL
+    cut = 0 if columns else max(0, len(governance) - tail)  # columns: one flowable
     body = [heading[1], *lines, *online]
     return [heading[0], KeepUnlessGap(body, ctx.frame_height, len(body) - 1 - cut)]
 
