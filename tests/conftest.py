@@ -66,6 +66,16 @@ def example_out(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def a5_large_print_out(tmp_path_factory) -> Path:
+    """The example catalogue in large print on A5 (the smallest column with the largest
+    text), built once for the whole run."""
+    out = tmp_path_factory.mktemp("a5-large-print-out")
+    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--variant",
+                 "large-print", "--page-size", "A5"]) == 0
+    return out
+
+
 class Catalogue:
     """A throwaway catalogue folder: content.yaml, leaflet files, the repo's templates."""
 
