@@ -229,6 +229,42 @@ def test_a_callout_breaks_rather_than_leave_much_of_a_page_empty():
     assert box.split(300, 160) != [] and _box(20).split(300, 40) == []  # title alone: never
 
 
+def test_an_urgent_box_taller_than_a_page_breaks_between_its_paragraphs():
+    """What to do in an emergency is never cut mid-sentence: A5 large print broke 'call
+    NHS 111. If' / 'you find it hard to breathe or have chest pain, call 999.'"""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from handouts.layout.flowables import CalloutBox
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=12, leading=16)
+    texts = ["Get help urgently if"] + [" ".join(f"word{n}x{k}" for n in range(30))
+                                         for k in range(6)]
+    box = CalloutBox([Paragraph(t, style) for t in texts], "#eeeeee", "#d5281b", 10, 300,
+                     kind="urgent")
+    assert box.wrap(300, 300)[1] > 300  # taller than its page: it must break
+    whole_breaks = 0
+    for room in range(120, 300, 7):
+        parts = _box_split(box, room)
+        if not parts:
+            continue
+        head, tail = parts
+        if all(f.text in texts for f in head.content):  # broken between paragraphs
+            whole_breaks += 1
+            assert [f.text for f in head.content + tail.content] == texts, room
+        else:  # only where nothing whole but the title fits
+            assert len(head.content) == 2 and head.content[0].text == texts[0], room
+            assert box.content[1].wrap(box.inner_width(300), 1000)[1] > room - 40, room
+    assert whole_breaks > 5
+    first_too_long = CalloutBox([Paragraph(" ".join(["word"] * 400), style)], "#eeeeee",
+                                "#d5281b", 10, 300, kind="urgent")
+    assert first_too_long.split(300, 200) != []  # nothing whole fits: it breaks inside
+
+
+def _box_split(box, room: float):
+    from copy import copy
+    return copy(box).split(300, room)
+
+
 def test_a_heading_before_a_callout_needs_only_the_box_start_where_the_box_breaks():
     box = _box(20)
     start = box.least_start(300, 300)

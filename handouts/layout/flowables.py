@@ -392,7 +392,11 @@ class CalloutBox(Flowable):
             first.append(flowable)
             used += height
         rest = self.content[len(first):]
-        if rest:  # the paragraph (or list item) across the page end is broken there
+        # the paragraph (or list item) across the page end is broken there; in an urgent
+        # box (taller than a page) only when nothing whole but its title fits: A5 large print
+        # broke 'call NHS 111. If' / 'you find it hard to breathe ... call 999.'
+        whole_parts = first and first != self.content[:1] and self.kind in WHOLE_KINDS
+        if rest and not whole_parts:
             parts = rest[0].split(self.inner_width(available_width), available_height - used)
             if len(parts) >= 2:
                 first, rest = [*first, parts[0]], [*parts[1:], *rest[1:]]
