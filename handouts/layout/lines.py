@@ -107,9 +107,15 @@ class LinearParagraph(Paragraph):
         """Broken as ReportLab does (see _break_once), and no line starts with a
         citation: its word goes down with it."""
         result = self._break_once(width)
-        if self.style.wordWrap == "CJK":  # broken by its own rules (CJKParagraph)
+        if self.style.wordWrap == "CJK" or not self.breaks_again:
             return result
         return self._citations_kept_with_their_words(result, width)
+
+    # Chinese and Japanese are broken by their own rules (CJKParagraph). Text with Arabic
+    # script is never broken twice: shaping writes its glyphs back into the paragraph's
+    # fragments, and igrt.ar broken again read U+FFFD for the vowel mark of 'مشيًا' in
+    # poppler; a citation may start its line there (bidi.py's runs would need shaping anew).
+    breaks_again = True
 
     def _citations_kept_with_their_words(self, result, width):
         """The lines with no citation ('[4]', '[1, 2]') at the start of a line: the line
@@ -396,6 +402,7 @@ class BidiParagraph(LinearParagraph):
     algorithm at draw time, so splitting across pages still sees reading order.
     """
 
+    breaks_again = False  # see LinearParagraph.breaks_again
     rtl = False
     field_after: str | None = None  # a 'label: value' line (blocks.contact): ': '
 

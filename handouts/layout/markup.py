@@ -142,7 +142,8 @@ def _duration_pattern(language: str) -> re.Pattern:
     """A count and a unit of time, as CLDR names the units in the leaflet's language (and
     English), in each plural form: '24 hours', '1 hr', '20 minutos', '20 دقيقة', '3 дня'.
     '24' at a line's end with 'hours' below it was seen in every language the page
-    reviews read. The last group of a phone number is not a count."""
+    reviews read. A range is one run with its unit ('20 to 45 minutes', '2 a 4 horas').
+    The last group of a phone number is not a count."""
     shown = [format_unit(count, f"duration-{unit}", length=length, locale=locale)
              for locale in _locales(language)
              for unit, count in itertools.product(_DURATIONS, _COUNTS)
@@ -151,7 +152,11 @@ def _duration_pattern(language: str) -> re.Pattern:
     # not a one-letter Latin name: Spanish 'a' (año) joined '2 a' in 'de 2 a 4 horas'
     unit = _any_of({name for name in names if " " not in name
                     and not (len(name) == 1 and name.isascii())})
-    return re.compile(rf"(?<![\w.,/:\-])(?<!\d )\d{{1,4}}(?:[.,]\d+)? {unit}(?!\w)")
+    # a range goes with its unit: '20 to' / '45 minutes' was seen (the connector a dash or
+    # a short word: 'to', 'a', 'à', 'bis', 'до', 'إلى')
+    count = r"\d{1,4}(?:[.,]\d+)?"
+    range_start = rf"(?:{count} ?(?:[-\u2013]|[^\W\d_]{{1,4}}) ?)?"
+    return re.compile(rf"(?<![\w.,/:\-])(?<!\d ){range_start}{count} {unit}(?!\w)")
 
 
 def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str, int],
