@@ -221,13 +221,19 @@ def test_large_print_enlarges_a_figure_whose_labels_would_be_small(catalogue):
 
 # ---- the check finding -------------------------------------------------------------------
 
+def _size_findings(capsys, content) -> tuple[int, list[dict]]:
+    """`check`'s exit code, and its figure-text-size findings, for a catalogue."""
+    code = main(["check", str(content), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["leaflets"]
+    return code, [f for leaflet in report["leaflets"] for f in leaflet["findings"]
+                  if f["rule"] == "figure-text-size"]
+
+
 def test_check_finds_a_label_that_prints_too_small(catalogue, capsys):
     _svg(catalogue, '<text x="10" y="40" font-size="9">Tiny words</text>', width=470)
     catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
-    code = main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    found = [f for leaflet in report["leaflets"] for f in leaflet["findings"]
-             if f["rule"] == "figure-text-size"]
+    code, found = _size_findings(capsys, catalogue.root / "content.yaml")
     assert code == 1 and len(found) == 1, found
     assert found[0]["path"].endswith("fig.svg") and found[0]["line"] == 4
     assert "'Tiny words' prints at 7.4 pt in standard (A4), below 12 pt" in found[0]["message"]
@@ -236,10 +242,8 @@ def test_check_finds_a_label_that_prints_too_small(catalogue, capsys):
 def test_check_finds_a_label_too_small_for_large_print_only(catalogue, capsys):
     _svg(catalogue, '<text x="10" y="40" font-size="14">Fourteen</text>', width=435)
     catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
-    main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    messages = [f["message"] for leaflet in report["leaflets"] for f in leaflet["findings"]
-                if f["rule"] == "figure-text-size"]
+    _, found = _size_findings(capsys, catalogue.root / "content.yaml")
+    messages = [f["message"] for f in found]
     # 435 pt wide: 12.4 pt in A4's 386 pt column (the brand's measure); in large print
     # it cannot grow past the 481 pt column (15.5 pt < 18), and the A5 booklet shrinks it
     assert len(messages) == 1 and "in large print" in messages[0], messages
@@ -248,11 +252,9 @@ def test_check_finds_a_label_too_small_for_large_print_only(catalogue, capsys):
 def test_no_example_figure_prints_a_label_too_small_in_any_format(capsys):
     """check sizes each figure as the layout does, in each format, large print on A5 too
     (the A5 large-print builds above read the same sizes back)."""
-    main(["check", str(REPO / "content.yaml"), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    found = [f["message"] for leaflet in report["leaflets"] for f in leaflet["findings"]
-             if f["rule"] == "figure-text-size"]
-    assert report["leaflets"] and found == [], found  # translations' figures included
+    _, found = _size_findings(capsys, REPO / "content.yaml")
+    found = [f["message"] for f in found]
+    assert found == [], found  # translations' figures included
 
 
 def test_check_finds_a_figure_too_wide_for_large_print_on_a5(catalogue, capsys):
@@ -260,10 +262,8 @@ def test_check_finds_a_figure_too_wide_for_large_print_on_a5(catalogue, capsys):
     306 pt column shrank them to 12.4-13.8 pt in large print, and no format checked it."""
     _svg(catalogue, '<text x="10" y="40" font-size="18">Eighteen</text>', width=400)
     catalogue.leaflet(with_blocks("- figure: fig.svg\n  alt: A drawing\n"))
-    main(["check", str(catalogue.root / "content.yaml"), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    messages = [f["message"] for leaflet in report["leaflets"] for f in leaflet["findings"]
-                if f["rule"] == "figure-text-size"]
+    _, found = _size_findings(capsys, catalogue.root / "content.yaml")
+    messages = [f["message"] for f in found]
     assert len(messages) == 1, messages
     assert "prints at 13.8 pt in large print on A5 (A5), below 18 pt" in messages[0]
 

@@ -120,9 +120,11 @@ class LinearParagraph(Paragraph):
     def _citations_kept_with_their_words(self, result, width):
         """The lines with no citation ('[4]', '[1, 2]') at the start of a line: the line
         before is broken again narrower, so its last word goes down with the citation,
-        and keeps its alignment. Left-to-right text joins them with a no-break space; in
-        right-to-left text that space is a plain one (typeset.plain_edge_joiners), and
-        igrt.ar printed '[4]' alone at the start of a line."""
+        and keeps its alignment. markup.to_markup joins a word and its citation with a
+        no-break space, so this acts only where a plain space is left between them (none
+        in the examples: 0 of 10,889 paragraphs in five variants). It was written for
+        right-to-left text, where typeset.plain_edge_joiners makes that space plain, and
+        is off there (breaks_again)."""
         widths = list(width) if isinstance(width, (list, tuple)) else [width]
         narrowed: dict[int, float] = {}
         last, step = None, 0.0
@@ -361,8 +363,7 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
     return ends
 
 
-# A citation group as the citation builder prints it (markup.py): '[4]', '[1, 2]', '[3-5]',
-# and as a shaped right-to-left line holds it, in visual order: '[2\u00a0,1]'
+# A citation group as the citation builder prints it (markup.py): '[4]', '[1, 2]', '[3-5]'
 CITATION = re.compile(r"\[\d+(?:[\s\u00a0]*[,\u060c\u2013\-][\s\u00a0]*\d+)*\]")
 CITATION_MOVES = 8  # lines broken again at most, for the citations of one paragraph
 
