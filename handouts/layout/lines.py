@@ -107,30 +107,24 @@ class LinearParagraph(Paragraph):
         """Broken as ReportLab does (see _break_once), and no line starts with a
         citation: its word goes down with it."""
         result = self._break_once(width)
-        if self.style.wordWrap == "CJK" or not self.breaks_again:
-            return result
+        if self.style.wordWrap == "CJK":
+            return result  # Chinese and Japanese are broken by their own rules (CJKParagraph)
         return self._citations_kept_with_their_words(result, width)
-
-    # Chinese and Japanese are broken by their own rules (CJKParagraph). Text with Arabic
-    # script is never broken twice: shaping writes its glyphs back into the paragraph's
-    # fragments, and igrt.ar broken again read U+FFFD for the vowel mark of 'مشيًا' in
-    # poppler; a citation may start its line there (bidi.py's runs would need shaping anew).
-    breaks_again = True
 
     def _citations_kept_with_their_words(self, result, width):
         """The lines with no citation ('[4]', '[1, 2]') at the start of a line: the line
         before is broken again narrower, so its last word goes down with the citation,
         and keeps its alignment. markup.to_markup joins a word and its citation with a
         no-break space, so this acts only where a plain space is left between them (none
-        in the examples: 0 of 10,889 paragraphs in five variants). It was written for
-        right-to-left text, where typeset.plain_edge_joiners makes that space plain, and
-        is off there (breaks_again)."""
+        in left-to-right examples: 0 of 10,889 paragraphs in five variants). It is for
+        right-to-left text, where typeset.plain_edge_joiners makes that space plain
+        (igrt.ar printed '[4].' alone on a line in five variants)."""
         widths = list(width) if isinstance(width, (list, tuple)) else [width]
         narrowed: dict[int, float] = {}
         last, step = None, 0.0
         for _ in range(CITATION_MOVES):
             texts = _line_texts(result.lines)
-            at = next((n for n, text in enumerate(texts) if n and CITATION.match(text.lstrip())
+            at = next((n for n, text in enumerate(texts) if n and _starts_with_citation(text)
                        and len(texts[n - 1].split()) > 1), None)
             if at is None:
                 break
@@ -366,6 +360,15 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
 # A citation group as the citation builder prints it (markup.py): '[4]', '[1, 2]', '[3-5]'
 CITATION = re.compile(r"\[\d+(?:[\s\u00a0]*[,\u060c\u2013\-][\s\u00a0]*\d+)*\]")
 CITATION_MOVES = 8  # lines broken again at most, for the citations of one paragraph
+# The same as the first word of a shaped right-to-left line: its glyphs are in drawing
+# order, so '[4].' is drawn '.[4]' and its brackets may be mirrored.
+_SHAPED_CITATION = re.compile(r"[.\u060c\u061b:]*[\[\]]\d+(?:[\s\u00a0]*[,\u060c\u2013\-]"
+                              r"[\s\u00a0]*\d+)*[\[\]](?:[.\u060c\u061b:]|\s|$)")
+
+
+def _starts_with_citation(text: str) -> bool:
+    text = text.lstrip()
+    return bool(CITATION.match(text) or _SHAPED_CITATION.match(text))
 
 
 def _extra_space(line) -> float:
@@ -403,7 +406,6 @@ class BidiParagraph(LinearParagraph):
     algorithm at draw time, so splitting across pages still sees reading order.
     """
 
-    breaks_again = False  # see LinearParagraph.breaks_again
     rtl = False
     field_after: str | None = None  # a 'label: value' line (blocks.contact): ': '
 
