@@ -30,7 +30,18 @@ FORMATS = ("PNG", "JPEG")
 
 
 def image_problem(path: Path) -> str | None:
-    """What is wrong with an image file, or None when it is a readable PNG or JPEG."""
+    """What is wrong with an image file, or None when it is a readable PNG or JPEG. Kept
+    between runs (filecache.py): decoding a logo loads Pillow, 10 ms of a cold `validate`."""
+    key = filecache.file_key(path, "image")
+    known = filecache.get(key)
+    if known is not None:
+        return known["problem"]
+    found = _image_problem(path)
+    filecache.put(key, {"problem": found})
+    return found
+
+
+def _image_problem(path: Path) -> str | None:
     from PIL import Image
     try:
         with warnings.catch_warnings():

@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__  # not importlib.metadata: it loads the email package (13 ms)
 from .errors import Problem, printable
 from .outputs import PAGE_SIZES, VARIANTS
 from .review import today
@@ -44,7 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
         "accessible PDF leaflets.", epilog="New here? 'handouts init clinic' writes a "
         "working example catalogue into the folder clinic; then 'cd clinic' and "
         "'handouts build'. 'handouts COMMAND --help' explains each command.")
-    parser.add_argument("--version", action="version", version=f"handouts {_version()}")
+    parser.add_argument("--version", action="version", version=f"handouts {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_init_command(commands)
 
@@ -100,14 +101,6 @@ def make_parser() -> argparse.ArgumentParser:
     _add_governance_commands(commands)
     _add_desk_commands(commands)
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version("handouts")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "(not installed)"
 
 
 def _add_init_command(commands) -> None:

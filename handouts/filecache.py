@@ -38,15 +38,37 @@ def folder() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "handouts"
 
 
+# The libraries whose answers are kept: module -> distribution
+LIBRARIES = {"fontTools": "fonttools", "reportlab": "reportlab", "svglib": "svglib",
+             "lxml": "lxml", "PIL": "pillow"}
+
+
 @cache
 def _stamp() -> str:
-    from importlib.metadata import version
     digest = sha256()
     for name in JUDGES:
         digest.update((_HERE / name).read_bytes())
-    for package in ("fonttools", "reportlab", "svglib", "lxml"):
-        digest.update(version(package).encode())
+    for module, distribution in LIBRARIES.items():
+        digest.update(repr(_installed(module, distribution)).encode())
     return digest.hexdigest()[:16]
+
+
+def _installed(module: str, distribution: str) -> tuple[str, ...]:
+    """Where `module` is installed and its distribution's dist-info folders there (their
+    names hold the version), found without importing it or importlib.metadata, which
+    loads the email package (13 ms of a cold `validate`)."""
+    from importlib.util import find_spec
+    spec = find_spec(module)
+    if spec is None or not spec.origin:
+        return ()
+    folder = Path(spec.origin).parent.parent
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        names = []
+    infos = sorted(name for name in names if name.endswith(".dist-info")
+                   and name.split("-")[0].lower().replace("_", "-") == distribution)
+    return (spec.origin, *infos)
 
 
 def _file() -> Path | None:

