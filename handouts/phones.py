@@ -9,6 +9,7 @@ for the region, is refused rather than linked to digits run together.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
@@ -30,6 +31,7 @@ def region_problem(region: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # a brand's numbers are in every leaflet's contact card
 def tel_target(text: str, region: str) -> str:
     """The tel: link for a phone number as written; raises PhoneError with a fix."""
     dialled = phonenumbers.convert_alpha_characters_in_number(text)  # 4-CANCER -> 4-226237

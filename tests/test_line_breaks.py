@@ -390,3 +390,16 @@ def test_no_example_starts_a_line_with_a_citation(example_out):
         finally:
             pdf.close()
         assert starts == [], (path.name, starts)
+
+
+def test_a_reused_keeper_answers_as_a_fresh_one():
+    """The brand's texts are kept once a process per language and region (RunKeeper
+    reused): the same answers, and none carried to another region or language."""
+    from handouts.layout.markup import RunKeeper
+    texts = ["Call 020 7946 0410 from 8 am", "Open 12 January 2026", "Ring 0800 123 4567 now"]
+    for language, region in (("en-GB", "GB"), ("en-US", "US"), ("es", "ES")):
+        fresh, reused = RunKeeper(language, region), RunKeeper(language, region, reused=True)
+        assert [reused(t) for t in texts] == [fresh(t) for t in texts]
+        assert [reused(t) for t in texts] == [fresh(t) for t in texts]  # from the cache
+    assert RunKeeper("en-GB", "GB", True)(texts[2]) == "Ring 0800\u00a0123\u00a04567 now"
+    assert RunKeeper("en-US", "US", True)(texts[2]) == texts[2]  # no number in the US

@@ -6,7 +6,7 @@ wraps every flowable that draws content in `Tagged`.
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -29,21 +29,23 @@ from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
 from .preflight import contact_tel
 
 
-def keeper(ctx) -> RunKeeper:
-    """What keeps phone numbers, dates and the like on one line, for this leaflet."""
-    return RunKeeper(ctx.labels.language, ctx.brand["region"])
+def keeper(ctx, reused: bool = False) -> RunKeeper:
+    """What keeps phone numbers, dates and the like on one line, for this leaflet;
+    `reused` for the brand's texts, which every leaflet of its language repeats."""
+    return RunKeeper(ctx.labels.language, ctx.brand["region"], reused)
 
 
-def rich(ctx, text, parent: Element, style, role: str = "P") -> Tagged:
+def rich(ctx, text, parent: Element, style, role: str = "P", reused: bool = False) -> Tagged:
     element = parent.add(role)
     markup = to_markup(text, element, ctx.log, ctx.numbers, ctx.brand.colour("link"),
-                       ctx.typeset, keeper(ctx))
+                       ctx.typeset, keeper(ctx, reused))
     return Tagged(element, ctx.typeset.paragraph(markup, style))
 
 
-def plain(ctx, text: str, parent: Element, style, role: str = "P") -> Tagged:
+def plain(ctx, text: str, parent: Element, style, role: str = "P",
+          reused: bool = False) -> Tagged:
     markup = plain_markup(text, ctx.typeset, style.fontName == ctx.styles.heading_fonts["bold"],
-                          keeper(ctx))
+                          keeper(ctx, reused))
     return Tagged(parent.add(role), ctx.typeset.paragraph(markup, style))
 
 
@@ -468,13 +470,18 @@ def _vector_figure(svg: SvgFigure, ctx) -> FittedImage:
 def contact(block: Contact, parent: Element, ctx) -> list:
     """A contact card: name in bold, then one line per way to get in touch."""
     group = parent.add("Div", title=block.name)
-    content = [rich(ctx, parse_inline(line), group, ctx.styles.card)
+    content = [rich(ctx, _parsed(line), group, ctx.styles.card, reused=True)
                for line in contact_lines(block, ctx.labels, ctx.brand["region"])]
     for line in content[1:len(content) - bool(block.note)]:  # 'label: value' lines
         line.flowable.field_after = ": "
     return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
                        ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
                        rtl=ctx.typeset.rtl)]
+
+
+# A contact card is the brand's, or a department's that many leaflets repeat: its lines
+# are parsed once a process.
+_parsed = lru_cache(maxsize=1024)(parse_inline)
 
 
 def contact_lines(block: Contact, labels, region: str) -> list[str]:

@@ -272,11 +272,11 @@ def _end_matter(leaflet: Leaflet, root: Element, ctx: Context) -> list:
     flowables = _keep_with_heading(heading, card_box, ctx)
     flowables.extend(_heading(labels["other_formats"], 3, group, ctx, styles.h3))
     flowables.append(plain(ctx, brand_text(leaflet, brand, "other_formats"), group,
-                           styles.body))
+                           styles.body, reused=True))
     if brand["feedback"]:  # not beside the above: poppler read both headings first
         flowables.extend(_heading(labels["feedback"], 3, group, ctx, styles.h3))
         flowables.append(plain(ctx, brand_text(leaflet, brand, "feedback"), group,
-                               styles.body))
+                               styles.body, reused=True))
     flowables.extend(_details(leaflet, group, ctx, [] if online else
                               online_copy(leaflet, group, ctx)))
     return flowables
@@ -312,7 +312,7 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     if brand["disclaimer"]:
         lines.append(Spacer(1, styles.space(0.2)))
         lines.append(plain(ctx, brand_text(leaflet, brand, "disclaimer"), group,
-                           styles.caption))
+                           styles.caption, reused=True))
     # the QR code never ends the leaflet alone: the disclaimer stays with it, or, with
     # none, the last DETAILS_TAIL lines (the name and disclaimer with it made the A5 large
     # print colonoscopy's last page, and left the page before 40% empty)
