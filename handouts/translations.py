@@ -16,10 +16,14 @@ from .errors import Problem, Problems
 from .fields import Reader, did_you_mean
 from .inline import parse_inline
 from .load import Map, Seq
-from .model import Leaflet, Translation
+from .model import Governance, Leaflet, Translation
 
 TRANSLATION_KEYS = {"translates", "language", "source_version", "translator", "translated",
-                    "title", "subtitle", "summary", "keywords", "sections", "references"}
+                    "title", "subtitle", "summary", "keywords", "sections", "references",
+                    "governance"}
+# The governance a translation writes in its own language: who wrote, owns and approved
+# the leaflet, which "Leaflet details" prints. Its code, version and dates are the source's.
+TRANSLATED_GOVERNANCE = ("author", "owner", "approved_by")
 REQUIRED = ("translates", "language", "source_version", "translator", "translated", "title",
             "sections")
 
@@ -97,12 +101,14 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
     references = _references(reader, node) if "references" in node else None
     if not (source and language and version and translated and translator) or problems.errors:
         return None
+    governance = _governance(reader, node, source, version)
+    if problems.errors:
+        return None
     stale = _check_version(reader, node, version, source)
     refs = tuple(references) if references is not None else source.references
     leaflet = Leaflet(
         id=source.id, title=reader.text(node, "title") or "", language=language,
-        template=source.template, governance=dataclasses.replace(source.governance,
-                                                                 version=version),
+        template=source.template, governance=governance,
         sections=tuple(sections), references=refs,
         subtitle=reader.text(node, "subtitle"), summary=reader.text(node, "summary"),
         specialty=source.specialty,
@@ -118,6 +124,35 @@ def read_translation(node, catalogue, problems: Problems) -> Leaflet | None:
         _check_rich(problems, parse_inline(leaflet.summary), (node.path, *node.mark_of("summary")),
                     ref_ids)
     return None if problems.errors else leaflet
+
+
+def _governance(reader: Reader, node: Map, source: Leaflet, version: str) -> Governance:
+    """The source's governance at the version translated, with its author, owner and
+    approver as the translation writes them."""
+    own = source.governance
+    governance = reader.mapping(node, "governance") if "governance" in node else None
+    if governance is None:
+        return dataclasses.replace(own, version=version)
+    for key in governance:
+        if key not in TRANSLATED_GOVERNANCE:
+            reader.error(governance, key, f"a translation cannot set governance '{key}': "
+                         "its code, version and dates are its source's",
+                         f"write only {', '.join(TRANSLATED_GOVERNANCE)} here, in the "
+                         "translation's language (the rest comes from the source)", key=True)
+    names = {key: reader.text(governance, key) for key in TRANSLATED_GOVERNANCE
+             if key in governance}
+    for key, value in names.items():
+        if not value:
+            reader.error(governance, key, f"governance '{key}' is empty",
+                         "write it in the translation's language, or remove the key to "
+                         "print the source's")
+    if names.get("approved_by") and not source.governance.approved_by:
+        reader.error(governance, "approved_by", f"'{source.id}' names no approver "
+                     "(governance.approved_by) to translate",
+                     "add approved_by to the source's governance, or remove it here", key=True)
+    return dataclasses.replace(own, version=version, author=names.get("author") or own.author,
+                               owner=names.get("owner") or own.owner,
+                               approved_by=names.get("approved_by") or own.approved_by)
 
 
 def _source(reader: Reader, node: Map, catalogue) -> Leaflet | None:

@@ -353,3 +353,37 @@ def test_the_source_sentence_is_in_the_arabic_yaml():
     leaflet = translation("ar")
     assert any(normal("يستخدم العلاج الإشعاعي أشعة سينية عالية الطاقة لعلاج السرطان.")
                in normal(p) for p in paragraphs(leaflet))
+
+
+def test_a_translation_writes_its_authors_in_its_own_language(catalogue):
+    """'Leaflet details' printed the source's 'Test department' in a Spanish leaflet;
+    the translation's governance names its author and owner in Spanish, and the rest
+    (code, version, dates) is still the source's."""
+    _translated_catalogue(catalogue, "2", TRANSLATED + textwrap.dedent("""\
+        governance:
+          author: Departamento de pruebas
+          owner: Responsable de pruebas
+        """))
+    assert catalogue.build() == 0
+    text = " ".join(" ".join(page_texts(catalogue.out / "sample.es.pdf")).split())
+    assert "Departamento de pruebas" in text and "Responsable de pruebas" in text
+    assert "Test department" not in text and "Test owner" not in text
+    assert "PIL-9001" in text
+    source = " ".join(" ".join(page_texts(catalogue.out / "sample.pdf")).split())
+    assert "Test department" in source and "Departamento de pruebas" not in source
+    companion = (catalogue.out / "sample.es.html").read_text(encoding="utf-8")
+    assert "Departamento de pruebas" in companion and "Test department" not in companion
+
+
+@pytest.mark.parametrize("governance, found", [
+    ("  code: PIL-1\n", "sample.es.yaml:12:3: a translation cannot set governance 'code'"),
+    ("  next_review: 2030-01-01\n", "cannot set governance 'next_review'"),
+    ("  author: ''\n", "sample.es.yaml:12:11: governance 'author' is empty"),
+    ("  approved_by: Grupo\n", "'sample' names no approver"),
+])
+def test_a_translation_sets_only_its_names(catalogue, capsys, governance, found):
+    _translated_catalogue(catalogue, "2", TRANSLATED + "governance:\n" + governance)
+    assert catalogue.build() == 1
+    err = capsys.readouterr().err
+    assert found in err, err
+    assert not (catalogue.out / "sample.es.pdf").exists()
