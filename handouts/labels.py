@@ -85,6 +85,14 @@ class Labels:
     def format(self, key: str, **values) -> str:
         return self.messages[key].format(**values)
 
+    def field(self, key: str, value: str) -> str:
+        """A label and its value on one line: 'Phone: 020 7946 0100', '电话：020 7946 0100'."""
+        return f"{self.messages[key]}{self.separator}{value}"
+
+    @property
+    def separator(self) -> str:
+        return self.messages["field_separator"]
+
     def date(self, day: dt.date) -> str:
         if not self._has_month_names():  # CLDR's "M03" placeholders: no reader's date
             return day.isoformat()

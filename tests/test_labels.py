@@ -134,3 +134,18 @@ def test_no_example_gets_a_details_heading_it_already_uses_for_a_section():
         headings = {s.heading.casefold() for s in leaflet.walk_sections()}
         assert Labels(leaflet.language)["about_leaflet"].casefold() not in headings, \
             (leaflet.id, leaflet.language)
+
+
+def test_a_label_and_its_value_are_joined_as_the_language_writes_them(example_out):
+    """Chinese printed '电话: 020 7946 0100' with an ASCII colon and space where its own
+    text uses '：'; French puts a no-break space before the colon."""
+    from conftest import page_texts
+    assert Labels("zh-Hans").field("phone", "020") == "电话：020"
+    assert Labels("en-GB").field("phone", "020") == "Phone: 020"
+    assert Labels("fr").field("phone", "01") == "Téléphone\u00a0: 01"
+    text = "".join(page_texts(example_out / "igrt.zh-Hans.pdf"))
+    for printed in ("电话：020", "资料编号：PIL-0042", "编写：放射治疗科"):
+        assert printed in text, printed
+    assert "电话: " not in text and "编写: " not in text
+    companion = (example_out / "igrt.zh-Hans.txt").read_text(encoding="utf-8")
+    assert "电话：" in companion and "电话: " not in companion

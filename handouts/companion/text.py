@@ -45,7 +45,7 @@ def _block(block: Block, doc: Document) -> list[str]:
     if isinstance(block, Table):
         rows = [block.caption] if block.caption else []
         for row in block.rows:
-            rows.append("\n".join(f"{inline(head, doc)}: {inline(cell, doc)}"
+            rows.append("\n".join(inline(head, doc) + doc.labels.separator + inline(cell, doc)
                                   for head, cell in zip(block.header, row)))
         return rows
     if isinstance(block, Figure):
@@ -82,7 +82,7 @@ def render_text(doc: Document) -> str:
     parts.append("\n".join(heading(end.contact_heading, "-")))
     parts.append("\n".join(inline(line, doc) for line in end.card))
     if end.online_url:
-        parts.append(f"{end.online_label}: {end.online_url}")
+        parts.append(f"{end.online_label}{doc.labels.separator}{end.online_url}")
     parts += ["\n".join(heading(end.other_formats_heading, "~")), end.other_formats]
     if end.feedback and end.feedback_heading:
         parts += ["\n".join(heading(end.feedback_heading, "~")), end.feedback]

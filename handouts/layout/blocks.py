@@ -473,7 +473,7 @@ def contact(block: Contact, parent: Element, ctx) -> list:
     content = [rich(ctx, _parsed(line), group, ctx.styles.card, reused=True)
                for line in contact_lines(block, ctx.labels, ctx.brand["region"])]
     for line in content[1:len(content) - bool(block.note)]:  # 'label: value' lines
-        line.flowable.field_after = ": "
+        line.flowable.field_after = ctx.labels.separator
     return [CalloutBox(content, ctx.brand.colour("background"), ctx.brand.colour("accent"),
                        ctx.styles.body.fontSize * 0.6, ctx.frame_height, ctx.styles.space(0.9),
                        rtl=ctx.typeset.rtl)]
@@ -489,17 +489,17 @@ def contact_lines(block: Contact, labels, region: str) -> list[str]:
     to get in touch (the HTML and text companions print the same lines)."""
     lines = [f"**{escape_markdown(block.name)}**"]
     if block.phone:
-        lines.append(f"{labels['phone']}: [{escape_markdown(block.phone)}]"
-                     f"({contact_tel(block, region)})")
+        lines.append(labels.field("phone", f"[{escape_markdown(block.phone)}]"
+                                           f"({contact_tel(block, region)})"))
     if block.email:
         email = escape_markdown(block.email)  # in the target too: a ')' must not end it
-        lines.append(f"{labels['email']}: [{email}](mailto:{email})")
+        lines.append(labels.field("email", f"[{email}](mailto:{email})"))
     for key, label in (("hours", "hours"), ("address", "address")):
         if getattr(block, key):
-            lines.append(f"{labels[label]}: {escape_markdown(getattr(block, key))}")
+            lines.append(labels.field(label, escape_markdown(getattr(block, key))))
     if block.url:
         url = escape_markdown(block.url)
-        lines.append(f"{labels['website']}: [{url}]({url})")
+        lines.append(labels.field("website", f"[{url}]({url})"))
     if block.note:
         lines.append(escape_markdown(block.note))
     return lines

@@ -161,19 +161,17 @@ def _long_text(flowable) -> bool:
 
 class KeepUnlessGap(KeepTogether):
     """Kept together like a KeepTogether, unless moving it whole to the next page would
-    leave more than `gap` of this one empty (SPLIT_GAP by default): then all but its last
-    `tail` flowables flow on (each breaking as it may), and those last ones stay together."""
+    leave more than SPLIT_GAP of this one empty: then all but its last `tail` flowables
+    flow on (each breaking as it may), and those last ones stay together."""
 
-    def __init__(self, flowables: list, page_height: float, tail: int,
-                 gap: float | None = None):
+    def __init__(self, flowables: list, page_height: float, tail: int):
         super().__init__(flowables)
-        self.page_height, self.tail, self.gap = page_height, max(1, tail), gap
+        self.page_height, self.tail = page_height, max(1, tail)
 
     def split(self, aW, aH):
         content = keep_together_content(self)
         height = sum(_measured(f, aW, aH) for f in content)
-        if height > aH and leaves_gap(aH, self.page_height, self.gap) and \
-                len(content) > self.tail:
+        if height > aH and leaves_gap(aH, self.page_height) and len(content) > self.tail:
             return [*content[:-self.tail], KeepTogether(content[-self.tail:])]
         return super().split(aW, aH)
 

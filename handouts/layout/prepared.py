@@ -78,14 +78,14 @@ def prepared_block(details: PreparedFor, root: Element, ctx) -> list:
                      styles.callout_title)]
     appointment = appointment_text(details, labels)
     if appointment:
-        content.append(plain(ctx, f"{labels['appointment']}: {appointment}", group, styles.card))
+        content.append(plain(ctx, labels.field("appointment", appointment), group, styles.card))
     if details.clinician:
-        content.append(plain(ctx, f"{labels['clinician']}: {details.clinician}", group,
+        content.append(plain(ctx, labels.field("clinician", details.clinician), group,
                              styles.card))
     if details.phone:
         link = tel_target(details.phone, brand["region"])  # checked in checked_typeset
-        content.append(rich(ctx, parse_inline(f"{labels['phone']}: "
-                                               f"[{escape_markdown(details.phone)}]({link})"),
+        content.append(rich(ctx, parse_inline(labels.field(
+                                "phone", f"[{escape_markdown(details.phone)}]({link})")),
                             group, styles.card))
     content[-1].spaceAfter = 0
     padding = styles.body.fontSize * 0.6

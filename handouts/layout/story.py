@@ -315,12 +315,16 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
                            styles.caption, reused=True))
     # the QR code never ends the leaflet alone: the disclaimer stays with it, or, with
     # none, the last DETAILS_TAIL lines (the name and disclaimer with it made the A5 large
-    # print colonoscopy's last page, and left the page before 40% empty)
-    tail = 0 if brand["disclaimer"] else DETAILS_TAIL
+    # print colonoscopy's last page, and left the page before 40% empty). Without the QR
+    # code, the disclaimer keeps DETAILS_TAIL_ALONE lines with it: alone, or with the
+    # name, it made a last page 4% full (igrt.es) or 10% (A5 high blood pressure).
+    if online:
+        tail = 0 if brand["disclaimer"] else DETAILS_TAIL
+    else:
+        tail = DETAILS_TAIL_ALONE
     cut = 0 if columns else max(0, len(governance) - tail)  # columns: one flowable
     body = [heading[1], *lines, *online]
-    return [heading[0], KeepUnlessGap(body, ctx.frame_height, len(body) - 1 - cut,
-                                      DETAILS_GAP)]
+    return [heading[0], KeepUnlessGap(body, ctx.frame_height, len(body) - 1 - cut)]
 
 
 def _whole_if_it_fits(ctx: Context, item: str) -> str:
@@ -384,11 +388,7 @@ def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
 
 
 DETAILS_TAIL = 1  # governance lines kept with the disclaimer and the QR code
-# The leaflet's last section moves whole to a page of its own unless that leaves more
-# than this share of the page before empty (the page audit wants it half full before a
-# heading, by its glyphs): broken at SPLIT_GAP, igrt.es left its disclaimer alone on a
-# last page 4% full.
-DETAILS_GAP = 0.45
+DETAILS_TAIL_ALONE = 3  # the same, with no QR code below the details
 COLUMN_SHARES = (0.5, 0.55, 0.6, 0.65)  # of the width, for the details' first column
 
 
@@ -413,22 +413,21 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     """The details' lines; the three dates on one line, or each on its own (in a
     column). `whole` keeps a date with its label on a line (the PDF joins them with
     no-break spaces: 'Last reviewed:' ended a line with its date below it)."""
-    gov = leaflet.governance
-    lines = [f"{labels['leaflet_code']}: {gov.code}{DETAILS_SEPARATOR}{labels['version']}: "
-             f"{gov.version}",
-             f"{labels['written_by']}: {gov.author}", f"{labels['owner']}: {gov.owner}"]
+    gov, field, then = leaflet.governance, labels.field, labels["detail_separator"]
+    lines = [field("leaflet_code", gov.code) + DETAILS_SEPARATOR + field("version", gov.version),
+             field("written_by", gov.author), field("owner", gov.owner)]
     if gov.approved_by:
-        approved = f"{labels['approved_by']}: {gov.approved_by}"
+        approved = field("approved_by", gov.approved_by)
         if gov.approval_date:
-            approved += f", {labels.date(gov.approval_date)}"
+            approved += then + labels.date(gov.approval_date)
         lines.append(approved)
-    dates = [whole(f"{labels['published']}: {labels.date(gov.published)}"),
-             whole(f"{labels['last_reviewed']}: {labels.date(gov.last_reviewed)}"),
-             whole(f"{labels['next_review']}: {labels.date(gov.next_review)}")]
+    dates = [whole(field("published", labels.date(gov.published))),
+             whole(field("last_reviewed", labels.date(gov.last_reviewed))),
+             whole(field("next_review", labels.date(gov.next_review)))]
     lines.extend(dates if one_per_line else [DETAILS_SEPARATOR.join(dates)])
     if leaflet.translation:
-        lines.append(f"{labels['translated_by']}: {leaflet.translation.translator}, "
-                     f"{labels.date(leaflet.translation.translated)}")
+        lines.append(field("translated_by", leaflet.translation.translator + then
+                           + labels.date(leaflet.translation.translated)))
     lines.append(brand["organisation"])
     return lines
 
