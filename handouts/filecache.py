@@ -1,12 +1,13 @@
-"""What was found in a font file (assets.py) or measured in an SVG figure (svgfigure.py),
-kept on disk between runs, as fontconfig keeps its own: a cold `validate` would otherwise
-spend most of its time loading fontTools, ReportLab and svglib to read files whose answer
-cannot have changed.
+"""What was found in a font or image file (assets.py), measured in an SVG figure
+(svgfigure.py), or measured of a font's running text (layout/geometry.py), kept on disk
+between runs, as fontconfig keeps its own: a cold `validate` or `check` would otherwise
+spend most of its time loading fontTools, ReportLab, Pillow and svglib to read files
+whose answer cannot have changed.
 
 An entry is keyed by the file's real path, size and modification time, and the file of
 entries by a hash of the code that judged them (those modules, this one, and the versions
 of the libraries they use), so a changed file or a changed rule is read again. Only facts
-about fonts and figures are kept, never a leaflet's text. HANDOUTS_CACHE names the
+about fonts, images and figures are kept, never a leaflet's text. HANDOUTS_CACHE names the
 folder, or "off" keeps none;
 the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
 or written only makes a run slower.
@@ -23,7 +24,7 @@ from typing import Any
 from .write import OutputError, write_atomic
 
 ENV = "HANDOUTS_CACHE"
-JUDGES = ("assets.py", "svgfigure.py", "filecache.py")  # the code whose answers are kept
+JUDGES = ("assets.py", "svgfigure.py", "filecache.py", "layout/geometry.py")  # whose answers are kept
 _HERE = Path(__file__).parent
 _entries: dict[str, Any] = {}  # this process's view: what it read and what it found
 _loaded: set[Path] = set()

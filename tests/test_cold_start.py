@@ -101,6 +101,49 @@ def test_a_damaged_cache_is_read_as_empty(tmp_path):
     assert probe(args, ("reportlab",), cache)[0] == []
 
 
+def test_check_lays_out_nothing_once_the_files_are_known(tmp_path):
+    """The figure rule sizes every figure for every format's column (layout/geometry.py):
+    the measure's width is kept in the file cache, so `check` loads no ReportLab layout
+    or font code (70 ms and the font's parse), and says the same with the cache or
+    without it."""
+    cache = tmp_path / "cache"
+    args = ["check", str(REPO / "content.yaml"), "--today", "2026-11-24"]
+    first, said_first = probe(args, PDF_LIBRARIES, cache)
+    assert "reportlab" in first
+    again, said_again = probe(args, ("reportlab.platypus", "reportlab.pdfbase", "pikepdf",
+                                     "pypdf", "pypdfium2", "svglib", "uharfbuzz"), cache)
+    assert again == []
+    assert said_again == said_first
+
+
+def test_the_measure_from_the_cache_is_the_one_reportlab_gives(tmp_path, monkeypatch):
+    """The column's width, and so every line break, is the same with the cache or
+    without it: the number is stored exactly."""
+    from handouts import filecache
+    from handouts.brand import Brands, templates_dir_for
+    from handouts.layout import geometry
+    brand = Brands(templates_dir_for(REPO / "content.yaml")).get("riverside-trust")
+    monkeypatch.setenv("HANDOUTS_CACHE", "off")
+    fresh = geometry.measure_width(brand, 13.0)
+    monkeypatch.setenv("HANDOUTS_CACHE", str(tmp_path / "cache"))
+    filecache._entries.clear()
+    filecache._loaded.clear()
+    stored = geometry.measure_width(brand, 13.0)
+    filecache._entries.clear()
+    filecache._loaded.clear()
+    assert geometry.measure_width(brand, 13.0) == stored == fresh
+    assert any(key.endswith("|measure 70 13.0") for key in filecache._entries)
+
+
+def test_the_paper_sizes_are_reportlabs():
+    from reportlab.lib import pagesizes, units
+
+    from handouts.layout import geometry
+    assert geometry.PAGE_SIZES == {"A4": pagesizes.A4, "Letter": pagesizes.LETTER,
+                                   "A5": pagesizes.A5}
+    assert geometry.mm == units.mm
+
+
 def dictionary_loaded_after(text: str, language: str) -> bool:
     code = ("from handouts import readability\n"
             f"readability.score_text({text!r}, {language!r})\n"

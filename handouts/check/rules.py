@@ -157,7 +157,7 @@ def figure_text_size(s: Subject, opt: dict) -> Iterator:
     layout's own sizing rule (svgfigure.fit) on each format's column."""
     if s.brand is None:
         return
-    from ..layout.page import footer_parts, geometry  # each format's column, as laid out
+    from ..layout.geometry import footer_parts, geometry  # each format's column, as laid out
     # The footer takes at most a line a part (page.fit_lines joins what fits), so the
     # column is never shorter than this: a figure said to fit here fits in the build.
     footer_lines = len(footer_parts(s.leaflet, s.brand, Labels(s.leaflet.language), "-"))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .geometry import footer_parts
 from .options import LayoutOptions, variant_options
 from .preflight import checked_typeset, preflight
 
 if TYPE_CHECKING:
     from .prepared import PreparedFor
-    from .page import footer_parts
     from .story import (Story, brand_card, contact_heading, governance_lines, lay_out,
                         reference_text)
 
@@ -26,9 +26,6 @@ def __getattr__(name: str) -> Any:
     if name == "PreparedFor":
         from .prepared import PreparedFor
         return PreparedFor
-    if name == "footer_parts":
-        from .page import footer_parts
-        return footer_parts
     if name in __all__:
         from . import story
         return getattr(story, name)

@@ -1,4 +1,5 @@
-"""Page geometry and furniture: the first-page header, and the footer on every page.
+"""Page furniture: the first-page header, and the footer on every page (geometry.py has the
+paper and the column).
 
 The footer (code, version, review dates, "Page N of M") is drawn by the canvas once the
 page count is known; both header and footer are artifacts, never tagged content.
@@ -9,13 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import getDescent, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Frame, PageTemplate
 
-from .styles import LARGE_PRINT_PT, footer_size, register_family
+from .geometry import LARGE_PRINT_PT, RULE_GAP, PageGeometry
+# what story.py and the tests read from here (they are geometry.py's)
+from .geometry import footer_parts, geometry, measure_width, running_text_width  # noqa: F401
 
 from ..variants import grey_image
 
@@ -24,73 +26,7 @@ if TYPE_CHECKING:  # only named in annotations
     from ..labels import Labels
     from ..model import Leaflet
 
-PAGE_SIZES = {"A4": A4, "Letter": LETTER, "A5": A5}
 OVERDUE_COLOUR = "#b00020"  # white text on it: 7.6:1
-
-
-@dataclass(frozen=True)
-class PageGeometry:
-    size: tuple[float, float]
-    left: float
-    right: float
-    top: float
-    bottom: float
-    header_height: float
-
-    @property
-    def frame_width(self) -> float:
-        return self.size[0] - self.left - self.right
-
-    def frame_height(self, first: bool) -> float:
-        return self.size[1] - self.top - self.bottom - (self.header_height if first else 0)
-
-
-RULE_GAP = 8.0  # pt between the body column and the footer rule (it was 3 pt: crowded)
-FOOTER_EDGE = 10 * mm  # the last footer line's descenders stay this far above the edge
-
-
-# Ordinary leaflet English, our own words: its width per character (spaces included) is
-# what "a line of N characters" means for the brand's measure.
-MEASURE_SAMPLE = ("Your nurse will talk with you about the treatment, what it is for and how "
-                  "you may feel afterwards. Please ask us if anything is not clear to you.")
-
-
-def running_text_width(characters: float, font: str, size: float) -> float:
-    """How wide `characters` characters of running text are in `font`, spaces included."""
-    return characters * stringWidth(MEASURE_SAMPLE, font, size) / len(MEASURE_SAMPLE)
-
-
-def measure_width(brand, body_size: float) -> float:
-    """The widest a line of body text may be: `page.measure` characters of running text
-    in the brand's body font. Every script of the brand shares this column, so a
-    translation lays out on the same page as its source."""
-    font = register_family(brand.body_font)["regular"]
-    return running_text_width(brand["page.measure"], font, body_size)
-
-
-def geometry(brand, page_size: str | None, body_size: float | None = None,
-             footer_lines: int = 2, footer_font: str | None = None) -> PageGeometry:
-    """Page size and margins. The side margins grow, equally, until a body line is no
-    longer than the brand's measure (clear-print guidance: 60-75 characters; A4 at 13 pt
-    gave 85-90). The bottom margin grows to hold the gap above the footer rule and every
-    footer line at least FOOTER_EDGE above the paper's edge (printers cannot reach the
-    last 5 mm, and a line 6 mm from it looked cut off): the last line's descent is the
-    footer font's own (Arabic-script faces reach further down than Latin ones)."""
-    body_size = body_size or brand.size("body")
-    size = PAGE_SIZES[page_size or brand["page.size"]]
-    left, right = brand["page.margin_left_mm"] * mm, brand["page.margin_right_mm"] * mm
-    spare = size[0] - left - right - measure_width(brand, body_size)
-    if spare > 0:
-        left, right = left + spare / 2, right + spare / 2
-    footer = footer_size(brand, body_size)
-    descent = max(0.3, -getDescent(footer_font) / 1000 if footer_font else 0)
-    return PageGeometry(
-        size=size, left=left, right=right,
-        top=brand["page.margin_top_mm"] * mm,
-        bottom=max(brand["page.margin_bottom_mm"] * mm,
-                   RULE_GAP + footer * (1.2 + 1.3 * (footer_lines - 1) + descent)
-                   + FOOTER_EDGE),
-        header_height=brand["logo.height_mm"] * mm + 8 * mm)
 
 
 def page_templates(geo: PageGeometry, draw_header) -> list[PageTemplate]:
@@ -277,16 +213,3 @@ def fit_lines(parts: list[str], font: str, size: float, width: float) -> list[st
         else:
             current = candidate
     return lines + ([current] if current else [])
-
-
-def footer_parts(leaflet: Leaflet, brand: Brand, labels: Labels,
-                 variant_label: str = "") -> list[str]:
-    """What every page's footer says: code and version (and format), the review dates and
-    the brand's footer text; the HTML and text companions print the same facts."""
-    gov = leaflet.governance
-    code = f"{gov.code} v{gov.version}" + (f" {variant_label}" if variant_label else "")
-    parts = [code, f"{labels['last_reviewed']} {labels.date(gov.last_reviewed)}",
-             f"{labels['next_review']} {labels.date(gov.next_review)}"]
-    if brand["footer_text"]:
-        parts.append(brand["footer_text"])
-    return parts

@@ -23,6 +23,7 @@ from ..brand import Brand
 from ..fonts import FontFamily
 from ..rlhooks import SYNTHETIC_BOLD, registered_face
 from ..write import OutputError, write_atomic
+from .geometry import LARGE_PRINT_PT, footer_size  # noqa: F401 (styles.LARGE_PRINT_PT)
 
 
 @lru_cache(maxsize=None)
@@ -145,18 +146,10 @@ class Styles:
 # Synthetic bold: the glyph outline stroked this share of the font size wide (half of it
 # outside the glyph), about the extra weight of a bold face over a regular one.
 SYNTHETIC_BOLD_SHARE = 0.04
-LARGE_PRINT_PT = 16  # RNIB / UKAAF: large print is 16 pt or more
 # Arabic-script letters that start a line (an initial keheh, a kaf) draw up to about this
 # share of the size past their advance, i.e. past the column's right edge (1.4 pt at
 # 15.5 pt, seen in Urdu headings): right-aligned text is set in by it.
 RTL_INK_OVERHANG = 0.1
-
-
-def footer_size(brand: Brand, body_size: float) -> float:
-    """The footer scales with the body; in large print it is large print too, since
-    everything on a large-print page, page numbers included, should be (UKAAF)."""
-    size = brand.size("footer") * body_size / brand.size("body")
-    return max(size, LARGE_PRINT_PT) if body_size >= LARGE_PRINT_PT else size
 
 
 def make_styles(brand: Brand, body_size: float | None = None, typeset=None) -> Styles:
