@@ -118,7 +118,7 @@ class LinearParagraph(Paragraph):
         no-break space, so this acts only where a plain space is left between them (none
         in left-to-right examples: 0 of 10,889 paragraphs in five variants). It is for
         right-to-left text, where typeset.plain_edge_joiners makes that space plain
-        (igrt.ar printed '[4].' alone on a line in five variants)."""
+        (igrt.ar printed '[4].' alone on a line in seven variants)."""
         widths = list(width) if isinstance(width, (list, tuple)) else [width]
         narrowed: dict[int, float] = {}
         last, step = None, 0.0
@@ -407,7 +407,7 @@ class BidiParagraph(LinearParagraph):
     """
 
     rtl = False
-    field_after: str | None = None  # a 'label: value' line (blocks.contact): ': '
+    field_after: str | None = None  # a 'label: value' line (blocks.contact): its separator
 
     def _break_once(self, width):
         # the runs of a word, in order (each break resolves the paragraph's levels anew)
