@@ -56,11 +56,12 @@ def test_two_columns_read_in_column_order_in_both_readers(catalogue):
 
 def test_at_the_default_measure_the_details_are_one_column_of_whole_lines(example_out):
     """One column, each date whole with its label (seen: 'Last reviewed:' ending a line
-    with its date below it, and '· Next' / 'review: ...')."""
+    with its date below it, and '· Next' / 'review: ...'), and a line broken between two
+    dates without the '·' between them."""
     text = page_texts(example_out / "high-blood-pressure.pdf")[-1]
     lines = [line.strip() for line in text.splitlines()]
     assert "Leaflet code: PIL-0388 · Version: 2" in lines
-    assert "Published: October 1, 2026 · Last reviewed: October 1, 2026 ·" in lines
+    assert "Published: October 1, 2026 · Last reviewed: October 1, 2026" in lines
     assert "Next review: October 1, 2027" in lines
 
 
@@ -120,3 +121,20 @@ def test_the_details_never_cut_a_date_nor_start_a_line_with_their_dot(catalogue)
     cut = [(a, b) for a, b in zip(lines, lines[1:])
            if re.search(r"\bde \d{1,3}$", a) and re.match(r"\d", b)]  # '... de 20' / '29'
     assert cut == [], cut
+
+
+def test_no_details_line_starts_or_ends_with_its_separator(example_out, a5_large_print_out):
+    """The details' facts are packed a line at a time, so a line breaks only between two
+    facts, where the '·' between them is left out: every end page of every example had a
+    line ending in '·' ('Published: 2 February 2026 · Last reviewed: 2 February 2026 ·')."""
+    import pypdfium2
+    found = []
+    for path in [*sorted(example_out.glob("*.pdf")), *sorted(a5_large_print_out.glob("*.pdf"))]:
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            found += [(path.name, line.strip()) for page in pdf
+                      for line in page.get_textpage().get_text_range().splitlines()
+                      if line.strip().endswith("·") or line.strip().startswith("·")]
+        finally:
+            pdf.close()
+    assert found == []

@@ -302,7 +302,8 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     columns = _two_columns_fit(ctx, governance, DETAILS_COLUMN)
     if not columns:
         governance = _governance_lines(leaflet, brand, labels,
-                                       whole=lambda item: _whole_if_it_fits(ctx, item))
+                                       whole=lambda item: _whole_if_it_fits(ctx, item),
+                                       pack=lambda dates: _packed(ctx, dates))
     style = ParagraphStyle("Details", parent=styles.card, spaceAfter=0)  # lines, not cards
     lines = [plain(ctx, line, group, style) for line in governance]
     if columns:
@@ -334,6 +335,22 @@ def _whole_if_it_fits(ctx: Context, item: str) -> str:
     font, size = ctx.styles.fonts["regular"], ctx.styles.card.fontSize
     fits = stringWidth(f"{item}{DETAILS_SEPARATOR}", font, size) <= ctx.frame_width
     return item.replace(" ", NBSP) if fits else item
+
+
+def _packed(ctx: Context, dates: list[str]) -> list[str]:
+    """The dates, as many a line as fit, joined by DETAILS_SEPARATOR: a line broken at
+    a separator ended with its '·'. Measured as the line breaker measures, or, for shaped
+    scripts (whose joined letters are not the sum of their widths), a little short."""
+    font, size = ctx.styles.fonts["regular"], ctx.styles.card.fontSize
+    room = ctx.frame_width * (SHAPED_PACK_ROOM if ctx.typeset.script.shaping else 1.0)
+    lines = [dates[0]]
+    for date in dates[1:]:
+        joined = f"{lines[-1]}{DETAILS_SEPARATOR}{date}"
+        if stringWidth(joined.replace(NBSP, " "), font, size) <= room:  # drawn as spaces
+            lines[-1] = joined
+        else:
+            lines.append(date)
+    return lines
 
 
 def _two_columns_fit(ctx: Context, texts: Iterable[str], characters: int) -> bool:
@@ -388,7 +405,8 @@ def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
 
 
 DETAILS_TAIL = 1  # governance lines kept with the disclaimer and the QR code
-DETAILS_TAIL_ALONE = 3  # the same, with no QR code below the details
+DETAILS_TAIL_ALONE = 4  # the same, with no QR code below the details
+SHAPED_PACK_ROOM = 0.97  # of the column: what _packed fills in a shaped script
 COLUMN_SHARES = (0.5, 0.55, 0.6, 0.65)  # of the width, for the details' first column
 
 
@@ -403,19 +421,23 @@ BESIDE_CARD = 32
 # ... and for the details to go in two columns with few of their lines wrapped ('Leaflet
 # code: PIL-0388 · Version: 2' whole): a brand with a measure of about 85 or more.
 DETAILS_COLUMN = 40
-# Between facts on one line of the details: the dot stays at the end of a line, never
-# starts one ('· Next review: 2 February 2029' was seen in large print).
+# Between facts on one line of the details: lines are packed to break only between facts
+# (_packed), where the dot is left out; inside a fact too long for a line, the dot stays
+# at the end of a line, never starts one ('· Next review: 2 February 2029' was seen).
 DETAILS_SEPARATOR = f"{NBSP}{NBSP}·  "
 
 
 def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
-                      one_per_line: bool = False, whole=lambda item: item) -> list[str]:
-    """The details' lines; the three dates on one line, or each on its own (in a
+                      one_per_line: bool = False, whole=lambda item: item,
+                      pack=lambda dates: [DETAILS_SEPARATOR.join(dates)]) -> list[str]:
+    """The details' lines: the code and version on one line and the three dates on
+    another (or as many a line as `pack` puts there), or each date on its own (in a
     column). `whole` keeps a date with its label on a line (the PDF joins them with
     no-break spaces: 'Last reviewed:' ended a line with its date below it)."""
     gov, field, then = leaflet.governance, labels.field, labels["detail_separator"]
-    lines = [field("leaflet_code", gov.code) + DETAILS_SEPARATOR + field("version", gov.version),
-             field("written_by", gov.author), field("owner", gov.owner)]
+    code = [field("leaflet_code", gov.code), field("version", gov.version)]
+    lines = [DETAILS_SEPARATOR.join(code)] if one_per_line else pack(code)
+    lines += [field("written_by", gov.author), field("owner", gov.owner)]
     if gov.approved_by:
         approved = field("approved_by", gov.approved_by)
         if gov.approval_date:
@@ -424,7 +446,7 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     dates = [whole(field("published", labels.date(gov.published))),
              whole(field("last_reviewed", labels.date(gov.last_reviewed))),
              whole(field("next_review", labels.date(gov.next_review)))]
-    lines.extend(dates if one_per_line else [DETAILS_SEPARATOR.join(dates)])
+    lines.extend(dates if one_per_line else pack(dates))
     if leaflet.translation:
         lines.append(field("translated_by", leaflet.translation.translator + then
                            + labels.date(leaflet.translation.translated)))
