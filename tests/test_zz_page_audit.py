@@ -386,11 +386,11 @@ def test_the_audit_passes_raised_citations_and_a_tidy_page(tmp_path):
     assert found == []
 
 
-def test_the_audit_finds_a_stub_of_a_last_page(tmp_path):
+def _pages_of_lines(path, counts: tuple[int, ...]) -> None:
+    """A PDF whose pages hold these counts of lines of running text, over a footer rule."""
     from reportlab.pdfgen.canvas import Canvas
-    path = tmp_path / "stub.pdf"
     canvas = Canvas(str(path), pagesize=(595, 842))
-    for lines in (40, 2):  # a full page, then two lines
+    for lines in counts:
         canvas.setLineWidth(0.6)
         canvas.line(57, 60, 538, 60)
         canvas.setFont("Helvetica", 12)
@@ -398,22 +398,18 @@ def test_the_audit_finds_a_stub_of_a_last_page(tmp_path):
             canvas.drawString(57, 780 - 17 * line, f"line {line + 1} of running text")
         canvas.showPage()
     canvas.save()
+
+
+def test_the_audit_finds_a_stub_of_a_last_page(tmp_path):
+    path = tmp_path / "stub.pdf"
+    _pages_of_lines(path, (40, 2))  # a full page, then two lines
     assert stub_last_page(path) == ["the last page is 4% full"]
     assert audit(path) == []  # any other PDF may end short
 
 
 def test_the_audit_finds_a_mostly_empty_page_before_running_text(tmp_path):
-    from reportlab.pdfgen.canvas import Canvas
     path = tmp_path / "empty.pdf"
-    canvas = Canvas(str(path), pagesize=(595, 842))
-    for lines in (3, 40, 40):  # page 1: three lines, then a page of text
-        canvas.setLineWidth(0.6)
-        canvas.line(57, 60, 538, 60)
-        canvas.setFont("Helvetica", 12)
-        for line in range(lines):
-            canvas.drawString(57, 780 - 17 * line, f"line {line + 1} of running text")
-        canvas.showPage()
-    canvas.save()
+    _pages_of_lines(path, (3, 40, 40))  # page 1: three lines, then a page of text
     found = audit(path)
     path.unlink()
     assert found == ["page 1 is 6% full and the next page starts with running text"]
