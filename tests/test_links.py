@@ -1,8 +1,10 @@
 """Every link the tool writes passes one check (issue 15.4): http, https, mailto, tel only."""
 from __future__ import annotations
 
+import re
 import textwrap
 
+import pypdfium2
 import pytest
 
 from conftest import MINIMAL, link_uris, page_texts, squash, with_blocks
@@ -185,3 +187,26 @@ def test_a_brand_text_in_another_language_cannot_be_a_contact_link(catalogue, ca
     brand = spanish_brand_texts(catalogue, "contact:\n  url: 'javascript:alert(1)'\n")
     assert_all_three_stop_at(catalogue, capsys, "brand.yaml", line_of(brand, "url: 'java"),
                              "texts.es.contact.url: not a brand text that has a language")
+
+def test_a_link_moved_to_the_next_line_leaves_no_underline_behind(a5_large_print_out):
+    """A Chinese card line broke after '电子邮件：' and the address went to the next line,
+    but the breaker left an empty piece of the link at the line's end, and its underline
+    was drawn there: a 2 pt dot after the colon (A5 large print, pages 20 and 23)."""
+    import pypdfium2.raw as raw
+    pdf = pypdfium2.PdfDocument(str(a5_large_print_out / "igrt.zh-Hans.large-print.pdf"))
+    try:
+        ends = 0
+        for page in pdf:
+            text = page.get_textpage()
+            whole = text.get_text_range()
+            for found in re.finditer("电子邮件：\r?\n", whole):
+                ends += 1
+                left, bottom, right, _ = text.get_charbox(found.start() + 4)
+                dots = [obj.get_bounds() for obj in page.get_objects()
+                        if obj.type == raw.FPDF_PAGEOBJ_PATH
+                        and abs(obj.get_bounds()[1] - bottom) < 6
+                        and right - 1 <= obj.get_bounds()[0] < right + 30]
+                assert dots == [], dots
+        assert ends >= 1  # the case is still there to test
+    finally:
+        pdf.close()

@@ -452,12 +452,20 @@ class CJKParagraph(LinearParagraph):
         ends = _line_ends(self._source, _line_texts(result.lines))
         if result.kind == 1:
             _settle(result.lines, maxWidths[-1], _new_frag_line, ends)
+            for line in result.lines:
+                line.words = [frag for frag in line.words if not _empty_text(frag)]
         elif result.lines:  # one run of text: lines are (space left, [text])
             lines = [_Line(space, words[0], result.fontName, result.fontSize)
                      for space, words in result.lines]
             _settle(lines, maxWidths[-1], _new_text_line, ends)
             result.lines = [(line.extraSpace, [line.text]) for line in lines]
         return result
+
+
+def _empty_text(frag) -> bool:
+    """A piece of no text the breaker left at a line's end when a link moved whole to the
+    next line: drawn, it put a dot of the link's underline after '电子邮件：'."""
+    return not hasattr(frag, "cbDefn") and getattr(frag, "text", None) == ""
 
 
 @dataclass
