@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
@@ -39,9 +41,8 @@ def folder() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "handouts"
 
 
-# The libraries whose answers are kept: module -> distribution
-LIBRARIES = {"fontTools": "fonttools", "reportlab": "reportlab", "svglib": "svglib",
-             "lxml": "lxml", "PIL": "pillow"}
+# The libraries whose answers are kept
+LIBRARIES = ("fonttools", "reportlab", "svglib", "lxml", "pillow")
 
 
 @cache
@@ -49,27 +50,36 @@ def _stamp() -> str:
     digest = sha256()
     for name in JUDGES:
         digest.update((_HERE / name).read_bytes())
-    for module, distribution in LIBRARIES.items():
-        digest.update(repr(_installed(module, distribution)).encode())
+    for distribution in LIBRARIES:
+        digest.update(f"{distribution} {installed_version(distribution)}".encode())
     return digest.hexdigest()[:16]
 
 
-def _installed(module: str, distribution: str) -> tuple[str, ...]:
-    """Where `module` is installed and its distribution's dist-info folders there (their
-    names hold the version), found without importing it or importlib.metadata, which
-    loads the email package (13 ms of a cold `validate`)."""
-    from importlib.util import find_spec
-    spec = find_spec(module)
-    if spec is None or not spec.origin:
-        return ()
-    folder = Path(spec.origin).parent.parent
+@cache
+def installed_version(distribution: str) -> str:
+    """A distribution's installed version ('none' if it is not installed), from the name
+    of its dist-info folder on the import path ('fonttools-4.69.1.dist-info'): what
+    importlib.metadata reports, without loading the email package (13 ms of a cold
+    `validate`). The build's keys (outputs.py) use it too."""
+    wanted = _normalised(distribution)
+    for entry in sys.path:
+        for name in _folder_names(entry or "."):
+            stem, _, version = name.removesuffix(".dist-info").rpartition("-")
+            if name.endswith(".dist-info") and _normalised(stem) == wanted:
+                return version
+    return "none"
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()  # PEP 503
+
+
+@cache
+def _folder_names(entry: str) -> tuple[str, ...]:
     try:
-        names = os.listdir(folder)
-    except OSError:
-        names = []
-    infos = sorted(name for name in names if name.endswith(".dist-info")
-                   and name.split("-")[0].lower().replace("_", "-") == distribution)
-    return (spec.origin, *infos)
+        return tuple(sorted(os.listdir(entry)))
+    except OSError:  # a zip file or a missing folder on the path
+        return ()
 
 
 def _file() -> Path | None:

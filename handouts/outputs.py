@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import __version__
 from .errors import Problem
-from .filecache import identity, strict_identity
+from .filecache import identity, installed_version, strict_identity
 from .write import write_atomic
 
 if TYPE_CHECKING:  # types only: `handouts --help` must not load the layout libraries
@@ -143,23 +143,12 @@ def tool_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
-@functools.cache
-def _version(package: str) -> str:
-    """A package's installed version, read once: importlib parses its metadata file on
-    every call, and each output's key asked for twelve (30 of a profiled 52 s of a
-    no-change rebuild of 1,000 leaflets)."""
-    from importlib import metadata  # 20 ms: only a build asks (for its keys)
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
 def build_key(source: str, options: dict) -> str:
     """sha256 of everything one output is made from: the source fingerprint, the options
     (variant, paper, greyscale, overdue mark) and the versions of the tool and its
     layout libraries. An output whose key is unchanged need not be built again."""
-    made_with = {"handouts": tool_version(), **{p: _version(p) for p in _LAYOUT_PACKAGES}}
+    made_with = {"handouts": tool_version(),
+                 **{p: installed_version(p) for p in _LAYOUT_PACKAGES}}
     text = json.dumps({"source": source, "options": options, "with": made_with},
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()

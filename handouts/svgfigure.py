@@ -54,7 +54,7 @@ PLACEHOLDER = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)\s*\)")
 URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)")
 IMPORT = re.compile(r"@import", re.IGNORECASE)
 LEAST_LABEL_PT = 12.0  # the body text floor (brand.MIN_BODY_PT): labels are read like text
-LEAST_LARGE_LABEL_PT = 16.0  # large print's floor (layout/styles.py LARGE_PRINT_PT)
+LEAST_LARGE_LABEL_PT = 16.0  # large print's floor (layout/geometry.py LARGE_PRINT_PT)
 LEAST_SCALE = 0.7  # a figure may shrink this much to fit the space left on a page
 HEIGHT_SHARE = 0.6  # and takes at most this share of a page's text height
 

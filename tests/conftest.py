@@ -186,6 +186,6 @@ def column(template: str, page_size: str | None = None,
     """The left and right edges (pt) of a brand's text column, as layout sets it (the
     side margins grow to hold the brand's measure)."""
     from handouts.brand import load_brand
-    from handouts.layout.page import geometry
+    from handouts.layout.geometry import geometry
     geo = geometry(load_brand(REPO / "templates", template), page_size, body_size)
     return geo.left, geo.size[0] - geo.right

@@ -14,7 +14,7 @@ from handouts.brand import load_brand
 from handouts.content.catalogue import load_catalogue
 from handouts.layout import lay_out, variant_options
 from handouts.layout.flowables import WHOLE_KINDS
-from handouts.layout.page import measure_width
+from handouts.layout.geometry import measure_width
 from handouts.model import Callout
 from handouts.render import Placed, place
 

@@ -16,8 +16,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Frame, PageTemplate
 
 from .geometry import LARGE_PRINT_PT, RULE_GAP, PageGeometry
-# what story.py and the tests read from here (they are geometry.py's)
-from .geometry import footer_parts, geometry, measure_width, running_text_width  # noqa: F401
 
 from ..variants import grey_image
 

@@ -22,7 +22,7 @@ from ..model import (CONTACT_FIELDS, Contact, Leaflet, Paragraph as ParagraphBlo
 from ..pdf.tags import Element, StructureLog, Tagged
 from ..rlhooks import forget_url_tails, keep_together_content
 from ..variants import grey, grey_brand
-from . import page
+from . import geometry as sheet, page
 from .blocks import BUILDERS, contact, keeper, list_items, plain, rich
 from .flowables import (CalloutBox, FittedGroup, KeepUnlessGap, ListItem, RoomFor, RuledLines,
                         side_by_side)
@@ -59,7 +59,7 @@ class Story:
     flowables: list
     templates: list
     log: StructureLog
-    geometry: page.PageGeometry
+    geometry: sheet.PageGeometry
     footer: object
     initial_font: str
     extra: dict = field(default_factory=dict)
@@ -74,9 +74,9 @@ def lay_out(leaflet: Leaflet, brand: Brand, options: LayoutOptions = LayoutOptio
     typeset = checked_typeset(leaflet, brand, labels, (options.variant_label,),
                               options.prepared)
     styles = make_styles(brand, options.body_size, typeset)
-    geo = page.geometry(brand, options.page_size, styles.body.fontSize)
+    geo = sheet.geometry(brand, options.page_size, styles.body.fontSize)
     footer_lines = _footer_lines(leaflet, brand, styles, labels, options, geo)
-    geo = page.geometry(brand, options.page_size, styles.body.fontSize, len(footer_lines),
+    geo = sheet.geometry(brand, options.page_size, styles.body.fontSize, len(footer_lines),
                         styles.fonts["regular"])
     logo = page.logo_reader(brand, options.grayscale)
     header_lines = page.header_lines(brand, geo, styles.heading_fonts, styles.scale, logo,
@@ -298,7 +298,7 @@ def _details(leaflet: Leaflet, group: Element, ctx: Context, online: list) -> li
     only the QR code looks like a mistake."""
     brand, labels, styles = ctx.brand, ctx.labels, ctx.styles
     heading = _heading(labels["about_leaflet"], 3, group, ctx, styles.h3)
-    governance = _governance_lines(leaflet, brand, labels, one_per_line=True)
+    governance = governance_lines(leaflet, brand, labels)
     columns = _two_columns_fit(ctx, governance, DETAILS_COLUMN)
     if not columns:
         governance = _governance_lines(leaflet, brand, labels,
@@ -360,7 +360,7 @@ def _two_columns_fit(ctx: Context, texts: Iterable[str], characters: int) -> boo
     its letters."""
     half = _half_widths(ctx)[1]
     return not ctx.typeset.cjk and _words_fit(ctx, texts, half) and \
-        page.running_text_width(characters, ctx.styles.fonts["regular"],
+        sheet.running_text_width(characters, ctx.styles.fonts["regular"],
                                 ctx.styles.body.fontSize) <= half
 
 
@@ -385,7 +385,7 @@ def _balanced_columns(flowables: list, ctx: Context) -> tuple[int, list[float]]:
     still holds DETAILS_COLUMN characters), so that the taller column is as short as it
     can be; the even split wins a tie."""
     gutter, total = ctx.styles.body.fontSize, ctx.frame_width
-    narrowest = page.running_text_width(DETAILS_COLUMN, ctx.styles.fonts["regular"],
+    narrowest = sheet.running_text_width(DETAILS_COLUMN, ctx.styles.fonts["regular"],
                                         ctx.styles.body.fontSize)
     best: tuple[float, int, list[float]] | None = None
     for share in COLUMN_SHARES:
@@ -427,16 +427,15 @@ DETAILS_COLUMN = 40
 DETAILS_SEPARATOR = f"{NBSP}{NBSP}·  "
 
 
-def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
-                      one_per_line: bool = False, whole=lambda item: item,
-                      pack=lambda dates: [DETAILS_SEPARATOR.join(dates)]) -> list[str]:
-    """The details' lines: the code and version on one line and the three dates on
-    another (or as many a line as `pack` puts there), or each date on its own (in a
-    column). `whole` keeps a date with its label on a line (the PDF joins them with
-    no-break spaces: 'Last reviewed:' ended a line with its date below it)."""
+def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels, pack=None,
+                      whole=lambda item: item) -> list[str]:
+    """The details' lines: the code and version on one, each date on its own, or, with
+    `pack`, as many of them a line as it puts there. `whole` keeps a date with its label
+    on a line (the PDF joins them with no-break spaces: 'Last reviewed:' ended a line
+    with its date below it)."""
     gov, field, then = leaflet.governance, labels.field, labels["detail_separator"]
     code = [field("leaflet_code", gov.code), field("version", gov.version)]
-    lines = [DETAILS_SEPARATOR.join(code)] if one_per_line else pack(code)
+    lines = pack(code) if pack else [DETAILS_SEPARATOR.join(code)]
     lines += [field("written_by", gov.author), field("owner", gov.owner)]
     if gov.approved_by:
         approved = field("approved_by", gov.approved_by)
@@ -446,7 +445,7 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
     dates = [whole(field("published", labels.date(gov.published))),
              whole(field("last_reviewed", labels.date(gov.last_reviewed))),
              whole(field("next_review", labels.date(gov.next_review)))]
-    lines.extend(dates if one_per_line else pack(dates))
+    lines.extend(pack(dates) if pack else dates)
     if leaflet.translation:
         lines.append(field("translated_by", leaflet.translation.translator + then
                            + labels.date(leaflet.translation.translated)))
@@ -456,12 +455,12 @@ def _governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels,
 
 def governance_lines(leaflet: Leaflet, brand: Brand, labels: Labels) -> list[str]:
     """The 'Leaflet details' lines, one fact a line (as in the two-column layout)."""
-    return _governance_lines(leaflet, brand, labels, one_per_line=True)
+    return _governance_lines(leaflet, brand, labels)
 
 
 def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels,
                   options: LayoutOptions, geo) -> list[str]:
-    parts = page.footer_parts(leaflet, brand, labels, options.variant_label)
+    parts = sheet.footer_parts(leaflet, brand, labels, options.variant_label)
     size = styles.footer_size
     return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72)
 

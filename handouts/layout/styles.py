@@ -23,7 +23,7 @@ from ..brand import Brand
 from ..fonts import FontFamily
 from ..rlhooks import SYNTHETIC_BOLD, registered_face
 from ..write import OutputError, write_atomic
-from .geometry import LARGE_PRINT_PT, footer_size  # noqa: F401 (styles.LARGE_PRINT_PT)
+from .geometry import footer_size
 
 
 @lru_cache(maxsize=None)
