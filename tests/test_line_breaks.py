@@ -403,3 +403,24 @@ def test_a_reused_keeper_answers_as_a_fresh_one():
         assert [reused(t) for t in texts] == [fresh(t) for t in texts]  # from the cache
     assert RunKeeper("en-GB", "GB", True)(texts[2]) == "Ring 0800\u00a0123\u00a04567 now"
     assert RunKeeper("en-US", "US", True)(texts[2]) == texts[2]  # no number in the US
+
+
+def test_no_chinese_paragraph_ends_with_one_letter_alone(example_out, a5_large_print_out):
+    """A paragraph's last line held a single letter and its full stop ('织。', '来。'; '时'
+    of '24 小时' under A5 large print's opening hours): 21 lines in the zh-Hans builds.
+    The letter before goes down with it."""
+    import re
+
+    import pypdfium2
+    letter = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+    alone = []
+    for path in (example_out / "igrt.zh-Hans.pdf",
+                 a5_large_print_out / "igrt.zh-Hans.large-print.pdf"):
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            alone += [(path.name, line.strip()) for page in pdf
+                      for line in page.get_textpage().get_text_range().splitlines()
+                      if len(letter.findall(line)) == 1 and len(line.strip()) <= 3]
+        finally:
+            pdf.close()
+    assert alone == []

@@ -524,7 +524,8 @@ def _settle(lines: list, width: float, new_line, ends: list[str]) -> None:
         line = lines[n]
         for _ in range(len(_line_text(line))):  # each move leaves the line a character shorter
             if not (line.extraSpace < -_FIT or ends[n] == NO_BREAK or
-                    _forbidden(line, lines[n + 1:n + 2], ends[n] == SPACE)):
+                    _forbidden(line, lines[n + 1:n + 2], ends[n] == SPACE) or
+                    (n + 2 == len(lines) and _one_letter(lines[n + 1]))):
                 break
             if len(_line_text(line)) <= 1 or getattr(line, "lineBreak", False):
                 break  # a line keeps its first character (so breaking ends) and its <br/>
@@ -537,6 +538,14 @@ def _settle(lines: list, width: float, new_line, ends: list[str]) -> None:
 
 
 _FIT = 0.01  # points: a line this little past the edge still fits
+
+
+def _one_letter(line) -> bool:
+    """A paragraph's last line of one Chinese or Japanese letter and its punctuation
+    ('时' of '24 小时' alone under A5 large print's opening hours, '来。'): it takes the
+    letter before with it."""
+    letters = [ch for ch in _line_text(line) if ch not in CANNOT_START and not ch.isspace()]
+    return len(letters) == 1 and bool(_CJK_LETTER.fullmatch(letters[0]))
 
 
 def _line_text(line) -> str:
@@ -588,7 +597,9 @@ def _label_words() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
 
 
-_CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,8}")
+_CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han
+_CJK_WORD = re.compile(f"[{_CJK_LETTERS}]{{2,8}}")
+_CJK_LETTER = re.compile(f"[{_CJK_LETTERS}]")
 
 
 _DROPPED = {SPACE: " ", NO_BREAK: NBSP}  # the character ReportLab dropped at a break
