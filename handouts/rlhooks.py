@@ -7,7 +7,7 @@ at import: on another ReportLab version handouts stops with a message naming the
 and the fix, rather than drawing wrong text. tests/test_rlhooks.py exercises each hook.
 
 Hooks: `code` (a text object's or canvas's `_code`), `text_out`/`set_text_out` (a text
-object's `_textOut`), `keep_together_content` (`KeepTogether._content`), `frame_cursor`
+object's `_textOut`), `shaped_width` (a shaped run's `__shapeData__`), `keep_together_content` (`KeepTogether._content`), `frame_cursor`
 (`Frame._y`),
 `cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
 patch (`install_shape_word`, `rl_shape_frag_word`), the URL break points
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 import reportlab
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.colors import black
 from reportlab.lib.rl_accel import fp_str
@@ -51,7 +51,7 @@ def _check_internals() -> None:
     missing = [name for owner, name in (
         (rl_paragraph, "shapeFragWord"), (PDFTextObject, "setRise"),
         (PDFTextObject, "_textOut"), (PDFTextObject, "_formatText"), (Paragraph, "drawPara"),
-        (pdfmetrics, "_dynFaceNames"),
+        (pdfmetrics, "_dynFaceNames"), (ttfonts, "_sdSimple"),
         (Paragraph, "breakLinesCJK"),
         (Paragraph, "_get_split_blParaFunc"), (rl_paragraph, "_uri_split_pairs"),
         (rl_paragraph, "uri_pat"), (rl_paragraph, "_fragWordIter"),
@@ -83,6 +83,25 @@ def text_out(text_object):
 
 def set_text_out(text_object, write) -> None:
     text_object._textOut = write
+
+
+def shaped_width(text, font_name: str, size: float) -> float | None:
+    """The advance of a shaped run as it is drawn (its glyphs' advances in its
+    `__shapeData__`, kerning included), or None for text that is not shaped. ReportLab's
+    paragraph line drawer (`_putFragLine`) adds up `canvas.stringWidth` of each piece to
+    place underlines, link areas and backgrounds, and that width ignores the kerning.
+    Characters added to a shaped run after shaping (a space: `_sdSimple`, no advance of
+    its own) are drawn at their font width."""
+    data = getattr(text, "__shapeData__", None)
+    if data is None:
+        return None
+    shaped = sum(glyph.x_advance for glyph in data if glyph.cluster != _ADDED_AFTER_SHAPING)
+    added = "".join(char for char, glyph in zip(str.__str__(text), data)
+                    if glyph.cluster == _ADDED_AFTER_SHAPING)
+    return shaped * size / 1000 + (stringWidth(added, font_name, size) if added else 0.0)
+
+
+_ADDED_AFTER_SHAPING = ttfonts._sdSimple.cluster
 
 
 # -- platypus ------------------------------------------------------------------------------

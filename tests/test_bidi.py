@@ -127,6 +127,52 @@ def test_a_links_hit_area_covers_its_words(catalogue, language, paragraph, link)
     assert glyph_left - left < 3 and right - glyph_right < 3  # and no more than its words
 
 
+def underlines(page) -> list[tuple[float, float, float, float]]:
+    """The thin horizontal paths on a page (a link's underline is one)."""
+    import pypdfium2.raw as raw
+    found = []
+    for obj in page.get_objects():
+        left, bottom, right, top = obj.get_bounds()
+        if obj.type == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2.5 and right - left > 4:
+            found.append((left, bottom, right, top))
+    return found
+
+
+def test_a_links_underline_and_area_end_at_its_letters(catalogue):
+    """In right-to-left text every word is shaped, kerning included ('//' of a URL is set
+    closer), but ReportLab placed underlines and link areas by the words' unkerned widths:
+    Arabic leaflets' reference addresses were underlined 3 pt past their last letter, the
+    next link on the line starting that much late."""
+    url = "https://www.nhs.uk/conditions/radiotherapy/"
+    catalogue.leaflet(leaflet("ar", f"اقرأ [{url}]({url}) ثم [Wave To](https://www.nhs.uk/w/) "
+                                    "اليوم."))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        text = page.get_textpage()
+        whole = text.get_text_range()
+        lines = underlines(page)
+        for shown, target in ((url, url), ("Wave To", "https://www.nhs.uk/w/")):
+            start = whole.find(shown)
+            assert start >= 0, (shown, whole)
+            boxes = [text.get_charbox(i) for i in range(start, start + len(shown))
+                     if not whole[i].isspace()]
+            first, last = min(b[0] for b in boxes), max(b[2] for b in boxes)
+            under = [line for line in lines if line[0] < last and line[2] > first
+                     and 0 < boxes[0][1] - line[3] < 4]
+            assert len(under) == 1, (shown, under)
+            # from the pen (a letter's side bearing, and pdfium's half line width, before
+            # its ink) to its last letter: the old code ended 5.4 and 2.8 pt past them
+            assert -0.5 < first - under[0][0] < 2.5 and -0.5 < under[0][2] - last < 2.0, \
+                (shown, first, last, under)
+            (area,) = link_rects(path, target)
+            assert -0.5 < first - area[0] < 2.5 and -0.5 < area[2] - last < 1.5, (shown, area)
+    finally:
+        pdf.close()
+
+
 def test_a_url_in_right_to_left_text_is_drawn_left_to_right_to_its_last_slash(catalogue):
     """A URL is a left-to-right isolate (UAX #9 X5a): its trailing '/' is a neutral that
     took the right-to-left direction around it and was drawn at its left end

@@ -709,25 +709,54 @@ def _visual_line(line, rtl: bool, known: list | None = None):
          after.setdefault(max(taken), [])).append(frag)
     out: list = []
     last = None  # where in `out` the piece drawn last is
-    space = False  # a space to draw before the next piece (none drawn yet)
+    spaces = 0  # spaces drawn after it, not yet given to a piece
     for slot, index in enumerate(order):
         item = items[index]
         if item.word is None:
-            if last is None:
-                space = True
-            else:
-                out[last] = out[last].clone(text=out[last].text + " ")
+            spaces += 1
             continue
         pieces = words[item.word].pieces
         pieces = [pieces[p] for p in item.pieces] if item.pieces else list(pieces)
-        if space:
-            pieces[0] = pieces[0].clone(text=" " + pieces[0].text)
-            space = False
+        if spaces:
+            _put_spaces(out, last, pieces, spaces)
+            spaces = 0
         out.extend(before.get(slot, []))
         out.extend(pieces)
         last = len(out) - 1
         out.extend(after.get(slot, []))
+    if spaces and last is not None:
+        _put_spaces(out, last, [], spaces)
     return line.clone(words=out + tail)
+
+
+def _put_spaces(out: list, last: int | None, following: list, count: int) -> None:
+    """Spaces between two pieces in drawing order join the piece before them, or the
+    piece after when they lead the line. A piece is underlined as far as its text goes,
+    so a space joins a link's piece only between two pieces of the same link: Arabic
+    reference addresses were underlined one space past their last letter."""
+    text = " " * count
+    after = following[0] if following else None
+    if last is not None:
+        before = out[last]
+        if not _decorated(before) or (after is not None and _same_decoration(before, after)):
+            out[last] = before.clone(text=before.text + text)
+            return
+    elif after is not None and not _decorated(after):
+        following[0] = after.clone(text=text + after.text)
+        return
+    # a piece of its own, in the font of its neighbour, without the decoration
+    neighbour = out[last] if last is not None else after
+    if neighbour is not None:
+        out.append(neighbour.clone(text=text, link=[], us_lines=[]))
+
+
+def _decorated(frag) -> bool:
+    return bool(getattr(frag, "link", None) or getattr(frag, "us_lines", None))
+
+
+def _same_decoration(a, b) -> bool:
+    return (getattr(a, "link", None) == getattr(b, "link", None)
+            and getattr(a, "us_lines", None) == getattr(b, "us_lines", None))
 
 
 def _marker_span(frag, index, start, markers, where, count) -> list[int]:
