@@ -7,7 +7,7 @@ at import: on another ReportLab version handouts stops with a message naming the
 and the fix, rather than drawing wrong text. tests/test_rlhooks.py exercises each hook.
 
 Hooks: `code` (a text object's or canvas's `_code`), `text_out`/`set_text_out` (a text
-object's `_textOut`), `shaped_width` (a shaped run's `__shapeData__`), `keep_together_content` (`KeepTogether._content`), `frame_cursor`
+object's `_textOut`), `shaped_width`/`shape_data` (a shaped run's `__shapeData__`), `keep_together_content` (`KeepTogether._content`), `frame_cursor`
 (`Frame._y`),
 `cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
 patch (`install_shape_word`, `rl_shape_frag_word`), the URL break points
@@ -92,7 +92,7 @@ def shaped_width(text, font_name: str, size: float) -> float | None:
     place underlines, link areas and backgrounds, and that width ignores the kerning.
     Characters added to a shaped run after shaping (a space: `_sdSimple`, no advance of
     its own) are drawn at their font width."""
-    data = getattr(text, "__shapeData__", None)
+    data = shape_data(text)
     if data is None:
         return None
     shaped = sum(glyph.x_advance for glyph in data if glyph.cluster != _ADDED_AFTER_SHAPING)
@@ -102,6 +102,11 @@ def shaped_width(text, font_name: str, size: float) -> float | None:
 
 
 _ADDED_AFTER_SHAPING = ttfonts._sdSimple.cluster
+
+
+def shape_data(text) -> list | None:
+    """The glyphs of a shaped run (a ShapedStr's `__shapeData__`), or None."""
+    return getattr(text, "__shapeData__", None)
 
 
 # -- platypus ------------------------------------------------------------------------------

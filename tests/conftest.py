@@ -189,3 +189,27 @@ def column(template: str, page_size: str | None = None,
     from handouts.layout.geometry import geometry
     geo = geometry(load_brand(REPO / "templates", template), page_size, body_size)
     return geo.left, geo.size[0] - geo.right
+
+
+def as_drawn(path: Path) -> Path:
+    """A copy of the PDF without its ActualText spans: what its glyphs say, line by line,
+    for tests of where lines break (the spans make readers read a word broken across two
+    lines whole, tags.py)."""
+    copy = path.with_name(path.stem + ".as-drawn.pdf")
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            kept, dropped = [], []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name in ("BDC", "BMC"):
+                    spans = (name == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
+                             and "/ActualText" in operands[1])
+                    dropped.append(spans)
+                    if spans:
+                        continue
+                elif name == "EMC" and dropped.pop():
+                    continue
+                kept.append((operands, operator))
+            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        pdf.save(copy)
+    return copy

@@ -7,7 +7,7 @@ import subprocess
 import pypdfium2
 import pytest
 
-from conftest import MINIMAL, link_uris, with_blocks
+from conftest import MINIMAL, as_drawn, link_uris, with_blocks
 
 URL = ("https://www.example-trust.nhs.uk/patient-information/cardiology/blood-pressure/"
        "home-monitoring?format=large&lang=en-GB")
@@ -129,7 +129,7 @@ def test_a_long_url_breaks_only_after_url_punctuation(catalogue, where, variant)
     catalogue.leaflet(_leaflet(where))
     assert catalogue.build("--variant", variant) == 0
     name = "sample.pdf" if variant == "standard" else f"sample.{variant}.pdf"
-    ends = _url_line_ends(_poppler_text(catalogue.out / name))
+    ends = _url_line_ends(_poppler_text(as_drawn(catalogue.out / name)))
     assert ends, "the URL was expected to wrap"
     assert all(end[0] in SAFE_AFTER or end[1] == "-" for end in ends), ends
 
@@ -195,7 +195,7 @@ def test_an_email_address_ending_a_sentence_breaks_only_after_its_punctuation(ca
         f"- paragraph: 'Ask a member of staff, or email {address}.'\n"))
     assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
     lines = [line.strip() for line in
-             _poppler_text(catalogue.out / "sample.large-print.pdf").splitlines()]
+             _poppler_text(as_drawn(catalogue.out / "sample.large-print.pdf")).splitlines()]
     ends = [(a, b) for a, b in zip(lines, lines[1:]) if "patient.information" in a
             and not a.endswith(address + ".")]
     assert ends, "the address was expected to wrap"
@@ -225,3 +225,46 @@ def test_an_email_address_wider_than_its_line_breaks_inside_the_line(lead):
     head = next(line for line in text if "nurseline" in line).split()[-1]
     assert head != address and address.startswith(head), text  # broken inside the address
     assert len(head) in url_break_points(address), text  # at a point a URL may break
+
+
+def _reader_words(path) -> dict[str, list[str]]:
+    return {"poppler": _poppler_text(path).split(), "pdfium": _pdfium_text(path).split()}
+
+
+@pytest.mark.parametrize("where, variant", [("paragraph", "large-print"),
+                                            ("reference", "large-print"),
+                                            ("paragraph", "standard")])
+def test_a_url_broken_over_lines_is_read_as_one_word(catalogue, where, variant):
+    """A URL wrapped over two or more lines was read as two or more words by poppler and
+    pdfium (a screen reader says each part on its own; search finds no address). Its
+    first part now carries the whole URL as its ActualText and the others nothing."""
+    catalogue.leaflet(_leaflet(where))
+    assert catalogue.build("--variant", variant) == 0
+    path = catalogue.out / ("sample.pdf" if variant == "standard" else f"sample.{variant}.pdf")
+    drawn = _url_line_ends(_poppler_text(as_drawn(path)))
+    assert len(drawn) >= (2 if variant == "large-print" else 1), drawn  # over 3 lines
+    for reader, found in _reader_words(path).items():
+        assert any(URL in word for word in found), (reader, [w for w in found if "//" in w])
+        parts = [w for w in found if w != URL and w in URL and any(c in w for c in "/.?&=")]
+        assert parts == [], (reader, parts)
+
+
+def test_a_wrapped_email_address_and_a_hyphenated_word_are_read_whole(catalogue):
+    """A5 large print: 'patient.information@riverside.' / 'example.nhs.uk.' was two words
+    to both readers; a word longer than the line, hyphenated by the layout, read back
+    from pdfium as 'immunohistochemistrylaboratory\ufffetechnicians...' (U+FFFE where
+    the added hyphen is). Both now read each whole, as written."""
+    address = "patient.information@riverside.example.nhs.uk"
+    word = "immunohistochemistrylaboratorytechniciansandradiographers"
+    catalogue.leaflet(with_blocks(
+        f"- paragraph: 'Ask a member of staff, or email {address}.'\n"
+        f"- paragraph: 'The {word} are open.'\n"))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    path = catalogue.out / "sample.large-print.pdf"
+    drawn = _pdfium_text(as_drawn(path))
+    heads = [line.split()[-1] for line in drawn.splitlines() if line.strip()]
+    assert any(address.startswith(h) and h != address for h in heads), drawn  # still cut
+    assert "\ufffe" in drawn  # and the word still hyphenated
+    for reader, found in _reader_words(path).items():
+        assert address + "." in found and word in found, (reader, found)
+        assert not any("\ufffe" in w or w.endswith(("@", "-", "riverside.")) for w in found)

@@ -26,6 +26,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, visual_order
+from ..pdf.tags import WordBreak
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
 
@@ -314,11 +315,12 @@ def _frag_text(frag) -> str:
     return str(text) if text else " ".join(map(str, getattr(frag, "words", None) or []))
 
 
-def _ends_inside_words(paragraph) -> list[bool]:
+def _ends_inside_words(paragraph) -> list[WordBreak | None]:
     """For each line, whether it ends inside a word of the text (a URL broken after a '/',
     a word hyphenated): the text has no space where the line ends."""
-    return [end == INSIDE for end in _line_ends(paragraph._source,
-                                                _line_texts(paragraph.blPara.lines))]
+    read_whole = not getattr(paragraph, "rtl", False)
+    return [WordBreak(end == HYPHENATED, read_whole) if end in (INSIDE, HYPHENATED) else None
+            for end in _line_ends(paragraph._source, _line_texts(paragraph.blPara.lines))]
 
 
 def _line_texts(lines) -> list[str]:
@@ -328,8 +330,10 @@ def _line_texts(lines) -> list[str]:
 
 
 # Where a line ends in the text: at a space, at a no-break space (ReportLab's CJK breaker
-# takes it for a space: a phone number '020 7946 0199' was split), inside a word, unsure.
-SPACE, NO_BREAK, INSIDE, UNSURE = "space", "no-break space", "inside", "unsure"
+# takes it for a space: a phone number '020 7946 0199' was split), inside a word (with a
+# hyphen the break added, or without), unsure.
+SPACE, NO_BREAK, INSIDE, HYPHENATED, UNSURE = ("space", "no-break space", "inside",
+                                               "hyphenated", "unsure")
 
 
 def _line_ends(source: str, texts: list[str]) -> list[str]:
@@ -352,8 +356,9 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
             at += 1
         if added_hyphen and at < len(source) and source[at] == "-":
             at += 1  # the text's own hyphen, not one the break added
+            added_hyphen = False
         ends.append(UNSURE if at >= len(source) else NO_BREAK if source[at] == NBSP else
-                    SPACE if source[at].isspace() else INSIDE)
+                    SPACE if source[at].isspace() else HYPHENATED if added_hyphen else INSIDE)
     return ends
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from .tags import PRIVATE_USE_TEXT
+from .tags import NOTHING, PRIVATE_USE_TEXT, span_operator
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,10 +33,8 @@ class ActualText:
 
 
 # The span of a glyph that stands for no text of its own: the vowel marks of right-to-left
-# text, whose letter's ToUnicode holds them (shaping._marks_in_letters). Its text is U+0000,
-# which poppler and pdfium both read as nothing; an empty ActualText would say the same,
-# but pdfium then reads the glyph as if it had no span (measured).
-NO_TEXT = ActualText("\x00")
+# text, whose letter's ToUnicode holds them (shaping._marks_in_letters).
+NO_TEXT = ActualText(NOTHING)
 
 
 def glyph_text(face: str, char: str) -> str:
@@ -54,11 +52,6 @@ def glyph_text(face: str, char: str) -> str:
         base = unicodedata.normalize("NFKC", char)
         return base if len(base) == 1 else base[::-1]
     return char
-
-
-def span_operator(actual: ActualText) -> str:
-    """The BDC that opens a span: its text as a UTF-16BE string with byte order mark."""
-    return f"/Span <</ActualText <FEFF{actual.text.encode('utf-16-be').hex().upper()}>>> BDC"
 
 
 def _runs(text: ShapedStr) -> list[tuple[ActualText | None, int, int]]:
@@ -83,7 +76,7 @@ def _format_text(text_object, text):
     parts = []
     for actual, start, end in _runs(text):
         code = _rl_format_text(text_object, text[start:end])
-        parts.append(code if actual is None else f"{span_operator(actual)} {code} EMC")
+        parts.append(code if actual is None else f"{span_operator(actual.text)} {code} EMC")
     return " ".join(parts)
 
 

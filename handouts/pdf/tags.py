@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from ..rlhooks import code, set_text_out, shaped_width, text_out as text_writer
+from ..rlhooks import code, set_text_out, shape_data, shaped_width, text_out as text_writer
 
 CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
 
@@ -27,6 +27,27 @@ CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners in
 # (face name -> {code point: text}), and pdfua.py writes it into the font's ToUnicode map
 # so that text extraction and read-aloud get the letters back.
 PRIVATE_USE_TEXT: dict[str, dict[int, str]] = {}
+
+# The ActualText of glyphs that stand for no text: U+0000, which poppler and pdfium both read
+# as nothing. An empty ActualText would say the same, but pdfium then reads the glyphs as if
+# they had no span (measured).
+NOTHING = "\x00"
+
+
+def span_operator(text: str) -> str:
+    """The BDC that opens an ActualText span (ISO 32000-1 14.9.4): `text` as a UTF-16BE
+    string with byte order mark."""
+    return f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC"
+
+
+@dataclass(frozen=True)
+class WordBreak:
+    """A line that ends inside a word: a URL cut after a '/', a word hyphenated."""
+
+    hyphen_added: bool = False  # the '-' ending the line is the break's, not the text's
+    # The word's head is the last text drawn on its line and its tail the first on the
+    # next (left-to-right paragraphs; a right-to-left line draws its end first).
+    read_whole: bool = True
 
 
 @dataclass(eq=False)
@@ -98,7 +119,7 @@ class TaggingCanvas(Canvas):
         self.setNamedCB(CALLBACK, _inline_switch)
         # Set by a paragraph about to draw: which of its lines end inside a word (a long
         # URL, a hyphenated word), to get no separating space. Taken by its text object.
-        self.lines_ending_inside_words: list[bool] = []
+        self.lines_ending_inside_words: list[WordBreak | None] = []
 
     # -- owners -------------------------------------------------------------------------
     @property
@@ -286,20 +307,111 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     code(tx).append(canvas._mark(target))
 
 
-def _separate_lines(text_object, inside_words: list[bool]) -> None:
-    """End every line with a space, so text extraction and read-aloud keep words apart
-    (not after Chinese and Japanese, which put no spaces between words, nor after a line
-    that ends inside a word: `inside_words`, one flag a line)."""
-    write = text_writer(text_object)
-    ends_inside_word = iter(inside_words)
+def _separate_lines(text_object, breaks: list[WordBreak | None]) -> None:
+    set_text_out(text_object, _LineWriter(text_object, breaks))
 
-    def text_out(text, TStar=0):
-        inside = next(ends_inside_word, False) if TStar else False  # one call ends each line
+
+class _LineWriter:
+    """Writes a paragraph's lines (its text object's `_textOut`, one call a piece of text,
+    the last of a line with `TStar`).
+
+    Every line ends with a space, so text extraction and read-aloud keep words apart (not
+    after Chinese and Japanese, which put no spaces between words, nor after a line that
+    ends inside a word: `breaks`, one a line). A word broken across two lines is read
+    whole: poppler and pdfium read 'patient.information@' / 'riverside.example.nhs.uk' as
+    two words. Its head is written in a span whose ActualText is the whole word, its tail
+    in a span of NOTHING, each inside one line, so both nest in the marked content around
+    them. The head's span is put in when its tail is written, so a paragraph cut by a page
+    between the two keeps its text as drawn."""
+
+    def __init__(self, text_object, breaks: list[WordBreak | None]):
+        self.code = code(text_object)
+        self.write = text_writer(text_object)
+        self.breaks = breaks
+        self.line = 0
+        self.head: _Written | None = None  # this line's last word, written on its own
+        self.word: list[_Written] = []  # the parts of a broken word written so far
+
+    def __call__(self, text, TStar=0):
+        broken = self.breaks[self.line] if self.line < len(self.breaks) else None
         if TStar and text and not text.endswith(" ") and not _ideographic(text[-1]) and \
-                not inside:
+                broken is None:
             text += " "
-        write(text, TStar)
-    set_text_out(text_object, text_out)
+        if self.word and text:
+            text = self._go_on_with_word(text, TStar)
+            if not text:  # all of it was a part of the word
+                if TStar:
+                    self._end_line(broken)
+                return
+        if text and broken is not None and broken.read_whole:
+            self._write_head(text, TStar)
+        else:
+            self.write(text, TStar)
+        if TStar:
+            self._end_line(broken)
+
+    def _write_head(self, text, TStar) -> None:
+        """The line's text so far, its last word written on its own (it may be the head)."""
+        cut = max(text.rfind(" "), text.rfind("\u00a0")) + 1
+        if cut:
+            self.write(text[:cut], 0)
+        self.head = self._written(text[cut:], TStar) if cut < len(text) else None
+
+    def _written(self, text, TStar) -> _Written:
+        self.write(text, TStar)
+        return _Written(len(self.code) - 1, str.__str__(text))
+
+    def _end_line(self, broken: WordBreak | None) -> None:
+        head, self.head = self.head, None
+        self.line += 1
+        goes_on = broken is not None and broken.read_whole
+        if self.word:  # a broken word's part ended the line: the word goes on, or ends
+            if not goes_on:
+                self._finish_word()
+            return
+        if not goes_on or head is None:
+            return
+        if broken is not None and broken.hyphen_added and head.text.endswith("-"):
+            head = _Written(head.at, head.text[:-1])
+        if head.text and not _ideographic(head.text[-1]) and not _spanned(head.text):
+            self.word = [head]
+
+    def _go_on_with_word(self, text, TStar):
+        """Writes what `text` holds of the broken word, up to its first space; returns
+        the rest, once the word is finished."""
+        cut = next((i for i, char in enumerate(text) if char.isspace()), len(text))
+        part = text[:cut]
+        if part and (_ideographic(part[0]) or _spanned(part)):
+            self._finish_word()
+            return text
+        if part:
+            self.word.append(self._written(part, TStar if cut == len(text) else 0))
+        if cut < len(text):
+            self._finish_word()
+        return text[cut:]
+
+    def _finish_word(self) -> None:
+        """The spans of a word whose parts were written on two or more lines: the first
+        carries the whole word, the others nothing."""
+        parts, self.word = self.word, []
+        if len(parts) < 2:
+            return
+        whole = "".join(p.text for p in parts)
+        for n, written in reversed(list(enumerate(parts))):
+            self.code.insert(written.at + 1, "EMC")
+            self.code.insert(written.at, span_operator(whole if n == 0 else NOTHING))
+
+
+@dataclass(frozen=True)
+class _Written:
+    at: int  # its text operator's index in the text object's code
+    text: str
+
+
+def _spanned(text) -> bool:
+    """Shaped text holding ActualText spans of its own (actualtext.py), which a span
+    around it would contradict."""
+    return any(getattr(glyph, "actual", None) for glyph in shape_data(text) or ())
 
 
 def _ideographic(char: str) -> bool:
