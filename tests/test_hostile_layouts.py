@@ -169,3 +169,31 @@ def test_an_arabic_line_never_splits_a_phone_number(tmp_path_factory):
     lines = [line for line in _poppler(path).splitlines() if "0199" in line]
     assert len(lines) >= 15 and all("020 7946 0199" in line for line in lines), lines[:3]
     assert audit(path) == []
+
+
+AR_HOURS = "ساعات العمل من 8 صباحًا إلى 6 مساءً كل يوم."
+
+
+def test_an_arabic_time_keeps_its_day_period(tmp_path_factory):
+    """Seen in the Arabic contact card on A5 and in the booklet: '6' at a line's end and
+    'مساءً' (p.m.) below it. A time and its day period, as CLDR names them in the
+    leaflet's language, are one run; each line that draws 'مساءً' draws its '6'."""
+    import pypdfium2
+    from conftest import Catalogue
+    catalogue = Catalogue(tmp_path_factory.mktemp("arhours"))
+    blocks = "".join(f'- paragraph: "{"كلمة " * n}{AR_HOURS}"\n' for n in range(1, 25))
+    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: ar\nsummary:"))
+    assert catalogue.build("--page-size", "A5") == 0
+    pdf = pypdfium2.PdfDocument(str(catalogue.out / "sample.pdf"))
+    try:
+        lines: dict[tuple[int, int], str] = {}
+        for number, page in enumerate(pdf):
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                key = (number, round(text.get_charbox(i)[1]))
+                lines[key] = lines.get(key, "") + text.get_text_range(i, 1)
+    finally:
+        pdf.close()
+    evening = [line for line in lines.values() if "مساء" in line]
+    assert len(evening) >= 20, len(evening)
+    assert all("6" in line for line in evening), [line for line in evening if "6" not in line]

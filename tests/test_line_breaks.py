@@ -56,6 +56,7 @@ RUNS = {  # kind: (as written in the YAML, as printed)
     "dose": ("75 mg", "75 mg"),
     "postcode": ("SE1 0ZZ", "SE1 0ZZ"),
     "clock": ("4:30 p.m.", "4:30 p.m."),
+    "building": ("1 Embankment", "1 Embankment"),  # a building number and its street
     "compare": ("> 120", "> 120"),
     "duration": ("24 hours", "24 hours"),  # CLDR's names for units of time
 }

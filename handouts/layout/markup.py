@@ -49,13 +49,14 @@ MEASUREMENT = re.compile(r"(?<![\w.,/])\d+(?:[.,/]\d+)* (?:mg|g|kg|mcg|µg|micro
                          r"milligrams?|ml|mL|l|L|litres?|liters?|mmHg|mmol/L|mmol|cm|mm|"
                          r"IU|units?|°C|°F|kcal|%)(?![\w/])")
 # Other units a reader takes in at once, seen broken at a line's end: a postcode ('SE1 /
-# 0ZZ'), a US state and ZIP code ('MN / 55000'), a time ('4:30 / p.m.'), a comparison
-# ('> / 120' in a blood-pressure table).
+# 0ZZ'), a US state and ZIP code ('MN / 55000'), a building number and its street ('1 /
+# Embankment Road' in the A5 large-print card), a comparison ('> / 120' in a
+# blood-pressure table). (A time with its day period: _clock_pattern.)
 POSTCODE = re.compile(r"(?<!\w)[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?!\w)")
+BUILDING = re.compile(r"(?<![\w.,:/\u00a0])\d{1,4}[A-Za-z]? [A-Z][a-z]+(?!\w)")
 STATE_ZIP = re.compile(r"(?<!\w)[A-Z]{2} \d{5}(?:-\d{4})?(?!\w)")
-CLOCK = re.compile(r"(?<![\w:.])\d{1,2}(?:[:.]\d{2})? (?:a\.m\.|p\.m\.|am|pm|AM|PM)(?!\w)")
 COMPARISON = re.compile(r"(?<!\S)[<>≤≥]=? \d")
-UNITS = (EMERGENCY, MEASUREMENT, POSTCODE, STATE_ZIP, CLOCK, COMPARISON)
+UNITS = (EMERGENCY, MEASUREMENT, POSTCODE, STATE_ZIP, BUILDING, COMPARISON)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _kept(keeper: RunKeeper, text: str) -> str:
     """RunKeeper's answer for a text with a space."""
     spans = [*_phone_spans(text, keeper.region), *_date_spans(text, keeper.language),
              *(m.span() for pattern in UNITS for m in pattern.finditer(text)),
-             *_duration_spans(text, keeper.language)]
+             *_duration_spans(text, keeper.language), *_clock_spans(text, keeper.language)]
     chars = list(text)
     for start, end in spans:
         if end - start <= LONGEST_RUN:
@@ -137,6 +138,28 @@ def _date_pattern(language: str) -> re.Pattern:
     forms = [rf"{day} {of}{month}(?:,? {of}{year})?", rf"{month} {day}(?:, {year})?",
              rf"{month} {year}"]
     return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
+
+
+def _clock_spans(text: str, language: str) -> list[tuple[int, int]]:
+    if not any(ch.isdigit() for ch in text):
+        return []
+    return [m.span() for m in _clock_pattern(language).finditer(text)]
+
+
+@lru_cache(maxsize=None)
+def _clock_pattern(language: str) -> re.Pattern:
+    """A time with its day period, as CLDR names the periods in the leaflet's language
+    (and English), in any width, and as English writes them: '4:30 p.m.', '8 am', '6
+    مساءً', '8 a. m.'. A time's '4:30' at a line's end with 'p.m.' below it was seen in
+    English, '6' with 'مساءً' below it in the Arabic contact card (A5, booklet). Not a
+    one-letter Latin name: Spanish 'de 8 a 10' is no time."""
+    names = {str(name).replace("\u202f", " ").replace(NBSP, " ")
+             for locale in _locales(language)
+             for widths in locale.day_periods.values() for periods in widths.values()
+             for key, name in periods.items() if key in ("am", "pm")}
+    names = {n for n in names | {"a.m.", "p.m."} if not (len(n) == 1 and n.isascii())}
+    period = _any_of(names).replace("\\ ", "[ \u00a0\u202f]?")
+    return re.compile(rf"(?<![\w:.])\d{{1,2}}(?:[:.]\d{{2}})? {period}(?!\w)", re.IGNORECASE)
 
 
 def _duration_spans(text: str, language: str) -> list[tuple[int, int]]:
