@@ -171,29 +171,44 @@ def test_an_arabic_line_never_splits_a_phone_number(tmp_path_factory):
     assert audit(path) == []
 
 
-AR_HOURS = "ساعات العمل من 8 صباحًا إلى 6 مساءً كل يوم."
-
-
-def test_an_arabic_time_keeps_its_day_period(tmp_path_factory):
-    """Seen in the Arabic contact card on A5 and in the booklet: '6' at a line's end and
-    'مساءً' (p.m.) below it. A time and its day period, as CLDR names them in the
-    leaflet's language, are one run; each line that draws 'مساءً' draws its '6'."""
+def _pdfium_lines(path) -> list[str]:
+    """Each drawn line's characters, as pdfium reads them, grouped by page and baseline."""
     import pypdfium2
-    from conftest import Catalogue
-    catalogue = Catalogue(tmp_path_factory.mktemp("arhours"))
-    blocks = "".join(f'- paragraph: "{"كلمة " * n}{AR_HOURS}"\n' for n in range(1, 25))
-    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: ar\nsummary:"))
-    assert catalogue.build("--page-size", "A5") == 0
-    pdf = pypdfium2.PdfDocument(str(catalogue.out / "sample.pdf"))
+    pdf = pypdfium2.PdfDocument(str(path))
     try:
         lines: dict[tuple[int, int], str] = {}
         for number, page in enumerate(pdf):
             text = page.get_textpage()
-            for i in range(text.count_chars()):
-                key = (number, round(text.get_charbox(i)[1]))
-                lines[key] = lines.get(key, "") + text.get_text_range(i, 1)
+            keys = [(number, round(text.get_charbox(i, loose=True)[1]))
+                    for i in range(text.count_chars())]
+            start = 0
+            for i in range(1, len(keys) + 1):  # runs of characters on one baseline
+                if i == len(keys) or keys[i] != keys[start]:
+                    lines[keys[start]] = (lines.get(keys[start], "")
+                                          + text.get_text_range(start, i - start))
+                    start = i
+        return list(lines.values())
     finally:
         pdf.close()
-    evening = [line for line in lines.values() if "مساء" in line]
-    assert len(evening) >= 20, len(evening)
-    assert all("6" in line for line in evening), [line for line in evening if "6" not in line]
+
+
+@pytest.mark.parametrize("run, last, first", [
+    # Seen in the Arabic contact card on A5 and in the booklet: '6' at a line's end and
+    # 'مساءً' (p.m.) below it. A time and its day period, as CLDR names them in the
+    # leaflet's language, are one run.
+    ("ساعات العمل من 8 صباحًا إلى 6 مساءً كل يوم.", "6", "مساء"),
+    # Seen in the Arabic booklet: 'فاتصل بالرقم' and '999' alone below it. The run is
+    # in two styles (the number bold), and a right-to-left piece lost the no-break
+    # space at its end (typeset.plain_edge_joiners).
+    ("إذا شعرت بألم في الصدر فاتصل بالرقم **999** فورًا.", "بالرقم", "999"),
+])
+def test_an_arabic_run_stays_on_one_line(tmp_path_factory, run, last, first):
+    """Each line that draws the run's second part draws its first."""
+    from conftest import Catalogue
+    catalogue = Catalogue(tmp_path_factory.mktemp("arrun"))
+    blocks = "".join(f'- paragraph: "{"كلمة " * n}{run}"\n' for n in range(1, 25))
+    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: ar\nsummary:"))
+    assert catalogue.build("--page-size", "A5") == 0
+    seconds = [line for line in _pdfium_lines(catalogue.out / "sample.pdf") if first in line]
+    assert len(seconds) >= 20, len(seconds)
+    assert all(last in line for line in seconds), [line for line in seconds if last not in line]

@@ -210,7 +210,8 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
         words = texts[index]
         if index + 1 < len(text.spans) and text.spans[index + 1].cites and words.endswith(" "):
             words = words[:-1] + NBSP  # a citation never starts a line: "health [1]"
-        piece = typeset.markup(words) if typeset else escape(words, quote=False)
+        piece = (typeset.markup(words, joined_to_next=_untagged_pair(text.spans, index))
+                 if typeset else escape(words, quote=False))
         if span.bold:
             piece = f"<b>{piece}</b>"
         if span.italic:
@@ -227,6 +228,14 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
             piece = f"{_switch(label)}{piece}{_switch('end:' + label)}"
         parts.append(piece)
     return "".join(parts)
+
+
+def _untagged_pair(spans, index: int) -> bool:
+    """Whether span `index` and the next are plain, bold or italic text, with no tag of a
+    link, citation or language between them."""
+    if index + 1 >= len(spans):
+        return False
+    return not any(span.cites or span.href or span.lang for span in spans[index:index + 2])
 
 
 def _split_like(kept: str, spans) -> list[str]:

@@ -40,12 +40,17 @@ JOINERS = str.maketrans({"\u00a0": " ", "\u202f": " "})
 JOINED_RUN = re.compile(r"[^\s\u00a0\u202f]+(?:[\u00a0\u202f][^\s\u00a0\u202f]+)+")
 
 
-def plain_edge_joiners(text: str) -> str:
+def plain_edge_joiners(text: str, keep_end: bool = False) -> str:
     """`text` with the no-break spaces that join no two words made plain spaces (see
-    JOINERS): a date in an Arabic sentence keeps its own ('2 / فبراير 2029' was seen)."""
+    JOINERS): a date in an Arabic sentence keeps its own ('2 / فبراير 2029' was seen).
+    `keep_end` keeps the one ending the text, which joins it to the next piece of the
+    same run in another style, with no tag between ('بالرقم **999**': '999' went alone to
+    the next line in the Arabic booklet)."""
     plain = list(text.translate(JOINERS))
     for match in JOINED_RUN.finditer(text):
         plain[match.start():match.end()] = match.group()
+    if keep_end and text and text[-1] in "\u00a0\u202f":
+        plain[-1] = text[-1]
     return "".join(plain)
 
 
@@ -182,14 +187,16 @@ class Typeset:
         return None
 
     # -- markup ------------------------------------------------------------------------
-    def markup(self, text: str, heading: bool = False) -> str:
-        """Escaped paragraph markup, with runs in another font wrapped in <font>."""
+    def markup(self, text: str, heading: bool = False, joined_to_next: bool = False) -> str:
+        """Escaped paragraph markup, with runs in another font wrapped in <font>.
+        `joined_to_next`: the text ends with a no-break space joining it to the next
+        piece (plain_edge_joiners)."""
         own = self.heading if heading else self.body
         if text.isascii() and self._ascii_is_own(heading):
             return escape(text, quote=False)  # same result as below, without a look at each character
         text = self.drawable(text, heading)
         if self.rtl or has_rtl(text):
-            text = plain_edge_joiners(text)
+            text = plain_edge_joiners(text, keep_end=joined_to_next)
         parts, run, face = [], "", own
         for char, chosen in zip(text, self._char_faces(text, heading)):
             wanted = face if char.isspace() else (chosen or own)
