@@ -12,7 +12,7 @@ import pypdfium2
 import pytest
 
 from conftest import MINIMAL, REPO, with_blocks
-from test_scripts import pdfium
+from test_scripts import pdfium, poppler
 from handouts.layout.bidi import levels, visual_order
 
 # language, paragraph, the number in it as typed
@@ -335,3 +335,24 @@ def test_the_first_part_of_a_split_arabic_paragraph_keeps_its_line_order():
         part.wrap(330, 1000)
     assert drawn(first) + drawn(rest) == drawn(whole)
     assert drawn(first)[0].startswith("NHS. Radiotherapy")
+
+
+# On a line pdfium calls right to left (at least as many Arabic runs as Latin ones), a
+# left-to-right run of several segments came back with its segments reversed: Chrome's
+# viewer, and a screen reader through it, read the phone number '0410 7946 020'.
+# The runs that already read right ('37.5', '10:30', '128/82') must stay so.
+PDFIUM_ORDER = ["020 7946 0410", "PIL-0042", "Ahmed-Khan", "a.b@c.d", "37.5", "10:30",
+                "128/82", "2.5.1"]
+
+
+def test_left_to_right_runs_read_back_as_typed_in_a_right_to_left_line(catalogue):
+    lead = "كلمة عربية أخرى هنا وهناك راجع"
+    blocks = "".join(f"- paragraph: '{lead} {run} اليوم'\n" for run in PDFIUM_ORDER)
+    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: ar\nsummary:"))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    read = {"pdfium": page_text(path), "poppler": poppler(path)}
+    for reader, text in read.items():
+        text = " ".join(text.replace("\u202b", " ").replace("\u202c", " ")
+                        .replace("\u202a", " ").split())
+        assert [run for run in PDFIUM_ORDER if run not in text] == [], (reader, text)

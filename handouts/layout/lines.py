@@ -11,6 +11,7 @@ keeping closing punctuation off the start of a line and opening brackets off its
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, visual_order
+from ..pdf.pdfiumorder import marked, needs_reversing, read_right_to_left
 from ..pdf.tags import WordBreak
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
@@ -731,7 +733,20 @@ def _visual_line(line, rtl: bool, known: list | None = None):
         out.extend(after.get(slot, []))
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
-    return line.clone(words=out + tail)
+    return line.clone(words=_in_pdfium_order(out) + tail)
+
+
+def _in_pdfium_order(pieces: list) -> list:
+    """The pieces, each left-to-right run of several segments marked to be written in the
+    order pdfium reads back when pdfium calls the line right to left (pdf/pdfiumorder.py:
+    it read '020 7946 0410' as '0410 7946 020' in every Arabic contact card)."""
+    texts = [getattr(piece, "text", None) for piece in pieces]
+    drawn = "".join(str(text) for text in texts if text)
+    drawn = "".join(char for char in drawn if unicodedata.category(char) != "Co")
+    if not read_right_to_left(drawn):
+        return pieces
+    return [piece.clone(text=marked(text)) if text and needs_reversing(text) else piece
+            for piece, text in zip(pieces, texts)]
 
 
 def _put_spaces(out: list, last: int | None, following: list, count: int) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from .pdfiumorder import Reversed, ReversedPlain, format_text as reversed_format_text
 from .tags import NOTHING, PRIVATE_USE_TEXT, span_operator
 
 
@@ -70,6 +71,10 @@ def _format_text(text_object, text):
     """ReportLab's text operators for `text`, each glyph run that carries an ActualText
     inside its own span. Each run is formatted on its own: the glyph positions in a TJ
     array are relative, so cutting it between glyphs draws the same."""
+    if isinstance(text, (Reversed, ReversedPlain)):
+        written = reversed_format_text(text_object, text, _rl_format_text)
+        if written is not None:
+            return written
     if not isinstance(text, ShapedStr) or not any(
             getattr(data, "actual", None) for data in text.__shapeData__ or ()):
         return _rl_format_text(text_object, text)

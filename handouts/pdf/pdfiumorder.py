@@ -1,0 +1,192 @@
+"""Left-to-right runs of right-to-left lines, written in the order pdfium reads them back.
+
+pdfium (Chrome's PDF viewer, and the screen readers that read through it) turns a line
+into text with a bidi pass of its own: it cuts the line's characters, in drawing order,
+into segments of one class (letters, digits, right-to-left letters, the rest), calls the
+line right to left when it has at least as many right-to-left segments as left-to-right
+ones, and then reverses the order of all segments. A left-to-right run made of several
+segments (a phone number's digit groups, an address's words between its dots) comes back
+with its segments reversed: '020 7946 0410' is read '0410 7946 020',
+'patient.information@riverside.example.nhs.uk' is read 'uk.nhs.example...'.
+
+Within one text-showing operator pdfium keeps the order the characters are written in,
+and each character's position is its own (TJ offsets). So such a run, when it is one
+piece of one font on a line pdfium calls right to left, is written as one TJ with its
+segments last first, each moved to where it is drawn: the page looks the same, poppler
+(which orders by position) reads the same, and pdfium's reversal puts the segments back
+in the order they were typed. layout/lines.py marks the pieces (`Reversed`); `format_text`
+writes them. Anything else (a font subset change inside the run, a rise) is written as
+before.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from reportlab.pdfbase.ttfonts import ShapedStr
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ..rlhooks import shape_data, shaped_width
+
+
+class Reversed(ShapedStr):
+    """A shaped left-to-right run to be written segments last first (a slice or a join
+    of it is a plain ShapedStr again, written as usual)."""
+
+
+class ReversedPlain(str):
+    """The same for a run ReportLab did not shape (digits alone: a phone number)."""
+
+
+def marked(text):
+    """`text` marked to be written segments last first."""
+    data = shape_data(text)
+    return ReversedPlain(text) if data is None else Reversed(text, data)
+
+
+_CLASSES = {"L": "L", "EN": "W", "AN": "W", "R": "R", "AL": "R"}
+_NUMBER_PUNCTUATION = {"CS", "ES", "ET"}  # '.', ',', ':', '/', '-', '+', '%'
+# a no-break space is drawn with the code of a space, and read back as one (markup.NBSP)
+_AS_READ = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
+def segment_class(text: str, i: int) -> str:
+    """pdfium's class of text[i]: L, a number (digits, and the separator before a digit:
+    '37.5', '10:30', '128/82' and the '-0042' of 'PIL-0042' each read back as one, as
+    measured), right to left (R, AL), or other."""
+    kind = unicodedata.bidirectional(text[i].translate(_AS_READ))
+    if kind in _NUMBER_PUNCTUATION and i + 1 < len(text) and \
+            unicodedata.bidirectional(text[i + 1]) in ("EN", "AN"):
+        return "W"
+    return _CLASSES.get(kind, "N")
+
+
+def segments(text: str) -> list[tuple[str, int, int]]:
+    """(class, start, end) of each run of one class in `text`."""
+    found: list[tuple[str, int, int]] = []
+    for i in range(len(text)):
+        kind = segment_class(text, i)
+        if found and found[-1][0] == kind:
+            found[-1] = (kind, found[-1][1], i + 1)
+        else:
+            found.append((kind, i, i + 1))
+    return found
+
+
+def read_right_to_left(line_text: str) -> bool:
+    """Whether pdfium calls a line right to left: at least as many right-to-left
+    segments as left-to-right ones (digits count for neither)."""
+    kinds = [kind for kind, _, _ in segments(line_text)]
+    rtl = kinds.count("R")
+    return rtl > 0 and rtl >= kinds.count("L")
+
+
+def needs_reversing(text: str) -> bool:
+    """A run pdfium would read with its segments reversed: no right-to-left letter, and
+    two or more segments of letters or digits."""
+    kinds = [kind for kind, _, _ in segments(text)]
+    return "R" not in kinds and sum(kind in "LW" for kind in kinds) >= 2
+
+
+def format_text(text_object, text: Reversed | ReversedPlain, format_plain) -> str | None:
+    """One TJ drawing `text` as `format_plain` would, its pieces written last first; None
+    when it cannot be (the caller then writes it as usual). `format_plain` is ReportLab's
+    _formatText."""
+    if getattr(text_object, "_rise", 0):
+        return None
+    font, size = text_object._fontname, text_object._fontsize
+    pieces = []  # (x, width, TJ items) in drawing order; other characters one by one
+    x = 0.0
+    for kind, start, end in segments(str.__str__(text)):
+        spans = [(start, end)] if kind != "N" else [(i, i + 1) for i in range(start, end)]
+        for a, b in spans:
+            part = text[a:b]
+            width = shaped_width(part, font, size)
+            if width is None:
+                width = stringWidth(str(part), font, size)
+            pieces.append((x, width, part))
+            x += width
+    subset = getattr(text_object, "_curSubset", None)
+    font_operator, items, pen = "", [], 0.0
+    for n, (at, width, part) in enumerate(reversed(pieces)):
+        code = format_plain(text_object, part)
+        if n == 0:  # the font's subset is chosen by the first piece written
+            font_operator, code = _font_operator(code)
+        written = _tj_items(code)
+        if written is None:
+            text_object._curSubset = subset  # so the run is written as usual, font and all
+            return None
+        items.append(_move(at - pen, size))
+        items.extend(written)
+        pen = at + width
+    items.append(_move(x - pen, size))
+    tj = "[" + " ".join(item for item in items if item) + "] TJ"
+    return f"{font_operator} {tj}" if font_operator else tj
+
+
+def _font_operator(code: str) -> tuple[str, str]:
+    """('/F2+0 13 Tf 18.85 TL', the rest) when `code` starts by choosing a font subset."""
+    words = code.split(" ", 5)
+    if len(words) == 6 and code.startswith("/") and words[2] == "Tf" and words[4] == "TL":
+        return " ".join(words[:5]), words[5]
+    return "", code
+
+
+def _move(by: float, size: float) -> str:
+    """A TJ number moving the pen `by` points to the right ('' for none)."""
+    number = -by * 1000 / size
+    return "" if abs(number) < 1e-6 else f"{number:.3f}".rstrip("0").rstrip(".")
+
+
+def _tj_items(code: str) -> list[str] | None:
+    """The strings and numbers of one '(..) Tj' or '[..] TJ' operator; None for anything
+    else (a font change, two operators)."""
+    code = code.strip()
+    if code.endswith(" Tj") and code.startswith("("):
+        body, single = code[:-3], True
+    elif code.endswith(" TJ") and code.startswith("[") and code[:-3].endswith("]"):
+        body, single = code[1:-4], False
+    else:
+        return None
+    items: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char.isspace():
+            i += 1
+        elif char == "(":
+            end = _string_end(body, i)
+            if end is None:
+                return None
+            items.append(body[i:end])
+            i = end
+        else:
+            end = i
+            while end < len(body) and (body[end].isdigit() or body[end] in "+-."):
+                end += 1
+            if end == i:
+                return None
+            items.append(body[i:end])
+            i = end
+    if single and len(items) != 1:
+        return None
+    return items
+
+
+def _string_end(body: str, start: int) -> int | None:
+    """Where the PDF string opened at `start` ends (past its ')'), escapes and nested
+    brackets counted."""
+    depth, i = 0, start
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
