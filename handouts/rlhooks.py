@@ -7,8 +7,8 @@ at import: on another ReportLab version handouts stops with a message naming the
 and the fix, rather than drawing wrong text. tests/test_rlhooks.py exercises each hook.
 
 Hooks: `code` (a text object's or canvas's `_code`), `text_out`/`set_text_out` (a text
-object's `_textOut`), `shaped_width`/`shape_data` (a shaped run's `__shapeData__`), `keep_together_content` (`KeepTogether._content`), `frame_cursor`
-(`Frame._y`),
+object's `_textOut`), `shaped_width`/`shape_data` (a shaped run's `__shapeData__`),
+`keep_together_content` (`KeepTogether._content`), `frame_cursor` (`Frame._y`),
 `cjk_callbacks_breakable` (what breakLinesCJK reads of a frag), the `shapeFragWord`
 patch (`install_shape_word`, `rl_shape_frag_word`), the URL break points
 (`install_url_splitter`: `_uri_split_pairs`, `_splitWord`, `_splitFragWord`), callbacks

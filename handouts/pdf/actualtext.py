@@ -22,7 +22,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from .pdfiumorder import Reversed, ReversedPlain, format_text as reversed_format_text
-from .tags import NOTHING, PRIVATE_USE_TEXT, span_operator
+from .tags import NOTHING, PRIVATE_USE_TEXT, has_actual_text, span_operator
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,8 +75,7 @@ def _format_text(text_object, text):
         written = reversed_format_text(text_object, text, _rl_format_text)
         if written is not None:
             return written
-    if not isinstance(text, ShapedStr) or not any(
-            getattr(data, "actual", None) for data in text.__shapeData__ or ()):
+    if not has_actual_text(text):
         return _rl_format_text(text_object, text)
     parts = []
     for actual, start, end in _runs(text):

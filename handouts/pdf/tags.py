@@ -373,7 +373,7 @@ class _LineWriter:
             return
         if broken is not None and broken.hyphen_added and head.text.endswith("-"):
             head = _Written(head.at, head.text[:-1])
-        if head.text and not _ideographic(head.text[-1]) and not _spanned(head.text):
+        if head.text and not _ideographic(head.text[-1]) and not has_actual_text(head.text):
             self.word = [head]
 
     def _go_on_with_word(self, text, TStar):
@@ -381,7 +381,7 @@ class _LineWriter:
         the rest, once the word is finished."""
         cut = next((i for i, char in enumerate(text) if char.isspace()), len(text))
         part = text[:cut]
-        if part and (_ideographic(part[0]) or _spanned(part)):
+        if part and (_ideographic(part[0]) or has_actual_text(part)):
             self._finish_word()
             return text
         if part:
@@ -408,9 +408,9 @@ class _Written:
     text: str
 
 
-def _spanned(text) -> bool:
-    """Shaped text holding ActualText spans of its own (actualtext.py), which a span
-    around it would contradict."""
+def has_actual_text(text) -> bool:
+    """Shaped text holding ActualText spans of its own (actualtext.py): a span around it
+    would contradict them."""
     return any(getattr(glyph, "actual", None) for glyph in shape_data(text) or ())
 
 
