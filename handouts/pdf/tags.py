@@ -359,7 +359,7 @@ class _LineWriter:
 
     def _written(self, text, TStar) -> _Written:
         self.write(text, TStar)
-        return _Written(len(self.code) - 1, str.__str__(text))
+        return _Written(len(self.code) - 1, str.__str__(text), has_actual_text(text))
 
     def _end_line(self, broken: WordBreak | None) -> None:
         head, self.head = self.head, None
@@ -372,8 +372,8 @@ class _LineWriter:
         if not goes_on or head is None:
             return
         if broken is not None and broken.hyphen_added and head.text.endswith("-"):
-            head = _Written(head.at, head.text[:-1])
-        if head.text and not _ideographic(head.text[-1]) and not has_actual_text(head.text):
+            head = _Written(head.at, head.text[:-1], head.spanned)
+        if head.text and not _ideographic(head.text[-1]) and not head.spanned:
             self.word = [head]
 
     def _go_on_with_word(self, text, TStar):
@@ -406,6 +406,7 @@ class _LineWriter:
 class _Written:
     at: int  # its text operator's index in the text object's code
     text: str
+    spanned: bool  # it holds ActualText spans of its own (has_actual_text)
 
 
 def has_actual_text(text) -> bool:
