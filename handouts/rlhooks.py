@@ -203,6 +203,30 @@ def forget_url_tails() -> None:
     _URL_TAILS.clear()
 
 
+def has_cut_points(word) -> bool:
+    """Whether a frag word holds a shaped run whose glyphs say where it may be cut
+    (shaping._mark_cuts sets `may_cut_before` on each glyph of such a run)."""
+    return any(hasattr(glyph, "may_cut_before") for _, text in word[1:]
+               for glyph in shape_data(text) or ())
+
+
+def word_units(word):
+    """A frag word as ReportLab's `_fragWordIter` yields it (frag, width, text), but in
+    units that may not be cut: each run of glyphs up to the next one a shaped run may be
+    cut before, as a ShapedStr keeping its glyphs' positions, with its drawn width."""
+    for frag, text in word[1:]:
+        data = shape_data(text)
+        if hasattr(frag, "cbDefn") or not text or data is None:
+            yield from rl_paragraph._fragWordIter([0, (frag, text)])
+            continue
+        start = 0
+        for end in [*(i for i, glyph in enumerate(data) if i and getattr(glyph, "may_cut_before", True)),
+                    len(data)]:
+            unit = text[start:end]
+            yield frag, shaped_width(unit, frag.fontName, frag.fontSize) or 0.0, unit
+            start = end
+
+
 def treated_as_address(word: str) -> bool:
     """Whether the URL splitter (install_url_splitter) breaks this word, too long for any
     line, at an address's break points: a URL, the rest of one it split, or an email."""
@@ -260,6 +284,9 @@ def install_url_splitter(split_points) -> None:
 
     def frag_word_iter(word):
         text = url_text(word)
+        if has_cut_points(word):
+            yield from word_units(word)
+            return
         if not is_address(text):
             yield from rl_frag_word_iter(word)
             return
@@ -325,8 +352,8 @@ def hyphenate_only_long_words() -> None:
         return gen_pair(hyphenator, s, ww, new_width, max_width, *args, **kwargs)
 
     def frags_pair(hyphenator, frag_word, new_width, max_width, *args, **kwargs):
-        if frag_word[0] <= max_width:
-            return None
+        if frag_word[0] <= max_width or has_cut_points(frag_word):
+            return None  # fits, or shaped glyphs the patterns cannot read: cut as marked
         return gen_frags_pair(hyphenator, frag_word, new_width, max_width, *args, **kwargs)
 
     rl_paragraph._hyGenPair = pair

@@ -425,3 +425,18 @@ def test_no_chinese_paragraph_ends_with_one_letter_alone(example_out, a5_large_p
         finally:
             pdf.close()
     assert alone == []
+
+
+def test_a_footer_part_wider_than_the_column_breaks_outside_its_date():
+    """Somali's 'Dib-u-eegiddii ugu dambeysay Janaayo 10, 2026' ran past the A5 large
+    print column (the page audit's glyph check caught it): it goes on two lines now, its
+    date whole on the second."""
+    from handouts.layout.page import fit_lines
+    parts = ["PIL-9001 v2 LP", "Dib-u-eegiddii ugu dambeysay Janaayo 10, 2026",
+             "Dib-u-eegidda xigta Janaayo 10, 2029"]
+    dates = ("Janaayo 10, 2026", "Janaayo 10, 2029")
+    lines = fit_lines(parts, "Helvetica", 16, 180, dates, 300)
+    assert lines == ["PIL-9001 v2 LP", "Dib-u-eegiddii ugu dambeysay", "Janaayo 10, 2026",
+                     "Dib-u-eegidda xigta Janaayo 10, 2029"]
+    assert fit_lines(parts, "Helvetica", 16, 180, dates, 180)[-2:] == \
+        ["Dib-u-eegidda xigta", "Janaayo 10, 2029"]

@@ -257,3 +257,71 @@ def test_a_missing_debian_font_names_its_package(catalogue, capsys, monkeypatch,
         assert "apt-get install fonts-nanum" in err
     finally:
         scripts.table.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def built_small(tmp_path_factory):
+    """The same catalogue in large print on A5, the narrowest column: the brand's long
+    URLs are cut across lines there (a Punjabi leaflet stopped with an internal error:
+    the URL's cut pieces, shaped already, were shaped again on the next page)."""
+    catalogue = Catalogue(tmp_path_factory.mktemp("scripts-a5"))
+    for tag in TEXTS:
+        catalogue.leaflet(leaflet(tag), leaflet_id(tag))
+    return catalogue.build("--variant", "large-print", "--page-size", "A5"), catalogue.out
+
+
+def test_every_language_builds_in_the_narrowest_column(built_small):
+    code, out = built_small
+    assert code == 0
+    for tag in TEXTS:
+        path = out / f"{leaflet_id(tag)}.large-print.pdf"
+        assert path.is_file(), tag
+        for reader in READERS:
+            if (tag, reader) not in SHORT:
+                assert share_found(tag, READERS[reader](path)) >= 0.99, (tag, reader)
+
+
+# A word wider than any line, in scripts whose vowel signs and viramas are marks: it
+# is cut only between letters, never between a consonant and its vowel sign (Gurmukhi
+# 'ਸਿ' is drawn sign first: cut between its glyphs, the sign ended one line and the
+# consonant began the next), and both readers read it back whole.
+LONG_WORDS = {"pa": "ਸਿਹਤ" * 14, "hi": "स्वास्थ्य" * 10, "bn": "স্বাস্থ্য" * 10,
+              "ta": "சிகிச்சை" * 10}
+
+
+@pytest.fixture(scope="module")
+def long_words(tmp_path_factory):
+    catalogue = Catalogue(tmp_path_factory.mktemp("long-words"))
+    for tag, word in LONG_WORDS.items():
+        # the first paragraph: the word's lines stay on the first page
+        text = leaflet(tag).replace(TEXTS[tag][1], f"{TEXTS[tag][0]} {word} {TEXTS[tag][1]}")
+        catalogue.leaflet(text, leaflet_id(tag))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    return catalogue.out
+
+
+@pytest.mark.parametrize("tag", sorted(LONG_WORDS))
+def test_a_word_too_long_for_any_line_is_cut_between_letters(long_words, tag):
+    path = long_words / f"{leaflet_id(tag)}.large-print.pdf"
+    for reader in READERS:
+        text = unicodedata.normalize("NFC", READERS[reader](path))
+        assert LONG_WORDS[tag] in re.sub(r"\s+", "", text), reader
+    lines = [line.split() for line in pdfium(path).splitlines() if line.strip()]
+    parts = [word for line in lines for word in line if len(word) > 3 and word in LONG_WORDS[tag]]
+    assert len(parts) > 1, "not cut at all"
+    starts = [line[0] for line in lines if line[0] in parts and (
+              unicodedata.category(line[0][0]).startswith("M")
+              or unicodedata.combining(line[0][0]) == 9)]
+    assert not starts, f"lines start with a vowel sign or virama: {starts}"
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_latin_ligatures_read_as_their_letters(built_small, reader):
+    """FreeSans and FreeSerif (Gurmukhi, Gujarati, Tamil) and DejaVu (Hebrew) draw the
+    'fl' of the brand's 'leaflets' URL as one glyph, coded U+FB02: poppler read 'leaﬂets',
+    which search and screen readers do not match with 'leaflets'."""
+    _, out = built_small
+    for path in sorted(out.glob("*.pdf")):
+        text = READERS[reader](path)
+        assert not re.search("[\ufb00-\ufb06]", text), path.name
+        assert "riverside.example.nhs.uk/leaflets" in re.sub(r"\s+", "", text), path.name

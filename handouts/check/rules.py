@@ -160,6 +160,8 @@ def figure_text_size(s: Subject, opt: dict) -> Iterator:
     from ..layout.geometry import footer_parts, geometry  # each format's column, as laid out
     # The footer takes at most a line a part (page.fit_lines joins what fits), so the
     # column is never shorter than this: a figure said to fit here fits in the build.
+    # Not so where a part is wider than the column and takes two lines (Somali's review
+    # dates in A5 large print): there the estimate is a footer line too generous.
     footer_lines = len(footer_parts(s.leaflet, s.brand, Labels(s.leaflet.language), "-"))
     for figure in _figures(s.leaflet):
         svg = figure.svg

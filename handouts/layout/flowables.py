@@ -74,18 +74,26 @@ class ListItem(Flowable):
         paragraph = self.body.flowable
         if len(getattr(getattr(paragraph, "blPara", None), "lines", ())) < 2:
             return self.body, None
-        saved = paragraph.style  # a one-line first part is what orphan control forbids
-        paragraph.style = ParagraphStyle("first line", parent=saved, allowOrphans=1,
-                                         allowWidows=1)
-        try:
-            parts = self.body.split(self.width - self.indent, saved.leading * 1.5)
-        finally:
-            paragraph.style = saved
+        # a one-line first part is what orphan control forbids
+        parts = split_with_short_parts(self.body, self.width - self.indent,
+                                       paragraph.style.leading * 1.5)
         if len(parts) != 2:
             return self.body, None
         for part in parts:
             part.wrap(self.width - self.indent, self._body_height)
         return parts[0], parts[1]
+
+
+def split_with_short_parts(tagged, width: float, height: float) -> list:
+    """A tagged paragraph split at `height` with its orphan and widow control off, so
+    either part may be one line."""
+    paragraph = tagged.flowable
+    saved = paragraph.style
+    paragraph.style = ParagraphStyle("short parts", parent=saved, allowOrphans=1, allowWidows=1)
+    try:
+        return tagged.split(width, height)
+    finally:
+        paragraph.style = saved
 
 
 class RoomFor(CondPageBreak):
@@ -172,7 +180,37 @@ class KeepUnlessGap(KeepTogether):
         content = keep_together_content(self)
         height = sum(_measured(f, aW, aH) for f in content)
         if height > aH and leaves_gap(aH, self.page_height) and len(content) > self.tail:
-            return [*content[:-self.tail], KeepTogether(content[-self.tail:])]
+            return [*content[:-self.tail], KeepEndTogether(content[-self.tail:], self.page_height)]
+        return super().split(aW, aH)
+
+
+class KeepEndTogether(KeepTogether):
+    """Kept together, unless moving it whole to the next page would leave more than
+    SPLIT_GAP of this one empty: then the text before its last flowable breaks, and only
+    its end goes on with the last one. The details' disclaimer and QR code moved whole in
+    Italian, Tagalog and Tamil A5 large print (the QR code's caption took two lines) and
+    left a page 54-59% full; the QR code still never starts a page alone."""
+
+    def __init__(self, flowables: list, page_height: float):
+        super().__init__(flowables)
+        self.page_height = page_height
+
+    def split(self, aW, aH):
+        content = keep_together_content(self)
+        heights = [_measured(f, aW, aH) for f in content]
+        if sum(heights) <= aH or not leaves_gap(aH, self.page_height) or len(content) < 2:
+            return super().split(aW, aH)
+        for at in range(len(content) - 2, -1, -1):
+            room = aH - sum(heights[:at])
+            paragraph = getattr(content[at], "flowable", None)
+            if room <= 0 or not isinstance(paragraph, Paragraph):
+                continue
+            # all but its last line at most, so some of it goes on with the end; a line
+            # alone is allowed here: the end's block follows it
+            height = min(room, heights[at] - paragraph.style.leading)
+            parts = split_with_short_parts(content[at], aW, height)
+            if len(parts) == 2:
+                return [*content[:at], parts[0], KeepTogether([parts[1], *content[at + 1:]])]
         return super().split(aW, aH)
 
 

@@ -200,10 +200,15 @@ def _overdue_mark(canvas, geo, fonts, text: str, size: float, colour: str,
     canvas.drawString(x + big * 0.5, y + big * 0.05, text)
 
 
-def fit_lines(parts: list[str], font: str, size: float, width: float) -> list[str]:
-    """Join footer parts with ' | ' on as few lines as fit the width."""
+def fit_lines(parts: list[str], font: str, size: float, width: float,
+              whole: tuple[str, ...] = (), column: float = 0.0) -> list[str]:
+    """Join footer parts with ' | ' on as few lines as fit the width. A part wider than
+    the whole `column` goes on two lines or more, broken at its spaces but never inside
+    the texts in `whole` (its dates): Somali's 'Dib-u-eegiddii ugu dambeysay Janaayo 10,
+    2026' ran past the column in A5 large print."""
+    column = max(column, width)
     lines, current = [], ""
-    for part in parts:
+    for part in [piece for part in parts for piece in _broken_to_fit(part, font, size, column, whole)]:
         candidate = f"{current} | {part}" if current else part
         if current and stringWidth(candidate, font, size) > width:
             lines.append(current)
@@ -211,3 +216,27 @@ def fit_lines(parts: list[str], font: str, size: float, width: float) -> list[st
         else:
             current = candidate
     return lines + ([current] if current else [])
+
+
+def _broken_to_fit(text: str, font: str, size: float, width: float,
+                   whole: tuple[str, ...]) -> list[str]:
+    """`text` in pieces no wider than `width`, each as long as fits, broken only at
+    spaces outside the `whole` texts (a piece that cannot be broken stays as it is)."""
+    if stringWidth(text, font, size) <= width:
+        return [text]
+    kept = [(at, at + len(w)) for w in whole if w for at in _found_at(text, w)]
+    breaks = [i for i, char in enumerate(text) if char == " "
+              and not any(start <= i < end for start, end in kept)]
+    fitting = [i for i in breaks if stringWidth(text[:i], font, size) <= width]
+    at = fitting[-1] if fitting else (breaks[0] if breaks else None)
+    if at is None:
+        return [text]
+    return [text[:at], *_broken_to_fit(text[at + 1:], font, size, width, whole)]
+
+
+def _found_at(text: str, part: str) -> list[int]:
+    found, at = [], text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found

@@ -73,8 +73,8 @@ _PARAGRAPH: ContextVar[_Paragraph | None] = ContextVar("paragraph", default=None
 def _shape_word(word, *args, **kwargs):
     """ReportLab's shapeFragWord, keeping onDraw callbacks (our inline tags) usable and
     shaping each run of one font and one direction on its own."""
-    if isinstance(word, ShapedFragWord):
-        return word  # shaped already (a word carried to the next line or page)
+    if isinstance(word, ShapedFragWord) or _shaped_pieces(word):
+        return word  # shaped already (a word carried to the next line or page, or cut)
     if not args:
         kwargs.setdefault("features", FEATURES)
     marks = [piece for piece in word[1:] if _is_mark(piece)]
@@ -117,6 +117,15 @@ class _Word(list):
 
 def word_levels_of(word) -> WordLevels | None:
     return getattr(word, "bidi_levels", None)
+
+
+def _shaped_pieces(word) -> bool:
+    """Whether a word's text is glyphs already: the pieces of a shaped word that
+    ReportLab cut across lines (a long URL), read again when the paragraph's rest is
+    broken into lines on the next page or in a table cell. HarfBuzz takes no ShapedStr,
+    and shaping glyph codes again would draw other glyphs."""
+    texts = [piece[1] for piece in word[1:] if not _is_mark(piece) and len(piece) > 1 and piece[1]]
+    return bool(texts) and all(isinstance(text, ShapedStr) for text in texts)
 
 
 def _is_mark(piece) -> bool:
@@ -259,6 +268,7 @@ def _shape_run(word, *args, **kwargs):
     _marks_in_letters(source, shaped)
     _kerns_in_advances(source, shaped)
     _mark_actual_text(source, shaped)
+    _mark_cuts(source, shaped)
     return shaped
 
 
@@ -372,6 +382,36 @@ def _mark_actual_text(source: str, word) -> None:
             _close_span(span)
             span.append(cluster)
     _close_span(span)
+
+
+def _mark_cuts(source: str, word) -> None:
+    """Mark where a left-to-right run with combining marks (a Gurmukhi or Hindi word)
+    may be cut when it is too long for any line: ReportLab cuts a word between any two
+    glyphs, and those of 'ਸਿ' are drawn vowel sign first, so the sign ended one line and
+    its consonant began the next. Each glyph's `may_cut_before` says whether the run may
+    be cut before it (rlhooks.word_units): where every glyph before stands for earlier
+    characters than every glyph after, the character there starts a new letter (no
+    mark, no letter after a virama or joiner: 'ਕ੍ਰ' stays whole), and no ActualText
+    span goes on across it (_mark_actual_text: Bengali 'স্থ্যস্ব' is one span, and its
+    text would be read on one line only)."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if rtl or not any(unicodedata.category(ch).startswith("M") for ch in source):
+        return
+    data = [sd for cluster in clusters for sd in cluster.data]
+    later = [min(sd.cluster for sd in data[i:]) for i in range(len(data))]
+    seen = -1
+    for i, sd in enumerate(data):
+        shared_span = i > 0 and getattr(sd, "actual", None) is not None and \
+            getattr(data[i - 1], "actual", None) is sd.actual
+        sd.may_cut_before = i > 0 and seen < sd.cluster == later[i] and not shared_span \
+            and _starts_letter(source, sd.cluster)
+        seen = max(seen, sd.cluster)
+
+
+def _starts_letter(source: str, at: int) -> bool:
+    before, char = source[at - 1], source[at]
+    return not unicodedata.category(char).startswith("M") and char not in "\u200c\u200d" \
+        and before not in "\u200c\u200d" and unicodedata.combining(before) != 9
 
 
 def _close_span(span: list[_Cluster]) -> None:

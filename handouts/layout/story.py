@@ -462,6 +462,9 @@ def _footer_lines(leaflet: Leaflet, brand: Brand, styles: Styles, labels: Labels
                   options: LayoutOptions, geo) -> list[str]:
     parts = sheet.footer_parts(leaflet, brand, labels, options.variant_label)
     size = styles.footer_size
-    return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72)
+    dates = (labels.date(leaflet.governance.last_reviewed),
+             labels.date(leaflet.governance.next_review))
+    return page.fit_lines(parts, styles.fonts["regular"], size, geo.frame_width * 0.72, dates,
+                          geo.frame_width)
 
 

@@ -15,14 +15,13 @@ object (tags.py) and never straddles BT/ET or q/Q.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from .pdfiumorder import Reversed, ReversedPlain, format_text as reversed_format_text
-from .tags import NOTHING, PRIVATE_USE_TEXT, has_actual_text, span_operator
+from .tags import NOTHING, glyph_text, has_actual_text, span_operator
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,23 +35,6 @@ class ActualText:
 # The span of a glyph that stands for no text of its own: the vowel marks of right-to-left
 # text, whose letter's ToUnicode holds them (shaping._marks_in_letters).
 NO_TEXT = ActualText(NOTHING)
-
-
-def glyph_text(face: str, char: str) -> str:
-    """What the ToUnicode map of `face` says for the glyph ReportLab coded as `char`.
-
-    A private-use code is the text its glyph was shaped from (tags.PRIVATE_USE_TEXT), and
-    an Arabic presentation form (what ReportLab finds in the font's cmap for a joined
-    letter, e.g. U+FE91 BEH INITIAL FORM) is its base letter, by NFKC. A ligature's
-    letters (lam-alef) are written last letter first: poppler and pdfium both turn a
-    right-to-left line into reading order by reversing it character by character."""
-    code = ord(char)
-    if 0xE000 <= code <= 0xF8FF:
-        return PRIVATE_USE_TEXT.get(face, {}).get(code, char)
-    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
-        base = unicodedata.normalize("NFKC", char)
-        return base if len(base) == 1 else base[::-1]
-    return char
 
 
 def _runs(text: ShapedStr) -> list[tuple[ActualText | None, int, int]]:

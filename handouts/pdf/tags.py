@@ -13,8 +13,10 @@ callbacks with `_curr_tx_info`, and `__dict__` snapshots for deferred pages (as 
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -27,6 +29,28 @@ CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners in
 # (face name -> {code point: text}), and pdfua.py writes it into the font's ToUnicode map
 # so that text extraction and read-aloud get the letters back.
 PRIVATE_USE_TEXT: dict[str, dict[int, str]] = {}
+
+
+def glyph_text(face: str, char: str) -> str:
+    """What the ToUnicode map of `face` says for the glyph ReportLab coded as `char`.
+
+    A private-use code is the text its glyph was shaped from (tags.PRIVATE_USE_TEXT), and
+    an Arabic presentation form (what ReportLab finds in the font's cmap for a joined
+    letter, e.g. U+FE91 BEH INITIAL FORM) is its base letter, by NFKC. A ligature's
+    letters (lam-alef) are written last letter first: poppler and pdfium both turn a
+    right-to-left line into reading order by reversing it character by character. A
+    Latin ligature with a code of its own (U+FB02 for the 'fl' of 'leaflets', which
+    HarfBuzz makes in FreeSans) is its letters: poppler read 'leaﬂets'."""
+    code = ord(char)
+    if 0xE000 <= code <= 0xF8FF:
+        return PRIVATE_USE_TEXT.get(face, {}).get(code, char)
+    if 0xFB00 <= code <= 0xFB06:
+        return unicodedata.normalize("NFKC", char)
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        base = unicodedata.normalize("NFKC", char)
+        return base if len(base) == 1 else base[::-1]
+    return char
+
 
 # The ActualText of glyphs that stand for no text: U+0000, which poppler and pdfium both read
 # as nothing. An empty ActualText would say the same, but pdfium then reads the glyphs as if
@@ -325,6 +349,7 @@ class _LineWriter:
     between the two keeps its text as drawn."""
 
     def __init__(self, text_object, breaks: list[WordBreak | None]):
+        self.text_object = text_object
         self.code = code(text_object)
         self.write = text_writer(text_object)
         self.breaks = breaks
@@ -359,7 +384,16 @@ class _LineWriter:
 
     def _written(self, text, TStar) -> _Written:
         self.write(text, TStar)
-        return _Written(len(self.code) - 1, str.__str__(text), has_actual_text(text))
+        return _Written(len(self.code) - 1, self._reads_as(text), has_actual_text(text))
+
+    def _reads_as(self, text) -> str:
+        """The text the glyphs are read as (their ToUnicode), which a shaped run's codes
+        are not: the 'ﬂ' glyph of 'leaflets' is read 'fl'."""
+        if shape_data(text) is None and not any(0xE000 <= ord(ch) <= 0xFB06 for ch in text):
+            return str.__str__(text)
+        face = pdfmetrics.getFont(self.text_object._fontname).face.name
+        face = face.decode("latin-1") if isinstance(face, bytes) else face
+        return "".join(glyph_text(face, ch) for ch in str.__str__(text))
 
     def _end_line(self, broken: WordBreak | None) -> None:
         head, self.head = self.head, None
