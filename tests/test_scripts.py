@@ -325,3 +325,16 @@ def test_latin_ligatures_read_as_their_letters(built_small, reader):
         text = READERS[reader](path)
         assert not re.search("[\ufb00-\ufb06]", text), path.name
         assert "riverside.example.nhs.uk/leaflets" in re.sub(r"\s+", "", text), path.name
+
+
+def test_a_vowel_sign_moved_under_its_letter_reads_in_its_word(catalogue):
+    """Hind Siliguri draws Bengali 'ু' under 'ক' 218 units back, and under 'ড়' lowered
+    too: pdfium read 'কুকুর' as 'কু কু র' and put 'পড়ুন' on three lines ('পড়' / 'ু' /
+    'ন'). The letter's code now reads as letter and sign, and the sign as no text."""
+    sentence = "অনলাইনে পড়ুন এবং কুকুর বড়ু আছে"
+    catalogue.leaflet(leaflet("bn").replace(TEXTS["bn"][1], sentence))
+    assert catalogue.build() == 0
+    path = catalogue.out / f"{leaflet_id('bn')}.pdf"
+    for reader in READERS:
+        lines = [" ".join(line.split()) for line in READERS[reader](path).splitlines()]
+        assert any(sentence in line for line in lines), (reader, [l for l in lines if "অন" in l])

@@ -268,6 +268,7 @@ def _shape_run(word, *args, **kwargs):
     _marks_in_letters(source, shaped)
     _kerns_in_advances(source, shaped)
     _mark_actual_text(source, shaped)
+    _moved_marks_in_letters(source, shaped)
     _mark_cuts(source, shaped)
     return shaped
 
@@ -506,6 +507,51 @@ def _marks_in_letters(source: str, word) -> None:
             for j in group[:-1]:
                 data[j].actual = NO_TEXT
         word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _moved_marks_in_letters(source: str, word) -> None:
+    """In a left-to-right run, a vowel sign HarfBuzz moved under or over the letter
+    before it (Bengali 'ু' of 'কুকুর': no advance, offsets -146 and -208) is drawn as no
+    text, and the letter gets a code of its own whose text is letter and sign: pdfium
+    read the moved sign apart, with spaces around it ('কু কু র')."""
+    clusters, rtl = _glyph_clusters(source, word)
+    if rtl:
+        return
+    for n, piece in enumerate(word[1:], 1):
+        if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
+            continue
+        face = _face_name(piece[0].fontName)
+        chars, data = list(str(piece[1])), piece[1].__shapeData__
+        for i in range(1, len(chars)):
+            mark, letter = glyph_text(face, chars[i]), _letter_text(face, chars, data, i - 1)
+            if data[i].x_advance or not (data[i].x_offset or data[i].y_offset) \
+                    or not _is_vowel_mark(mark) or getattr(data[i], "actual", None) \
+                    or letter is None or _is_vowel_mark(letter) or _mark_follows(data, i):
+                continue
+            chars[i - 1] = _code_for(piece[0].fontName, chars[i - 1], letter + mark)
+            data[i - 1].actual = None  # its text is in its code now
+            data[i].actual = NO_TEXT
+        word[n] = (piece[0], ShapedStr("".join(chars), shapeData=data), *piece[2:])
+
+
+def _mark_follows(data: list, at: int) -> bool:
+    """Whether another mark follows the glyph at `at` (Gujarati 'મું': 'ુ' then 'ં'). The
+    sign is left as drawn there: cut between two raised or lowered glyphs, the text rise
+    of the line after them was left at the second one's (the line drawn 0.6 pt low)."""
+    return at + 1 < len(data) and not data[at + 1].x_advance
+
+
+def _letter_text(face: str, chars: list[str], data: list, at: int) -> str | None:
+    """The text of the glyph at `at` when it stands alone: its ToUnicode text if that
+    is one character, or the text of an ActualText span of its own ('ড়' drawn as one
+    glyph); None when it is part of a longer span or stands for no text."""
+    actual = getattr(data[at], "actual", None)
+    if actual is None:
+        text = glyph_text(face, chars[at])
+        return text if len(text) == 1 else None
+    shared = any(getattr(data[j], "actual", None) is actual
+                 for j in (at - 1, at + 1) if 0 <= j < len(data))
+    return None if shared or actual is NO_TEXT else actual.text
 
 
 def _is_vowel_mark(text: str) -> bool:
