@@ -338,3 +338,30 @@ def test_a_vowel_sign_moved_under_its_letter_reads_in_its_word(catalogue):
     for reader in READERS:
         lines = [" ".join(line.split()) for line in READERS[reader](path).splitlines()]
         assert any(sentence in line for line in lines), (reader, [l for l in lines if "অন" in l])
+
+
+RTL_FOOTERS = ("ar", "fa", "prs", "ps", "ur", "ckb", "he")
+
+
+@pytest.mark.parametrize("tag", RTL_FOOTERS)
+def test_pdfium_reads_a_right_to_left_footer_as_written(built, tag):
+    """Every Arabic-script footer's 'PIL-9001 v2' was read '2v -9001PIL' in pdfium
+    (Chrome), and a line with as many Latin words as Arabic ones ('المراجعة القادمة 10
+    يناير 2029 | Riverside University Hospitals') in drawing order, its Arabic words
+    last first (pdfiumorder.in_reading_order)."""
+    import datetime as dt
+
+    from handouts.labels import Labels
+    labels = Labels(tag)
+    parts = ["PIL-9001 v2", f"{labels['last_reviewed']} {labels.date(dt.date(2026, 1, 10))}",
+             f"{labels['next_review']} {labels.date(dt.date(2029, 1, 10))}",
+             "Riverside University Hospitals"]
+    _, out = built
+    pdf = pypdfium2.PdfDocument(str(out / f"{leaflet_id(tag)}.pdf"))
+    try:
+        lines = [" ".join(line.split()) for line in pdf[0].get_textpage().get_text_range().splitlines()]
+    finally:
+        pdf.close()
+    footer = [line for line in lines if "PIL-9001" in line or "2029" in line
+              or line == parts[-1]]
+    assert " | ".join(footer) == " | ".join(" ".join(part.split()) for part in parts)

@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, makeShapedFragWord
 
 from ..pdf.actualtext import NO_TEXT, ActualText, glyph_text
-from ..pdf.tags import PRIVATE_USE_TEXT
+from ..pdf.tags import PRIVATE_USE_TEXT, font_face_name
 from bidi.mirror import MIRRORED
 
 from ..rlhooks import install_shape_word, rl_shape_frag_word
@@ -373,7 +373,7 @@ def _mark_actual_text(source: str, word) -> None:
         return
     span: list[_Cluster] = []
     for cluster in clusters:
-        texts = [glyph_text(_face_name(word[cluster.piece][0].fontName), ch)
+        texts = [glyph_text(font_face_name(word[cluster.piece][0].fontName), ch)
                  for ch in cluster.chars]
         if "".join(texts) == cluster.text and all(len(text) == 1 for text in texts):
             _close_span(span)
@@ -427,11 +427,6 @@ def _close_span(span: list[_Cluster]) -> None:
     span.clear()
 
 
-def _face_name(font_name: str) -> str:
-    face = pdfmetrics.getFont(font_name).face.name
-    return face.decode("latin-1") if isinstance(face, bytes) else face
-
-
 def _keep_joiners(source: str, word) -> None:
     """A ZWNJ or ZWJ that the font has no glyph for comes back from HarfBuzz as its space
     glyph, which ReportLab reads as ' ': the line's word order would then split the word
@@ -457,7 +452,7 @@ def _note_private_use(source: str, word) -> None:
     (actualtext.glyph_text)."""
     clusters, rtl = _glyph_clusters(source, word)
     for cluster in clusters:
-        face = _face_name(word[cluster.piece][0].fontName)
+        face = font_face_name(word[cluster.piece][0].fontName)
         private = [ch for ch in cluster.chars if 0xE000 <= ord(ch) <= 0xF8FF]
         rest = list(cluster.text)
         for ch in cluster.chars:
@@ -487,7 +482,7 @@ def _marks_in_letters(source: str, word) -> None:
     for n, piece in enumerate(word[1:], 1):
         if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
             continue
-        face = _face_name(piece[0].fontName)
+        face = font_face_name(piece[0].fontName)
         chars, data = list(str(piece[1])), piece[1].__shapeData__
         marks: list[int] = []
         for i, (ch, sd) in enumerate(zip(chars, data)):
@@ -520,7 +515,7 @@ def _moved_marks_in_letters(source: str, word) -> None:
     for n, piece in enumerate(word[1:], 1):
         if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
             continue
-        face = _face_name(piece[0].fontName)
+        face = font_face_name(piece[0].fontName)
         chars, data = list(str(piece[1])), piece[1].__shapeData__
         for i in range(1, len(chars)):
             mark, letter = glyph_text(face, chars[i]), _letter_text(face, chars, data, i - 1)
@@ -565,7 +560,7 @@ def _code_for(font_name: str, letter: str, text: str, width: float | None = None
     glyph = font.face.charToGlyph[ord(letter)]
     width = font.face.charWidths[ord(letter)] if width is None else width
     code = font.hbAddPrivate(f"handouts.code:{glyph}:{width}:{text}", glyph, width)
-    PRIVATE_USE_TEXT.setdefault(_face_name(font_name), {}).setdefault(code, text)
+    PRIVATE_USE_TEXT.setdefault(font_face_name(font_name), {}).setdefault(code, text)
     return chr(code)
 
 
@@ -584,7 +579,7 @@ def _kerns_in_advances(source: str, word) -> None:
     for n, piece in enumerate(word[1:], 1):
         if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
             continue
-        face = _face_name(piece[0].fontName)
+        face = font_face_name(piece[0].fontName)
         chars, data = list(str(piece[1])), list(piece[1].__shapeData__)
         for i in range(1, len(data)):
             kerned, left = data[i], data[i - 1]

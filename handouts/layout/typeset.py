@@ -328,21 +328,27 @@ class Typeset:
         return self._styles[style.name]
 
     def visual(self, text: str, font: str, size: float) -> str:
-        """A one-line string for the canvas (header, footer): shaped, in drawing order."""
+        """A one-line string for the canvas (header, footer): shaped, in drawing order,
+        and written in the order pdfium reads back as typed (pdfiumorder.in_reading_order)."""
+        from ..pdf.pdfiumorder import in_reading_order
+        from ..pdf.tags import font_face_name
         from .bidi import visual_order, word_levels
         from .shaping import shape_text
         text = self.drawable(text, own_font_only=True)
         if not (self.rtl or has_rtl(text) or self._needs_shaping(text)):
             return text
         words = text.translate(JOINERS).split(" ")
-        order = visual_order(word_levels(words, self.rtl))
-        line = ""
-        for n, index in enumerate(order):
+        word_level = word_levels(words, self.rtl)
+        units: list[tuple[str, bool | None]] = []  # words, and if left to right; spaces
+        for n, index in enumerate(visual_order(word_level)):
             word = words[index]
             if word and (has_rtl(word) or self._needs_shaping(word)):
                 word = shape_text(word, font, size, self.rtl)
-            line = line + (" " if n else "") + word
-        return line
+            if n:
+                units.append((" ", None))
+            # a word with right-to-left letters is drawn as such, digits and all ('10ی')
+            units.append((word, not word_level[index] % 2 and not has_rtl(words[index])))
+        return in_reading_order(units, font_face_name(font))
 
     # -- equivalents -------------------------------------------------------------------
     def drawable(self, text: str, heading: bool = False, own_font_only: bool = False) -> str:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from .pdfiumorder import Reversed, ReversedPlain, format_text as reversed_format_text
+from .pdfiumorder import (InReadingOrder, Reversed, ReversedPlain,
+                          format_text as reversed_format_text, write_in_order)
 from .tags import NOTHING, glyph_text, has_actual_text, span_operator
 
 
@@ -55,6 +56,10 @@ def _format_text(text_object, text):
     array are relative, so cutting it between glyphs draws the same."""
     if isinstance(text, (Reversed, ReversedPlain)):
         written = reversed_format_text(text_object, text, _rl_format_text)
+        if written is not None:
+            return written
+    if isinstance(text, InReadingOrder) and not any(map(has_actual_text, text.pieces)):
+        written = write_in_order(text_object, text.pieces, text.order, _rl_format_text)
         if written is not None:
             return written
     if not has_actual_text(text):

@@ -3,8 +3,8 @@
 pdfium (Chrome's PDF viewer, and the screen readers that read through it) turns a line
 into text with a bidi pass of its own: it cuts the line's characters, in drawing order,
 into segments of one class (letters, digits, right-to-left letters, the rest), calls the
-line right to left when it has at least as many right-to-left segments as left-to-right
-ones, and then reverses the order of all segments. A left-to-right run made of several
+line right to left when it has more right-to-left segments than left-to-right ones, and
+then reverses the order of all segments. A left-to-right run made of several
 segments (a phone number's digit groups, an address's words between its dots) comes back
 with its segments reversed: '020 7946 0410' is read '0410 7946 020',
 'patient.information@riverside.example.nhs.uk' is read 'uk.nhs.example...'.
@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..rlhooks import shape_data, shaped_width
+from .tags import glyph_text
 
 
 class Reversed(ShapedStr):
@@ -74,11 +75,13 @@ def segments(text: str) -> list[tuple[str, int, int]]:
 
 
 def read_right_to_left(line_text: str) -> bool:
-    """Whether pdfium calls a line right to left: at least as many right-to-left
-    segments as left-to-right ones (digits count for neither)."""
+    """Whether pdfium calls a line right to left: more right-to-left segments than
+    left-to-right ones (digits count for neither). Measured with pypdfium2's pdfium: a
+    tie ('كلمة أخرى | Riverside University', drawn both ways round) is read left to
+    right, though pdfium's source reads 'at least as many'; an Urdu card's email line
+    read '@information.patient' with the tie counted right to left."""
     kinds = [kind for kind, _, _ in segments(line_text)]
-    rtl = kinds.count("R")
-    return rtl > 0 and rtl >= kinds.count("L")
+    return kinds.count("R") > kinds.count("L")
 
 
 def needs_reversing(text: str) -> bool:
@@ -88,27 +91,124 @@ def needs_reversing(text: str) -> bool:
     return "R" not in kinds and sum(kind in "LW" for kind in kinds) >= 2
 
 
+class InReadingOrder(ShapedStr):
+    """A canvas line (a footer's) of words in drawing order, to be written as one TJ with
+    its pieces in `order` (indices into `pieces`, the line's pieces in drawing order)."""
+
+    pieces: list = []
+    order: list[int] = []
+
+
+def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:
+    """A one-line string of `units` (each word of a line, in drawing order, and whether
+    it is at a left-to-right level; None for the spaces between them), written so that
+    pdfium reads it back as typed, or the plain joined line when it needs nothing.
+    `face` is the font's face name, whose ToUnicode says what each shaped glyph reads as.
+
+    pdfium reads one text operator by cutting it into segments, in written order, and,
+    when it calls the line right to left, reversing their order (its right-to-left
+    segments also reversed letter by letter): the footer's 'PIL-9001 v2' was read
+    '2v -9001PIL'. A line it calls left to right keeps the written order, so the
+    right-to-left words of 'المراجعة القادمة 10 يناير 2029 | Riverside University
+    Hospitals' came back in drawing order. So the pieces are written in the order that
+    reverses, or keeps, to the logical one: drawing order with each left-to-right run's
+    segments last first, and all of that reversed for a line read left to right."""
+    line = ""
+    for text, _ in units:
+        line = line + text
+    if not any(text and ltr is False for text, ltr in units):
+        return line
+    pieces: list = []  # in drawing order
+    groups: list[tuple[bool, list[int]]] = []  # runs of piece indices, left to right or not
+    spaces: list[int] = []  # spaces after the last left-to-right run, which it may take
+    for text, ltr in units:
+        own = _segment_pieces(text) if _plain(text) else _glyph_pieces(text, face)
+        indices = list(range(len(pieces), len(pieces) + len(own)))
+        pieces.extend(own)
+        if ltr is None:
+            spaces.extend(indices)
+            continue
+        if ltr and groups and groups[-1][0] and spaces == _after(groups[-1][1], spaces):
+            groups[-1][1].extend(spaces + indices)
+        else:
+            if spaces:
+                groups.append((False, spaces))
+            groups.append((bool(ltr), indices))
+        spaces = []
+    if spaces:
+        groups.append((False, spaces))
+    order = [i for ltr, indices in groups for i in (reversed(indices) if ltr else indices)]
+    if not read_right_to_left(_as_pdfium_counts(line)):
+        order.reverse()
+    if order == list(range(len(pieces))):
+        return line
+    written = InReadingOrder(line, shape_data(line) or [])
+    written.pieces, written.order = pieces, order
+    return written
+
+
+def _as_pdfium_counts(line: str) -> str:
+    """The drawn line as the direction count sees it: glyphs with private-use codes
+    (joined Arabic letters, whose text is in the font's ToUnicode) left out, as
+    layout/lines.py counts a paragraph's line (measured, both)."""
+    return "".join(char for char in str.__str__(line) if unicodedata.category(char) != "Co")
+
+
+def _glyph_pieces(text, face: str) -> list:
+    """A shaped word cut where the class of what its glyphs read as changes, each other
+    glyph on its own: the comma drawn left of Urdu 'جنوری،' is a segment of its own to
+    pdfium, which read it '،جنوری' in a line it calls left to right."""
+    kinds = [segment_class(glyph_text(face, char)[:1] or " ", 0) for char in str.__str__(text)]
+    pieces, start = [], 0
+    for i in range(1, len(kinds) + 1):
+        if i == len(kinds) or kinds[i] != kinds[i - 1] or kinds[i] == "N":
+            pieces.append(text[start:i])
+            start = i
+    return pieces
+
+
+def _after(indices: list[int], spaces: list[int]) -> list[int]:
+    """The indices that follow `indices` directly, as many as `spaces` holds."""
+    start = indices[-1] + 1
+    return list(range(start, start + len(spaces)))
+
+
+def _segment_pieces(text: str) -> list:
+    """`text` cut into its segments (segments()), each other character on its own."""
+    return [text[a:b] for kind, start, end in segments(str.__str__(text))
+            for a, b in ([(start, end)] if kind != "N" else [(i, i + 1) for i in range(start, end)])]
+
+
+def _plain(text) -> bool:
+    return shape_data(text) is None
+
+
 def format_text(text_object, text: Reversed | ReversedPlain, format_plain) -> str | None:
     """One TJ drawing `text` as `format_plain` would, its pieces written last first; None
     when it cannot be (the caller then writes it as usual). `format_plain` is ReportLab's
     _formatText."""
+    pieces = _segment_pieces(text)  # in drawing order
+    return write_in_order(text_object, pieces, list(reversed(range(len(pieces)))), format_plain)
+
+
+def write_in_order(text_object, pieces: list, order: list[int], format_plain) -> str | None:
+    """One TJ drawing `pieces` (in drawing order) as `format_plain` would, written in
+    `order`, each moved to where it is drawn; None when it cannot be (a rise, a font
+    change inside, an ActualText span)."""
     if getattr(text_object, "_rise", 0):
         return None
     font, size = text_object._fontname, text_object._fontsize
-    pieces = []  # (x, width, TJ items) in drawing order; other characters one by one
+    placed = []  # (x, width, text) in drawing order
     x = 0.0
-    for kind, start, end in segments(str.__str__(text)):
-        spans = [(start, end)] if kind != "N" else [(i, i + 1) for i in range(start, end)]
-        for a, b in spans:
-            part = text[a:b]
-            width = shaped_width(part, font, size)
-            if width is None:
-                width = stringWidth(str(part), font, size)
-            pieces.append((x, width, part))
-            x += width
+    for part in pieces:
+        width = shaped_width(part, font, size)
+        if width is None:
+            width = stringWidth(str(part), font, size)
+        placed.append((x, width, part))
+        x += width
     subset = getattr(text_object, "_curSubset", None)
     font_operator, items, pen = "", [], 0.0
-    for n, (at, width, part) in enumerate(reversed(pieces)):
+    for n, (at, width, part) in enumerate(placed[i] for i in order):
         code = format_plain(text_object, part)
         if n == 0:  # the font's subset is chosen by the first piece written
             font_operator, code = _font_operator(code)

@@ -31,6 +31,12 @@ CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners in
 PRIVATE_USE_TEXT: dict[str, dict[int, str]] = {}
 
 
+def font_face_name(font_name: str) -> str:
+    """The face name of a registered font, as PRIVATE_USE_TEXT is keyed."""
+    face = pdfmetrics.getFont(font_name).face.name
+    return face.decode("latin-1") if isinstance(face, bytes) else face
+
+
 def glyph_text(face: str, char: str) -> str:
     """What the ToUnicode map of `face` says for the glyph ReportLab coded as `char`.
 
@@ -391,8 +397,7 @@ class _LineWriter:
         are not: the 'ﬂ' glyph of 'leaflets' is read 'fl'."""
         if shape_data(text) is None and not any(0xE000 <= ord(ch) <= 0xFB06 for ch in text):
             return str.__str__(text)
-        face = pdfmetrics.getFont(self.text_object._fontname).face.name
-        face = face.decode("latin-1") if isinstance(face, bytes) else face
+        face = font_face_name(self.text_object._fontname)
         return "".join(glyph_text(face, ch) for ch in str.__str__(text))
 
     def _end_line(self, broken: WordBreak | None) -> None:
