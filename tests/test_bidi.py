@@ -342,7 +342,7 @@ def test_the_first_part_of_a_split_arabic_paragraph_keeps_its_line_order():
 # viewer, and a screen reader through it, read the phone number '0410 7946 020'.
 # The runs that already read right ('37.5', '10:30', '128/82') must stay so.
 PDFIUM_ORDER = ["020 7946 0410", "PIL-0042", "Ahmed-Khan", "a.b@c.d", "37.5", "10:30",
-                "128/82", "2.5.1"]
+                "128/82", "2.5.1", "Ahmed Khan", "Dr Sarah Jones"]  # names: one operator
 
 
 def test_left_to_right_runs_read_back_as_typed_in_a_right_to_left_line(catalogue):

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import sameFrag
 from reportlab.platypus import Paragraph
 
 from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
@@ -29,6 +30,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import marked, needs_reversing, read_right_to_left
 from ..pdf.tags import WordBreak
+from ..scripts import has_rtl
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
 
@@ -745,8 +747,37 @@ def _in_pdfium_order(pieces: list) -> list:
     drawn = "".join(char for char in drawn if unicodedata.category(char) != "Co")
     if not read_right_to_left(drawn):
         return pieces
+    pieces = _left_to_right_runs_joined(pieces)
+    texts = [getattr(piece, "text", None) for piece in pieces]
     return [piece.clone(text=marked(text)) if text and needs_reversing(text) else piece
             for piece, text in zip(pieces, texts)]
+
+
+def _latin_word(text) -> bool:
+    """Text with a left-to-right letter and no right-to-left one."""
+    plain = str.__str__(text)
+    return not has_rtl(plain) and any(unicodedata.bidirectional(ch) == "L" and ch.isalpha()
+                                      for ch in plain)
+
+
+def _left_to_right_runs_joined(pieces: list) -> list:
+    """Neighbouring pieces in one style with no right-to-left letter, joined into one
+    piece (one text operator): pdfium orders a line's operators by position, so the two
+    words of 'Ahmed Khan', each its own operator, came back 'Khan Ahmed' however each
+    was written. An inline tag between them (a marker of its own) keeps them apart, and
+    only pieces with left-to-right letters are joined: the brackets and full stop of a
+    citation ('[1, 2].') sit at the line's right-to-left level."""
+    out: list = []
+    for piece in pieces:
+        text = getattr(piece, "text", None)
+        before = getattr(out[-1], "text", None) if out else None
+        if text and before and _latin_word(text) and _latin_word(before) \
+                and not hasattr(piece, "cbDefn") and not hasattr(out[-1], "cbDefn") \
+                and sameFrag(out[-1], piece):
+            out[-1] = out[-1].clone(text=before + text)
+        else:
+            out.append(piece)
+    return out
 
 
 def _put_spaces(out: list, last: int | None, following: list, count: int) -> None:
