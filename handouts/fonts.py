@@ -65,11 +65,13 @@ def _from_file(path: Path, package: str | None, needed: str) -> FontFamily:
 
 
 def _bold_beside(path: Path, needed: str) -> Path | None:
-    """NanumGothic.ttf -> NanumGothicBold.ttf, DejaVuSans.ttf -> DejaVuSans-Bold.ttf:
+    """NanumGothic.ttf -> NanumGothicBold.ttf, DejaVuSans.ttf -> DejaVuSans-Bold.ttf,
+    Rasa-Regular.ttf -> Rasa-Bold.ttf:
     Debian packages install a family as one file per weight. None when there is none,
     it is broken, or it lacks a character the regular file has (FreeSerif's bold has no
     Tamil): a heading must never lose a glyph its text has."""
-    for name in (f"{path.stem}Bold{path.suffix}", f"{path.stem}-Bold{path.suffix}"):
+    family = path.stem.removesuffix("-Regular")
+    for name in (f"{path.stem}Bold{path.suffix}", f"{family}-Bold{path.suffix}"):
         candidate = path.with_name(name)
         if (candidate.is_file() and assets.font_problem(candidate, 0, needed) is None
                 and assets.characters(path) <= assets.characters(candidate)):

@@ -270,9 +270,11 @@ def install_url_splitter(split_points) -> None:
         start = 0
         for end in [*sorted(at - offset for at in points if offset < at < offset + len(text)),
                     len(text)]:
-            piece = str.__str__(text[start:end])  # a plain str, as ReportLab yields (not a ShapedStr)
-            if stringWidth(piece, font, size) > widest[0]:
-                yield from piece
+            # a shaped URL keeps its glyphs: as plain text, a glyph with a private-use
+            # code (Rasa's 'f' before 'l') was shaped again into a missing-glyph box
+            piece = text[start:end]
+            if stringWidth(str(piece), font, size) > widest[0]:
+                yield from (piece[i:i + 1] for i in range(len(piece)))
             else:
                 yield piece
             start = end

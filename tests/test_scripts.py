@@ -317,13 +317,16 @@ def test_a_word_too_long_for_any_line_is_cut_between_letters(long_words, tag):
 
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_latin_ligatures_read_as_their_letters(built_small, reader):
-    """FreeSans and FreeSerif (Gurmukhi, Gujarati, Tamil) and DejaVu (Hebrew) draw the
+    """FreeSans and FreeSerif (Gurmukhi, Tamil) and DejaVu (Hebrew) draw the
     'fl' of the brand's 'leaflets' URL as one glyph, coded U+FB02: poppler read 'leaﬂets',
     which search and screen readers do not match with 'leaflets'."""
     _, out = built_small
     for path in sorted(out.glob("*.pdf")):
         text = READERS[reader](path)
         assert not re.search("[\ufb00-\ufb06]", text), path.name
+        # Rasa (Gujarati) draws 'f' before 'l' as a glyph with a private-use code: once
+        # cut across lines and shaped again as text, it printed a missing-glyph box
+        assert not re.search("[\ufffd\uffff]", text), path.name
         assert "riverside.example.nhs.uk/leaflets" in re.sub(r"\s+", "", text), path.name
 
 
