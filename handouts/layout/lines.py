@@ -29,7 +29,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import marked, needs_reversing, read_right_to_left
-from ..pdf.tags import WordBreak
+from ..pdf.tags import WordBreak, reads_as
 from ..scripts import has_rtl
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
@@ -324,7 +324,19 @@ def _ends_inside_words(paragraph) -> list[WordBreak | None]:
     a word hyphenated): the text has no space where the line ends."""
     read_whole = not getattr(paragraph, "rtl", False)
     return [WordBreak(end == HYPHENATED, read_whole) if end in (INSIDE, HYPHENATED) else None
-            for end in _line_ends(paragraph._source, _line_texts(paragraph.blPara.lines))]
+            for end in _line_ends(paragraph._source, _line_read_texts(paragraph.blPara.lines))]
+
+
+def _line_read_texts(lines) -> list[str]:
+    """The text each line is read as (tags.reads_as): a line of shaped glyphs (Gujarati
+    'ઇમેઇલ:' before an email address) is its letters, which the source can be walked
+    by, not its glyph codes."""
+    return [_line_read_text(line) if hasattr(line, "words") else " ".join(line[1])
+            for line in lines]
+
+
+def _line_read_text(line) -> str:
+    return "".join(reads_as(f.text, f.fontName) for f in _text_frags(line)).replace("\u200b", "")
 
 
 def _line_texts(lines) -> list[str]:
@@ -344,7 +356,8 @@ def _line_ends(source: str, texts: list[str]) -> list[str]:
     """Where each line of `texts` ends in `source`: at a space (which the break drops),
     inside a word, or UNSURE. Found by walking the text by its non-space characters,
     line by line; a hyphen the text does not have at that point was added by the break.
-    A line drawn otherwise than written (shaped glyphs) makes the rest UNSURE."""
+    A line read otherwise than written (right-to-left glyphs in drawing order) makes the
+    rest UNSURE."""
     ends: list[str] = []
     at = 0
     for text in texts:

@@ -38,8 +38,12 @@ class ActualText:
 NO_TEXT = ActualText(NOTHING)
 
 
-def _runs(text: ShapedStr) -> list[tuple[ActualText | None, int, int]]:
-    """(span or None, start, end) over the glyphs of a shaped string, in order."""
+def _runs(text: ShapedStr) -> list[tuple[str | None, int, int]]:
+    """(span text or None, start, end) over the glyphs of a shaped string, in order.
+
+    Spaces alone between two spans go into the span before, text and all: written as a
+    text operator of their own, pdfium dropped them (an operator of no ink) and read
+    Gujarati 'તમારો પ્રતિભાવ', both words ending and starting with a span, as one word."""
     runs: list[tuple[ActualText | None, int, int]] = []
     for i, data in enumerate(text.__shapeData__):
         actual = getattr(data, "actual", None)
@@ -47,7 +51,17 @@ def _runs(text: ShapedStr) -> list[tuple[ActualText | None, int, int]]:
             runs[-1] = (actual, runs[-1][1], i + 1)
         else:
             runs.append((actual, i, i + 1))
-    return runs
+    written: list[tuple[str | None, int, int]] = []
+    for n, (actual, start, end) in enumerate(runs):
+        between = 0 < n < len(runs) - 1 and actual is None and runs[n - 1][0] is not None \
+            and runs[n - 1][0] is not NO_TEXT and runs[n + 1][0] is not None \
+            and not str.__str__(text[start:end]).strip(" ")
+        if between:
+            span, first, _ = written[-1]
+            written[-1] = (f"{span}{str.__str__(text[start:end])}", first, end)
+        else:
+            written.append((None if actual is None else actual.text, start, end))
+    return written
 
 
 def _format_text(text_object, text):
@@ -67,7 +81,7 @@ def _format_text(text_object, text):
     parts = []
     for actual, start, end in _runs(text):
         code = _rl_format_text(text_object, text[start:end])
-        parts.append(code if actual is None else f"{span_operator(actual.text)} {code} EMC")
+        parts.append(code if actual is None else f"{span_operator(actual)} {code} EMC")
     return " ".join(parts)
 
 

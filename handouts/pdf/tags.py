@@ -393,12 +393,7 @@ class _LineWriter:
         return _Written(len(self.code) - 1, self._reads_as(text), has_actual_text(text))
 
     def _reads_as(self, text) -> str:
-        """The text the glyphs are read as (their ToUnicode), which a shaped run's codes
-        are not: the 'ﬂ' glyph of 'leaflets' is read 'fl'."""
-        if shape_data(text) is None and not any(0xE000 <= ord(ch) <= 0xFB06 for ch in text):
-            return str.__str__(text)
-        face = font_face_name(self.text_object._fontname)
-        return "".join(glyph_text(face, ch) for ch in str.__str__(text))
+        return reads_as(text, self.text_object._fontname)
 
     def _end_line(self, broken: WordBreak | None) -> None:
         head, self.head = self.head, None
@@ -446,6 +441,25 @@ class _Written:
     at: int  # its text operator's index in the text object's code
     text: str
     spanned: bool  # it holds ActualText spans of its own (has_actual_text)
+
+
+def reads_as(text, font_name: str) -> str:
+    """The text a run of glyphs is read as, in drawing order: each glyph's ToUnicode
+    text, or its ActualText span's text once for the span. A shaped run's codes are not
+    its text: the 'ﬂ' glyph of 'leaflets' is read 'fl', Gujarati 'ત્રિ' is one span."""
+    data = shape_data(text)
+    if data is None and not any(0xE000 <= ord(ch) <= 0xFB06 for ch in text):
+        return str.__str__(text)
+    face = font_face_name(font_name)
+    read, span = [], None
+    for char, glyph in zip(str.__str__(text), data or [None] * len(text)):
+        actual = getattr(glyph, "actual", None)
+        if actual is None:
+            read.append(glyph_text(face, char))
+        elif actual is not span:
+            read.append(actual.text.replace(NOTHING, ""))
+        span = actual
+    return "".join(read)
 
 
 def has_actual_text(text) -> bool:
