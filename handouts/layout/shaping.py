@@ -572,7 +572,9 @@ def _kerns_in_advances(source: str, word) -> None:
     by moving it right within a wider advance; ReportLab then moves the pen before the
     glyph, and a gap of more than a tenth of an em reads as a space to poppler and pdfium
     (measured: 'مر يح', 'أ كثرها'). The letter on the left gets a code of its own for the
-    same glyph and text with the kern in its width: every glyph is drawn where it was."""
+    same glyph and text with the kern in its width: every glyph is drawn where it was.
+    The same for a glyph moved right within its own advance (IBM Plex Sans Arabic's
+    'یر' of Dari 'بگیرید', 90 units): both readers read 'بگیر ید'."""
     clusters, rtl = _glyph_clusters(source, word)
     if not rtl:
         return
@@ -584,7 +586,9 @@ def _kerns_in_advances(source: str, word) -> None:
         for i in range(1, len(data)):
             kerned, left = data[i], data[i - 1]
             kern = kerned.x_offset
-            if kern <= 0 or kerned.y_offset or not _same(kerned.x_advance, kerned.width + kern) \
+            shifted = _same(kerned.x_advance, kerned.width + kern) or (  # a kern, or a shift
+                _same(kerned.x_advance, kerned.width) and kern < kerned.x_advance)
+            if kern <= 0 or kerned.y_offset or not shifted \
                     or left.x_offset or left.y_offset or not left.x_advance \
                     or not _same(left.x_advance, left.width):
                 continue  # not a kern alone, beside a glyph of its own width
