@@ -28,7 +28,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, visual_order
-from ..pdf.pdfiumorder import marked, needs_reversing, read_right_to_left
+from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
 from ..pdf.tags import WordBreak, reads_as
 from ..scripts import has_rtl
 from .markup import NBSP
@@ -756,9 +756,7 @@ def _in_pdfium_order(pieces: list) -> list:
     order pdfium reads back when pdfium calls the line right to left (pdf/pdfiumorder.py:
     it read '020 7946 0410' as '0410 7946 020' in every Arabic contact card)."""
     texts = [getattr(piece, "text", None) for piece in pieces]
-    drawn = "".join(str(text) for text in texts if text)
-    drawn = "".join(char for char in drawn if unicodedata.category(char) != "Co")
-    if not read_right_to_left(drawn):
+    if not read_right_to_left(as_counted("".join(str(text) for text in texts if text))):
         return pieces
     pieces = _left_to_right_runs_joined(pieces)
     texts = [getattr(piece, "text", None) for piece in pieces]

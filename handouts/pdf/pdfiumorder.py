@@ -138,7 +138,7 @@ def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:
     if spaces:
         groups.append((False, spaces))
     order = [i for ltr, indices in groups for i in (reversed(indices) if ltr else indices)]
-    if not read_right_to_left(_as_pdfium_counts(line)):
+    if not read_right_to_left(as_counted(line)):
         order.reverse()
     if order == list(range(len(pieces))):
         return line
@@ -147,10 +147,10 @@ def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:
     return written
 
 
-def _as_pdfium_counts(line: str) -> str:
-    """The drawn line as the direction count sees it: glyphs with private-use codes
-    (joined Arabic letters, whose text is in the font's ToUnicode) left out, as
-    layout/lines.py counts a paragraph's line (measured, both)."""
+def as_counted(line: str) -> str:
+    """A drawn line as read_right_to_left is given it: glyphs with private-use codes
+    (joined Arabic letters, whose text is in the font's ToUnicode) left out (measured on
+    paragraph and footer lines)."""
     return "".join(char for char in str.__str__(line) if unicodedata.category(char) != "Co")
 
 
