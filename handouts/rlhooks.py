@@ -210,14 +210,15 @@ def has_cut_points(word) -> bool:
                for glyph in shape_data(text) or ())
 
 
-def word_units(word):
+def word_units(word, plain_units):
     """A frag word as ReportLab's `_fragWordIter` yields it (frag, width, text), but in
     units that may not be cut: each run of glyphs up to the next one a shaped run may be
-    cut before, as a ShapedStr keeping its glyphs' positions, with its drawn width."""
+    cut before, as a ShapedStr keeping its glyphs' positions, with its drawn width.
+    Other pieces go by `plain_units` (ReportLab's own iterator)."""
     for frag, text in word[1:]:
         data = shape_data(text)
         if hasattr(frag, "cbDefn") or not text or data is None:
-            yield from rl_paragraph._fragWordIter([0, (frag, text)])
+            yield from plain_units([0, (frag, text)])
             continue
         start = 0
         for end in [*(i for i, glyph in enumerate(data) if i and getattr(glyph, "may_cut_before", True)),
@@ -287,7 +288,7 @@ def install_url_splitter(split_points) -> None:
     def frag_word_iter(word):
         text = url_text(word)
         if has_cut_points(word):
-            yield from word_units(word)
+            yield from word_units(word, rl_frag_word_iter)
             return
         if not is_address(text):
             yield from rl_frag_word_iter(word)

@@ -324,24 +324,15 @@ def _ends_inside_words(paragraph) -> list[WordBreak | None]:
     a word hyphenated): the text has no space where the line ends."""
     read_whole = not getattr(paragraph, "rtl", False)
     return [WordBreak(end == HYPHENATED, read_whole) if end in (INSIDE, HYPHENATED) else None
-            for end in _line_ends(paragraph._source, _line_read_texts(paragraph.blPara.lines))]
+            for end in _line_ends(paragraph._source,
+                                  _line_texts(paragraph.blPara.lines, read=True))]
 
 
-def _line_read_texts(lines) -> list[str]:
-    """The text each line is read as (tags.reads_as): a line of shaped glyphs (Gujarati
-    'ઇમેઇલ:' before an email address) is its letters, which the source can be walked
-    by, not its glyph codes."""
-    return [_line_read_text(line) if hasattr(line, "words") else " ".join(line[1])
-            for line in lines]
-
-
-def _line_read_text(line) -> str:
-    return "".join(reads_as(f.text, f.fontName) for f in _text_frags(line)).replace("\u200b", "")
-
-
-def _line_texts(lines) -> list[str]:
-    """The text each line draws, without our tag callbacks."""
-    return [_line_text(line) if hasattr(line, "words") else " ".join(line[1])
+def _line_texts(lines, read: bool = False) -> list[str]:
+    """The text each line draws, without our tag callbacks; with `read`, the text it is
+    read as (tags.reads_as): a line of shaped glyphs (Gujarati 'ઇમેઇલ:' before an email
+    address) is its letters, which the source can be walked by, not its glyph codes."""
+    return [_line_text(line, read) if hasattr(line, "words") else " ".join(line[1])
             for line in lines]
 
 
@@ -570,8 +561,9 @@ def _one_letter(line) -> bool:
     return len(letters) == 1 and bool(_CJK_LETTER.fullmatch(letters[0]))
 
 
-def _line_text(line) -> str:
-    return "".join(str(f.text) for f in _text_frags(line)).replace("\u200b", "")
+def _line_text(line, read: bool = False) -> str:
+    texts = (reads_as(f.text, f.fontName) if read else str(f.text) for f in _text_frags(line))
+    return "".join(texts).replace("\u200b", "")
 
 
 def _forbidden(line, following: list, at_space: bool = False) -> bool:

@@ -6,6 +6,7 @@ page count is known; both header and footer are artifacts, never tagged content.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -224,7 +225,7 @@ def _broken_to_fit(text: str, font: str, size: float, width: float,
     spaces outside the `whole` texts (a piece that cannot be broken stays as it is)."""
     if stringWidth(text, font, size) <= width:
         return [text]
-    kept = [(at, at + len(w)) for w in whole if w for at in _found_at(text, w)]
+    kept = [match.span() for w in whole if w for match in re.finditer(re.escape(w), text)]
     breaks = [i for i, char in enumerate(text) if char == " "
               and not any(start <= i < end for start, end in kept)]
     fitting = [i for i in breaks if stringWidth(text[:i], font, size) <= width]
@@ -233,10 +234,3 @@ def _broken_to_fit(text: str, font: str, size: float, width: float,
         return [text]
     return [text[:at], *_broken_to_fit(text[at + 1:], font, size, width, whole)]
 
-
-def _found_at(text: str, part: str) -> list[int]:
-    found, at = [], text.find(part)
-    while at >= 0:
-        found.append(at)
-        at = text.find(part, at + 1)
-    return found

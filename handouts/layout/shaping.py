@@ -27,7 +27,7 @@ from ..pdf.actualtext import NO_TEXT, ActualText, glyph_text
 from ..pdf.tags import PRIVATE_USE_TEXT, font_face_name
 from bidi.mirror import MIRRORED
 
-from ..rlhooks import install_shape_word, rl_shape_frag_word
+from ..rlhooks import install_shape_word, rl_shape_frag_word, shape_data
 from .bidi import isolated_levels, levels, visual_order
 
 _rl_shape_word = rl_shape_frag_word
@@ -395,8 +395,10 @@ def _mark_cuts(source: str, word) -> None:
     mark, no letter after a virama or joiner: 'ਕ੍ਰ' stays whole), and no ActualText
     span goes on across it (_mark_actual_text: Bengali 'স্থ্যস্ব' is one span, and its
     text would be read on one line only)."""
+    if not any(unicodedata.category(ch).startswith("M") for ch in source):
+        return  # before the clusters: most runs have no mark
     clusters, rtl = _glyph_clusters(source, word)
-    if rtl or not any(unicodedata.category(ch).startswith("M") for ch in source):
+    if rtl:
         return
     data = [sd for cluster in clusters for sd in cluster.data]
     later = [min(sd.cluster for sd in data[i:]) for i in range(len(data))]
@@ -509,9 +511,10 @@ def _moved_marks_in_letters(source: str, word) -> None:
     before it (Bengali 'ু' of 'কুকুর': no advance, offsets -146 and -208) is drawn as no
     text, and the letter gets a code of its own whose text is letter and sign: pdfium
     read the moved sign apart, with spaces around it ('কু কু র')."""
-    clusters, rtl = _glyph_clusters(source, word)
-    if rtl:
-        return
+    moved = any(not sd.x_advance and (sd.x_offset or sd.y_offset) for piece in word[1:]
+                if len(piece) > 1 for sd in shape_data(piece[1]) or ())
+    if not moved or _glyph_clusters(source, word)[1]:
+        return  # no moved glyph (most runs: the clusters are not worked out), or right to left
     for n, piece in enumerate(word[1:], 1):
         if len(piece) < 2 or not isinstance(piece[1], ShapedStr):
             continue

@@ -95,8 +95,8 @@ class InReadingOrder(ShapedStr):
     """A canvas line (a footer's) of words in drawing order, to be written as one TJ with
     its pieces in `order` (indices into `pieces`, the line's pieces in drawing order)."""
 
-    pieces: list = []
-    order: list[int] = []
+    pieces: list  # set by in_reading_order
+    order: list[int]
 
 
 def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:

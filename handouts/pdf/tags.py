@@ -390,10 +390,8 @@ class _LineWriter:
 
     def _written(self, text, TStar) -> _Written:
         self.write(text, TStar)
-        return _Written(len(self.code) - 1, self._reads_as(text), has_actual_text(text))
-
-    def _reads_as(self, text) -> str:
-        return reads_as(text, self.text_object._fontname)
+        return _Written(len(self.code) - 1, reads_as(text, self.text_object._fontname),
+                        has_actual_text(text))
 
     def _end_line(self, broken: WordBreak | None) -> None:
         head, self.head = self.head, None
