@@ -14,7 +14,6 @@ as fontconfig keeps its own, and fontTools and ReportLab are loaded only for a n
 """
 from __future__ import annotations
 
-import logging
 import warnings
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -108,6 +107,7 @@ def _quiet_fonttools(check):
     check reports problems itself, so those lines are kept off the terminal."""
     @wraps(check)
     def quietly(*args):
+        import logging  # only when a font is read: 3 ms of a cold `validate`
         logger = logging.getLogger("fontTools")
         level, logger.level = logger.level, logging.CRITICAL
         try:

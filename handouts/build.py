@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING
 from . import scripts
 from .brand import Brand, Brands, templates_dir_for
 from .catalogue_page import write_catalogue_page
-from .check.settings import review_lead_days
 from .cluster import Cluster
 from .companion import SUFFIXES as COMPANION_SUFFIXES, companion_files, companion_variant
 from .cluster import outcomes as cluster_outcomes
@@ -178,6 +176,7 @@ def build(content: Path, out_dir: Path, template: str | None = None,
         report.removed += _remove([p.relative_to(out_dir).as_posix()
                                    for p in unlisted_outputs(manifest, out_dir, {
                                        l.id for l in run.leaflets.values()})], out_dir)
+    from .check.settings import review_lead_days  # the check package: 13 ms of a cold build
     report.page, page_problems = write_catalogue_page(
         catalogue, out_dir, run.day, manifest, run.current,
         [b.leaflet_id for b in report.built], review_lead_days(catalogue.checks))
@@ -240,6 +239,7 @@ def _outcomes(run: Run, todo: list[Leaflet], jobs: int) -> Iterator[Outcome]:
     if jobs <= 1 or len(work) <= 1:
         yield from (build_one(run, leaflet) for leaflet in todo)
         return
+    import multiprocessing  # 10 ms of a cold build, which has one leaflet to make
     global _POOL_WORK  # the forked workers inherit it: nothing big is pickled
     _POOL_WORK = (run, todo)
     try:

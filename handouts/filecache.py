@@ -6,27 +6,34 @@ whose answer cannot have changed.
 
 An entry is keyed by the file's real path, size and modification time, and the file of
 entries by a hash of the code that judged them (those modules, this one, and the versions
-of the libraries they use), so a changed file or a changed rule is read again. Only facts
-about fonts, images and figures are kept, never a leaflet's text. HANDOUTS_CACHE names the
-folder, or "off" keeps none;
-the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
+of the libraries they use), so a changed file or a changed rule is read again. Answers
+that depend on no file are kept under their question: what the language registry says of
+a tag (languages.py), what a phone number dials (phones.py), and which files an installed
+font package holds (fonts.py, under a hash of what is installed). Only such facts are kept
+here, never a leaflet's text (content/recall.py keeps leaflets). A large value that is
+faster to load than to make (parsed hyphenation patterns, a dictionary's syllables) is
+kept as a pickle file of its own (kept()). HANDOUTS_CACHE names the
+folder, or "off" keeps none; the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
 or written only makes a run slower.
 """
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import sys
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .write import OutputError, write_atomic
 
+T = TypeVar("T")
 ENV = "HANDOUTS_CACHE"
-JUDGES = ("assets.py", "svgfigure.py", "filecache.py", "layout/geometry.py")  # whose answers are kept
+JUDGES = ("assets.py", "svgfigure.py", "filecache.py", "layout/geometry.py",  # whose answers
+          "languages.py", "phones.py", "fonts.py")  # are kept
 _HERE = Path(__file__).parent
 _entries: dict[str, Any] = {}  # this process's view: what it read and what it found
 _loaded: set[Path] = set()
@@ -42,7 +49,8 @@ def folder() -> Path | None:
 
 
 # The libraries whose answers are kept
-LIBRARIES = ("fonttools", "reportlab", "svglib", "lxml", "pillow")
+LIBRARIES = ("fonttools", "reportlab", "svglib", "lxml", "pillow", "langcodes", "language-data",
+             "phonenumbers", "fontpkg")
 
 
 @cache
@@ -68,6 +76,18 @@ def installed_version(distribution: str) -> str:
             if name.endswith(".dist-info") and _normalised(stem) == wanted:
                 return version
     return "none"
+
+
+@cache
+def installed() -> str:
+    """Which distributions are on the import path, as a hash of their dist-info folders'
+    names: installing, upgrading or removing a package changes it."""
+    digest = sha256()
+    for entry in sys.path:
+        for name in _folder_names(entry or "."):
+            if name.endswith(".dist-info"):
+                digest.update(f"{entry}/{name}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
 
 
 def _normalised(name: str) -> str:
@@ -143,6 +163,28 @@ def put(key: str, value: Any) -> None:
         write_atomic(json.dumps(merged, sort_keys=True).encode("utf-8"), target, durable=False)
     except OutputError:
         pass
+
+
+def kept(name: str, make: Callable[[], T]) -> T:
+    """What `make` returns, kept in the cache folder as one pickle file (`name` holds every
+    version the value depends on): read back while it is there and whole, else made again
+    and written. For a large value that pickle loads faster than it is made."""
+    where = folder()
+    path = where / name if where else None
+    if path is not None:
+        try:
+            with open(path, "rb") as stream:
+                return pickle.load(stream)
+        except Exception:  # noqa: BLE001 - missing, damaged or older: made again, below
+            pass
+    value = make()
+    if path is not None:
+        try:
+            write_atomic(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), path,
+                         durable=False)
+        except OutputError:
+            pass  # a cache that cannot be written is only slower
+    return value
 
 
 def ranges(points: frozenset[int]) -> list[list[int]]:

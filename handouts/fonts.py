@@ -10,9 +10,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-import fontpkg
-
-from . import assets
+from . import assets, filecache
 
 STYLES = {"regular": (400, "normal"), "bold": (700, "normal"),
           "italic": (400, "italic"), "bold_italic": (700, "italic")}
@@ -80,6 +78,22 @@ def _bold_beside(path: Path, needed: str) -> Path | None:
 
 
 def _from_package(name: str, needed: str) -> FontFamily:
+    """The installed package's files for each style. Which files those are is kept
+    between runs (filecache.py) while nothing is installed or removed: finding font
+    packages loads importlib.metadata, 12 ms of a cold `validate`."""
+    key = f"font-package|{name}|{filecache.installed()}"
+    known = filecache.get(key)
+    if known is None or not all(Path(path).is_file() for path in known["files"].values()):
+        known = _package_files(name)
+        filecache.put(key, known)
+    files = {style: _check_truetype(Path(path), needed=needed)
+             for style, path in known["files"].items()}
+    return _family(known["name"], files)
+
+
+def _package_files(name: str) -> dict:
+    """{'name': the family's name, 'files': {style: path}}, from fontpkg."""
+    import fontpkg
     try:
         family = fontpkg.family(name)
     except fontpkg.FontpkgError:
@@ -93,8 +107,8 @@ def _from_package(name: str, needed: str) -> FontFamily:
             chosen = fontpkg.select_file(family, weight, slant, nearest=True)
         except fontpkg.FontpkgError:
             chosen = fontpkg.select_file(family, weight, "normal", nearest=True)
-        files[style] = _check_truetype(Path(chosen.path), needed=needed)
-    return _family(family.name, files)
+        files[style] = str(chosen.path)
+    return {"name": family.name, "files": files}
 
 
 def _from_folder(folder: Path, needed: str) -> FontFamily:

@@ -7,11 +7,13 @@ rule of our own, because they are not Markdown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from markdown_it import MarkdownIt
-from mdit_py_plugins.attrs import attrs_plugin
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .links import ALLOWED_SCHEMES, link_scheme  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,10 @@ def _citation_rule(state, silent: bool) -> bool:
     return True
 
 
-def _make_parser() -> MarkdownIt:
+@cache  # made at the first parse: a leaflet recalled from the cache needs no parser (15 ms)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
     md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     # [text]{lang=es}: a span in another language (tagged with /Lang for screen readers)
@@ -73,8 +78,6 @@ def _make_parser() -> MarkdownIt:
     return md
 
 
-_PARSER = _make_parser()
-
 
 def parse_inline(source: str) -> Rich:
     """Parse one piece of inline text. Never raises for any input string."""
@@ -82,7 +85,7 @@ def parse_inline(source: str) -> Rich:
     bold = italic = 0
     href = None
     langs: list[str | None] = []
-    for token in _PARSER.parseInline(source.strip())[0].children or []:
+    for token in _parser().parseInline(source.strip())[0].children or []:
         kind = token.type
         if kind == "strong_open":
             bold += 1

@@ -10,10 +10,10 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-import langcodes
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from .languages import normalised
 from .load import read_yaml
 
 MESSAGES = Path(__file__).parent / "messages"
@@ -46,11 +46,7 @@ def _candidates(language: str) -> list[str]:
 def _locale(language: str) -> Locale:
     """Babel's locale for a tag, through its normalised form when CLDR files it under
     another code (Dari 'prs' is CLDR's 'fa-AF'); English only for a tag CLDR lacks."""
-    try:
-        normalised = str(langcodes.Language.get(language))
-    except (ValueError, LookupError):
-        normalised = language
-    for tag in dict.fromkeys((language, normalised)):
+    for tag in dict.fromkeys((language, normalised(language))):
         try:
             return Locale.parse(tag.replace("-", "_"))
         except (ValueError, UnknownLocaleError):

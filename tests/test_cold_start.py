@@ -42,9 +42,59 @@ def test_validate_imports_no_pdf_library_once_the_files_are_known(tmp_path):
     args = ["validate", str(REPO / "content.yaml")]
     first, said_first = probe(args, PDF_LIBRARIES, cache)
     assert "reportlab" in first  # a new font is read by ReportLab too: it must embed it
-    again, said_again = probe(args, (*PDF_LIBRARIES, *SCORING, *KNOWN_FILES), cache)
+    again, said_again = probe(args, (*PDF_LIBRARIES, *SCORING, *KNOWN_FILES, *ANSWERED),
+                              cache)
     assert again == []
     assert said_again == said_first and "0 errors" in said_first
+
+
+# What the file cache knows the answer of once it has been asked (language tags, phone
+# numbers, the files of a font package: 42 ms)
+ANSWERED = ("langcodes", "phonenumbers", "fontpkg", "importlib.metadata")
+
+
+def test_a_recalled_leaflet_needs_no_markdown_parser(catalogue, tmp_path):
+    """A leaflet recalled from the cache (content/recall.py) is not parsed again, so the
+    parser is not even made (15 ms of a cold `validate`); translations are read each time."""
+    cache = tmp_path / "cache"
+    catalogue.leaflet(MINIMAL)
+    args = ["validate", str(catalogue.root / "content.yaml")]
+    assert probe(args, ("markdown_it",), cache)[0] == ["markdown_it"]
+    again, said = probe(args, ("markdown_it",), cache)
+    assert again == [] and "0 errors" in said
+
+
+def test_a_wrong_tag_or_number_is_refused_alike_from_the_cache(catalogue, tmp_path):
+    """The registry's and libphonenumber's answers, kept, say what asking again says."""
+    cache = tmp_path / "cache"
+    brand = catalogue.root / "templates" / "riverside-trust" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("phone: 020 7946 0100",
+                                               "phone: (612) 555-0142"))
+    catalogue.leaflet(MINIMAL)
+    catalogue.leaflet(MINIMAL.replace("id: sample", "id: other") + "language: en-UK\n", "other")
+    args = ["validate", str(catalogue.root / "content.yaml")]
+    first, said_first = probe(args, ANSWERED, cache)
+    assert "'(612) 555-0142' is not a valid phone number in GB" in said_first
+    assert "'en-UK' is not a registered language tag" in said_first
+    assert "did you mean en-GB?" in said_first
+    assert {"langcodes", "phonenumbers"} <= set(first)
+    again, said_again = probe(args, ANSWERED, cache)
+    assert said_again == said_first
+    assert not {"langcodes", "phonenumbers", "fontpkg"} & set(again)
+
+
+def test_a_font_package_is_looked_up_again_when_packages_change(tmp_path, monkeypatch):
+    """Which files a font package holds is kept under a hash of the installed
+    distributions: a package installed or removed on the import path changes it."""
+    from handouts import filecache
+    monkeypatch.setattr(filecache, "installed", filecache.installed.__wrapped__)
+    monkeypatch.setattr(filecache, "_folder_names", filecache._folder_names.__wrapped__)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = filecache.installed()
+    (tmp_path / "fontpkg_newfont-1.0.dist-info").mkdir()
+    added = filecache.installed()
+    (tmp_path / "fontpkg_newfont-1.0.dist-info").rename(tmp_path / "fontpkg_newfont-1.1.dist-info")
+    assert len({before, added, filecache.installed()}) == 3
 
 
 # What `check` scores readability with, and what xml.sax.saxutils loads: `validate` needs

@@ -30,6 +30,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
 from ..pdf.tags import WordBreak, reads_as
+from ..patterns import patterns
 from ..scripts import has_rtl
 from .markup import NBSP
 from .shaping import paragraph_direction, word_levels_of
@@ -172,7 +173,7 @@ class LinearParagraph(Paragraph):
         too_long = [word for word in self._source.split() if stringWidth(word, font, size) > width]
         if not self.hyphenation or not too_long:
             return None
-        patterns = _patterns(self.hyphenation)
+        hyphenator = patterns(self.hyphenation)
 
         def fits(word: str) -> bool:
             return all(stringWidth(piece, font, size) <= width
@@ -188,7 +189,7 @@ class LinearParagraph(Paragraph):
                 return own
             # the patterns' points first; if none of them fits ('chlorthali-' is wider
             # than a cell 'chlorthali' just fills), a point between letters that does
-            return [*own, *patterns.iterate(word), *between_letters(word, font, size, width)]
+            return [*own, *hyphenator.iterate(word), *between_letters(word, font, size, width)]
         # an address is broken by the URL splitter alone, on the line it starts (for the
         # whole paragraph: its other long words are then cut as ReportLab cuts them)
         # (which is ReportLab's long-word splitting: off, an email address wider than its
@@ -299,11 +300,6 @@ def between_letters(word: str, font: str, size: float, width: float) -> list[tup
     points = [at for at in range(min(fits, len(word) - 2), 1, -1)
               if word[at - 1].isalpha() and word[at].isalpha()]
     return [(word[:at], word[at:]) for at in points[:FALLBACK_POINTS]]
-
-
-@lru_cache(maxsize=None)
-def _patterns(language: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang=language)
 
 
 def hyphenation_language(tag: str) -> str:
