@@ -356,3 +356,28 @@ def test_left_to_right_runs_read_back_as_typed_in_a_right_to_left_line(catalogue
         text = " ".join(text.replace("\u202b", " ").replace("\u202c", " ")
                         .replace("\u202a", " ").split())
         assert [run for run in PDFIUM_ORDER if run not in text] == [], (reader, text)
+
+
+def test_a_narrow_arabic_column_reads_its_addresses_and_words_in_order(catalogue):
+    """A5 large print: lines with more Latin words than Arabic ones, which pdfium reads
+    in drawing order, read their Arabic words as typed ('ثم اتصل' came back 'اتصل ثم'); a
+    URL's head keeps its '://' ('https//:www.') and an address at a line's end its order
+    ('uk.nhs.example'); poppler reads the same words."""
+    paragraphs = ["للمزيد من المعلومات راجع الموقع "
+                  "https://www.nhs.uk/conditions/radiotherapy/what-happens/ ثم اتصل بنا.",
+                  "راسلنا على radiotherapy.department@riverside.example.nhs.uk إذا كان لديك سؤال.",
+                  "يمكنك قراءة المزيد على "
+                  "https://www.riverside.example.nhs.uk/leaflets/radiotherapy-and-you/ في أي وقت."]
+    blocks = "".join(f"- paragraph: {json.dumps(p, ensure_ascii=False)}\n" for p in paragraphs)
+    catalogue.leaflet(with_blocks(blocks).replace("summary:", "language: ar\nsummary:"))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    path = catalogue.out / "sample.large-print.pdf"
+    read = pdfium(path)
+    for typed in ("ثم اتصل", "راسلنا على", "إذا كان لديك", "في أي وقت", "https://www.",
+                  "radiotherapy/what-happens/", "riverside.example.nhs.uk/leaflets/",
+                  "أو تحدث إلى خدمة"):
+        assert typed in read, (typed, read)
+    for scrambled in ("https//:", "uk.nhs.example", "www .", "اتصل ثم"):
+        assert scrambled not in read, scrambled
+    said = " ".join(poppler(path).replace("\u202b", " ").replace("\u202c", " ").split())
+    assert all(word in said for word in ("اتصل", "radiotherapy/what-happens/", "https://www."))

@@ -29,7 +29,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
-from ..pdf.tags import WordBreak, reads_as
+from ..pdf.tags import WordBreak, has_actual_text, reads_as
 from ..patterns import patterns
 from ..scripts import has_rtl
 from .markup import NBSP
@@ -740,39 +740,56 @@ def _visual_line(line, rtl: bool, known: list | None = None):
 
 
 def _in_pdfium_order(pieces: list) -> list:
-    """The pieces, each left-to-right run of several segments marked to be written in the
-    order pdfium reads back when pdfium calls the line right to left (pdf/pdfiumorder.py:
-    it read '020 7946 0410' as '0410 7946 020' in every Arabic contact card)."""
+    """The pieces, each run of several segments that pdfium would read in the wrong
+    order marked to be written in the order it reads back (pdf/pdfiumorder.py): on a line
+    pdfium calls right to left, a left-to-right run (it read '020 7946 0410' as '0410 7946
+    020' in every Arabic contact card); on one it calls left to right, which it reads in
+    drawing order, a right-to-left run of several words (beside an email address in an
+    A5 large-print line). Runs are judged by what their glyphs read as (tags.reads_as):
+    a joined Arabic letter's code is private-use."""
     texts = [getattr(piece, "text", None) for piece in pieces]
-    if not read_right_to_left(as_counted("".join(str(text) for text in texts if text))):
-        return pieces
-    pieces = _left_to_right_runs_joined(pieces)
-    texts = [getattr(piece, "text", None) for piece in pieces]
-    return [piece.clone(text=marked(text)) if text and needs_reversing(text) else piece
-            for piece, text in zip(pieces, texts)]
+    rtl = read_right_to_left(as_counted("".join(str(text) for text in texts if text)))
+    pieces = _runs_joined(pieces, _latin_word if rtl else _right_to_left_word)
+    return [piece.clone(text=marked(piece.text)) if _to_mark(piece, rtl) else piece
+            for piece in pieces]
 
 
-def _latin_word(text) -> bool:
+def _to_mark(piece, line_right_to_left: bool) -> bool:
+    text = getattr(piece, "text", None)
+    return bool(text) and not has_actual_text(text) and \
+        needs_reversing(_read(piece), line_right_to_left)
+
+
+def _read(piece) -> str:
+    return reads_as(piece.text, piece.fontName)
+
+
+def _latin_word(piece) -> bool:
     """Text with a left-to-right letter and no right-to-left one."""
-    plain = str.__str__(text)
-    return not has_rtl(plain) and any(unicodedata.bidirectional(ch) == "L" and ch.isalpha()
-                                      for ch in plain)
+    read = _read(piece)
+    return not has_rtl(read) and any(unicodedata.bidirectional(ch) == "L" and ch.isalpha()
+                                     for ch in read)
 
 
-def _left_to_right_runs_joined(pieces: list) -> list:
-    """Neighbouring pieces in one style with no right-to-left letter, joined into one
-    piece (one text operator): pdfium orders a line's operators by position, so the two
-    words of 'Ahmed Khan', each its own operator, came back 'Khan Ahmed' however each
-    was written. An inline tag between them (a marker of its own) keeps them apart, and
-    only pieces with left-to-right letters are joined: the brackets and full stop of a
+def _right_to_left_word(piece) -> bool:
+    """Text with a right-to-left letter and no left-to-right one."""
+    read = _read(piece)
+    return has_rtl(read) and not any(unicodedata.bidirectional(ch) == "L" for ch in read)
+
+
+def _runs_joined(pieces: list, joins) -> list:
+    """Neighbouring pieces in one style that `joins` accepts, joined into one piece (one
+    text operator): pdfium orders a line's operators by position, so the two words of
+    'Ahmed Khan', each its own operator, came back 'Khan Ahmed' however each was written.
+    An inline tag between them (a marker of its own) keeps them apart, and only pieces
+    with letters of the run's direction are joined: the brackets and full stop of a
     citation ('[1, 2].') sit at the line's right-to-left level."""
     out: list = []
     for piece in pieces:
         text = getattr(piece, "text", None)
         before = getattr(out[-1], "text", None) if out else None
-        if text and before and _latin_word(text) and _latin_word(before) \
-                and not hasattr(piece, "cbDefn") and not hasattr(out[-1], "cbDefn") \
-                and sameFrag(out[-1], piece):
+        if text and before and not hasattr(piece, "cbDefn") and not hasattr(out[-1], "cbDefn") \
+                and sameFrag(out[-1], piece) and joins(piece) and joins(out[-1]):
             out[-1] = out[-1].clone(text=before + text)
         else:
             out.append(piece)

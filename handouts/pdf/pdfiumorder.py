@@ -27,16 +27,32 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..rlhooks import shape_data, shaped_width
-from .tags import glyph_text
+from .tags import font_face_name, glyph_text
 
 
 class Reversed(ShapedStr):
     """A shaped left-to-right run to be written segments last first (a slice or a join
-    of it is a plain ShapedStr again, written as usual)."""
+    of it is a plain ShapedStr again, written as usual, except the space that ends its
+    line: tags._LineWriter adds one to a line's last piece)."""
+
+    def __add__(self, other):
+        joined = ShapedStr.__add__(self, other)
+        return Reversed(joined, shape_data(joined)) if _spaces(other) else joined
 
 
 class ReversedPlain(str):
     """The same for a run ReportLab did not shape (digits alone: a phone number)."""
+
+    def __add__(self, other):
+        joined = str.__add__(self, other)
+        return ReversedPlain(joined) if _spaces(other) else joined
+
+
+_HYPHENS = ("-", "\u00ad")  # what pdfium takes for a hyphen at a line's end
+
+
+def _spaces(text) -> bool:
+    return isinstance(text, str) and bool(text) and not text.strip(" ")
 
 
 def marked(text):
@@ -45,21 +61,18 @@ def marked(text):
     return ReversedPlain(text) if data is None else Reversed(text, data)
 
 
-_CLASSES = {"L": "L", "EN": "W", "AN": "W", "R": "R", "AL": "R"}
-_NUMBER_PUNCTUATION = {"CS", "ES", "ET"}  # '.', ',', ':', '/', '-', '+', '%'
+# pdfium's classes (CFX_BidiChar): letters; digits and the number punctuation, which are
+# always read forwards and set no direction ('37.5', '10:30', '128/82', the ':' and '/'
+# of a URL); right to left; and the rest (spaces, '@', '|', brackets)
+_CLASSES = {"L": "L", "R": "R", "AL": "R", **dict.fromkeys(
+    ("EN", "AN", "NSM", "CS", "ES", "ET", "BN"), "W")}
 # a no-break space is drawn with the code of a space, and read back as one (markup.NBSP)
 _AS_READ = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
 def segment_class(text: str, i: int) -> str:
-    """pdfium's class of text[i]: L, a number (digits, and the separator before a digit:
-    '37.5', '10:30', '128/82' and the '-0042' of 'PIL-0042' each read back as one, as
-    measured), right to left (R, AL), or other."""
-    kind = unicodedata.bidirectional(text[i].translate(_AS_READ))
-    if kind in _NUMBER_PUNCTUATION and i + 1 < len(text) and \
-            unicodedata.bidirectional(text[i + 1]) in ("EN", "AN"):
-        return "W"
-    return _CLASSES.get(kind, "N")
+    """pdfium's class of text[i]: L, W (a digit or number punctuation), R (R, AL), or N."""
+    return _CLASSES.get(unicodedata.bidirectional(text[i].translate(_AS_READ)), "N")
 
 
 def segments(text: str) -> list[tuple[str, int, int]]:
@@ -84,11 +97,19 @@ def read_right_to_left(line_text: str) -> bool:
     return kinds.count("R") > kinds.count("L")
 
 
-def needs_reversing(text: str) -> bool:
-    """A run pdfium would read with its segments reversed: no right-to-left letter, and
-    two or more segments of letters or digits."""
+def needs_reversing(text: str, line_right_to_left: bool = True) -> bool:
+    """A run pdfium would read with its segments in the wrong order, on a line it calls
+    right to left: a run with no right-to-left letter and two or more segments of letters
+    or digits ('020 7946 0410' was read '0410 7946 020'); on a line it calls left to right
+    (more Latin words than Arabic ones), which it reads in drawing order: a right-to-left
+    run with no left-to-right letter and two or more such segments (the Arabic words
+    beside an email address came back last first)."""
     kinds = [kind for kind, _, _ in segments(text)]
-    return "R" not in kinds and sum(kind in "LW" for kind in kinds) >= 2
+    if line_right_to_left:  # not a run that would be written ending in its leading hyphen:
+        # pdfium reads a line ending in one as hyphenated, and joins the next line to it
+        return "R" not in kinds and sum(kind in "LW" for kind in kinds) >= 2 and \
+            not str.__str__(text).startswith(_HYPHENS)
+    return "L" not in kinds and "R" in kinds and sum(kind in "RW" for kind in kinds) >= 2
 
 
 class InReadingOrder(ShapedStr):
@@ -122,7 +143,7 @@ def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:
     groups: list[tuple[bool, list[int]]] = []  # runs of piece indices, left to right or not
     spaces: list[int] = []  # spaces after the last left-to-right run, which it may take
     for text, ltr in units:
-        own = _segment_pieces(text) if _plain(text) else _glyph_pieces(text, face)
+        own = _segment_pieces(text, face)
         indices = list(range(len(pieces), len(pieces) + len(own)))
         pieces.extend(own)
         if ltr is None:
@@ -154,29 +175,43 @@ def as_counted(line: str) -> str:
     return "".join(char for char in str.__str__(line) if unicodedata.category(char) != "Co")
 
 
-def _glyph_pieces(text, face: str) -> list:
-    """A shaped word cut where the class of what its glyphs read as changes, each other
-    glyph on its own: the comma drawn left of Urdu 'جنوری،' is a segment of its own to
-    pdfium, which read it '،جنوری' in a line it calls left to right."""
-    kinds = [segment_class(glyph_text(face, char)[:1] or " ", 0) for char in str.__str__(text)]
-    pieces, start = [], 0
-    for i in range(1, len(kinds) + 1):
-        if i == len(kinds) or kinds[i] != kinds[i - 1] or kinds[i] == "N":
-            pieces.append(text[start:i])
-            start = i
-    return pieces
-
-
 def _after(indices: list[int], spaces: list[int]) -> list[int]:
     """The indices that follow `indices` directly, as many as `spaces` holds."""
     start = indices[-1] + 1
     return list(range(start, start + len(spaces)))
 
 
-def _segment_pieces(text: str) -> list:
-    """`text` cut into its segments (segments()), each other character on its own."""
-    return [text[a:b] for kind, start, end in segments(str.__str__(text))
-            for a, b in ([(start, end)] if kind != "N" else [(i, i + 1) for i in range(start, end)])]
+def _segment_pieces(text, face: str | None = None) -> list:
+    """`text` cut into its segments, a run of N characters of a left-to-right run into
+    single ones until a letter has come. pdfium reads a line's segments in order, each
+    forwards, but a right-to-left one and an N one read while the last letter it read
+    was right to left (or none yet) backwards: the '://' of a URL (W) and the '. ' after
+    its 'www' (W, then N after a letter) must stay as they are, or they read '//:' and
+    ' .'; so must the N runs of a right-to-left run, which pdfium reverses as it reverses
+    the letters around them. A shaped run's glyphs are classed by what they read as
+    (`face`'s ToUnicode): a joined Arabic letter's private-use code is a letter of its
+    word, and the comma drawn left of Urdu 'جنوری،' a segment of its own."""
+    kinds = _kinds(text, face)
+    pieces: list = []
+    start = 0
+    after_letter = "R" in kinds
+    for i in range(1, len(kinds) + 1):
+        if i < len(kinds) and kinds[i] == kinds[start]:
+            continue
+        if kinds[start] == "N" and not after_letter:
+            pieces.extend(text[j:j + 1] for j in range(start, i))
+        else:
+            pieces.append(text[start:i])
+        after_letter = after_letter or kinds[start] == "L"
+        start = i
+    return pieces
+
+
+def _kinds(text, face: str | None) -> list[str]:
+    plain = str.__str__(text)
+    if face is None or _plain(text):
+        return [segment_class(plain, i) for i in range(len(plain))]
+    return [segment_class(glyph_text(face, char)[:1] or " ", 0) for char in plain]
 
 
 def _plain(text) -> bool:
@@ -187,7 +222,7 @@ def format_text(text_object, text: Reversed | ReversedPlain, format_plain) -> st
     """One TJ drawing `text` as `format_plain` would, its pieces written last first; None
     when it cannot be (the caller then writes it as usual). `format_plain` is ReportLab's
     _formatText."""
-    pieces = _segment_pieces(text)  # in drawing order
+    pieces = _segment_pieces(text, font_face_name(text_object._fontname))  # drawing order
     return write_in_order(text_object, pieces, list(reversed(range(len(pieces)))), format_plain)
 
 
