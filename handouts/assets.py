@@ -32,12 +32,7 @@ def image_problem(path: Path) -> str | None:
     """What is wrong with an image file, or None when it is a readable PNG or JPEG. Kept
     between runs (filecache.py): decoding a logo loads Pillow, 10 ms of a cold `validate`."""
     key = filecache.file_key(path, "image")
-    known = filecache.get(key)
-    if known is not None:
-        return known["problem"]
-    found = _image_problem(path)
-    filecache.put(key, {"problem": found})
-    return found
+    return filecache.answer(key, lambda: {"problem": _image_problem(path)})["problem"]
 
 
 def _image_problem(path: Path) -> str | None:
@@ -90,13 +85,14 @@ def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str
     """What is wrong with a TrueType font file (font `index` of a .ttc collection) and
     which of DAMAGED and MISSING it is, or None when ReportLab can embed it and it has a
     glyph for every character of `needed`."""
-    key = filecache.file_key(path, f"problem {index} {needed}")
-    known = filecache.get(key)  # also what this process found already
-    if known is not None:
-        return (known["problem"][0], known["problem"][1]) if known["problem"] else None
+    key = filecache.file_key(path, f"problem {index} {needed}")  # also this process's
+    known = filecache.answer(key, lambda: {"problem": _found_list(path, index, needed)})
+    return (known["problem"][0], known["problem"][1]) if known["problem"] else None
+
+
+def _found_list(path: Path, index: int, needed: str) -> list[str] | None:
     found = _font_problem(str(path), index, needed, Path(path).stat().st_size)
-    filecache.put(key, {"problem": list(found) if found else None})
-    return found
+    return list(found) if found else None
 
 
 DAMAGED, MISSING = "damaged", "missing glyphs"

@@ -165,6 +165,16 @@ def put(key: str, value: Any) -> None:
         pass
 
 
+def answer(key: str, make: Callable[[], Any]) -> Any:
+    """The entry under `key` (a file_key, or a question that depends on no file), or
+    what `make` answers (JSON), kept."""
+    known = get(key)
+    if known is None:
+        known = make()
+        put(key, known)
+    return known
+
+
 def kept(name: str, make: Callable[[], T]) -> T:
     """What `make` returns, kept in the cache folder as one pickle file (`name` holds every
     version the value depends on): read back while it is there and whole, else made again

@@ -48,12 +48,7 @@ def language_problem(tag: str) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=None)
 def _registry(tag: str) -> dict[str, Any]:
-    key = f"language|{tag}"
-    known = filecache.get(key)
-    if known is None:
-        known = _read_registry(tag)
-        filecache.put(key, known)
-    return known
+    return filecache.answer(f"language|{tag}", lambda: _read_registry(tag))
 
 
 def _read_registry(tag: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from . import filecache
 
@@ -29,7 +29,7 @@ class PhoneError(ValueError):
 
 def region_problem(region: str) -> str | None:
     """What is wrong with a brand's region code, or None."""
-    if not _answer(f"region|{region}", lambda: {"known": _known_region(region)})["known"]:
+    if not filecache.answer(f"region|{region}", lambda: {"known": _known_region(region)})["known"]:
         return f"'{region}' is not a two-letter region code that phone numbers know"
     return None
 
@@ -37,18 +37,10 @@ def region_problem(region: str) -> str | None:
 @lru_cache(maxsize=1024)  # a brand's numbers are in every leaflet's contact card
 def tel_target(text: str, region: str) -> str:
     """The tel: link for a phone number as written; raises PhoneError with a fix."""
-    found = _answer(f"phone|{region}|{text}", lambda: _dialled(text, region))
+    found = filecache.answer(f"phone|{region}|{text}", lambda: _dialled(text, region))
     if "problem" in found:
         raise PhoneError(*found["problem"])
     return found["tel"]
-
-
-def _answer(key: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    known = filecache.get(key)
-    if known is None:
-        known = work()
-        filecache.put(key, known)
-    return known
 
 
 def _known_region(region: str) -> bool:
