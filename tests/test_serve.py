@@ -385,6 +385,20 @@ def received(downloads: Path, timeout: float = 60) -> bytes:
     raise AssertionError("the browser received no PDF")
 
 
+# Sets window.printSettled once the print frame has loaded and the page has answered it
+# (site.js says a failure 50 ms after the load).
+PRINT_SETTLED = """
+new MutationObserver(function (changes) { changes.forEach(function (change) {
+  change.addedNodes.forEach(function (node) {
+    if (node.id !== "print-frame") return;
+    node.addEventListener("load", function () {
+      setTimeout(function () { window.printSettled = true; }, 500);
+    });
+  });
+}); }).observe(document.body, {childList: true});
+"""
+
+
 def test_a_nurse_personalises_igrt_in_spanish_large_print(ward, chromium):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -398,9 +412,13 @@ def test_a_nurse_personalises_igrt_in_spanish_large_print(ward, chromium):
     card = driver.find_element(By.CSS_SELECTOR, '[data-leaflet="igrt"]')
     printed = sum(row[5] for row in tally.rows(ward.out) if row[1:5] == ("igrt", "3", "en-GB",
                                                                          "standard"))
+    driver.execute_script(PRINT_SETTLED)
     card.find_element(By.CSS_SELECTOR, "button[data-print='igrt.pdf']").click()  # Print
     WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "print-frame")
                                     .get_attribute("src") == base + "print/igrt.pdf")
+    # Headless Chromium cannot print, so the page says so above the list once the frame
+    # loads; that moves the cards down. Clicked mid-move, the link below is missed.
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return window.printSettled"))
     deadline = time.monotonic() + 20  # the frame's load counts the copy as given out
     while "GET /print/igrt.pdf 200" not in ward.log and time.monotonic() < deadline:
         time.sleep(0.1)
