@@ -381,3 +381,20 @@ def test_a_narrow_arabic_column_reads_its_addresses_and_words_in_order(catalogue
         assert scrambled not in read, scrambled
     said = " ".join(poppler(path).replace("\u202b", " ").replace("\u202c", " ").split())
     assert all(word in said for word in ("اتصل", "radiotherapy/what-happens/", "https://www."))
+
+
+@pytest.mark.parametrize("language, label", [("ur", "ای میل"), ("ar", "البريد الإلكتروني")])
+def test_a_contact_cards_email_link_takes_in_the_address_alone(catalogue, language, label):
+    """ReportLab hands a word the opening of a link that starts after the word's space:
+    shaped, the Urdu label 'ای میل:' had the mailto link open before its last word, so
+    the Link element took in 'میل:' and pdfium read the label 'میل: ای'."""
+    address = "clinic.team@example.nhs.uk"
+    card = f"- contact:\n    name: مرکز\n    email: {address}\n"
+    catalogue.leaflet(with_blocks(card, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    (left, _, right, _), = link_rects(path, f"mailto:{address}")
+    drawn = line_boxes(path, address)
+    label_letters = [x for ch, x in drawn if not ch.isascii()]
+    assert label_letters and all(x > right - 1 for x in label_letters), (left, right, drawn)
+    assert label in pdfium(path)

@@ -83,7 +83,7 @@ def _shape_word(word, *args, **kwargs):
         shaped = _shape_run(word, *args, **kwargs)
         shaped = _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
         return _with_levels(shaped, [(0, run_levels[0])] * len(shaped[1:]) if runs else [])
-    return _shape_pieces(word, marks, runs, run_levels, *args, **kwargs)
+    return _shape_pieces(word, runs, run_levels, *args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -174,12 +174,12 @@ def _directions(text: str) -> list[int]:
     return found if found is not None else list(levels(text, _RIGHT_TO_LEFT.get()))
 
 
-def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *args, **kwargs):
+def _shape_pieces(word, runs: list[list], run_levels: list[int], *args, **kwargs):
     """A word of several font runs or with inline-tag callbacks, shaped run by run.
 
     ReportLab 5.1 puts a word's callbacks back as bare lists after shaping, which breaks
-    line building; so the text runs are shaped alone, then each callback that opens an
-    inline element goes before the word and each one that closes it after.
+    line building; so the text runs are shaped alone, then the callbacks are put back
+    around them (_marks_placed).
     """
     width, shaped_runs, changed = 0.0, [], False
     for run, level in zip(runs, run_levels):
@@ -198,10 +198,31 @@ def _shape_pieces(word, marks: list, runs: list[list], run_levels: list[int], *a
     texts = [piece for piece in word[1:] if not _is_mark(piece)]
     if not changed and len(pieces) == len(texts) and all(map(operator.is_, pieces, texts)):
         return _with_levels(word, levels)  # nothing shaped, split or moved
-    ends = [m for m in marks if str(getattr(m[0].cbDefn, "label", "")).startswith("end:")]
-    starts = [m for m in marks if m not in ends]
+    leading, starts, ends, trailing = _marks_placed(word)
     # marked as shaped, so a second look (the word carried to the next page) leaves it be
-    return _with_levels(makeShapedFragWord(word)([width, *starts, *pieces, *ends]), levels)
+    return _with_levels(makeShapedFragWord(word)(
+        [width, *leading, *starts, *pieces, *ends, *trailing]), levels)
+
+
+def _marks_placed(word) -> tuple[list, list, list, list]:
+    """A word's callbacks: those before all its text, the openings and the closings
+    inside it, and those after all its text. ReportLab gives a word the opening of a link
+    that starts after the word's space ('میل: ' then the address): it must stay after the
+    word, or the link would take in the label's last word."""
+    pieces = word[1:]
+    texts = [i for i, piece in enumerate(pieces) if not _is_mark(piece)]
+    first, last = (texts[0], texts[-1]) if texts else (len(pieces), len(pieces))
+    leading: list = []
+    starts: list = []
+    ends: list = []
+    trailing: list = []
+    for i, piece in enumerate(pieces):
+        if not _is_mark(piece):
+            continue
+        closing = str(getattr(piece[0].cbDefn, "label", "")).startswith("end:")
+        (leading if i < first else trailing if i > last else ends if closing else
+         starts).append(piece)
+    return leading, starts, ends, trailing
 
 
 def _has_rtl_letters(run: list) -> bool:
