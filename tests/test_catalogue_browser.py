@@ -154,7 +154,7 @@ def count(driver) -> str:
 
 
 def wait_for_count(driver, text: str) -> None:
-    WebDriverWait(driver, 5).until(lambda d: count(d) == text,
+    WebDriverWait(driver, 20).until(lambda d: count(d) == text,
                                    f"result count never became {text!r}")
 
 
@@ -210,7 +210,7 @@ def test_every_file_and_thumbnail_is_shown(page, entries):
     for image in images:  # loaded lazily: scroll each into view first
         assert image.get_attribute("alt").startswith("Page 1 of ")
         page.execute_script("arguments[0].scrollIntoView()", image)
-        WebDriverWait(page, 5).until(lambda d: d.execute_script(
+        WebDriverWait(page, 20).until(lambda d: d.execute_script(
             "return arguments[0].complete && arguments[0].naturalWidth > 0", image))
 
 
@@ -291,9 +291,9 @@ def test_works_with_the_keyboard_alone(page, entries):
 def open_new_tab(driver, element) -> str:
     before = set(driver.window_handles)
     element.click()
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) > len(before))
+    WebDriverWait(driver, 20).until(lambda d: len(d.window_handles) > len(before))
     driver.switch_to.window((set(driver.window_handles) - before).pop())
-    WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith(".pdf"))
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith(".pdf"))
     return driver.current_url
 
 
@@ -310,7 +310,7 @@ def test_print_from_a_shared_drive_opens_the_pdf_to_print(page, site):
     assert button.is_displayed() and button.text.startswith("Print")
     assert open_new_tab(page, button) == (site / "wound-care.pdf").as_uri()
     page.switch_to.window(page.window_handles[0])
-    WebDriverWait(page, 5).until(
+    WebDriverWait(page, 20).until(
         lambda d: "new tab" in d.find_element(By.ID, "print-status").text)
 
 
