@@ -108,9 +108,10 @@ def brand_fingerprint(brand: Brand) -> str:
 def _canonical(value) -> str:
     """A stable text for a model value: dataclass fields that take part in equality,
     sequences, dates, and files by the sha256 of their bytes."""
+    if isinstance(value, str):  # the most common value by far: checked first
+        return repr(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [f"{f.name}={_canonical(getattr(value, f.name))}"
-                  for f in dataclasses.fields(value) if f.compare]
+        fields = [f"{name}={_canonical(getattr(value, name))}" for name in _compared(type(value))]
         return f"{type(value).__name__}({','.join(fields)})"
     if isinstance(value, (tuple, list)):
         return "[" + ",".join(_canonical(item) for item in value) + "]"
@@ -122,6 +123,12 @@ def _canonical(value) -> str:
     if isinstance(value, (dt.date, str, int, float, bool)) or value is None:
         return repr(value)
     return type(value).__name__  # e.g. a loaded font object: its file is hashed above
+
+
+@functools.lru_cache(maxsize=None)
+def _compared(kind: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields that take part in equality."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.compare)
 
 
 # Libraries whose version can change a PDF's bytes or what it says (tel: links, dates).

@@ -79,6 +79,8 @@ class RunKeeper:
 
 def _kept(keeper: RunKeeper, text: str) -> str:
     """RunKeeper's answer for a text with a space."""
+    if not any(map(str.isdigit, text)):
+        return text  # every run kept together has a digit (and `\d` only matches isdigit's)
     spans = [*_phone_spans(text, keeper.region), *_date_spans(text, keeper.language),
              *(m.span() for pattern in UNITS for m in pattern.finditer(text)),
              *_duration_spans(text, keeper.language), *_clock_spans(text, keeper.language)]
@@ -95,7 +97,7 @@ _kept_again = lru_cache(maxsize=1024)(_kept)
 def _phone_spans(text: str, region: str) -> list[tuple[int, int]]:
     """Phone numbers as libphonenumber finds them (leniently, so a made-up number in a
     drama range counts), when they start like one (0, + or a bracket) or are long."""
-    if sum(ch.isdigit() for ch in text) < 6:
+    if sum(map(str.isdigit, text)) < 6:
         return []
     found = phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.POSSIBLE)
     return [(m.start, m.end) for m in found if m.raw_string[0] in "0+(" or

@@ -154,7 +154,7 @@ class Typeset:
         the brand's Latin letters and digits (codes, page numbers and English labels are
         drawn in it). A script font without them (Noto Sans Tamil) is a fallback for its
         own letters, with the brand's fonts as the leaflet's own."""
-        needed = {ch for ch in text if self.table.script_of(ch) == script.name}
+        needed = {ch for ch in set(text) if self.table.script_of(ch) == script.name}
         for spec in script.fonts:
             body, heading = self._faces(spec, script)
             if all(body.has(ch) and heading.has(ch) for ch in needed):
@@ -373,11 +373,9 @@ class Typeset:
     def missing(self, text: str, heading: bool = False, own_font_only: bool = False):
         """(character, font names tried) for each character no font can set."""
         own = self.heading if heading else self.body
-        seen = set()
-        for char in self.drawable(text, heading, own_font_only):
-            if char in seen or char in " \n\t\r" or unicodedata.category(char) == "Cc":
+        for char in dict.fromkeys(self.drawable(text, heading, own_font_only)):  # each once
+            if char in " \n\t\r" or unicodedata.category(char) == "Cc":
                 continue
-            seen.add(char)
             face = own if (own_font_only or own.has(char)) else self.face_for(char, heading)
             if face is None or not face.has(char):
                 yield char, own.family.name
