@@ -440,3 +440,24 @@ def test_a_footer_part_wider_than_the_column_breaks_outside_its_date():
                      "Dib-u-eegidda xigta Janaayo 10, 2029"]
     assert fit_lines(parts, "Helvetica", 16, 180, dates, 180)[-2:] == \
         ["Dib-u-eegidda xigta", "Janaayo 10, 2029"]
+
+
+def test_a_paragraph_wrapped_again_at_its_width_is_not_broken_again(monkeypatch):
+    """A group kept together, a callout or a table cell is measured and then placed: the
+    same width gives the same lines, so they are broken once (12% of a leaflet's time)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from handouts.layout.lines import LinearParagraph
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=16)
+    paragraph = LinearParagraph("Drink a glass of water before you come. " * 6, style)
+    broken: list[float] = []
+    own = LinearParagraph.breakLines
+    monkeypatch.setattr(LinearParagraph, "breakLines",
+                        lambda self, width: broken.append(width) or own(self, width))
+    first = paragraph.wrap(200, 1000)
+    lines = [line[1] for line in paragraph.blPara.lines]
+    assert paragraph.wrap(200, 500) == first and len(broken) == 1
+    assert [line[1] for line in paragraph.blPara.lines] == lines
+    narrower = paragraph.wrap(150, 1000)  # another width: broken again
+    assert len(broken) == 2 and narrower[1] > first[1]
+    assert paragraph.wrap(200, 1000) == first and len(broken) == 3

@@ -97,16 +97,24 @@ class LinearParagraph(Paragraph):
         """This part's text as written (a split part holds its own lines' text)."""
         return self._source
 
+    _wrapped_at: float | None = None  # the width of the last wrap, whose lines blPara holds
+
     def wrap(self, availWidth, availHeight):
+        if availWidth == self._wrapped_at and hasattr(self, "blPara"):
+            # measured, then placed (a group kept together, a callout, a table's cell):
+            # the same width breaks the same lines, as ReportLab's own split assumes
+            return self.width, self.height
         kept = self._kept_lines(availWidth)
         if kept is None:
             width, height = super().wrap(availWidth, availHeight)
             if hasattr(self, "_wrapWidths"):  # not set when no width was available
                 self._broken_at = self._wrapWidths[-1]
                 self._break_overflow_again(availWidth, availHeight)
+                self._wrapped_at = availWidth
             return self.width, self.height
         self.width, self.blPara = availWidth, kept
         self.height = len(kept.lines) * self.style.leading
+        self._wrapped_at = availWidth
         return self.width, self.height
 
     def breakLines(self, width):
