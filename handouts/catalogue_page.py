@@ -26,6 +26,7 @@ from babel.dates import format_date
 
 from .content import Catalogue
 from .errors import Problem
+from .filecache import template_cache
 from .model import Leaflet
 from .companion import companion_variant
 from .outputs import (ERROR, KINDS, PDF, Current, Failure, Manifest, Record, current_files,
@@ -253,7 +254,8 @@ def environment() -> jinja2.Environment:
     # Autoescape everything: titles and summaries are editors' text, never markup.
     return jinja2.Environment(loader=jinja2.FileSystemLoader(SITE), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True, keep_trailing_newline=True)
+                              lstrip_blocks=True, keep_trailing_newline=True,
+                              bytecode_cache=template_cache("catalogue"))
 
 
 def render_page(page: Page) -> str:

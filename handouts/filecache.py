@@ -12,7 +12,8 @@ a tag (languages.py), what a phone number dials (phones.py), and which files an 
 font package holds (fonts.py, under a hash of what is installed). Only such facts are kept
 here, never a leaflet's text (content/recall.py keeps leaflets). A large value that is
 faster to load than to make (parsed hyphenation patterns, a dictionary's syllables) is
-kept as a pickle file of its own (kept()). HANDOUTS_CACHE names the
+kept as a pickle file of its own (kept()), and jinja2 keeps its compiled templates
+beside them (template_cache()). HANDOUTS_CACHE names the
 folder, or "off" keeps none; the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
 or written only makes a run slower.
 """
@@ -195,6 +196,35 @@ def kept(name: str, make: Callable[[], T]) -> T:
         except OutputError:
             pass  # a cache that cannot be written is only slower
     return value
+
+
+def template_cache(purpose: str):
+    """A bytecode cache for one jinja2 Environment's templates (`purpose` names it, as its
+    options shape the code), or None when the cache is off: a cold build compiled the web
+    companion's and the catalogue page's templates on every run. Jinja keys each template
+    by its path and the hash of its source, and writes by rename."""
+    where = folder()
+    if where is None:
+        return None
+    import jinja2  # only the commands that render a template get here
+
+    class Quiet(jinja2.FileSystemBytecodeCache):
+        """A cache that cannot be read or written only makes a run slower."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - a damaged entry: compiled again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                os.makedirs(self.directory, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Quiet(str(where / f"templates-{purpose}"))
 
 
 def ranges(points: frozenset[int]) -> list[list[int]]:

@@ -22,6 +22,7 @@ from lxml import etree
 from PIL import Image
 
 from ..brand import MIN_CONTRAST, Brand, contrast_ratio, luminance
+from ..filecache import template_cache
 from ..inline import parse_inline
 from ..links import link_problem
 from ..model import Block, Bullets, Callout, Contact, Figure, Paragraph, Steps, Table
@@ -153,7 +154,8 @@ def environment() -> jinja2.Environment:
     # Autoescape everything: content is editors' text (and can be hostile), never markup.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True)
+                             lstrip_blocks=True, keep_trailing_newline=True,
+                             bytecode_cache=template_cache("companion"))
     env.filters["safe_href"] = safe_href
     env.filters["inline"] = parse_inline
     env.globals["block_kind"] = block_kind
