@@ -17,7 +17,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import quote
 
 import jinja2
@@ -252,10 +252,11 @@ def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, manifest: Manife
 
 def environment() -> jinja2.Environment:
     # Autoescape everything: titles and summaries are editors' text, never markup.
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(SITE), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True, keep_trailing_newline=True,
-                              bytecode_cache=template_cache("catalogue"))
+    settings: dict[str, Any] = dict(autoescape=True, undefined=jinja2.StrictUndefined,
+                                    trim_blocks=True, lstrip_blocks=True,
+                                    keep_trailing_newline=True)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(SITE),
+                              bytecode_cache=template_cache(settings), **settings)
 
 
 def render_page(page: Page) -> str:

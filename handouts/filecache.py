@@ -198,11 +198,12 @@ def kept(name: str, make: Callable[[], T]) -> T:
     return value
 
 
-def template_cache(purpose: str):
-    """A bytecode cache for one jinja2 Environment's templates (`purpose` names it, as its
-    options shape the code), or None when the cache is off: a cold build compiled the web
-    companion's and the catalogue page's templates on every run. Jinja keys each template
-    by its path and the hash of its source, and writes by rename."""
+def template_cache(settings: dict):
+    """A bytecode cache for the templates of a jinja2 Environment made with `settings`
+    (its options but the loader), or None when the cache is off: a cold build compiled the
+    web companion's and the catalogue page's templates on every run. Jinja keys a template
+    by its path and the hash of its source, and writes by rename; the folder is named by
+    jinja2's version and the settings, which shape the compiled code (autoescape)."""
     where = folder()
     if where is None:
         return None
@@ -224,7 +225,8 @@ def template_cache(purpose: str):
             except OSError:
                 pass
 
-    return Quiet(str(where / f"templates-{purpose}"))
+    shaped_by = f"{jinja2.__version__} {sorted((k, repr(v)) for k, v in settings.items())}"
+    return Quiet(str(where / f"templates-{sha256(shaped_by.encode()).hexdigest()[:16]}"))
 
 
 def ranges(points: frozenset[int]) -> list[list[int]]:

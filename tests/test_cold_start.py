@@ -242,21 +242,23 @@ def test_the_command_ends_without_collecting_what_it_leaves(tmp_path):
 
 def test_a_second_run_reads_its_templates_compiled(tmp_path, monkeypatch):
     """The web companion's and the catalogue page's templates are compiled once and kept
-    in the cache folder (filecache.template_cache); a changed template is compiled again,
-    and a cache folder that cannot be written only makes the run slower."""
+    in the cache folder (filecache.template_cache); a changed template, or other settings
+    (autoescape shapes the compiled code), is compiled again, and a cache folder that
+    cannot be written only makes the run slower."""
     import jinja2
 
     from handouts.filecache import template_cache
 
-    def rendered(cache_folder, source: str) -> tuple[str, int]:
+    def rendered(cache_folder, source: str, **settings) -> tuple[str, int]:
         monkeypatch.setenv("HANDOUTS_CACHE", str(cache_folder))
         (tmp_path / "t.j2").write_text(source, encoding="utf-8")
         compiled = []
         own = jinja2.Environment.compile
         monkeypatch.setattr(jinja2.Environment, "compile",
                             lambda self, *a, **k: compiled.append(1) or own(self, *a, **k))
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), autoescape=True,
-                                 bytecode_cache=template_cache("test"))
+        settings = settings or {"autoescape": True}
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path),
+                                 bytecode_cache=template_cache(settings), **settings)
         text = env.get_template("t.j2").render(name="<Ann>")
         monkeypatch.setattr(jinja2.Environment, "compile", own)
         return text, len(compiled)
@@ -265,6 +267,8 @@ def test_a_second_run_reads_its_templates_compiled(tmp_path, monkeypatch):
     assert rendered(cache, "Hello {{ name }}") == ("Hello &lt;Ann&gt;", 1)
     assert rendered(cache, "Hello {{ name }}") == ("Hello &lt;Ann&gt;", 0)  # kept
     assert rendered(cache, "Bye {{ name }}") == ("Bye &lt;Ann&gt;", 1)  # changed: again
+    assert rendered(cache, "Bye {{ name }}", autoescape=False) == ("Bye <Ann>", 1)
+    assert rendered(cache, "Bye {{ name }}") == ("Bye &lt;Ann&gt;", 0)
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the folder would be", encoding="utf-8")
     assert rendered(blocked, "Hello {{ name }}") == ("Hello &lt;Ann&gt;", 1)

@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -152,10 +153,11 @@ def block_kind(block: Block) -> str:
 @functools.cache
 def environment() -> jinja2.Environment:
     # Autoescape everything: content is editors' text (and can be hostile), never markup.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True,
-                             bytecode_cache=template_cache("companion"))
+    settings: dict[str, Any] = dict(autoescape=True, undefined=jinja2.StrictUndefined,
+                                    trim_blocks=True, lstrip_blocks=True,
+                                    keep_trailing_newline=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE),
+                             bytecode_cache=template_cache(settings), **settings)
     env.filters["safe_href"] = safe_href
     env.filters["inline"] = parse_inline
     env.globals["block_kind"] = block_kind
