@@ -398,3 +398,46 @@ def test_a_contact_cards_email_link_takes_in_the_address_alone(catalogue, langua
     label_letters = [x for ch, x in drawn if not ch.isascii()]
     assert label_letters and all(x > right - 1 for x in label_letters), (left, right, drawn)
     assert label in pdfium(path)
+
+
+def link_shown(path) -> list[bytes]:
+    """The bytes each Link element's marked content shows, element by element."""
+    import pikepdf
+
+    from pdfcheck import iter_elements, read_tree
+    shown: dict[tuple[int, int], list[bytes]] = {}
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            marks: list = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name in ("BDC", "BMC"):
+                    props = operands[1] if name == "BDC" else None
+                    marks.append(int(props["/MCID"]) if isinstance(props, pikepdf.Dictionary)
+                                 and "/MCID" in props else None)
+                elif name == "EMC" and marks:
+                    marks.pop()
+                elif name in ("Tj", "TJ"):
+                    mcid = next((m for m in reversed(marks) if m is not None), None)
+                    parts = [operands[0]] if name == "Tj" else \
+                        [p for p in operands[0] if isinstance(p, pikepdf.String)]
+                    shown.setdefault((number, mcid), []).extend(bytes(p) for p in parts)
+        return [b"".join(part for kid in element.kids if kid[0] == "mcr"
+                         for part in shown.get((kid[1], kid[2]), []))
+                for element in iter_elements(read_tree(pdf)) if element.role == "Link"]
+
+
+@pytest.mark.parametrize("language, address", [
+    ("ar", "radiotherapy@riverside.example.nhs.uk"),
+    ("ur", "patient.information@riverside.example.nhs.uk")])
+def test_a_card_label_that_ends_its_line_stays_out_of_the_link(catalogue, language, address):
+    """When the label ends a line and the address starts the next, the link opened after
+    all the label's words were drawn, not before them (it took in the whole label)."""
+    card = f"- contact:\n    name: مرکز\n    email: {address}\n"
+    catalogue.leaflet(with_blocks(card, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build("--page-size", "A5") == 0
+    path = catalogue.out / "sample.pdf"
+    drawn = "".join(ch for ch, _ in line_boxes(path, address[:20]))
+    assert drawn == address, drawn  # the address has a line of its own
+    shown = [text for text in link_shown(path) if address.encode()[:20] in text]
+    assert shown and all(text.strip() == address.encode() for text in shown), shown

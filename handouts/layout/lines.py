@@ -654,8 +654,11 @@ class _Token:
 
 
 def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
-    """Split a line's frags into words; markers are (frag, word index, is_start)."""
+    """Split a line's frags into words; markers are (frag, word index, is_start). A link
+    that opens after the line's last word (a card's label ends the line, its address starts
+    the next) opens after all the line draws: placed by a word, it took in the label."""
     tokens, markers, tail = [_Token([])], [], []
+    unopened: list = []  # openings with no text after them yet
     for frag in frags:
         if hasattr(frag, "cbDefn"):
             label = str(getattr(frag.cbDefn, "label", ""))
@@ -664,11 +667,15 @@ def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
             if not opens and not tokens[-1].pieces and index > 0:
                 index -= 1  # an end marker after a space belongs to the word before it
             markers.append((frag, index, opens))
+            if opens:
+                unopened.append(frag)
             continue
         text = getattr(frag, "text", None)
         if text is None or getattr(frag, "lineBreak", False):
             tail.append(frag)
             continue
+        if str(text).strip():
+            unopened = []
         start = 0
         for i, char in enumerate(str(text) + " "):
             if char == " " or i == len(text):
@@ -678,6 +685,9 @@ def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
                 if i < len(text) and tokens[-1].pieces:
                     tokens.append(_Token([]))
                 start = i + 1
+    if unopened:
+        markers = [m for m in markers if not any(m[0] is frag for frag in unopened)]
+        tail = [*unopened, *tail]
     return tokens, markers, tail
 
 
