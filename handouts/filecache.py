@@ -166,11 +166,12 @@ def put(key: str, value: Any) -> None:
         pass
 
 
-def answer(key: str, make: Callable[[], Any]) -> Any:
-    """The entry under `key` (a file_key, or a question that depends on no file), or
-    what `make` answers (JSON), kept."""
+def answer(key: str, make: Callable[[], Any],
+           holds: Callable[[Any], bool] = lambda known: True) -> Any:
+    """The entry under `key` (a file_key, or a question that depends on no file) while
+    `holds` accepts it, else what `make` answers (JSON), kept."""
     known = get(key)
-    if known is None:
+    if known is None or not holds(known):
         known = make()
         put(key, known)
     return known

@@ -81,14 +81,15 @@ def _from_package(name: str, needed: str) -> FontFamily:
     """The installed package's files for each style. Which files those are is kept
     between runs (filecache.py) while nothing is installed or removed: finding font
     packages loads importlib.metadata, 12 ms of a cold `validate`."""
-    key = f"font-package|{name}|{filecache.installed()}"
-    known = filecache.get(key)
-    if known is None or not all(Path(path).is_file() for path in known["files"].values()):
-        known = _package_files(name)
-        filecache.put(key, known)
+    known = filecache.answer(f"font-package|{name}|{filecache.installed()}",
+                             lambda: _package_files(name), holds=_files_exist)
     files = {style: _check_truetype(Path(path), needed=needed)
              for style, path in known["files"].items()}
     return _family(known["name"], files)
+
+
+def _files_exist(known: dict) -> bool:
+    return all(Path(path).is_file() for path in known["files"].values())
 
 
 def _package_files(name: str) -> dict:

@@ -29,7 +29,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
-from ..pdf.tags import WordBreak, has_actual_text, reads_as
+from ..pdf.tags import WordBreak, closes, closing, has_actual_text, opened_by, reads_as
 from ..patterns import patterns
 from ..scripts import has_rtl
 from .markup import NBSP
@@ -662,7 +662,7 @@ def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
     for frag in frags:
         if hasattr(frag, "cbDefn"):
             label = str(getattr(frag.cbDefn, "label", ""))
-            opens = not label.startswith("end:")
+            opens = not closes(label)
             index = len(tokens) - 1
             if not opens and not tokens[-1].pieces and index > 0:
                 index -= 1  # an end marker after a space belongs to the word before it
@@ -803,14 +803,15 @@ def _runs_joined(pieces: list, joins) -> list:
     with letters of the run's direction are joined: the brackets and full stop of a
     citation ('[1, 2].') sit at the line's right-to-left level."""
     out: list = []
+    last_joins = False  # whether `joins` accepts out[-1] (a join of two it accepts, too)
     for piece in pieces:
         text = getattr(piece, "text", None)
-        before = getattr(out[-1], "text", None) if out else None
-        if text and before and not hasattr(piece, "cbDefn") and not hasattr(out[-1], "cbDefn") \
-                and sameFrag(out[-1], piece) and joins(piece) and joins(out[-1]):
-            out[-1] = out[-1].clone(text=before + text)
+        joinable = bool(text) and not hasattr(piece, "cbDefn") and joins(piece)
+        if joinable and last_joins and sameFrag(out[-1], piece):
+            out[-1] = out[-1].clone(text=out[-1].text + text)
         else:
             out.append(piece)
+            last_joins = joinable
     return out
 
 
@@ -847,7 +848,7 @@ def _same_decoration(a, b) -> bool:
 def _marker_span(frag, index, start, markers, where, count) -> list[int]:
     """The words an inline element (link, citation) covers on this line."""
     label = str(frag.cbDefn.label)
-    other = label[4:] if not start else "end:" + label
+    other = opened_by(label) if not start else closing(label)
     partner = next((i for f, i, _ in markers if str(f.cbDefn.label) == other), None)
     first = _word_at(index, where, count, start)
     if start:

@@ -28,7 +28,7 @@ from babel.units import format_unit
 from ..errors import Problem, RenderError
 from ..inline import Rich
 from ..links import link_problem
-from ..pdf.tags import CALLBACK, Element, StructureLog
+from ..pdf.tags import CALLBACK, Element, StructureLog, closing
 
 
 def _switch(label: str) -> str:
@@ -207,7 +207,7 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
         if span.cites:
             label = log.inline_element(parent, "Reference")
             cited = ("," + NBSP).join(str(numbers[ref]) for ref in span.cites)
-            parts.append(f"{_switch(label)}[{cited}]{_switch('end:' + label)}")
+            parts.append(f"{_switch(label)}[{cited}]{_switch(closing(label))}")
             continue
         words = texts[index]
         if index + 1 < len(text.spans) and text.spans[index + 1].cites and words.endswith(" "):
@@ -224,10 +224,10 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
                                        lang=span.lang)
             piece = (f'{_switch(label)}<a href="{escape(span.href)}" '
                      f'color="{escape(link_colour)}" underline="1">{piece}</a>'
-                     f"{_switch('end:' + label)}")
+                     f"{_switch(closing(label))}")
         elif span.lang:  # a run in another language: a Span element with /Lang
             label = log.inline_element(parent, "Span", lang=span.lang)
-            piece = f"{_switch(label)}{piece}{_switch('end:' + label)}"
+            piece = f"{_switch(label)}{piece}{_switch(closing(label))}"
         parts.append(piece)
     return "".join(parts)
 

@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, makeShapedFragWord
 
 from ..pdf.actualtext import NO_TEXT, ActualText, glyph_text
-from ..pdf.tags import PRIVATE_USE_TEXT, font_face_name
+from ..pdf.tags import PRIVATE_USE_TEXT, closes, font_face_name
 from bidi.mirror import MIRRORED
 
 from ..rlhooks import install_shape_word, rl_shape_frag_word, shape_data
@@ -219,8 +219,8 @@ def _marks_placed(word) -> tuple[list, list, list, list]:
     for i, piece in enumerate(pieces):
         if not _is_mark(piece):
             continue
-        closing = str(getattr(piece[0].cbDefn, "label", "")).startswith("end:")
-        (leading if i < first else trailing if i > last else ends if closing else
+        ends_element = closes(str(getattr(piece[0].cbDefn, "label", "")))
+        (leading if i < first else trailing if i > last else ends if ends_element else
          starts).append(piece)
     return leading, starts, ends, trailing
 

@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable
 from ..rlhooks import code, set_text_out, shape_data, shaped_width, text_out as text_writer
 
 CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
+_CLOSING = "end:"  # an inline switch's label: "<id>" opens the element, "end:<id>" closes it
 
 # Shaped glyphs that no character maps to (Arabic contextual forms, ligatures) get
 # private-use codes from ReportLab. Layout records the text each one stands for, per font
@@ -311,6 +312,20 @@ def _balanced(entry: str) -> bool:
     return tokens.count("q") == tokens.count("Q") and tokens.count("BT") == tokens.count("ET")
 
 
+def closing(label: str) -> str:
+    """The label of the switch that closes the inline element `label` opens."""
+    return _CLOSING + label
+
+
+def closes(label: str) -> bool:
+    return label.startswith(_CLOSING)
+
+
+def opened_by(label: str) -> str:
+    """The label that opened the element a closing switch closes ('end:e3' -> 'e3')."""
+    return label[len(_CLOSING):]
+
+
 def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     """onDraw callback: switch the open sequence to another element inside a text object.
 
@@ -319,8 +334,8 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     to the paragraph that holds it.
     """
     tx = canvas._curr_tx_info["tx"]
-    ending = label.startswith("end:")
-    element = canvas._log.inline[label[4:] if ending else label]
+    ending = closes(label)
+    element = canvas._log.inline[opened_by(label) if ending else label]
     target = element.parent if ending else element
     if canvas.owner is None or element.parent is None or target is None:
         return
