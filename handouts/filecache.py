@@ -13,8 +13,8 @@ font package holds (fonts.py, under a hash of what is installed). Only such fact
 here, never a leaflet's text (content/recall.py keeps leaflets). A large value that is
 faster to load than to make (parsed hyphenation patterns, a dictionary's syllables) is
 kept as a pickle file of its own (kept()), and jinja2 keeps its compiled templates
-beside them (template_cache()). HANDOUTS_CACHE names the
-folder, or "off" keeps none; the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
+beside them (template_cache()). HANDOUTS_CACHE names the folder, or "off" keeps none;
+the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
 or written only makes a run slower.
 """
 from __future__ import annotations
