@@ -441,3 +441,65 @@ def test_a_card_label_that_ends_its_line_stays_out_of_the_link(catalogue, langua
     assert drawn == address, drawn  # the address has a line of its own
     shown = [text for text in link_shown(path) if address.encode()[:20] in text]
     assert shown and all(text.strip() == address.encode() for text in shown), shown
+
+
+COLOURS = "أحمر أخضر أزرق أصفر أبيض أسود بني رمادي وردي برتقالي بنفسجي ذهبي فضي سماوي زيتي كحلي"
+NATURE = "شمس قمر نجم سحاب مطر ريح ثلج برق رعد بحر نهر جبل"
+
+
+def marked_words(path) -> dict[tuple[int, int], list[str]]:
+    """The words each marked-content sequence shows, as pdfium reads its text objects."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+    found: dict[tuple[int, int], list[str]] = {}
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        for number in range(len(pdf)):
+            page = pdf[number]
+            text_page = page.get_textpage()
+            for obj in page.get_objects(max_depth=1):
+                if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+                    continue
+                size = raw.FPDFTextObj_GetText(obj.raw, text_page.raw, None, 0)
+                buffer = ctypes.create_string_buffer(size)
+                raw.FPDFTextObj_GetText(obj.raw, text_page.raw, ctypes.cast(
+                    buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+                words = buffer.raw[:size].decode("utf-16-le").rstrip("\x00").split()
+                mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+                found.setdefault((number, mcid), []).extend(words)
+    finally:
+        pdf.close()
+    return found
+
+
+def test_a_wrapped_right_to_left_link_holds_its_own_words_in_reading_order(catalogue):
+    """A link that runs on to the next line of an Arabic paragraph: its Link element took
+    in the words drawn beside it on both lines (drawing order is visual), and the
+    paragraph's sequences came in drawing order, so a screen reader following the tree
+    read a line's end before its start. Each line's sequences now take their places in
+    reading order, and the link pauses around words that are not its own."""
+    colours, nature = COLOURS.split(), NATURE.split()
+    paragraph = (f"{' '.join(colours[:8])} [{' '.join(nature)}](https://www.nhs.uk/tests/) "
+                 f"{' '.join(colours[8:])}")
+    catalogue.leaflet(leaflet("ar", paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert len(link_rects(path, "https://www.nhs.uk/tests/")) == 2  # on two lines
+    import pikepdf
+
+    from pdfcheck import Element, iter_elements, read_tree
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        holder = next(e for e in iter_elements(read_tree(pdf))
+                      if any(isinstance(k, Element) and k.role == "Link" for k in e.kids))
+    order = [*colours[:8], *nature, *colours[8:]]
+    read = []  # the paragraph's words, kid by kid in the tree's order
+    for kid in holder.kids:
+        refs = kid.kids if isinstance(kid, Element) else [kid]
+        words = [w for ref in refs if ref[0] == "mcr" for w in shown.get((ref[1], ref[2]), [])]
+        if isinstance(kid, Element) and kid.role == "Link":
+            assert sorted(words) == sorted(nature), words  # the link's words, all and only
+        read.append(sorted(order.index(w) for w in words if w in order))
+    flat = [at for kid in read for at in kid]
+    assert flat == sorted(flat) and len(flat) == len(order), read

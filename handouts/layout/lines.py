@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.abag import ABag
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.platypus import Paragraph
 
@@ -29,7 +30,8 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
-from ..pdf.tags import WordBreak, closes, closing, has_actual_text, opened_by, reads_as
+from ..pdf.tags import (CALLBACK, WordBreak, at_word, closes, closing, has_actual_text,
+                        line_end, line_start, opened_by, reads_as)
 from ..patterns import patterns
 from ..scripts import has_rtl
 from .markup import NBSP
@@ -442,7 +444,8 @@ class BidiParagraph(LinearParagraph):
         if getattr(lines, "kind", 0) != 1:
             return super().drawPara(debug)
         words = _line_words(self.frags, lines.lines)
-        self.blPara = lines.clone(lines=[_visual_line(line, self.rtl, known)
+        tagged = any(hasattr(frag, "cbDefn") for line in lines.lines for frag in line.words)
+        self.blPara = lines.clone(lines=[_visual_line(line, self.rtl, known, tagged)
                                          for line, known in zip(lines.lines, words)])
         try:
             return super().drawPara(debug)
@@ -710,9 +713,12 @@ def _has_text(word) -> bool:
                for piece in word[1:])
 
 
-def _visual_line(line, rtl: bool, known: list | None = None):
+def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = False):
     """The line's pieces in drawing order: its runs and spaces ordered by UAX #9 (L2) at
-    the levels the paragraph resolved (bidi.line_items)."""
+    the levels the paragraph resolved (bidi.line_items). In a `tagged` paragraph (one with
+    inline elements: links, citations, language spans) the line starts and ends with
+    switches of its own (tags.line_start, tags.line_end), and each run of words of one
+    element, in drawing order, has a switch saying where it starts in reading order."""
     tokens, markers, tail = _tokens(line.words)
     keep = [i for i, t in enumerate(tokens) if t.pieces]
     if not keep:
@@ -723,22 +729,19 @@ def _visual_line(line, rtl: bool, known: list | None = None):
              for k, w in zip(known or [], words)]
     items = line_items([w.text for w in words], known, rtl)
     order = visual_order([item.level for item in items])
-    slots: dict[int, list[int]] = {}  # word number -> the slots of its runs
-    for slot, index in enumerate(order):
-        word = items[index].word
-        if word is not None:
-            slots.setdefault(word, []).append(slot)
-    before: dict[int, list] = {}
-    after: dict[int, list] = {}
-    for frag, index, start in markers:
-        span = _marker_span(frag, index, start, markers, where, len(words))
-        taken = [slot for word in span for slot in slots.get(word, [])] or [0]
-        (before.setdefault(min(taken), []) if start else
-         after.setdefault(max(taken), [])).append(frag)
-    out: list = []
+    owners = _owners(markers, where, len(words))
+    labels = [_label(frag) for frag, _, _ in markers]
+    # the element open as the line starts: one its first marker closes, else the paragraph
+    owner = opened_by(labels[0]) if labels and closes(labels[0]) else None
+    # a switch back to the paragraph: the closing of any of the line's elements
+    to_paragraph = closing(opened_by(labels[0]) if closes(labels[0]) else labels[0]) \
+        if labels else ""
+    first = next(word for i in order if (word := items[i].word) is not None)
+    out: list = [_switch(words[0].pieces[0], line_start(first))] if tagged else []
     last = None  # where in `out` the piece drawn last is
+    last_word = None  # its word number
     spaces = 0  # spaces drawn after it, not yet given to a piece
-    for slot, index in enumerate(order):
+    for index in order:
         item = items[index]
         if item.word is None:
             spaces += 1
@@ -748,13 +751,51 @@ def _visual_line(line, rtl: bool, known: list | None = None):
         if spaces:
             _put_spaces(out, last, pieces, spaces)
             spaces = 0
-        out.extend(before.get(slot, []))
+        word_owner = owners[item.word]
+        apart = last_word is not None and abs(item.word - last_word) > 1
+        if labels and (word_owner != owner or apart):
+            out.append(_switch(pieces[0], at_word(word_owner or to_paragraph, item.word)))
+            owner = word_owner
         out.extend(pieces)
-        last = len(out) - 1
-        out.extend(after.get(slot, []))
+        last, last_word = len(out) - 1, item.word
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
-    return line.clone(words=_in_pdfium_order(out) + tail)
+    drawn = _in_pdfium_order(out)
+    if tagged:
+        # before the last text piece: the line's last text is written with its end (a
+        # space after it, or the head of a word it breaks: tags._LineWriter)
+        tail = [frag for frag in tail if not hasattr(frag, "cbDefn")]
+        at = max(i for i, piece in enumerate(drawn) if not hasattr(piece, "cbDefn"))
+        drawn.insert(at, _switch(words[0].pieces[0], line_end(_left_open(line.words))))
+    return line.clone(words=drawn + tail)
+
+
+def _owners(markers, where, count) -> list[str | None]:
+    """The opening label of the inline element each word of the line is in, or None for
+    the paragraph (or, on a line with no marker, for what was open as it started)."""
+    owners: list[str | None] = [None] * count
+    for frag, index, start in markers:
+        label = _label(frag)
+        for word in _marker_span(frag, index, start, markers, where, count):
+            owners[word] = label if start else opened_by(label)
+    return owners
+
+
+def _left_open(frags) -> str | None:
+    """What a line leaves open, by its last switch in reading order (see tags.line_end)."""
+    labels = [_label(f) for f in frags if hasattr(f, "cbDefn")]
+    if not labels:
+        return None
+    return "" if closes(labels[-1]) else labels[-1]
+
+
+def _label(marker) -> str:
+    return str(marker.cbDefn.label)
+
+
+def _switch(like, label: str):
+    """A marker frag (an onDraw callback of the tagging canvas) in the style of `like`."""
+    return like.clone(text="", cbDefn=ABag(kind="onDraw", name=CALLBACK, label=label))
 
 
 def _in_pdfium_order(pieces: list) -> list:
@@ -847,9 +888,9 @@ def _same_decoration(a, b) -> bool:
 
 def _marker_span(frag, index, start, markers, where, count) -> list[int]:
     """The words an inline element (link, citation) covers on this line."""
-    label = str(frag.cbDefn.label)
+    label = _label(frag)
     other = opened_by(label) if not start else closing(label)
-    partner = next((i for f, i, _ in markers if str(f.cbDefn.label) == other), None)
+    partner = next((i for f, i, _ in markers if _label(f) == other), None)
     first = _word_at(index, where, count, start)
     if start:
         last = _word_at(partner, where, count, False) if partner is not None else count - 1

@@ -13,6 +13,7 @@ callbacks with `_curr_tx_info`, and `__dict__` snapshots for deferred pages (as 
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -24,6 +25,14 @@ from ..rlhooks import code, set_text_out, shape_data, shaped_width, text_out as 
 
 CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
 _CLOSING = "end:"  # an inline switch's label: "<id>" opens the element, "end:<id>" closes it
+# A bidirectional line is drawn in visual order, so its switches say which word (in reading
+# order) the sequence they open starts at: "<label>#<n>". "line:#<n>" starts the line with
+# a sequence of its own for what is open; "left:<id>" ends it and leaves that element open
+# ("left:" none, "left:=" what was open when it started).
+_KEY = "#"
+_LINE = "line:"
+_LEFT = "left:"
+_AS_FOUND = "="
 
 # Shaped glyphs that no character maps to (Arabic contextual forms, ligatures) get
 # private-use codes from ReportLab. Layout records the text each one stands for, per font
@@ -147,6 +156,10 @@ class TaggingCanvas(Canvas):
         self._owners: list[Element | None] = [None]
         self._next_mcid = 0
         self._pages: list[dict] = []
+        # the sequence open now: its element, its content reference, and where in which
+        # code list its BDC is (a bidirectional line's switch drops it when still empty)
+        self._sequence: tuple[Element, MarkedContent, list, int] | None = None
+        self._line: _BidiLine | None = None
         self.setNamedCB(CALLBACK, _inline_switch)
         # Set by a paragraph about to draw: which of its lines end inside a word (a long
         # URL, a hyphenated word), to get no separating space. Taken by its text object.
@@ -167,8 +180,34 @@ class TaggingCanvas(Canvas):
         """Open a sequence for `element` on this page; returns the BDC operator text."""
         mcid = self._next_mcid
         self._next_mcid += 1
-        element.kids.append(MarkedContent(self._pageNumber - 1, mcid))
+        kid = MarkedContent(self._pageNumber - 1, mcid)
+        element.kids.append(kid)
+        if self._line is not None:
+            self._line.added(element, kid)
         return f"/{element.role} <</MCID {mcid}>> BDC"
+
+    def _open_in(self, codes: list, element: Element) -> None:
+        """Open a sequence of `element` at the end of `codes` (a text object's code)."""
+        mark = self._mark(element)
+        self._sequence = (element, element.kids[-1], codes, len(codes))
+        codes.append(mark)
+
+    def _drop_if_empty(self) -> bool:
+        """Take back the open sequence if nothing was shown in it yet."""
+        if self._sequence is None:
+            return False
+        element, kid, codes, at = self._sequence
+        if at >= len(codes) or not codes[at].endswith(" BDC") or \
+                any(_SHOWS.search(entry) for entry in codes[at + 1:]):
+            return False
+        del codes[at]
+        element.kids.remove(kid)
+        if self._line is not None:
+            self._line.removed(element, kid)
+        if kid.mcid == self._next_mcid - 1:
+            self._next_mcid -= 1
+        self._sequence = None
+        return True
 
     def stringWidth(self, text, fontName=None, fontSize=None):
         """Shaped text measured as drawn: a paragraph's underlines and link areas end
@@ -187,7 +226,7 @@ class TaggingCanvas(Canvas):
             element = self._log.open_inline.get(id(element), element)
             # BT /Role <</MCID n>> BDC ... EMC ET: one sequence per text object, opened
             # now so that inline elements switched to while drawing come after it.
-            code(text_object).append(self._mark(element))
+            self._open_in(code(text_object), element)
             text_object._tagged = True
             _separate_lines(text_object, self.lines_ending_inside_words)
         self.lines_ending_inside_words = []
@@ -196,7 +235,66 @@ class TaggingCanvas(Canvas):
     def drawText(self, text_object):
         if getattr(text_object, "_tagged", False):
             code(text_object).append("EMC")
+        self._sequence = None
         return super().drawText(text_object)
+
+    def switch_to(self, codes: list, element: Element, word: int | None = None) -> None:
+        """Close the open sequence and open one of `element`; `word`, on a bidirectional
+        line, is where in the line's reading order the new sequence starts."""
+        if word is None or not self._drop_if_empty():
+            codes.append("EMC")
+        self._open_in(codes, element)
+        if word is not None and self._line is not None:
+            self._line.keys[id(element.kids[-1])] = word
+
+    def start_line(self, codes: list, word: int) -> None:
+        """A bidirectional line starts: what is open goes on in a sequence of its own."""
+        owner = self.owner
+        if owner is None:
+            return
+        self._line = _BidiLine(self._log.open_inline.get(id(owner)))
+        if self._line.found is None:
+            self.switch_to(codes, owner, word)
+        else:
+            self.enter_inline(codes, self._line.found, word)
+
+    def end_line(self, left: str) -> None:
+        """A bidirectional line ends: `left` says what it leaves open (see _LEFT), and the
+        line's sequences take their places in reading order."""
+        owner, line = self.owner, self._line
+        if owner is None or line is None:
+            return
+        element = line.found if left == _AS_FOUND else (self._log.inline[left] if left else None)
+        if element is None:
+            self._log.open_inline.pop(id(owner), None)
+        else:
+            self._log.open_inline[id(owner)] = element
+        line.settle()
+        self._line = None
+        if element is not None and not element.has_content:
+            self._place(element)  # it opens after all the line holds (a card's label)
+
+    def enter_inline(self, codes: list, element: Element, word: int) -> None:
+        """Switch to the inline `element`, placed first if it is new (see _place)."""
+        if not element.has_content:
+            self._place(element, word)
+        self.switch_to(codes, element, word)
+
+    def _place(self, element: Element, word: int | None = None) -> None:
+        """An inline element opened for the first time takes its place after what its
+        paragraph holds so far, and a link its page."""
+        parent = element.parent
+        if parent is None:
+            return
+        parent.kids.remove(element)
+        parent.kids.append(element)
+        if self._line is not None and word is not None:
+            self._line.added(parent, element)
+            self._line.keys[id(element)] = word
+        if element.url:
+            page = self._log.links.setdefault(self._pageNumber - 1, [])
+            if element not in page:
+                page.append(element)
 
     def tag_around(self, element: Element, draw) -> None:
         """Mark everything `draw()` paints (an image) as one sequence of `element`."""
@@ -251,6 +349,38 @@ class TaggingCanvas(Canvas):
                 code(self).append("EMC")
             super().showPage()
         super().save()
+
+
+_SHOWS = re.compile(r"(?:Tj|TJ|'|\")(?:\s|$)")  # a text-showing operator in a code entry
+
+
+class _BidiLine:
+    """What one bidirectional line added to each element, and at which word in reading
+    order each of its sequences (and each inline element it opened) starts."""
+
+    def __init__(self, found: Element | None):
+        self.found = found  # the inline element open when the line started
+        self._added: dict[int, tuple[Element, list]] = {}
+        self.keys: dict[int, int] = {}
+
+    def added(self, element: Element, kid) -> None:
+        self._added.setdefault(id(element), (element, []))[1].append(kid)
+
+    def removed(self, element: Element, kid) -> None:
+        kids = self._added.get(id(element), (element, []))[1]
+        if any(k is kid for k in kids):
+            kids[:] = [k for k in kids if k is not kid]
+
+    def settle(self) -> None:
+        """Put each element's kids from this line in reading order (stable: a kid with no
+        word, a link's annotation, stays after those with one)."""
+        for element, kids in self._added.values():
+            ours = {id(kid) for kid in kids}
+            at = [i for i, kid in enumerate(element.kids) if id(kid) in ours]
+            ordered = sorted((element.kids[i] for i in at),
+                             key=lambda kid: self.keys.get(id(kid), 1 << 30))
+            for i, kid in zip(at, ordered):
+                element.kids[i] = kid
 
 
 PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "EI"}
@@ -326,30 +456,55 @@ def opened_by(label: str) -> str:
     return label[len(_CLOSING):]
 
 
+def at_word(label: str, word: int) -> str:
+    """A bidirectional line's switch `label`, before its `word`-th word in reading order."""
+    return f"{label}{_KEY}{word}"
+
+
+def line_start(word: int) -> str:
+    return at_word(_LINE, word)
+
+
+def line_end(left: str | None) -> str:
+    """`left`: the label of the element the line leaves open, "" for none, None for what
+    was open when it started."""
+    return _LEFT + (_AS_FOUND if left is None else left)
+
+
 def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     """onDraw callback: switch the open sequence to another element inside a text object.
 
     Sequences never nest: the current one is closed and the next one opened in its place.
     Labels are "<id>" to start an inline element (link, citation) and "end:<id>" to go back
-    to the paragraph that holds it.
+    to the paragraph that holds it; a bidirectional line's are keyed (see _KEY).
     """
-    tx = canvas._curr_tx_info["tx"]
+    codes = code(canvas._curr_tx_info["tx"])
+    if canvas.owner is None:
+        return
+    if label.startswith(_LEFT):
+        canvas.end_line(label[len(_LEFT):])
+        return
+    label, keyed, word = label.partition(_KEY)
+    if label == _LINE:
+        canvas.start_line(codes, int(word))
+        return
     ending = closes(label)
     element = canvas._log.inline[opened_by(label) if ending else label]
     target = element.parent if ending else element
-    if canvas.owner is None or element.parent is None or target is None:
+    if element.parent is None or target is None:
+        return
+    if keyed and ending:
+        canvas.switch_to(codes, target, int(word))
+        return
+    if keyed:
+        canvas.enter_inline(codes, target, int(word))
         return
     if ending:
         canvas._log.open_inline.pop(id(element.parent), None)
     else:
         canvas._log.open_inline[id(element.parent)] = element
-        # Reading order: the inline element follows the text drawn before it.
-        element.parent.kids.remove(element)
-        element.parent.kids.append(element)
-        if element.url:
-            canvas._log.links.setdefault(canvas._pageNumber - 1, []).append(element)
-    code(tx).append("EMC")
-    code(tx).append(canvas._mark(target))
+        canvas._place(element)  # reading order: it follows the text drawn before it
+    canvas.switch_to(codes, target)
 
 
 def _separate_lines(text_object, breaks: list[WordBreak | None]) -> None:
