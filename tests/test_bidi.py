@@ -503,3 +503,26 @@ def test_a_wrapped_right_to_left_link_holds_its_own_words_in_reading_order(catal
         read.append(sorted(order.index(w) for w in words if w in order))
     flat = [at for kid in read for at in kid]
     assert flat == sorted(flat) and len(flat) == len(order), read
+
+
+@pytest.mark.parametrize("language, label", [("ar", "الهاتف:"), ("ur", "فون:")])
+def test_a_contact_cards_label_comes_before_its_number_in_the_tree(catalogue, language, label):
+    """The number is drawn first (left of its label), and the structure tree followed:
+    a reader heard '020 7946 0410' and then 'الهاتف:'."""
+    catalogue.leaflet(leaflet(language, "راجع المصدر."))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    import pikepdf
+
+    from pdfcheck import Element, iter_elements, read_tree
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        cards = [e for e in iter_elements(read_tree(pdf)) if any(
+            isinstance(k, Element) and k.role == "Link" and any(w.startswith("020") for r in k.kids if r[0] == "mcr"
+                for w in shown.get((r[1], r[2]), [])) for k in e.kids)]
+    assert cards
+    for card in cards:
+        read = [w for kid in card.kids for ref in (kid.kids if isinstance(kid, Element)
+                                                   else [kid]) if ref[0] == "mcr"
+                for w in shown.get((ref[1], ref[2]), [])]
+        assert read.index(label) < read.index("020"), read
