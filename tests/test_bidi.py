@@ -526,3 +526,31 @@ def test_a_contact_cards_label_comes_before_its_number_in_the_tree(catalogue, la
                                                    else [kid]) if ref[0] == "mcr"
                 for w in shown.get((ref[1], ref[2]), [])]
         assert read.index(label) < read.index("020"), read
+
+
+@pytest.mark.parametrize("paragraph", [
+    "اقرأ [صفحة **المعلومات** الجديدة](https://www.nhs.uk/a/) اليوم.",  # a bold word
+    "راجع [صفحة المعلومات الجديدة](https://www.nhs.uk/a/)[@nhs-sample] ثم اتصل",
+    "راجع الموقع ([صفحة المعلومات الجديدة](https://www.nhs.uk/a/)) ثم اتصل",
+])
+def test_a_link_holds_its_words_whatever_is_typed_against_it(catalogue, paragraph):
+    """Found by a review: a link with a bold word was three Links (the bold word's own
+    Link empty, its word in the next); a citation or a bracket typed with no space
+    after a link's last word made one word with it, and that word went whole to one
+    element (shaping puts a right-to-left word's pieces in drawing order)."""
+    catalogue.leaflet(leaflet("ar", paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    import pikepdf
+
+    from pdfcheck import iter_elements, read_tree
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        elements = [e for e in iter_elements(read_tree(pdf)) if e.role in ("Link", "Reference")]
+        held = [(e.role, [w for r in e.kids if isinstance(r, tuple) and r[0] == "mcr"
+                          for w in shown.get((r[1], r[2]), [])])
+                for e in elements]
+    link = ["صفحة", "المعلومات", "الجديدة"]
+    ours = [words for role, words in held if role == "Link" and set(words) & set(link)]
+    assert len(ours) == 1 and sorted(ours[0]) == sorted(link), held
+    assert not [w for role, words in held if role == "Reference" for w in words if w in link]

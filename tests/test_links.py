@@ -210,3 +210,29 @@ def test_a_link_moved_to_the_next_line_leaves_no_underline_behind(a5_large_print
         assert ends >= 1  # the case is still there to test
     finally:
         pdf.close()
+
+
+def test_a_link_with_a_bold_word_is_one_link_element(catalogue):
+    """Each styled piece of a link was a Link of its own, and every annotation of the
+    link went to the last of them: a screen reader met 'the', 'new' and 'page' as three
+    links, two of them with no target."""
+    import pikepdf
+
+    from pdfcheck import check_pdf, iter_elements, read_tree
+    from test_bidi import marked_words
+    catalogue.leaflet(MINIMAL.replace(
+        "A sample helps us check your health [@nhs-sample].",
+        "Read [the **new** page](https://www.nhs.uk/a/) today [@nhs-sample]."))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert check_pdf(path) == []
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        held = [([w for k in e.kids if k[0] == "mcr" for w in shown.get((k[1], k[2]), [])],
+                 [str(k[1].A.URI) for k in e.kids if k[0] == "objr"])
+                for e in iter_elements(read_tree(pdf)) if e.role == "Link"]
+    ours = [(words, uris) for words, uris in held if "new" in words or "page" in words]
+    assert len(ours) == 1, held
+    words, uris = ours[0]
+    assert words == ["the", "new", "page"] and uris and \
+        set(uris) == {"https://www.nhs.uk/a/"}, ours

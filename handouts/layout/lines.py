@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyphen
@@ -428,6 +428,10 @@ class BidiParagraph(LinearParagraph):
     rtl = False
     field_after: str | None = None  # a 'label: value' line (blocks.contact): its separator
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _note_owners(getattr(self, "frags", []))
+
     def _break_once(self, width):
         # the runs of a word, in order (each break resolves the paragraph's levels anew)
         with paragraph_direction(self.rtl, self._source, self._fields()):
@@ -654,44 +658,54 @@ def _new_text_line(line, width: float):
 class _Token:
     pieces: list  # text frags of one word, in order
     text: str = ""
+    # for each piece, the inline element (link, citation, language span) it is in: the
+    # label that opened it, or None for the paragraph
+    owners: list = field(default_factory=list)  # (label or None, place in the paragraph)
 
 
-def _tokens(frags) -> tuple[list[_Token], list[tuple[object, int, bool]], list]:
-    """Split a line's frags into words; markers are (frag, word index, is_start). A link
-    that opens after the line's last word (a card's label ends the line, its address starts
-    the next) opens after all the line draws: placed by a word, it took in the label."""
-    tokens, markers, tail = [_Token([])], [], []
-    unopened: list = []  # openings with no text after them yet
+def _note_owners(frags) -> None:
+    """Note on each text frag, while the frags are in reading order, the inline element
+    it is in (the label that opened it, or None) and its place in the paragraph: shaping
+    puts the pieces of a right-to-left word in drawing order, and the switches between
+    them with it ('الجديدة' of a link and the '[1]' typed after it are one word). A part
+    split off (its frags noted already) keeps what its frags say."""
+    owner = None
+    for rank, frag in enumerate(frags):
+        if _is_switch(frag):
+            label = _label(frag)
+            owner = None if closes(label) else label
+        elif hasattr(frag, "text") and not hasattr(frag, "inline_at"):
+            frag.inline_at = (owner, rank)
+
+
+def _tokens(frags) -> tuple[list[_Token], list[str], list]:
+    """Split a line's frags into words; returns them, the labels of the line's inline
+    switches in reading order, and the frags drawn after the words (a line break)."""
+    labels = [_label(frag) for frag in frags if _is_switch(frag)]
+    # the element open as the line starts: one its first switch closes, else the paragraph
+    # (on a line with no switch, whatever was open: the owner it gives is None, too)
+    owner = opened_by(labels[0]) if labels and closes(labels[0]) else None
+    tokens, tail = [_Token([])], []
     for frag in frags:
-        if hasattr(frag, "cbDefn"):
-            label = str(getattr(frag.cbDefn, "label", ""))
-            opens = not closes(label)
-            index = len(tokens) - 1
-            if not opens and not tokens[-1].pieces and index > 0:
-                index -= 1  # an end marker after a space belongs to the word before it
-            markers.append((frag, index, opens))
-            if opens:
-                unopened.append(frag)
+        if _is_switch(frag):
+            label = _label(frag)
+            owner = None if closes(label) else label
             continue
         text = getattr(frag, "text", None)
-        if text is None or getattr(frag, "lineBreak", False):
+        if text is None or getattr(frag, "lineBreak", False) or hasattr(frag, "cbDefn"):
             tail.append(frag)
             continue
-        if str(text).strip():
-            unopened = []
         start = 0
         for i, char in enumerate(str(text) + " "):
             if char == " " or i == len(text):
                 if i > start:
                     tokens[-1].pieces.append(frag.clone(text=text[start:i]))
                     tokens[-1].text += str(text[start:i])
+                    tokens[-1].owners.append(getattr(frag, "inline_at", (owner, None)))
                 if i < len(text) and tokens[-1].pieces:
                     tokens.append(_Token([]))
                 start = i + 1
-    if unopened:
-        markers = [m for m in markers if not any(m[0] is frag for frag in unopened)]
-        tail = [*unopened, *tail]
-    return tokens, markers, tail
+    return tokens, labels, tail
 
 
 def _line_words(words, lines) -> list[list]:
@@ -719,25 +733,21 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
     inline elements: links, citations, language spans) the line starts and ends with
     switches of its own (tags.line_start, tags.line_end), and each run of words of one
     element, in drawing order, has a switch saying where it starts in reading order."""
-    tokens, markers, tail = _tokens(line.words)
-    keep = [i for i, t in enumerate(tokens) if t.pieces]
-    if not keep:
+    tokens, labels, tail = _tokens(line.words)
+    words = [token for token in tokens if token.pieces]
+    if not words:
         return line
-    where = {i: n for n, i in enumerate(keep)}  # token index -> word number
-    words = [tokens[i] for i in keep]
     known = [k if k is not None and len(k.runs) == len(w.pieces) else None
              for k, w in zip(known or [], words)]
     items = line_items([w.text for w in words], known, rtl)
     order = visual_order([item.level for item in items])
-    owners = _owners(markers, where, len(words))
-    labels = [_label(frag) for frag, _, _ in markers]
-    # the element open as the line starts: one its first marker closes, else the paragraph
+    # the element open as the line starts (see _tokens), and a switch back to the
+    # paragraph: the closing of any of the line's elements
     owner = opened_by(labels[0]) if labels and closes(labels[0]) else None
-    # a switch back to the paragraph: the closing of any of the line's elements
     to_paragraph = closing(opened_by(labels[0]) if closes(labels[0]) else labels[0]) \
         if labels else ""
-    first = next(word for i in order if (word := items[i].word) is not None)
-    out: list = [_switch(words[0].pieces[0], line_start(first))] if tagged else []
+    out: list = [_switch(words[0].pieces[0], line_start(_first_position(items, order, words)))] \
+        if tagged else []
     last = None  # where in `out` the piece drawn last is
     last_word = None  # its word number
     spaces = 0  # spaces drawn after it, not yet given to a piece
@@ -746,44 +756,51 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
         if item.word is None:
             spaces += 1
             continue
-        pieces = words[item.word].pieces
-        pieces = [pieces[p] for p in item.pieces] if item.pieces else list(pieces)
+        word = words[item.word]
+        at = item.pieces or range(len(word.pieces))
+        pieces = [word.pieces[p] for p in at]
         if spaces:
             _put_spaces(out, last, pieces, spaces)
             spaces = 0
-        word_owner = owners[item.word]
-        apart = last_word is not None and abs(item.word - last_word) > 1
-        if labels and (word_owner != owner or apart):
-            out.append(_switch(pieces[0], at_word(word_owner or to_paragraph, item.word)))
-            owner = word_owner
-        out.extend(pieces)
-        last, last_word = len(out) - 1, item.word
+        for p, piece in zip(at, pieces):
+            apart = last_word is not None and abs(item.word - last_word) > 1
+            piece_owner, rank = word.owners[p]
+            if labels and (piece_owner != owner or apart):
+                position = _position(item.word, p if rank is None else rank)
+                out.append(_switch(piece, at_word(piece_owner or to_paragraph, position)))
+                owner = piece_owner
+            out.append(piece)
+            last, last_word = len(out) - 1, item.word
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
     drawn = _in_pdfium_order(out)
     if tagged:
         # before the last text piece: the line's last text is written with its end (a
         # space after it, or the head of a word it breaks: tags._LineWriter)
-        tail = [frag for frag in tail if not hasattr(frag, "cbDefn")]
-        at = max(i for i, piece in enumerate(drawn) if not hasattr(piece, "cbDefn"))
-        drawn.insert(at, _switch(words[0].pieces[0], line_end(_left_open(line.words))))
+        at_end = max(i for i, piece in enumerate(drawn) if not hasattr(piece, "cbDefn"))
+        drawn.insert(at_end, _switch(words[0].pieces[0], line_end(_left_open(labels))))
     return line.clone(words=drawn + tail)
 
 
-def _owners(markers, where, count) -> list[str | None]:
-    """The opening label of the inline element each word of the line is in, or None for
-    the paragraph (or, on a line with no marker, for what was open as it started)."""
-    owners: list[str | None] = [None] * count
-    for frag, index, start in markers:
-        label = _label(frag)
-        for word in _marker_span(frag, index, start, markers, where, count):
-            owners[word] = label if start else opened_by(label)
-    return owners
+_PLACES = 1 << 20  # more frags than a paragraph has
 
 
-def _left_open(frags) -> str | None:
+def _position(word: int, place: int) -> int:
+    """Where a piece is in its line's reading order: its word, then its frag's place in
+    the paragraph (or in the word)."""
+    return word * _PLACES + place
+
+
+def _first_position(items, order, words) -> int:
+    """The position of the piece a line draws first."""
+    first = next(item for item in (items[i] for i in order) if item.word is not None)
+    p = first.pieces[0] if first.pieces else 0
+    rank = words[first.word].owners[p][1]
+    return _position(first.word, p if rank is None else rank)
+
+
+def _left_open(labels: list[str]) -> str | None:
     """What a line leaves open, by its last switch in reading order (see tags.line_end)."""
-    labels = [_label(f) for f in frags if hasattr(f, "cbDefn")]
     if not labels:
         return None
     return "" if closes(labels[-1]) else labels[-1]
@@ -791,6 +808,10 @@ def _left_open(frags) -> str | None:
 
 def _label(marker) -> str:
     return str(marker.cbDefn.label)
+
+
+def _is_switch(frag) -> bool:
+    return getattr(getattr(frag, "cbDefn", None), "name", None) == CALLBACK
 
 
 def _switch(like, label: str):
@@ -884,25 +905,3 @@ def _decorated(frag) -> bool:
 def _same_decoration(a, b) -> bool:
     return (getattr(a, "link", None) == getattr(b, "link", None)
             and getattr(a, "us_lines", None) == getattr(b, "us_lines", None))
-
-
-def _marker_span(frag, index, start, markers, where, count) -> list[int]:
-    """The words an inline element (link, citation) covers on this line."""
-    label = _label(frag)
-    other = opened_by(label) if not start else closing(label)
-    partner = next((i for f, i, _ in markers if _label(f) == other), None)
-    first = _word_at(index, where, count, start)
-    if start:
-        last = _word_at(partner, where, count, False) if partner is not None else count - 1
-    else:
-        first, last = (_word_at(partner, where, count, True) if partner is not None else 0), first
-    return list(range(first, last + 1))
-
-
-def _word_at(index, where, count, forward: bool) -> int:
-    """The word number of a token index, moving past empty tokens."""
-    while index not in where and 0 <= index:
-        index += 1 if forward else -1
-        if index > max(where):
-            return count - 1
-    return where.get(index, 0)

@@ -220,16 +220,34 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
             piece = f"<i>{piece}</i>"
         if span.href:
             _refuse_unsafe(span.href)
-            label = log.inline_element(parent, "Link", url=span.href, title=span.text,
-                                       lang=span.lang)
-            piece = (f'{_switch(label)}<a href="{escape(span.href)}" '
-                     f'color="{escape(link_colour)}" underline="1">{piece}</a>'
-                     f"{_switch(closing(label))}")
+            # one Link for the whole link, whatever styles its words have: a link with a
+            # bold word was three Links, and all three annotations went to the last
+            run = _same_link(text.spans, index)
+            if run.start == index:
+                link = log.inline_element(parent, "Link", url=span.href, lang=span.lang,
+                                          title="".join(text.spans[i].text for i in run))
+            piece = (f'{_switch(link) if run.start == index else ""}'
+                     f'<a href="{escape(span.href)}" color="{escape(link_colour)}" '
+                     f'underline="1">{piece}</a>'
+                     f'{_switch(closing(link)) if run.stop == index + 1 else ""}')
         elif span.lang:  # a run in another language: a Span element with /Lang
             label = log.inline_element(parent, "Span", lang=span.lang)
             piece = f"{_switch(label)}{piece}{_switch(closing(label))}"
         parts.append(piece)
     return "".join(parts)
+
+
+def _same_link(spans, index: int) -> range:
+    """The spans, next to each other, that are one link with span `index` (the same
+    address)."""
+    href = spans[index].href
+    start = index
+    while start > 0 and spans[start - 1].href == href and not spans[start - 1].cites:
+        start -= 1
+    stop = index + 1
+    while stop < len(spans) and spans[stop].href == href and not spans[stop].cites:
+        stop += 1
+    return range(start, stop)
 
 
 def _untagged_pair(spans, index: int) -> bool:
