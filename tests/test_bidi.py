@@ -554,3 +554,52 @@ def test_a_link_holds_its_words_whatever_is_typed_against_it(catalogue, paragrap
     ours = [words for role, words in held if role == "Link" and set(words) & set(link)]
     assert len(ours) == 1 and sorted(ours[0]) == sorted(link), held
     assert not [w for role, words in held if role == "Reference" for w in words if w in link]
+
+
+def tree_words(path, role: str) -> list[list[str]]:
+    """The words each element of `role` holds, element by element, in the tree's order."""
+    import pikepdf
+
+    from pdfcheck import iter_elements, read_tree
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        return [[w for k in e.kids if isinstance(k, tuple) and k[0] == "mcr"
+                 for w in shown.get((k[1], k[2]), [])]
+                for e in iter_elements(read_tree(pdf)) if e.role == role]
+
+
+def test_a_wrapped_link_and_the_citation_typed_against_it_keep_their_words(catalogue):
+    """Found by a second review: the line's first and last switches were read in drawing
+    order, and a word holding a link's end and a citation has its switches in drawing
+    order: the Link took in the whole next line ('ثم اتصل ... أسئلة')."""
+    link = "صفحة المعلومات الجديدة عن الفحص في المستشفى العام للمدينة"
+    paragraph = (f"اقرأ هذه الصفحة المهمة عن الفحص اليوم [{link}](https://www.nhs.uk/a/)"
+                 "[@nhs-sample] ثم اتصل بنا غدا إذا كانت لديك أي أسئلة عن موعدك أو عن "
+                 "التحضير للفحص أو عن النتائج في العيادة.")
+    catalogue.leaflet(leaflet("ar", paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert len(link_rects(path, "https://www.nhs.uk/a/")) == 2  # the link is on two lines
+    ours = [words for words in tree_words(path, "Link") if "المستشفى" in words]
+    assert len(ours) == 1 and sorted(ours[0]) == sorted(link.split()), ours
+    citations = [words for words in tree_words(path, "Reference") if "1" in "".join(words)
+                 and len(words) <= 3]  # not the reference list's entry
+    assert len(citations) == 2 and all(set("".join(w)) <= set("[1]") for w in citations), \
+        tree_words(path, "Reference")
+
+
+def test_a_right_to_left_header_link_repeated_on_each_page_is_read_once(catalogue):
+    """A header cell whose words are all a link's had no sequence of its own once the
+    empty one was taken back, so on every later page the repeated header was tagged
+    again: the Link held 'رابط الصفحة' five times."""
+    rows = "".join(f'    - ["صف رقم {n}", "نص الخلية في هذا الصف طويل بعض الشيء ليملأ السطر {n}"]\n'
+                   for n in range(60))
+    table = ('- table:\n    header: ["[رابط الصفحة](https://a.b/)", "[Dose]{lang=en}"]\n'
+             f"    rows:\n{rows}")
+    catalogue.leaflet(with_blocks(table, leaflet("ar", "راجع الجدول.")))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert len(pypdfium2.PdfDocument(str(path))) >= 3  # the header repeats
+    header = [sorted(words) for words in tree_words(path, "Link") if "الصفحة" in words]
+    assert header == [sorted(["رابط", "الصفحة"])], header
+    assert [w for w in tree_words(path, "Span") if "Dose" in w] == [["Dose"]]

@@ -236,3 +236,40 @@ def test_a_link_with_a_bold_word_is_one_link_element(catalogue):
     words, uris = ours[0]
     assert words == ["the", "new", "page"] and uris and \
         set(uris) == {"https://www.nhs.uk/a/"}, ours
+
+
+def test_a_name_in_another_language_inside_a_link_keeps_its_language(catalogue):
+    """One Link per link must not swallow a run marked in another language: the Spanish
+    name's Link lost its /Lang when the two spans were made one."""
+    import pikepdf
+
+    from pdfcheck import iter_elements, read_tree
+    from test_bidi import marked_words
+    catalogue.leaflet(MINIMAL.replace(
+        "A sample helps us check your health [@nhs-sample].",
+        "Ask for [the clinic of ](https://a.b/)[[Dr Juan García](https://a.b/)]{lang=es} "
+        "today [@nhs-sample]."))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        langs = {str(e.obj.get("/Lang", "")): [w for k in e.kids if k[0] == "mcr"
+                                               for w in shown.get((k[1], k[2]), [])]
+                 for e in iter_elements(read_tree(pdf)) if e.role == "Link"
+                 and any("García" in shown.get((k[1], k[2]), []) for k in e.kids
+                         if k[0] == "mcr")}
+    assert langs == {"es": ["Dr", "Juan", "García"]}, langs
+
+
+def test_a_link_in_two_styles_is_one_area_and_one_underline(catalogue):
+    """With one <a> per style, the space between 'new' and 'page' had an annotation of
+    no area and no underline: the link looked and clicked like two."""
+    import pikepdf
+    catalogue.leaflet(MINIMAL.replace(
+        "A sample helps us check your health [@nhs-sample].",
+        "Read [**the new** *page*](https://www.nhs.uk/a/) today [@nhs-sample]."))
+    assert catalogue.build() == 0
+    with pikepdf.open(catalogue.out / "sample.pdf") as pdf:
+        rects = [[float(v) for v in a.Rect] for a in pdf.pages[0].get("/Annots", [])
+                 if a.get("/A") is not None and str(a.A.get("/URI", "")) == "https://www.nhs.uk/a/"]
+    assert len(rects) == 1 and rects[0][2] - rects[0][0] > 50, rects

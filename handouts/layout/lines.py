@@ -674,14 +674,17 @@ def _note_owners(frags) -> None:
         if _is_switch(frag):
             label = _label(frag)
             owner = None if closes(label) else label
-        elif hasattr(frag, "text") and not hasattr(frag, "inline_at"):
-            frag.inline_at = (owner, rank)
+        if hasattr(frag, "text") and not hasattr(frag, "inline_at"):
+            frag.inline_at = (owner, rank)  # a switch: the element it leaves open
 
 
 def _tokens(frags) -> tuple[list[_Token], list[str], list]:
     """Split a line's frags into words; returns them, the labels of the line's inline
     switches in reading order, and the frags drawn after the words (a line break)."""
-    labels = [_label(frag) for frag in frags if _is_switch(frag)]
+    switches = [frag for frag in frags if _is_switch(frag)]
+    if all(hasattr(frag, "inline_at") for frag in switches):  # in reading order
+        switches.sort(key=lambda frag: frag.inline_at[1])
+    labels = [_label(frag) for frag in switches]
     # the element open as the line starts: one its first switch closes, else the paragraph
     # (on a line with no switch, whatever was open: the owner it gives is None, too)
     owner = opened_by(labels[0]) if labels and closes(labels[0]) else None
@@ -903,5 +906,9 @@ def _decorated(frag) -> bool:
 
 
 def _same_decoration(a, b) -> bool:
-    return (getattr(a, "link", None) == getattr(b, "link", None)
-            and getattr(a, "us_lines", None) == getattr(b, "us_lines", None))
+    """Both in one link (its words may differ in style: a bold word's underline is its
+    own), or both underlined alike."""
+    link = getattr(a, "link", None)
+    if link or getattr(b, "link", None):
+        return link == getattr(b, "link", None)
+    return getattr(a, "us_lines", None) == getattr(b, "us_lines", None)

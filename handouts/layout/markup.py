@@ -226,10 +226,11 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
             if run.start == index:
                 link = log.inline_element(parent, "Link", url=span.href, lang=span.lang,
                                           title="".join(text.spans[i].text for i in run))
-            piece = (f'{_switch(link) if run.start == index else ""}'
-                     f'<a href="{escape(span.href)}" color="{escape(link_colour)}" '
-                     f'underline="1">{piece}</a>'
-                     f'{_switch(closing(link)) if run.stop == index + 1 else ""}')
+                # one <a> around the run, too: the space between two styles is underlined
+                piece = (f'{_switch(link)}<a href="{escape(span.href)}" '
+                         f'color="{escape(link_colour)}" underline="1">{piece}')
+            if run.stop == index + 1:
+                piece += f"</a>{_switch(closing(link))}"
         elif span.lang:  # a run in another language: a Span element with /Lang
             label = log.inline_element(parent, "Span", lang=span.lang)
             piece = f"{_switch(label)}{piece}{_switch(closing(label))}"
@@ -238,14 +239,17 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
 
 
 def _same_link(spans, index: int) -> range:
-    """The spans, next to each other, that are one link with span `index` (the same
-    address)."""
-    href = spans[index].href
+    """The spans, next to each other, that are one link with span `index`: the same
+    address in the same language (a name marked Spanish inside an English link keeps
+    a Link of its own, with its /Lang)."""
+    def same(other) -> bool:
+        return other.href == spans[index].href and other.lang == spans[index].lang \
+            and not other.cites
     start = index
-    while start > 0 and spans[start - 1].href == href and not spans[start - 1].cites:
+    while start > 0 and same(spans[start - 1]):
         start -= 1
     stop = index + 1
-    while stop < len(spans) and spans[stop].href == href and not spans[stop].cites:
+    while stop < len(spans) and same(spans[stop]):
         stop += 1
     return range(start, stop)
 

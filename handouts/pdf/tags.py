@@ -104,6 +104,7 @@ class Element:
     url: str | None = None  # Link elements: the target, to match annotations
     bbox: list | None = None  # Figure: [x0, y0, x1, y1] on its first page
     repeat_as_artifact: bool = False  # drawn again (repeated table header): an artifact
+    drawn: bool = False  # drawn once already (by Tagged): what repeat_as_artifact looks at
     ident: int = 0
 
     def add(self, role: str, **kw) -> "Element":
@@ -308,6 +309,8 @@ class TaggingCanvas(Canvas):
 
     def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None,
                 kind="URI", **kw):
+        if abs(rect[2] - rect[0]) < 0.01 or abs(rect[3] - rect[1]) < 0.01:
+            return None  # no area to click (a space between two styles of one link)
         page = self._pageNumber - 1
         # The link started on this page, or (a link split by a page break) on an earlier one.
         here = reversed(self._log.links.get(page, []))
@@ -677,8 +680,11 @@ class Tagged(Flowable):
             return self.flowable.drawOn(canvas, x, y, _sW)
         if self.outline:
             canvas.bookmark_heading(self.outline[0], self.outline[1], y + self.height)
-        repeat = self.element.repeat_as_artifact and self.element.has_content
+        # not has_content: a header cell whose words are all a link's holds no sequence
+        # of its own once an empty one is taken back (a right-to-left line's switches)
+        repeat = self.element.repeat_as_artifact and self.element.drawn
         element = None if repeat else self.element
+        self.element.drawn = True
         if element is not None and self.around:
             if element.bbox is None:
                 element.bbox = [x, y, x + self.width, y + self.height]
