@@ -34,6 +34,7 @@ class Rich:
 
     source: str
     spans: tuple[Span, ...] = field(default=())
+    empty_links: tuple[str, ...] = ()  # the targets of links with no words ('[](url)')
 
     @property
     def plain(self) -> str:
@@ -85,6 +86,8 @@ def parse_inline(source: str) -> Rich:
     bold = italic = 0
     href = None
     langs: list[str | None] = []
+    empty: list[str] = []
+    words = ""  # what the open link shows so far
     for token in _parser().parseInline(source.strip())[0].children or []:
         kind = token.type
         if kind == "strong_open":
@@ -97,8 +100,10 @@ def parse_inline(source: str) -> Rich:
             italic -= 1
         elif kind == "link_open":
             target = token.attrGet("href")
-            href = None if target is None else str(target)
+            href, words = None if target is None else str(target), ""
         elif kind == "link_close":
+            if href is not None and not words.strip():
+                empty.append(href)
             href = None
         elif kind == "span_open":
             langs.append(str(token.attrs.get("lang", "")) or None)
@@ -111,7 +116,8 @@ def parse_inline(source: str) -> Rich:
             lang = next((str(l) for l in reversed(langs) if l), None)
             if text:
                 spans.append(Span(text, bold > 0, italic > 0, href, lang=lang))
-    return Rich(source, tuple(_merge(spans)))
+                words += text if href else ""
+    return Rich(source, tuple(_merge(spans)), tuple(empty))
 
 
 def _merge(spans: list[Span]):

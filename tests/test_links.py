@@ -273,3 +273,44 @@ def test_a_link_in_two_styles_is_one_area_and_one_underline(catalogue):
         rects = [[float(v) for v in a.Rect] for a in pdf.pages[0].get("/Annots", [])
                  if a.get("/A") is not None and str(a.A.get("/URI", "")) == "https://www.nhs.uk/a/"]
     assert len(rects) == 1 and rects[0][2] - rects[0][0] > 50, rects
+
+
+@pytest.mark.parametrize("language, paragraph, link", [
+    ("hi", "कृपया [नया पृष्ठ देखें](https://a.b/)[@nhs-sample] आज ही।", "नया पृष्ठ देखें"),
+    ("hi", "कृपया ([नया पृष्ठ देखें](https://a.b/)) आज ही।", "नया पृष्ठ देखें"),
+    ("ta", "தயவுசெய்து [புதிய பக்கத்தைப் பாருங்கள்](https://a.b/)[@nhs-sample] இன்றே.",
+     "புதிய பக்கத்தைப் பாருங்கள்"),
+])
+def test_a_shaped_left_to_right_word_gives_each_element_its_own_glyphs(catalogue, language,
+                                                                       paragraph, link):
+    """Found by a review: shaping put a word's switches around the whole word, so the
+    Reference of a citation typed against a Hindi word took the word in ('देखें[1]'),
+    and a bracket typed against a link went into the Link."""
+    import pikepdf
+
+    from pdfcheck import iter_elements, read_tree
+    from test_bidi import leaflet, marked_words
+    catalogue.leaflet(leaflet(language, paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        held = [(e.role, "".join(w for k in e.kids if isinstance(k, tuple) and k[0] == "mcr"
+                                 for w in shown.get((k[1], k[2]), [])))
+                for e in iter_elements(read_tree(pdf)) if e.role in ("Link", "Reference")]
+    links = [text for role, text in held if role == "Link" and "a.b" not in text
+             and not text.startswith(("020", "patient", "www", "https"))]
+    assert links == [link.replace(" ", "")], held
+    citations = [text for role, text in held if role == "Reference" and "1" in text
+                 and len(text) <= 8]
+    assert citations and all(text == "[1]" for text in citations), held
+
+
+@pytest.mark.parametrize("written", ["[](https://www.nhs.uk/a/)", "[ ](https://www.nhs.uk/a/)"])
+def test_a_link_with_no_words_stops_validate_check_and_build(catalogue, capsys, written):
+    """'[](url)' vanished from the PDF with no word of warning, and '[ ](url)' became a
+    Link with nothing in it and nothing to click: what the editor meant is unknown."""
+    text = MINIMAL.replace("A sample helps", f"A {written} sample helps")
+    catalogue.leaflet(text)
+    assert_all_three_stop_at(catalogue, capsys, "sample.yaml", line_of(text, "paragraph:"),
+                             "link to 'https://www.nhs.uk/a/' has no words to click")

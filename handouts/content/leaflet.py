@@ -210,6 +210,10 @@ def _references(reader: Reader, node: Map) -> list[Reference]:
 
 def _check_rich(problems: Problems, text: Rich, where, ref_ids: set[str]) -> None:
     path, line, col = where
+    for href in text.empty_links:  # nothing to read or click: the link would vanish
+        problems.add(path, (line, col), f"a link to '{href}' has no words to click",
+                     "write what the link is between the brackets, e.g. "
+                     f"[the clinic's page]({href})")
     for span in text.links():
         problem = link_problem(span.href or "")
         if problem:

@@ -83,7 +83,38 @@ def _shape_word(word, *args, **kwargs):
         shaped = _shape_run(word, *args, **kwargs)
         shaped = _left_to_right(shaped) if run_levels and not run_levels[0] % 2 else shaped
         return _with_levels(shaped, [(0, run_levels[0])] * len(shaped[1:]) if runs else [])
+    if marks and _PARAGRAPH.get() is None and not any(level % 2 for level in run_levels):
+        return _shaped_between_marks(word, *args, **kwargs)
     return _shape_pieces(word, runs, run_levels, *args, **kwargs)
+
+
+def _shaped_between_marks(word, *args, **kwargs):
+    """A left-to-right word holding inline switches, outside a bidirectional paragraph:
+    each part between two switches shaped on its own, and the switches kept between the
+    parts, so each element holds its own glyphs. Placed around the whole word, a Hindi
+    citation typed against its word ('देखें [1]', a no-break space between) took the word
+    into the Reference, and a bracket typed against a link went into the Link."""
+    out: list = []
+    width = 0.0
+    part: list = []
+
+    def shape_part() -> None:
+        nonlocal width
+        for run in _runs(part)[0] if part else []:
+            shaped = _left_to_right(_shape_run(word.__class__([_width(run), *run]),
+                                               *args, **kwargs))
+            width += shaped[0]
+            out.extend(shaped[1:])
+        part.clear()
+
+    for piece in word[1:]:
+        if _is_mark(piece):
+            shape_part()
+            out.append(piece)
+        else:
+            part.append(piece)
+    shape_part()
+    return makeShapedFragWord(word)([width, *out])
 
 
 @dataclass(frozen=True)
