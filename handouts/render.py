@@ -17,7 +17,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 from .layout import Story
 from .model import Leaflet
 from .pdf.pdfua import DocumentInfo, finish
-from .pdf.tags import CALLBACK, TaggingCanvas
+from .pdf.tags import CALLBACK, TaggingCanvas, link_target
 from .rlhooks import frame_cursor
 
 
@@ -86,6 +86,9 @@ class _UntaggedCanvas(Canvas):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setNamedCB(CALLBACK, lambda *_: None)
+
+    def linkURL(self, url, rect, *args, **kwargs):
+        return super().linkURL(link_target(url)[0], rect, *args, **kwargs)
 
 
 def place(story: Story) -> list[Placed]:

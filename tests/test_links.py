@@ -314,3 +314,38 @@ def test_a_link_with_no_words_stops_validate_check_and_build(catalogue, capsys, 
     catalogue.leaflet(text)
     assert_all_three_stop_at(catalogue, capsys, "sample.yaml", line_of(text, "paragraph:"),
                              "link to 'https://www.nhs.uk/a/' has no words to click")
+
+
+@pytest.mark.parametrize("language, paragraph, first, second", [
+    ("en", "Read [the first page](https://a.b/) and [the second page](https://a.b/) today.",
+     "first", "second"),
+    ("ar", "اقرأ [الصفحة الأولى](https://a.b/) ثم [الصفحة الثانية](https://a.b/) اليوم.",
+     "الأولى", "الثانية"),
+])
+def test_two_links_to_one_address_on_a_line_each_hold_their_own_area(catalogue, language,
+                                                                      paragraph, first, second):
+    """Annotations were matched to Links by address: both went to the last Link, and the
+    first had none (a screen reader could not follow it)."""
+    import pikepdf
+
+    from pdfcheck import check_pdf, iter_elements, read_tree
+    from test_bidi import leaflet, marked_words
+    catalogue.leaflet(leaflet(language, paragraph) if language != "en" else MINIMAL.replace(
+        "A sample helps us check your health [@nhs-sample].", paragraph))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    assert check_pdf(path) == []
+    shown = marked_words(path)
+    with pikepdf.open(path) as pdf:
+        held = {}
+        for e in iter_elements(read_tree(pdf)):
+            if e.role != "Link":
+                continue
+            words = [w for k in e.kids if k[0] == "mcr" for w in shown.get((k[1], k[2]), [])]
+            areas = [[float(v) for v in k[1].Rect] for k in e.kids if k[0] == "objr"
+                     and str(k[1].A.URI) == "https://a.b/"]
+            for word in (first, second):
+                if word in words:
+                    held[word] = areas
+    assert all(len(held.get(word, [])) == 1 for word in (first, second)), held
+    assert held[first] != held[second]

@@ -28,7 +28,7 @@ from babel.units import format_unit
 from ..errors import Problem, RenderError
 from ..inline import Rich
 from ..links import link_problem
-from ..pdf.tags import CALLBACK, Element, StructureLog, closing
+from ..pdf.tags import CALLBACK, Element, StructureLog, closing, owned_link
 
 
 def _switch(label: str) -> str:
@@ -227,7 +227,7 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
                 link = log.inline_element(parent, "Link", url=span.href, lang=span.lang,
                                           title="".join(text.spans[i].text for i in run))
                 # one <a> around the run, too: the space between two styles is underlined
-                piece = (f'{_switch(link)}<a href="{escape(span.href)}" '
+                piece = (f'{_switch(link)}<a href="{escape(owned_link(span.href, link))}" '
                          f'color="{escape(link_colour)}" underline="1">{piece}')
             if run.stop == index + 1:
                 piece += f"</a>{_switch(closing(link))}"

@@ -311,12 +311,14 @@ class TaggingCanvas(Canvas):
                 kind="URI", **kw):
         if abs(rect[2] - rect[0]) < 0.01 or abs(rect[3] - rect[1]) < 0.01:
             return None  # no area to click (a space between two styles of one link)
+        url, label = link_target(url)
         page = self._pageNumber - 1
         # The link started on this page, or (a link split by a page break) on an earlier one.
         here = reversed(self._log.links.get(page, []))
         earlier = (e for p in sorted(self._log.links, reverse=True) if p < page
                    for e in reversed(self._log.links[p]))
-        for element in (*here, *earlier):
+        owner = self._log.inline.get(label) if label else None
+        for element in (owner,) if owner is not None else (*here, *earlier):
             if element.url == url:
                 element.kids.append(AnnotationRef(page, self._link_count()))
                 break
@@ -457,6 +459,22 @@ def closes(label: str) -> bool:
 def opened_by(label: str) -> str:
     """The label that opened the element a closing switch closes ('end:e3' -> 'e3')."""
     return label[len(_CLOSING):]
+
+
+_OWNED_BY = " "  # in a paragraph's link target, before the Link's label: no URL holds one
+
+
+def owned_link(url: str, label: str) -> str:
+    """The target a paragraph's <a> is given: the URL and the label of its Link element,
+    so each annotation goes to its own Link (matched by URL, two links to one address on
+    a line both went to the last). linkURL writes the URL alone (link_target)."""
+    return f"{url}{_OWNED_BY}{label}"
+
+
+def link_target(target: str) -> tuple[str, str | None]:
+    """The URL of an <a> target, and the label of the Link it belongs to (or None)."""
+    url, owned, label = target.partition(_OWNED_BY)
+    return url, label if owned else None
 
 
 def at_word(label: str, word: int) -> str:
