@@ -6,6 +6,8 @@ rule of our own, because they are not Markdown.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -102,7 +104,7 @@ def parse_inline(source: str) -> Rich:
             target = token.attrGet("href")
             href, words = None if target is None else str(target), ""
         elif kind == "link_close":
-            if href is not None and not words.strip():
+            if href is not None and not _visible(words):
                 empty.append(href)
             href = None
         elif kind == "span_open":
@@ -118,6 +120,13 @@ def parse_inline(source: str) -> Rich:
                 spans.append(Span(text, bold > 0, italic > 0, href, lang=lang))
                 words += text if href else ""
     return Rich(source, tuple(_merge(spans)), tuple(empty))
+
+
+def _visible(text: str) -> bool:
+    """Whether `text` prints anything: not only spaces and invisible characters (a zero
+    width space, a soft hyphen, a joiner, a control character)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs")
+               for ch in text)
 
 
 def _merge(spans: list[Span]):

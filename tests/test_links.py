@@ -306,7 +306,8 @@ def test_a_shaped_left_to_right_word_gives_each_element_its_own_glyphs(catalogue
     assert citations and all(text == "[1]" for text in citations), held
 
 
-@pytest.mark.parametrize("written", ["[](https://www.nhs.uk/a/)", "[ ](https://www.nhs.uk/a/)"])
+@pytest.mark.parametrize("written", ["[](https://www.nhs.uk/a/)", "[ ](https://www.nhs.uk/a/)",
+                                     "[\u200b](https://www.nhs.uk/a/)"])
 def test_a_link_with_no_words_stops_validate_check_and_build(catalogue, capsys, written):
     """'[](url)' vanished from the PDF with no word of warning, and '[ ](url)' became a
     Link with nothing in it and nothing to click: what the editor meant is unknown."""
