@@ -17,7 +17,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 from urllib.parse import quote
 
 import jinja2
@@ -26,11 +26,11 @@ from babel.dates import format_date
 
 from .content import Catalogue
 from .errors import Problem
-from .filecache import template_cache
 from .model import Leaflet
 from .companion import companion_variant
 from .outputs import (ERROR, KINDS, PDF, Current, Failure, Manifest, Record, current_files,
                       leaflet_key, tool_version)
+from . import templating
 from .review import review_status
 from .write import OutputError, write_atomic, write_if_changed
 
@@ -251,12 +251,7 @@ def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, manifest: Manife
 
 
 def environment() -> jinja2.Environment:
-    # Autoescape everything: titles and summaries are editors' text, never markup.
-    settings: dict[str, Any] = dict(autoescape=True, undefined=jinja2.StrictUndefined,
-                                    trim_blocks=True, lstrip_blocks=True,
-                                    keep_trailing_newline=True)
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(SITE),
-                              bytecode_cache=template_cache(settings), **settings)
+    return templating.environment(SITE)
 
 
 def render_page(page: Page) -> str:

@@ -7,7 +7,6 @@ rule of our own, because they are not Markdown.
 from __future__ import annotations
 
 import unicodedata
-
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING

@@ -15,7 +15,6 @@ import hashlib
 import itertools
 import re
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import markupsafe
@@ -23,7 +22,7 @@ from lxml import etree
 from PIL import Image
 
 from ..brand import MIN_CONTRAST, Brand, contrast_ratio, luminance
-from ..filecache import template_cache
+from .. import templating
 from ..inline import parse_inline
 from ..links import link_problem
 from ..model import Block, Bullets, Callout, Contact, Figure, Paragraph, Steps, Table
@@ -152,12 +151,7 @@ def block_kind(block: Block) -> str:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    # Autoescape everything: content is editors' text (and can be hostile), never markup.
-    settings: dict[str, Any] = dict(autoescape=True, undefined=jinja2.StrictUndefined,
-                                    trim_blocks=True, lstrip_blocks=True,
-                                    keep_trailing_newline=True)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE),
-                             bytecode_cache=template_cache(settings), **settings)
+    env = templating.environment(HERE)
     env.filters["safe_href"] = safe_href
     env.filters["inline"] = parse_inline
     env.globals["block_kind"] = block_kind

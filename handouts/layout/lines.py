@@ -30,7 +30,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
-from ..pdf.tags import (CALLBACK, WordBreak, at_word, closes, closing, has_actual_text,
+from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_start, opened_by, reads_as)
 from ..patterns import patterns
 from ..scripts import has_rtl
@@ -448,7 +448,7 @@ class BidiParagraph(LinearParagraph):
         if getattr(lines, "kind", 0) != 1:
             return super().drawPara(debug)
         words = _line_words(self.frags, lines.lines)
-        tagged = any(hasattr(frag, "cbDefn") for line in lines.lines for frag in line.words)
+        tagged = any(_is_switch(frag) for line in lines.lines for frag in line.words)
         self.blPara = lines.clone(lines=[_visual_line(line, self.rtl, known, tagged)
                                          for line, known in zip(lines.lines, words)])
         try:
@@ -658,9 +658,10 @@ def _new_text_line(line, width: float):
 class _Token:
     pieces: list  # text frags of one word, in order
     text: str = ""
-    # for each piece, the inline element (link, citation, language span) it is in: the
-    # label that opened it, or None for the paragraph
-    owners: list = field(default_factory=list)  # (label or None, place in the paragraph)
+    # for each piece, what _note_owners noted on its frag: the inline element (link,
+    # citation, language span) it is in, by the label that opened it or None for the
+    # paragraph, and its frag's place in the paragraph
+    owners: list = field(default_factory=list)
 
 
 def _note_owners(frags) -> None:
@@ -685,14 +686,9 @@ def _tokens(frags) -> tuple[list[_Token], list[str], list]:
     if all(hasattr(frag, "inline_at") for frag in switches):  # in reading order
         switches.sort(key=lambda frag: frag.inline_at[1])
     labels = [_label(frag) for frag in switches]
-    # the element open as the line starts: one its first switch closes, else the paragraph
-    # (on a line with no switch, whatever was open: the owner it gives is None, too)
-    owner = opened_by(labels[0]) if labels and closes(labels[0]) else None
     tokens, tail = [_Token([])], []
     for frag in frags:
         if _is_switch(frag):
-            label = _label(frag)
-            owner = None if closes(label) else label
             continue
         text = getattr(frag, "text", None)
         if text is None or getattr(frag, "lineBreak", False) or hasattr(frag, "cbDefn"):
@@ -704,7 +700,7 @@ def _tokens(frags) -> tuple[list[_Token], list[str], list]:
                 if i > start:
                     tokens[-1].pieces.append(frag.clone(text=text[start:i]))
                     tokens[-1].text += str(text[start:i])
-                    tokens[-1].owners.append(getattr(frag, "inline_at", (owner, None)))
+                    tokens[-1].owners.append(getattr(frag, "inline_at", (None, None)))
                 if i < len(text) and tokens[-1].pieces:
                     tokens.append(_Token([]))
                 start = i + 1
@@ -749,8 +745,8 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
     owner = opened_by(labels[0]) if labels and closes(labels[0]) else None
     to_paragraph = closing(opened_by(labels[0]) if closes(labels[0]) else labels[0]) \
         if labels else ""
-    out: list = [_switch(words[0].pieces[0], line_start(_first_position(items, order, words)))] \
-        if tagged else []
+    start = _place_of(words, *_first_drawn(items, order))
+    out: list = [_switch(words[0].pieces[0], line_start(start))] if tagged else []
     last = None  # where in `out` the piece drawn last is
     last_word = None  # its word number
     spaces = 0  # spaces drawn after it, not yet given to a piece
@@ -767,10 +763,10 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
             spaces = 0
         for p, piece in zip(at, pieces):
             apart = last_word is not None and abs(item.word - last_word) > 1
-            piece_owner, rank = word.owners[p]
+            piece_owner = word.owners[p][0]
             if labels and (piece_owner != owner or apart):
-                position = _position(item.word, p if rank is None else rank)
-                out.append(_switch(piece, at_word(piece_owner or to_paragraph, position)))
+                position = _place_of(words, item.word, p)
+                out.append(_switch(piece, at_position(piece_owner or to_paragraph, position)))
                 owner = piece_owner
             out.append(piece)
             last, last_word = len(out) - 1, item.word
@@ -788,18 +784,20 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
 _PLACES = 1 << 20  # more frags than a paragraph has
 
 
-def _position(word: int, place: int) -> int:
-    """Where a piece is in its line's reading order: its word, then its frag's place in
-    the paragraph (or in the word)."""
-    return word * _PLACES + place
+def _first_drawn(items, order) -> tuple[int, int]:
+    """The word and piece a line draws first."""
+    for index in order:
+        item = items[index]
+        if item.word is not None:
+            return item.word, item.pieces[0] if item.pieces else 0
+    raise ValueError("a line with no word")  # _visual_line returns such a line unchanged
 
 
-def _first_position(items, order, words) -> int:
-    """The position of the piece a line draws first."""
-    first = next(item for item in (items[i] for i in order) if item.word is not None)
-    p = first.pieces[0] if first.pieces else 0
-    rank = words[first.word].owners[p][1]
-    return _position(first.word, p if rank is None else rank)
+def _place_of(words: list[_Token], word: int, piece: int) -> int:
+    """Where piece `piece` of word `word` is in its line's reading order: its word, then
+    its frag's place in the paragraph (or, not noted, in the word)."""
+    rank = words[word].owners[piece][1]
+    return word * _PLACES + (piece if rank is None else rank)
 
 
 def _left_open(labels: list[str]) -> str | None:

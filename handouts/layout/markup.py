@@ -202,6 +202,7 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
     `keep` joins the runs that must not break (by default, for English in the UK)."""
     keep = keep or RunKeeper()
     parts = []
+    links: dict[int, str] = {}  # the first span of a link -> its Link's label
     texts = _split_like(keep(text.plain), text.spans)  # a run may cross styles: call **999**
     for index, span in enumerate(text.spans):
         if span.cites:
@@ -224,9 +225,11 @@ def to_markup(text: Rich, parent: Element, log: StructureLog, numbers: dict[str,
             # bold word was three Links, and all three annotations went to the last
             run = _same_link(text.spans, index)
             if run.start == index:
-                link = log.inline_element(parent, "Link", url=span.href, lang=span.lang,
-                                          title="".join(text.spans[i].text for i in run))
-                # one <a> around the run, too: the space between two styles is underlined
+                links[run.start] = log.inline_element(
+                    parent, "Link", url=span.href, lang=span.lang,
+                    title="".join(text.spans[i].text for i in run))
+            link = links[run.start]
+            if run.start == index:  # one <a> around the run: the space between styles is underlined
                 piece = (f'{_switch(link)}<a href="{escape(owned_link(span.href, link))}" '
                          f'color="{escape(link_colour)}" underline="1">{piece}')
             if run.stop == index + 1:

@@ -101,8 +101,7 @@ def _shaped_between_marks(word, *args, **kwargs):
     def shape_part() -> None:
         nonlocal width
         for run in _runs(part)[0] if part else []:
-            shaped = _left_to_right(_shape_run(word.__class__([_width(run), *run]),
-                                               *args, **kwargs))
+            shaped, _ = _shaped_alone(word, run, 0, *args, **kwargs)
             width += shaped[0]
             out.extend(shaped[1:])
         part.clear()
@@ -216,11 +215,8 @@ def _shape_pieces(word, runs: list[list], run_levels: list[int], *args, **kwargs
     for run, level in zip(runs, run_levels):
         if level % 2 and not _has_rtl_letters(run):
             run = _mirror(run)
-        alone = word.__class__([_width(run), *run])
-        shaped = _shape_run(alone, *args, **kwargs)
-        if not level % 2:
-            shaped = _left_to_right(shaped)
-        changed = changed or shaped is not alone
+        shaped, shaped_anew = _shaped_alone(word, run, level, *args, **kwargs)
+        changed = changed or shaped_anew
         width += shaped[0]
         shaped_runs.append(shaped[1:])
     order = visual_order(run_levels)
@@ -233,6 +229,16 @@ def _shape_pieces(word, runs: list[list], run_levels: list[int], *args, **kwargs
     # marked as shaped, so a second look (the word carried to the next page) leaves it be
     return _with_levels(makeShapedFragWord(word)(
         [width, *leading, *starts, *pieces, *ends, *trailing]), levels)
+
+
+def _shaped_alone(word, run: list, level: int, *args, **kwargs) -> tuple[list, bool]:
+    """A run of one font and one direction shaped as a word of its own (drawn left to
+    right at an even `level`), and whether that changed it."""
+    alone = word.__class__([_width(run), *run])
+    shaped = _shape_run(alone, *args, **kwargs)
+    if not level % 2:
+        shaped = _left_to_right(shaped)
+    return shaped, shaped is not alone
 
 
 def _marks_placed(word) -> tuple[list, list, list, list]:

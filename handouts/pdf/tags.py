@@ -25,10 +25,10 @@ from ..rlhooks import code, set_text_out, shape_data, shaped_width, text_out as 
 
 CALLBACK = "ua"  # name of the paragraph onDraw callback that switches owners inline
 _CLOSING = "end:"  # an inline switch's label: "<id>" opens the element, "end:<id>" closes it
-# A bidirectional line is drawn in visual order, so its switches say which word (in reading
-# order) the sequence they open starts at: "<label>#<n>". "line:#<n>" starts the line with
-# a sequence of its own for what is open; "left:<id>" ends it and leaves that element open
-# ("left:" none, "left:=" what was open when it started).
+# A bidirectional line is drawn in visual order, so its switches say where in reading order
+# the sequence they open starts: "<label>#<position>". "line:#<position>" starts the line
+# with a sequence of its own for what is open; "left:<id>" ends it and leaves that element
+# open ("left:" none, "left:=" what was open when it started).
 _KEY = "#"
 _LINE = "line:"
 _LEFT = "left:"
@@ -130,13 +130,12 @@ class AnnotationRef:
 
 
 class StructureLog:
-    """What one build tagged: the tree's root, inline owners by label, links by page."""
+    """What one build tagged: the tree's root, and inline owners by label."""
 
     def __init__(self, root: Element):
         self.root = root
         self.inline: dict[str, Element] = {}  # label -> element, for the inline callback
         self.open_inline: dict[int, Element] = {}  # id(paragraph) -> its link still open
-        self.links: dict[int, list[Element]] = {}  # page -> link elements, annotation order
         self.outline: list[tuple[int, str, int, str]] = []  # (page, key, level, title)
         self.page_count = 0
 
@@ -157,9 +156,9 @@ class TaggingCanvas(Canvas):
         self._owners: list[Element | None] = [None]
         self._next_mcid = 0
         self._pages: list[dict] = []
-        # the sequence open now: its element, its content reference, and where in which
-        # code list its BDC is (a bidirectional line's switch drops it when still empty)
-        self._sequence: tuple[Element, MarkedContent, list, int] | None = None
+        # the sequence open now: its element, its content reference, the code list it is
+        # in and its BDC (a bidirectional line's switch takes it back when still empty)
+        self._sequence: tuple[Element, MarkedContent, list, str] | None = None
         self._line: _BidiLine | None = None
         self.setNamedCB(CALLBACK, _inline_switch)
         # Set by a paragraph about to draw: which of its lines end inside a word (a long
@@ -190,16 +189,17 @@ class TaggingCanvas(Canvas):
     def _open_in(self, codes: list, element: Element) -> None:
         """Open a sequence of `element` at the end of `codes` (a text object's code)."""
         mark = self._mark(element)
-        self._sequence = (element, element.kids[-1], codes, len(codes))
+        self._sequence = (element, element.kids[-1], codes, mark)
         codes.append(mark)
 
     def _drop_if_empty(self) -> bool:
         """Take back the open sequence if nothing was shown in it yet."""
         if self._sequence is None:
             return False
-        element, kid, codes, at = self._sequence
-        if at >= len(codes) or not codes[at].endswith(" BDC") or \
-                any(_SHOWS.search(entry) for entry in codes[at + 1:]):
+        element, kid, codes, mark = self._sequence
+        # found by its text, unique on the page: a broken word's spans are inserted before it
+        at = len(codes) - 1 - codes[::-1].index(mark)
+        if any(_SHOWS.search(entry) for entry in codes[at + 1:]):
             return False
         del codes[at]
         element.kids.remove(kid)
@@ -239,25 +239,25 @@ class TaggingCanvas(Canvas):
         self._sequence = None
         return super().drawText(text_object)
 
-    def switch_to(self, codes: list, element: Element, word: int | None = None) -> None:
-        """Close the open sequence and open one of `element`; `word`, on a bidirectional
-        line, is where in the line's reading order the new sequence starts."""
-        if word is None or not self._drop_if_empty():
+    def switch_to(self, codes: list, element: Element, position: int | None = None) -> None:
+        """Close the open sequence and open one of `element`; `position`, on a
+        bidirectional line, is where in the line's reading order the new sequence starts."""
+        if position is None or not self._drop_if_empty():
             codes.append("EMC")
         self._open_in(codes, element)
-        if word is not None and self._line is not None:
-            self._line.keys[id(element.kids[-1])] = word
+        if position is not None and self._line is not None:
+            self._line.keys[id(element.kids[-1])] = position
 
-    def start_line(self, codes: list, word: int) -> None:
+    def start_line(self, codes: list, position: int) -> None:
         """A bidirectional line starts: what is open goes on in a sequence of its own."""
         owner = self.owner
         if owner is None:
             return
         self._line = _BidiLine(self._log.open_inline.get(id(owner)))
         if self._line.found is None:
-            self.switch_to(codes, owner, word)
+            self.switch_to(codes, owner, position)
         else:
-            self.enter_inline(codes, self._line.found, word)
+            self.enter_inline(codes, self._line.found, position)
 
     def end_line(self, left: str) -> None:
         """A bidirectional line ends: `left` says what it leaves open (see _LEFT), and the
@@ -275,27 +275,23 @@ class TaggingCanvas(Canvas):
         if element is not None and not element.has_content:
             self._place(element)  # it opens after all the line holds (a card's label)
 
-    def enter_inline(self, codes: list, element: Element, word: int) -> None:
+    def enter_inline(self, codes: list, element: Element, position: int) -> None:
         """Switch to the inline `element`, placed first if it is new (see _place)."""
         if not element.has_content:
-            self._place(element, word)
-        self.switch_to(codes, element, word)
+            self._place(element, position)
+        self.switch_to(codes, element, position)
 
-    def _place(self, element: Element, word: int | None = None) -> None:
+    def _place(self, element: Element, position: int | None = None) -> None:
         """An inline element opened for the first time takes its place after what its
-        paragraph holds so far, and a link its page."""
+        paragraph holds so far."""
         parent = element.parent
         if parent is None:
             return
         parent.kids.remove(element)
         parent.kids.append(element)
-        if self._line is not None and word is not None:
+        if self._line is not None and position is not None:
             self._line.added(parent, element)
-            self._line.keys[id(element)] = word
-        if element.url:
-            page = self._log.links.setdefault(self._pageNumber - 1, [])
-            if element not in page:
-                page.append(element)
+            self._line.keys[id(element)] = position
 
     def tag_around(self, element: Element, draw) -> None:
         """Mark everything `draw()` paints (an image) as one sequence of `element`."""
@@ -312,16 +308,10 @@ class TaggingCanvas(Canvas):
         if abs(rect[2] - rect[0]) < 0.01 or abs(rect[3] - rect[1]) < 0.01:
             return None  # no area to click (a space between two styles of one link)
         url, label = link_target(url)
-        page = self._pageNumber - 1
-        # The link started on this page, or (a link split by a page break) on an earlier one.
-        here = reversed(self._log.links.get(page, []))
-        earlier = (e for p in sorted(self._log.links, reverse=True) if p < page
-                   for e in reversed(self._log.links[p]))
-        owner = self._log.inline.get(label) if label else None
-        for element in (owner,) if owner is not None else (*here, *earlier):
-            if element.url == url:
-                element.kids.append(AnnotationRef(page, self._link_count()))
-                break
+        element = self._log.inline.get(label) if label else None
+        if element is None or element.url != url:  # every paragraph link names its Link
+            raise RuntimeError(f"a link annotation to {url!r} names no Link element")
+        element.kids.append(AnnotationRef(self._pageNumber - 1, self._link_count()))
         self._links_on_page = self._link_count() + 1
         return super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
 
@@ -360,8 +350,8 @@ _SHOWS = re.compile(r"(?:Tj|TJ|'|\")(?:\s|$)")  # a text-showing operator in a c
 
 
 class _BidiLine:
-    """What one bidirectional line added to each element, and at which word in reading
-    order each of its sequences (and each inline element it opened) starts."""
+    """What one bidirectional line added to each element, and where in reading order
+    each of its sequences (and each inline element it opened) starts."""
 
     def __init__(self, found: Element | None):
         self.found = found  # the inline element open when the line started
@@ -372,13 +362,13 @@ class _BidiLine:
         self._added.setdefault(id(element), (element, []))[1].append(kid)
 
     def removed(self, element: Element, kid) -> None:
-        kids = self._added.get(id(element), (element, []))[1]
-        if any(k is kid for k in kids):
+        if id(element) in self._added:
+            kids = self._added[id(element)][1]
             kids[:] = [k for k in kids if k is not kid]
 
     def settle(self) -> None:
         """Put each element's kids from this line in reading order (stable: a kid with no
-        word, a link's annotation, stays after those with one)."""
+        position, a link's annotation, stays after those with one)."""
         for element, kids in self._added.values():
             ours = {id(kid) for kid in kids}
             at = [i for i, kid in enumerate(element.kids) if id(kid) in ours]
@@ -477,13 +467,14 @@ def link_target(target: str) -> tuple[str, str | None]:
     return url, label if owned else None
 
 
-def at_word(label: str, word: int) -> str:
-    """A bidirectional line's switch `label`, before its `word`-th word in reading order."""
-    return f"{label}{_KEY}{word}"
+def at_position(label: str, position: int) -> str:
+    """A bidirectional line's switch `label`, where the line's reading order reaches
+    `position` (lines._position)."""
+    return f"{label}{_KEY}{position}"
 
 
-def line_start(word: int) -> str:
-    return at_word(_LINE, word)
+def line_start(position: int) -> str:
+    return at_position(_LINE, position)
 
 
 def line_end(left: str | None) -> str:
@@ -505,9 +496,9 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     if label.startswith(_LEFT):
         canvas.end_line(label[len(_LEFT):])
         return
-    label, keyed, word = label.partition(_KEY)
+    label, keyed, position = label.partition(_KEY)
     if label == _LINE:
-        canvas.start_line(codes, int(word))
+        canvas.start_line(codes, int(position))
         return
     ending = closes(label)
     element = canvas._log.inline[opened_by(label) if ending else label]
@@ -515,10 +506,10 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     if element.parent is None or target is None:
         return
     if keyed and ending:
-        canvas.switch_to(codes, target, int(word))
+        canvas.switch_to(codes, target, int(position))
         return
     if keyed:
-        canvas.enter_inline(codes, target, int(word))
+        canvas.enter_inline(codes, target, int(position))
         return
     if ending:
         canvas._log.open_inline.pop(id(element.parent), None)
