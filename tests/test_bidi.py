@@ -603,3 +603,29 @@ def test_a_right_to_left_header_link_repeated_on_each_page_is_read_once(catalogu
     header = [sorted(words) for words in tree_words(path, "Link") if "الصفحة" in words]
     assert header == [sorted(["رابط", "الصفحة"])], header
     assert [w for w in tree_words(path, "Span") if "Dose" in w] == [["Dose"]]
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "prs", "ps", "ckb", "ur"])
+def test_pdfium_reads_a_cards_label_before_its_english_value(catalogue, language):
+    """pdfium reads a line with more Latin words than right-to-left ones left to right,
+    taking its text operators in the order of where each starts: the Persian card's
+    email line, drawn address first, was read 'clinic.team@... ایمیل:', and so was every
+    card value in English. The label's operator now starts just left of its line
+    (pdfiumorder.with_origin), drawn where it was."""
+    address, where = "clinic.team@example.nhs.uk", "Riverside Hospital, 1 Embankment Road"
+    card = f"- contact:\n    name: مرکز\n    email: {address}\n    address: {where}\n"
+    catalogue.leaflet(with_blocks(card, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build() == 0
+    lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
+    for value in (address, where):
+        line = next(line for line in lines if value in line)
+        assert line.endswith(value) and not line[0].isascii(), line
+
+
+def test_pdfium_reads_an_address_before_the_arabic_words_after_it(catalogue):
+    """The reference's address and the access date typed after it, on one line that
+    pdfium reads left to right: it was read 'تاريخ (https://www.nhs.uk/...'."""
+    catalogue.leaflet(reference_leaflet("NHS. Blood tests.", "https://www.nhs.uk/tests-and-treatments/blood-tests/"))
+    assert catalogue.build() == 0
+    text = " ".join(pdfium(catalogue.out / "sample.pdf").split())
+    assert text.index("tests-and-treatments/blood-tests/") < text.index("تاريخ"), text

@@ -31,7 +31,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
-                        line_end, line_start, opened_by, reads_as)
+                        line_end, line_origin, line_start, opened_by, origin_slot, reads_as)
 from ..patterns import patterns
 from ..scripts import has_rtl
 from .markup import NBSP
@@ -768,11 +768,12 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
                 position = _place_of(words, item.word, p)
                 out.append(_switch(piece, at_position(piece_owner or to_paragraph, position)))
                 owner = piece_owner
+            piece.read_at = (_place_of(words, item.word, p), p == 0)
             out.append(piece)
             last, last_word = len(out) - 1, item.word
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
-    drawn = _in_pdfium_order(out)
+    drawn = _in_pdfium_order(out, rtl)
     if tagged:
         # before the last text piece: the line's last text is written with its end (a
         # space after it, or the head of a word it breaks: tags._LineWriter)
@@ -820,19 +821,68 @@ def _switch(like, label: str):
     return like.clone(text="", cbDefn=ABag(kind="onDraw", name=CALLBACK, label=label))
 
 
-def _in_pdfium_order(pieces: list) -> list:
+def _in_pdfium_order(pieces: list, paragraph_rtl: bool) -> list:
     """The pieces, each run of several segments that pdfium would read in the wrong
     order marked to be written in the order it reads back (pdf/pdfiumorder.py): on a line
     pdfium calls right to left, a left-to-right run (it read '020 7946 0410' as '0410 7946
     020' in every Arabic contact card); on one it calls left to right, which it reads in
     drawing order, a right-to-left run of several words (beside an email address in an
     A5 large-print line). Runs are judged by what their glyphs read as (tags.reads_as):
-    a joined Arabic letter's code is private-use."""
+    a joined Arabic letter's code is private-use. A right-to-left paragraph's line that
+    pdfium calls left to right has its pieces moved into reading order, too
+    (_moved_to_reading_order)."""
     texts = [getattr(piece, "text", None) for piece in pieces]
     rtl = read_right_to_left(as_counted("".join(str(text) for text in texts if text)))
     pieces = _runs_joined(pieces, _latin_word if rtl else _right_to_left_word)
-    return [piece.clone(text=marked(piece.text)) if _to_mark(piece, rtl) else piece
-            for piece in pieces]
+    pieces = [piece.clone(text=marked(piece.text)) if _to_mark(piece, rtl) else piece
+              for piece in pieces]
+    return pieces if rtl or not paragraph_rtl else _moved_to_reading_order(pieces)
+
+
+def _moved_to_reading_order(pieces: list) -> list:
+    """A line that pdfium reads left to right, though its paragraph runs right to left:
+    pdfium takes its text operators in the order of where each starts, so the Persian
+    card's 'ایمیل: patient.information@...', drawn address first, was read 'patient...
+    ایمیل:'. The line is cut into blocks, runs of pieces drawn in the order they are read;
+    the blocks read before one drawn left of them are each moved to a slot just left of
+    the line (tags.origin_slot, pdfiumorder.with_origin), in reading order. Each such
+    block must be one piece that starts a word, or the line is left as it is: its space
+    glyph would be read inside a word. So is a line with a bracket in a piece without
+    right-to-left letters: pdfium reads a bracket mirrored or not by the letters it read
+    before it, and read 'بالصور (IGRT)', moved, as 'بالصور) IGRT)' (left as it is, it reads
+    '(IGRT) بالصور')."""
+    texts = [i for i, piece in enumerate(pieces)
+             if getattr(piece, "text", None) and str(piece.text).strip(" ")
+             and not hasattr(piece, "cbDefn")]
+    if any(getattr(pieces[i], "read_at", None) is None for i in texts):
+        return pieces
+    rank = {i: n for n, i in enumerate(sorted(texts, key=lambda i: pieces[i].read_at[0]))}
+    blocks: list[list[int]] = []  # piece indices, in drawing order
+    for i in texts:
+        if blocks and rank[i] == rank[blocks[-1][-1]] + 1:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    if any(_bracket_without_rtl(_read(pieces[i])) for i in texts):
+        return pieces
+    read = sorted(range(len(blocks)), key=lambda b: rank[blocks[b][0]])
+    kept = 1  # the blocks read last, drawn left to right, stay where they are
+    while kept < len(read) and read[-kept - 1] < read[-kept]:
+        kept += 1
+    moved = [blocks[b] for b in read[:len(read) - kept]]
+    if not moved or any(len(block) > 1 or not pieces[block[0]].read_at[1] for block in moved):
+        return pieces
+    slots = {block[0]: slot for slot, block in enumerate(moved)}
+    out = [_switch(pieces[texts[0]], line_origin())]
+    for i, piece in enumerate(pieces):
+        if i in slots:
+            out.append(_switch(piece, origin_slot(slots[i], len(moved))))
+        out.append(piece)
+    return out
+
+
+def _bracket_without_rtl(text: str) -> bool:
+    return not has_rtl(text) and any(unicodedata.mirrored(ch) for ch in text)
 
 
 def _to_mark(piece, line_right_to_left: bool) -> bool:
@@ -871,7 +921,10 @@ def _runs_joined(pieces: list, joins) -> list:
         text = getattr(piece, "text", None)
         joinable = bool(text) and not hasattr(piece, "cbDefn") and joins(piece)
         if joinable and last_joins and sameFrag(out[-1], piece):
-            out[-1] = out[-1].clone(text=out[-1].text + text)
+            joined = out[-1].clone(text=out[-1].text + text)
+            if hasattr(piece, "read_at"):  # it is read from its first word in reading order
+                joined.read_at = min(out[-1].read_at, piece.read_at)
+            out[-1] = joined
         else:
             out.append(piece)
             last_joins = joinable

@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from .pdfiumorder import (InReadingOrder, Reversed, ReversedPlain,
-                          format_text as reversed_format_text, write_in_order)
+                          format_text as reversed_format_text, with_origin, write_in_order)
 from .tags import NOTHING, glyph_text, has_actual_text, span_operator
 
 
@@ -65,6 +65,14 @@ def _runs(text: ShapedStr) -> list[tuple[str | None, int, int]]:
 
 
 def _format_text(text_object, text):
+    """ReportLab's text operators for `text`, moved to start where pdfium is to take it
+    in its line's order (pdfiumorder.with_origin)."""
+    if not text:
+        return _operators(text_object, text)
+    return with_origin(text_object, _operators(text_object, text))
+
+
+def _operators(text_object, text):
     """ReportLab's text operators for `text`, each glyph run that carries an ActualText
     inside its own span. Each run is formatted on its own: the glyph positions in a TJ
     array are relative, so cutting it between glyphs draws the same."""

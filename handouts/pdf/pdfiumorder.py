@@ -259,6 +259,28 @@ def write_in_order(text_object, pieces: list, order: list[int], format_plain) ->
     return f"{font_operator} {tj}" if font_operator else tj
 
 
+def with_origin(text_object, code: str) -> str:
+    """`code` (one piece's text operator) made to start where the line's slot for it is
+    (tags._note_origin), when one was noted for it: pdfium reads the text operators of a
+    line in the order of where each starts (its first glyph: a TJ's leading number moves
+    the start), so the operator opens with a space glyph there (code 32, a space in every
+    subset of a TrueType font), then moves back to where its glyphs are drawn. The page
+    looks the same; poppler, which orders by the glyphs and skips spaces, reads the same.
+    `code` stays as it is when it is not one Tj or TJ (an ActualText span)."""
+    shift = text_object.__dict__.pop("_origin_shift", None)
+    if shift is None:
+        return code
+    font_operator, rest = _font_operator(code)
+    items = _tj_items(rest)
+    if items is None:
+        return code
+    size = text_object._fontsize
+    back = -shift - stringWidth(" ", text_object._fontname, size)
+    moved = [_move(shift, size), "( )", _move(back, size), *items]
+    tj = "[" + " ".join(item for item in moved if item) + "] TJ"
+    return f"{font_operator} {tj}" if font_operator else tj
+
+
 def _font_operator(code: str) -> tuple[str, str]:
     """('/F2+0 13 Tf 18.85 TL', the rest) when `code` starts by choosing a font subset."""
     words = code.split(" ", 5)

@@ -33,6 +33,11 @@ _KEY = "#"
 _LINE = "line:"
 _LEFT = "left:"
 _AS_FOUND = "="
+# "origin:" marks where a line's first piece is drawn, "origin:<slot>/<count>" that the
+# next text operator is to start at slot `slot` of `count` just left of it (the order pdfium
+# reads a line in: pdfiumorder.with_origin)
+_ORIGIN = "origin:"
+ORIGIN_GAP = 0.01  # points between two slots: far less than a pixel, enough for pdfium
 
 # Shaped glyphs that no character maps to (Arabic contextual forms, ligatures) get
 # private-use codes from ReportLab. Layout records the text each one stands for, per font
@@ -483,13 +488,36 @@ def line_end(left: str | None) -> str:
     return _LEFT + (_AS_FOUND if left is None else left)
 
 
+def line_origin() -> str:
+    return _ORIGIN
+
+
+def origin_slot(slot: int, count: int) -> str:
+    return f"{_ORIGIN}{slot}/{count}"
+
+
+def _note_origin(tx_info: dict, slot: str) -> None:
+    """At a line's start, where it starts; before a piece to be moved, how far left its
+    text operator is to start (`_origin_shift`, taken by pdfiumorder.with_origin)."""
+    tx, x = tx_info["tx"], tx_info["cur_x"]
+    if not slot:
+        tx._line_left = x
+        return
+    number, count = map(int, slot.split("/"))
+    tx._origin_shift = tx._line_left - (count - number) * ORIGIN_GAP - x
+
+
 def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     """onDraw callback: switch the open sequence to another element inside a text object.
 
     Sequences never nest: the current one is closed and the next one opened in its place.
     Labels are "<id>" to start an inline element (link, citation) and "end:<id>" to go back
-    to the paragraph that holds it; a bidirectional line's are keyed (see _KEY).
+    to the paragraph that holds it; a bidirectional line's are keyed (see _KEY). An
+    "origin:" label tags nothing (see _ORIGIN).
     """
+    if label.startswith(_ORIGIN):
+        _note_origin(canvas._curr_tx_info, label[len(_ORIGIN):])
+        return
     codes = code(canvas._curr_tx_info["tx"])
     if canvas.owner is None:
         return
