@@ -176,6 +176,13 @@ def has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
+def reads_as_number(text: str) -> bool:
+    """Digits and no letter (a phone number, '24/7'): read left to right in any script,
+    and so drawn and marked up (bidi._field, the HTML companion's links)."""
+    kinds = {unicodedata.bidirectional(ch) for ch in text}
+    return bool(kinds & {"EN", "AN"}) and not kinds & {"L", "R", "AL"}
+
+
 def word_class(word: str) -> str:
     """'R' or 'L' from the first strong character; 'EN' for numbers; 'N' for the rest."""
     number = False

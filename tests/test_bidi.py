@@ -629,3 +629,30 @@ def test_pdfium_reads_an_address_before_the_arabic_words_after_it(catalogue):
     assert catalogue.build() == 0
     text = " ".join(pdfium(catalogue.out / "sample.pdf").split())
     assert text.index("tests-and-treatments/blood-tests/") < text.index("تاريخ"), text
+
+
+def test_pdfium_reads_a_wrapped_address_head_as_typed_in_a_right_to_left_line(catalogue):
+    """A5 large print wraps a card's email address after its '@'. pdfium reverses the
+    order of the segments of a line it calls right to left, and read the head
+    'radiotherapy@', one letter segment and one of punctuation, '@radiotherapy'. It is
+    now written '@' first, where it is drawn, so the reversal puts it back."""
+    card = "- contact:\n    name: مرکز\n    email: radiotherapy@riverside.example.nhs.uk\n"
+    catalogue.leaflet(with_blocks(card, leaflet("ar", "راجع المصدر.")))
+    assert catalogue.build("--variant", "large-print", "--page-size", "A5") == 0
+    text = pdfium(catalogue.out / "sample.large-print.pdf")
+    assert "radiotherapy@" in text and "@radiotherapy" not in text, text
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "ur"])
+def test_a_cards_phone_number_is_drawn_as_dialled(catalogue, language):
+    """A right-to-left card's phone number with a bracketed area code: rule W2 made each
+    digit group an Arabic number after the label, each its own run, and the Lakeside
+    card was drawn '0142-555 (612)'. A value with digits and no letters runs left to
+    right; the tel: link was right all along."""
+    card = "- contact:\n    name: مرکز\n    phone: (612) 555-0142\n"
+    catalogue.leaflet(with_blocks(card, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build("--template", "lakeside-clinic") == 0
+    drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "555"),
+                                          key=lambda box: box[1]))
+    digits = "".join(ch for ch in drawn if ch.isdigit())
+    assert digits == "6125550142", drawn

@@ -159,6 +159,18 @@ def test_a_translation_is_in_its_language_and_direction(example_out):
     assert end
 
 
+def test_a_phone_link_on_a_right_to_left_page_runs_left_to_right(example_out):
+    """A browser orders a link's text in the page's direction unless told: '(612)
+    555-0142' after an Arabic label was drawn '0142-555 (612)', as the PDF was. A link that
+    reads as a number is marked dir="ltr" (an isolate); a word link is not."""
+    arabic = html_of(example_out / "igrt.ar.html")
+    links = {a.text_content(): a.get("dir")
+             for a in arabic.xpath("//a[starts-with(@href, 'tel:')]")}
+    assert links["020 7946 0100"] == "ltr" and links["020 7946 0410"] == "ltr"
+    assert links["الاتصال باستقبال العلاج الإشعاعي"] is None  # words: the page's direction
+    assert not html_of(example_out / "igrt.html").xpath("//a[starts-with(@href, 'tel:')][@dir]")
+
+
 def test_the_text_version_keeps_headings_lists_references_and_facts(example_out):
     text = (example_out / "igrt.txt").read_text(encoding="utf-8")
     assert text.startswith("Image-guided radiation therapy (IGRT)\n=====")

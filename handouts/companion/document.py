@@ -68,6 +68,11 @@ class Document:
         return [parse_inline(line)
                 for line in contact_lines(block, self.labels, self.brand["region"])]
 
+    def link_dir(self, text: str) -> str | None:
+        """'ltr' for a link that reads as a number on a right-to-left page: in the page's
+        direction a browser, as UAX #9 does, drew '(612) 555-0142' as '0142-555 (612)'."""
+        return "ltr" if self.rtl and scripts.reads_as_number(text) else None
+
     def span_dir(self, lang: str | None) -> str | None:
         """The direction of a span in another language, when it differs from the page's."""
         if not lang:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from bidi import get_display
 
+from ..scripts import reads_as_number
 from .typeset import JOINED_RUN  # words joined by no-break spaces (markup.RunKeeper)
 
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
@@ -74,14 +75,22 @@ def isolated_levels(text: str, rtl: bool,
     return tuple(found)
 
 
+_LRM = "\u200e"  # LEFT-TO-RIGHT MARK: a letter of direction L that is nothing else
+
+
 def _field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
-    """The unit (see _units) of a field's value, without the spaces at its ends; none for
-    a value with no letter, which has no direction of its own."""
+    """The unit (see _units) of a field's value, without the spaces at its ends. A value
+    with digits and no letter (a phone number) runs left to right, as numbers are read:
+    in the paragraph's direction, W2 made each digit group of '(612) 555-0142' an Arabic
+    number of its own after the label, drawn '0142-555 (612)'. None for a value with
+    neither, which has no direction of its own."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    letter = next((ch for ch in text[start:end] if _class(ch) in ("L", "R", "AL")), None)
+    value = text[start:end]
+    letter = _LRM if reads_as_number(value) else \
+        next((ch for ch in value if _class(ch) in ("L", "R", "AL")), None)
     return (start, end, letter) if letter else None
 
 

@@ -29,7 +29,8 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, visual_order
-from ..pdf.pdfiumorder import as_counted, marked, needs_reversing, read_right_to_left
+from ..pdf.pdfiumorder import (as_counted, marked, needs_reversing, read_right_to_left,
+                               segments)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_origin, line_start, opened_by, origin_slot, reads_as)
 from ..patterns import patterns
@@ -773,7 +774,8 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
             last, last_word = len(out) - 1, item.word
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
-    drawn = _in_pdfium_order(out, rtl)
+    # a squeezed line's spaces are narrower (Tw), the moving space of a piece's too
+    drawn = _in_pdfium_order(out, rtl and _extra_space(line) > -_FUZZ)
     if tagged:
         # before the last text piece: the line's last text is written with its end (a
         # space after it, or the head of a word it breaks: tags._LineWriter)
@@ -821,22 +823,22 @@ def _switch(like, label: str):
     return like.clone(text="", cbDefn=ABag(kind="onDraw", name=CALLBACK, label=label))
 
 
-def _in_pdfium_order(pieces: list, paragraph_rtl: bool) -> list:
+def _in_pdfium_order(pieces: list, movable: bool) -> list:
     """The pieces, each run of several segments that pdfium would read in the wrong
     order marked to be written in the order it reads back (pdf/pdfiumorder.py): on a line
     pdfium calls right to left, a left-to-right run (it read '020 7946 0410' as '0410 7946
     020' in every Arabic contact card); on one it calls left to right, which it reads in
     drawing order, a right-to-left run of several words (beside an email address in an
     A5 large-print line). Runs are judged by what their glyphs read as (tags.reads_as):
-    a joined Arabic letter's code is private-use. A right-to-left paragraph's line that
-    pdfium calls left to right has its pieces moved into reading order, too
-    (_moved_to_reading_order)."""
+    a joined Arabic letter's code is private-use. A `movable` line (of a right-to-left
+    paragraph, not squeezed) that pdfium calls left to right has its pieces moved into
+    reading order, too (_moved_to_reading_order)."""
     texts = [getattr(piece, "text", None) for piece in pieces]
     rtl = read_right_to_left(as_counted("".join(str(text) for text in texts if text)))
     pieces = _runs_joined(pieces, _latin_word if rtl else _right_to_left_word)
     pieces = [piece.clone(text=marked(piece.text)) if _to_mark(piece, rtl) else piece
               for piece in pieces]
-    return pieces if rtl or not paragraph_rtl else _moved_to_reading_order(pieces)
+    return pieces if rtl or not movable else _moved_to_reading_order(pieces)
 
 
 def _moved_to_reading_order(pieces: list) -> list:
@@ -845,16 +847,25 @@ def _moved_to_reading_order(pieces: list) -> list:
     card's 'ایمیل: patient.information@...', drawn address first, was read 'patient...
     ایمیل:'. The line is cut into blocks, runs of pieces drawn in the order they are read;
     the blocks read before one drawn left of them are each moved to a slot just left of
-    the line (tags.origin_slot, pdfiumorder.with_origin), in reading order. Each such
-    block must be one piece that starts a word, or the line is left as it is: its space
-    glyph would be read inside a word. So is a line with a bracket in a piece without
-    right-to-left letters: pdfium reads a bracket mirrored or not by the letters it read
-    before it, and read 'بالصور (IGRT)', moved, as 'بالصور) IGRT)' (left as it is, it reads
-    '(IGRT) بالصور')."""
+    the line (tags.origin_slot, pdfiumorder.with_origin), in reading order.
+
+    The line is left as it is unless all of this holds, each learnt from a line that
+    read worse moved: each block to move is one piece that starts a word (its space
+    glyph would be read inside the word); no two pieces share a place in reading order
+    (the '.' of 'Riverside Hospital.', a piece of its own, went between the two words);
+    pdfium calls the line left to right by two runs or more (a Persian word with a
+    zero-width non-joiner is two runs to pdfium, one to us: a line it read right to
+    left was moved, and read backwards); no piece to move holds a bracket or a quote,
+    and no piece without right-to-left letters a bracket: pdfium reads each as itself
+    or mirrored by the letters it read just before ('بالصور (IGRT)', moved, read
+    'بالصور) IGRT)', and '«راجع» Riverside' read '«راجع «Riverside')."""
     texts = [i for i, piece in enumerate(pieces)
              if getattr(piece, "text", None) and str(piece.text).strip(" ")
              and not hasattr(piece, "cbDefn")]
-    if any(getattr(pieces[i], "read_at", None) is None for i in texts):
+    places = [getattr(pieces[i], "read_at", (None,))[0] for i in texts]
+    if None in places or len(set(places)) < len(places) or not _clearly_left_to_right(
+            [pieces[i] for i in texts]) or any(_bracket_without_rtl(_read(pieces[i]))
+                                             for i in texts):
         return pieces
     rank = {i: n for n, i in enumerate(sorted(texts, key=lambda i: pieces[i].read_at[0]))}
     blocks: list[list[int]] = []  # piece indices, in drawing order
@@ -863,14 +874,13 @@ def _moved_to_reading_order(pieces: list) -> list:
             blocks[-1].append(i)
         else:
             blocks.append([i])
-    if any(_bracket_without_rtl(_read(pieces[i])) for i in texts):
-        return pieces
     read = sorted(range(len(blocks)), key=lambda b: rank[blocks[b][0]])
     kept = 1  # the blocks read last, drawn left to right, stay where they are
     while kept < len(read) and read[-kept - 1] < read[-kept]:
         kept += 1
     moved = [blocks[b] for b in read[:len(read) - kept]]
-    if not moved or any(len(block) > 1 or not pieces[block[0]].read_at[1] for block in moved):
+    if not moved or any(len(block) > 1 or not pieces[block[0]].read_at[1]
+                        or _has_bracket_or_quote(_read(pieces[block[0]])) for block in moved):
         return pieces
     slots = {block[0]: slot for slot, block in enumerate(moved)}
     out = [_switch(pieces[texts[0]], line_origin())]
@@ -879,6 +889,18 @@ def _moved_to_reading_order(pieces: list) -> list:
             out.append(_switch(piece, origin_slot(slots[i], len(moved))))
         out.append(piece)
     return out
+
+
+def _clearly_left_to_right(pieces: list) -> bool:
+    """Whether pdfium calls the line left to right by two runs or more, its pieces
+    counted by what they read as."""
+    kinds = [kind for kind, _, _ in segments("".join(_read(piece) for piece in pieces))]
+    return kinds.count("L") >= kinds.count("R") + 2
+
+
+def _has_bracket_or_quote(text: str) -> bool:
+    return any(unicodedata.mirrored(ch) or unicodedata.category(ch) in ("Pi", "Pf")
+               or ch in "\"'" for ch in text)
 
 
 def _bracket_without_rtl(text: str) -> bool:

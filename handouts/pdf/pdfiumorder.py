@@ -24,7 +24,7 @@ import unicodedata
 
 from reportlab.pdfbase.ttfonts import ShapedStr
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 from ..rlhooks import shape_data, shaped_width
 from .tags import font_face_name, glyph_text
@@ -100,15 +100,20 @@ def read_right_to_left(line_text: str) -> bool:
 def needs_reversing(text: str, line_right_to_left: bool = True) -> bool:
     """A run pdfium would read with its segments in the wrong order, on a line it calls
     right to left: a run with no right-to-left letter and two or more segments of letters
-    or digits ('020 7946 0410' was read '0410 7946 020'); on a line it calls left to right
-    (more Latin words than Arabic ones), which it reads in drawing order: a right-to-left
-    run with no left-to-right letter and two or more such segments (the Arabic words
-    beside an email address came back last first)."""
+    or digits ('020 7946 0410' was read '0410 7946 020'), or letters and punctuation
+    inside its spaces (the head of an address wrapped after its '@', read '@radiotherapy';
+    not a bracket, which pdfium mirrors by the letters before it); on a line it calls
+    left to right (more Latin words than Arabic ones), which it reads in drawing order:
+    a right-to-left run with no left-to-right letter and two or more such segments (the
+    Arabic words beside an email address came back last first)."""
     kinds = [kind for kind, _, _ in segments(text)]
     if line_right_to_left:  # not a run that would be written ending in its leading hyphen:
         # pdfium reads a line ending in one as hyphenated, and joins the next line to it
-        return "R" not in kinds and sum(kind in "LW" for kind in kinds) >= 2 and \
-            not str.__str__(text).startswith(_HYPHENS)
+        plain = str.__str__(text)
+        inner = [kind for kind, _, _ in segments(plain.strip(" "))]
+        several = sum(kind in "LW" for kind in kinds) >= 2 or (
+            "L" in inner and len(inner) >= 2 and not any(map(unicodedata.mirrored, plain)))
+        return "R" not in kinds and several and not plain.startswith(_HYPHENS)
     return "L" not in kinds and "R" in kinds and sum(kind in "RW" for kind in kinds) >= 2
 
 
@@ -263,22 +268,44 @@ def with_origin(text_object, code: str) -> str:
     """`code` (one piece's text operator) made to start where the line's slot for it is
     (tags._note_origin), when one was noted for it: pdfium reads the text operators of a
     line in the order of where each starts (its first glyph: a TJ's leading number moves
-    the start), so the operator opens with a space glyph there (code 32, a space in every
-    subset of a TrueType font), then moves back to where its glyphs are drawn. The page
-    looks the same; poppler, which orders by the glyphs and skips spaces, reads the same.
-    `code` stays as it is when it is not one Tj or TJ (an ActualText span)."""
+    the start), so the operator opens with a space glyph there, then moves back to where
+    its glyphs are drawn, by exactly what it moved (the space's width, as the font's
+    widths give it, is whole: pdfium reads widths as whole numbers, and a fraction of a
+    unit moved every glyph after it). The page looks the same; poppler, which orders by
+    the glyphs and skips spaces, reads the same. `code` stays as it is when it is not one
+    Tj or TJ (an ActualText span), or the font's subset has no space (code 32 is one in a
+    TrueType subset once it has 33 codes: before, it drew a box)."""
     shift = text_object.__dict__.pop("_origin_shift", None)
     if shift is None:
         return code
     font_operator, rest = _font_operator(code)
     items = _tj_items(rest)
-    if items is None:
+    if items is None or not _has_space(text_object):
         return code
     size = text_object._fontsize
-    back = -shift - stringWidth(" ", text_object._fontname, size)
-    moved = [_move(shift, size), "( )", _move(back, size), *items]
+    space = round(stringWidth(" ", text_object._fontname, 1000), 4)  # as /Widths has it
+    if not space.is_integer():
+        return code
+    there = round(-shift * 1000 / size, 3)  # TJ units: the pen moves by -n/1000 of the size
+    back = round(space - there, 3)
+    moved = [_number(there), "( )", _number(back), *items]
     tj = "[" + " ".join(item for item in moved if item) + "] TJ"
     return f"{font_operator} {tj}" if font_operator else tj
+
+
+def _has_space(text_object) -> bool:
+    """Whether code 32 of the text object's font subset is a space."""
+    font = getFont(text_object._fontname)
+    state = getattr(font, "state", {}).get(text_object._canvas._doc)
+    if state is None:
+        return False
+    subsets = state.subsets
+    subset = getattr(text_object, "_curSubset", 0) or 0
+    return subset < len(subsets) and len(subsets[subset]) > 32 and subsets[subset][32] == 32
+
+
+def _number(units: float) -> str:
+    return "" if units == 0 else f"{units:.3f}".rstrip("0").rstrip(".")
 
 
 def _font_operator(code: str) -> tuple[str, str]:
