@@ -656,3 +656,19 @@ def test_a_cards_phone_number_is_drawn_as_dialled(catalogue, language):
                                           key=lambda box: box[1]))
     digits = "".join(ch for ch in drawn if ch.isdigit())
     assert digits == "6125550142", drawn
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "ur"])
+def test_a_phone_number_in_a_right_to_left_sentence_is_drawn_as_typed(catalogue, language):
+    """Rule W2 made each digit group of '(612) 555-0142' an Arabic number, a run of its
+    own, so UAX #9 drew the groups last first ('0142-555 (612)'), and an ISO date
+    '12-01-2026'. A number of seven digits or more is a left-to-right isolate, as an
+    address is; a range keeps the algorithm's order, which reads from the right."""
+    catalogue.leaflet(leaflet(language, "اتصل على (612) 555-0142 أو 2026-01-12 من 10-12"))
+    assert catalogue.build() == 0
+    drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "555"),
+                                          key=lambda box: box[1]))
+    groups = "".join(ch if ch.isdigit() else " " for ch in drawn).split()
+    # left to right: the citation and the range (last in the sentence, drawn '12-10'),
+    # the date, then the phone number
+    assert groups == ["1", "12", "10", "2026", "01", "12", "612", "555", "0142"], drawn

@@ -132,10 +132,27 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
             for m in re.finditer(r"\S+", text) if _is_address(m.group().rstrip(_TRAILING))]
 
 
+# Digit groups joined by spaces, brackets, hyphens, dots or slashes ('(612) 555-0142',
+# '+44 20 7946 0410'), not touching a letter or another digit
+_NUMBER = re.compile(r"(?<![\w+])\+?\(?\d(?:[\d()\-./ \u00a0]*\d)?(?!\w)")
+_PHONE_DIGITS = 7  # fewer is a count, a range or a time ('10-12', '08:30'), read by UAX #9
+
+
+def _number_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each phone number (or other long number: an ISO date) in `text`.
+    In right-to-left text rule W2 makes each of its digit groups an Arabic number, a run
+    of its own, and UAX #9 draws them last first: '(612) 555-0142' was '0142-555 (612)'.
+    A range keeps the algorithm's order, which reads right to left ('10-12' drawn '12-10')."""
+    return [m.span() for m in _NUMBER.finditer(text)
+            if sum(ch.isdigit() for ch in m.group()) >= _PHONE_DIGITS]
+
+
 def _address_levels(text: str, rtl: bool) -> tuple[int, ...]:
-    """`levels`, with each URL and email address a left-to-right isolate in
-    right-to-left text (see isolated_levels)."""
-    spans = _address_spans(text)
+    """`levels`, with each URL, email address and long number (_number_spans) a
+    left-to-right isolate in right-to-left text (see isolated_levels)."""
+    addresses = _address_spans(text)
+    spans = sorted([*addresses, *(span for span in _number_spans(text) if not any(
+        start < span[1] and span[0] < end for start, end in addresses))])
     if not rtl or not spans:
         return levels(text, rtl)
     chars: list[str] = []
