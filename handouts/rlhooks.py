@@ -121,12 +121,25 @@ def frame_cursor(frame) -> float:
     return frame._y
 
 
+_BREAKABLE = "\u200b"  # ZERO WIDTH SPACE
+
+
 def cjk_callbacks_breakable(frags) -> None:
     """ReportLab's breakLinesCJK reads the first character of every frag, and an onDraw
-    callback (our inline tags) has empty text: it gets a zero-width space, never drawn."""
+    callback (our inline tags) has empty text: it gets a zero-width space, never drawn,
+    and taken back once the lines are broken (cjk_callbacks_drawn)."""
     for frag in frags:
         if hasattr(frag, "cbDefn") and not getattr(frag, "text", ""):
-            frag.text = "\u200b"
+            frag.text = _BREAKABLE
+
+
+def cjk_callbacks_drawn(frags) -> None:
+    """The callbacks' zero-width spaces taken back: ReportLab measures one that ends a
+    frag as trailing space, in a font that has no such glyph a whole em, and ended the
+    underline of a Japanese reference's address an em short of its 's/'."""
+    for frag in frags:
+        if hasattr(frag, "cbDefn") and getattr(frag, "text", None) == _BREAKABLE:
+            frag.text = ""
 
 
 # -- patches -------------------------------------------------------------------------------

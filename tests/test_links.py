@@ -350,3 +350,34 @@ def test_two_links_to_one_address_on_a_line_each_hold_their_own_area(catalogue, 
                     held[word] = areas
     assert all(len(held.get(word, [])) == 1 for word in (first, second)), held
     assert held[first] != held[second]
+
+
+@pytest.mark.parametrize("language", ["ja", "zh-Hans", "zh-Hant"])
+def test_a_chinese_or_japanese_links_underline_and_area_end_at_its_last_letter(catalogue,
+                                                                               language):
+    """Chinese and Japanese lines are broken between characters, each inline tag's
+    callback given a zero-width space for the breaker. ReportLab took the one after a
+    link for trailing space and measured it in a font with no such glyph (a whole em):
+    the Japanese reference's address was underlined, and clickable, an em short of 's/'."""
+    from test_bidi import link_rects, underlines
+    from test_scripts import leaflet, leaflet_id
+    catalogue.leaflet(leaflet(language), leaflet_id(language))
+    assert catalogue.build() == 0
+    path = catalogue.out / f"{leaflet_id(language)}.pdf"
+    url = "https://www.nhs.uk/tests-and-treatments/blood-tests/"
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        text = page.get_textpage()
+        start = text.get_text_range().find(url)
+        assert start >= 0
+        boxes = [text.get_charbox(i) for i in range(start, start + len(url))]
+        first, last = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        under = [line for line in underlines(page) if line[0] < last and line[2] > first
+                 and 0 < boxes[0][1] - line[3] < 4]
+    finally:
+        pdf.close()
+    # the old code ended both 13 pt (an em) before the last letter
+    assert len(under) == 1 and -0.5 < under[0][2] - last < 2.5, (last, under)
+    (area,) = link_rects(path, url)
+    assert -0.5 < area[2] - last < 2.5 and -0.5 < first - area[0] < 3, (first, last, area)

@@ -25,7 +25,7 @@ from reportlab.lib.abag import ABag
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.platypus import Paragraph
 
-from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable,
+from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, cjk_callbacks_drawn,
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, visual_order
@@ -479,6 +479,8 @@ class CJKParagraph(LinearParagraph):
             _settle(result.lines, maxWidths[-1], _new_frag_line, ends)
             for line in result.lines:
                 line.words = [frag for frag in line.words if not _empty_text(frag)]
+                cjk_callbacks_drawn(line.words)
+            cjk_callbacks_drawn(self.frags)
         elif result.lines:  # one run of text: lines are (space left, [text])
             lines = [_Line(space, words[0], result.fontName, result.fontSize)
                      for space, words in result.lines]
