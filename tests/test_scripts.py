@@ -281,6 +281,30 @@ def test_every_language_builds_in_the_narrowest_column(built_small):
                 assert share_found(tag, READERS[reader](path)) >= 0.99, (tag, reader)
 
 
+def test_the_qr_code_never_ends_a_leaflet_alone(built_small):
+    """The end matter's last page holds more than the QR code block: taller than an A5
+    large-print page, the Japanese details went on whole, flowed over it, and left the QR
+    code and its caption alone on a sixth page (flowables.KeepUnlessGap)."""
+    import pypdfium2.raw as raw
+    _, out = built_small
+    for tag in TEXTS:
+        pdf = pypdfium2.PdfDocument(str(out / f"{leaflet_id(tag)}.large-print.pdf"))
+        try:
+            page = pdf[len(pdf) - 1]
+            # the QR code is drawn as a path: the one square, not a rule or an underline
+            squares = [obj.get_bounds() for obj in page.get_objects(max_depth=3)
+                       if obj.type == raw.FPDF_PAGEOBJ_PATH]
+            squares = [(l, b, r, t) for l, b, r, t in squares if r - l > 20 and t - b > 20]
+            text = page.get_textpage()
+            tops = [text.get_charbox(i)[3] for i in range(text.count_chars())
+                    if not text.get_text_range(i, 1).isspace()]
+        finally:
+            pdf.close()
+        assert len(squares) == 1, (tag, squares)  # the QR code is on the last page
+        qr_top = squares[0][3]
+        assert any(top > qr_top + 5 for top in tops), f"{tag}: the QR code alone"
+
+
 # A word wider than any line, in scripts whose vowel signs and viramas are marks: it
 # is cut only between letters, never between a consonant and its vowel sign (Gurmukhi
 # 'ਸਿ' is drawn sign first: cut between its glyphs, the sign ended one line and the

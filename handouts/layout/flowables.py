@@ -169,8 +169,11 @@ def _long_text(flowable) -> bool:
 
 class KeepUnlessGap(KeepTogether):
     """Kept together like a KeepTogether, unless moving it whole to the next page would
-    leave more than SPLIT_GAP of this one empty: then all but its last `tail` flowables
-    flow on (each breaking as it may), and those last ones stay together."""
+    leave more than SPLIT_GAP of this one empty, or it is taller than a page and so
+    cannot be kept together anyway: then all but its last `tail` flowables flow on (each
+    breaking as it may), and those last ones stay together. (Taller than an A5 large-print
+    page, the Japanese sample's details went on whole, flowed over it, and left the QR
+    code alone on the last page.)"""
 
     def __init__(self, flowables: list, page_height: float, tail: int):
         super().__init__(flowables)
@@ -179,7 +182,10 @@ class KeepUnlessGap(KeepTogether):
     def split(self, aW, aH):
         content = keep_together_content(self)
         height = sum(_measured(f, aW, aH) for f in content)
-        if height > aH and leaves_gap(aH, self.page_height) and len(content) > self.tail:
+        # on a page of its own it would start at the top, where its first space is dropped
+        alone = height - content[0].getSpaceBefore() - content[-1].getSpaceAfter()
+        if height > aH and len(content) > self.tail and (
+                leaves_gap(aH, self.page_height) or alone > self.page_height):
             return [*content[:-self.tail], KeepEndTogether(content[-self.tail:], self.page_height)]
         return super().split(aW, aH)
 
