@@ -88,7 +88,7 @@ def parse_inline(source: str) -> Rich:
     href = None
     langs: list[str | None] = []
     empty: list[str] = []
-    words = ""  # what the open link shows so far
+    shown = False  # whether the open link shows anything yet
     for token in _parser().parseInline(source.strip())[0].children or []:
         kind = token.type
         if kind == "strong_open":
@@ -101,9 +101,9 @@ def parse_inline(source: str) -> Rich:
             italic -= 1
         elif kind == "link_open":
             target = token.attrGet("href")
-            href, words = None if target is None else str(target), ""
+            href, shown = None if target is None else str(target), False
         elif kind == "link_close":
-            if href is not None and not _visible(words):
+            if href is not None and not shown:
                 empty.append(href)
             href = None
         elif kind == "span_open":
@@ -117,7 +117,7 @@ def parse_inline(source: str) -> Rich:
             lang = next((str(l) for l in reversed(langs) if l), None)
             if text:
                 spans.append(Span(text, bold > 0, italic > 0, href, lang=lang))
-                words += text if href else ""
+                shown = shown or bool(href) and _visible(text)
     return Rich(source, tuple(_merge(spans)), tuple(empty))
 
 

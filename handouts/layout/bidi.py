@@ -150,10 +150,12 @@ def _number_spans(text: str) -> list[tuple[int, int]]:
 def _address_levels(text: str, rtl: bool) -> tuple[int, ...]:
     """`levels`, with each URL, email address and long number (_number_spans) a
     left-to-right isolate in right-to-left text (see isolated_levels)."""
+    if not rtl:
+        return levels(text, rtl)
     addresses = _address_spans(text)
     spans = sorted([*addresses, *(span for span in _number_spans(text) if not any(
         start < span[1] and span[0] < end for start, end in addresses))])
-    if not rtl or not spans:
+    if not spans:
         return levels(text, rtl)
     chars: list[str] = []
     origin: list[int | None] = []  # the index in `text` of each character of `chars`

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pyphen
@@ -29,8 +29,8 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, c
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, visual_order
-from ..pdf.pdfiumorder import (as_counted, marked, needs_reversing, read_right_to_left,
-                               segments)
+from ..pdf.pdfiumorder import (as_counted, marked, mirrored, needs_reversing,
+                               read_left_to_right_clearly, read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_origin, line_start, opened_by, origin_slot, reads_as)
 from ..patterns import patterns
@@ -659,12 +659,15 @@ def _new_text_line(line, width: float):
 
 @dataclass
 class _Token:
-    pieces: list  # text frags of one word, in order
+    pieces: list  # text frags of one word, in order (each a clone: it keeps `inline_at`)
     text: str = ""
-    # for each piece, what _note_owners noted on its frag: the inline element (link,
-    # citation, language span) it is in, by the label that opened it or None for the
-    # paragraph, and its frag's place in the paragraph
-    owners: list = field(default_factory=list)
+
+
+def _owner(piece) -> tuple[str | None, int | None]:
+    """What _note_owners noted on a piece's frag: the inline element (link, citation,
+    language span) it is in, by the label that opened it or None for the paragraph, and
+    its frag's place in the paragraph."""
+    return getattr(piece, "inline_at", (None, None))
 
 
 def _note_owners(frags) -> None:
@@ -703,7 +706,6 @@ def _tokens(frags) -> tuple[list[_Token], list[str], list]:
                 if i > start:
                     tokens[-1].pieces.append(frag.clone(text=text[start:i]))
                     tokens[-1].text += str(text[start:i])
-                    tokens[-1].owners.append(getattr(frag, "inline_at", (None, None)))
                 if i < len(text) and tokens[-1].pieces:
                     tokens.append(_Token([]))
                 start = i + 1
@@ -766,12 +768,12 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
             spaces = 0
         for p, piece in zip(at, pieces):
             apart = last_word is not None and abs(item.word - last_word) > 1
-            piece_owner = word.owners[p][0]
+            piece_owner = _owner(piece)[0]
+            position = _place_of(words, item.word, p)
             if labels and (piece_owner != owner or apart):
-                position = _place_of(words, item.word, p)
                 out.append(_switch(piece, at_position(piece_owner or to_paragraph, position)))
                 owner = piece_owner
-            piece.read_at = (_place_of(words, item.word, p), p == 0)
+            piece.read_at = (position, p == 0)
             out.append(piece)
             last, last_word = len(out) - 1, item.word
     if spaces and last is not None:
@@ -801,7 +803,7 @@ def _first_drawn(items, order) -> tuple[int, int]:
 def _place_of(words: list[_Token], word: int, piece: int) -> int:
     """Where piece `piece` of word `word` is in its line's reading order: its word, then
     its frag's place in the paragraph (or, not noted, in the word)."""
-    rank = words[word].owners[piece][1]
+    rank = _owner(words[word].pieces[piece])[1]
     return word * _PLACES + (piece if rank is None else rank)
 
 
@@ -865,9 +867,10 @@ def _moved_to_reading_order(pieces: list) -> list:
              if getattr(piece, "text", None) and str(piece.text).strip(" ")
              and not hasattr(piece, "cbDefn")]
     places = [getattr(pieces[i], "read_at", (None,))[0] for i in texts]
-    if None in places or len(set(places)) < len(places) or not _clearly_left_to_right(
-            [pieces[i] for i in texts]) or any(_bracket_without_rtl(_read(pieces[i]))
-                                             for i in texts):
+    reads = {i: _read(pieces[i]) for i in texts}
+    if None in places or len(set(places)) < len(places) or \
+            not read_left_to_right_clearly("".join(reads.values())) or \
+            any(mirrored(read) and not has_rtl(read) for read in reads.values()):
         return pieces
     rank = {i: n for n, i in enumerate(sorted(texts, key=lambda i: pieces[i].read_at[0]))}
     blocks: list[list[int]] = []  # piece indices, in drawing order
@@ -882,7 +885,7 @@ def _moved_to_reading_order(pieces: list) -> list:
         kept += 1
     moved = [blocks[b] for b in read[:len(read) - kept]]
     if not moved or any(len(block) > 1 or not pieces[block[0]].read_at[1]
-                        or _has_bracket_or_quote(_read(pieces[block[0]])) for block in moved):
+                        or _has_bracket_or_quote(reads[block[0]]) for block in moved):
         return pieces
     slots = {block[0]: slot for slot, block in enumerate(moved)}
     out = [_switch(pieces[texts[0]], line_origin())]
@@ -893,20 +896,9 @@ def _moved_to_reading_order(pieces: list) -> list:
     return out
 
 
-def _clearly_left_to_right(pieces: list) -> bool:
-    """Whether pdfium calls the line left to right by two runs or more, its pieces
-    counted by what they read as."""
-    kinds = [kind for kind, _, _ in segments("".join(_read(piece) for piece in pieces))]
-    return kinds.count("L") >= kinds.count("R") + 2
-
-
 def _has_bracket_or_quote(text: str) -> bool:
-    return any(unicodedata.mirrored(ch) or unicodedata.category(ch) in ("Pi", "Pf")
-               or ch in "\"'" for ch in text)
-
-
-def _bracket_without_rtl(text: str) -> bool:
-    return not has_rtl(text) and any(unicodedata.mirrored(ch) for ch in text)
+    return mirrored(text) or any(unicodedata.category(ch) in ("Pi", "Pf") or ch in "\"'"
+                                 for ch in text)
 
 
 def _to_mark(piece, line_right_to_left: bool) -> bool:

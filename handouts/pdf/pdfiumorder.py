@@ -97,6 +97,19 @@ def read_right_to_left(line_text: str) -> bool:
     return kinds.count("R") > kinds.count("L")
 
 
+def read_left_to_right_clearly(line_text: str) -> bool:
+    """Whether pdfium calls a line left to right by two segments or more (a Persian word
+    with a zero-width non-joiner is two segments to pdfium, one in a shaped string)."""
+    kinds = [kind for kind, _, _ in segments(line_text)]
+    return kinds.count("L") >= kinds.count("R") + 2
+
+
+def mirrored(text: str) -> bool:
+    """Whether `text` holds a character pdfium may read mirrored (a bracket): it mirrors
+    one by the letters it read just before it."""
+    return any(map(unicodedata.mirrored, text))
+
+
 def needs_reversing(text: str, line_right_to_left: bool = True) -> bool:
     """A run pdfium would read with its segments in the wrong order, on a line it calls
     right to left: a run with no right-to-left letter and two or more segments of letters
@@ -112,7 +125,7 @@ def needs_reversing(text: str, line_right_to_left: bool = True) -> bool:
         plain = str.__str__(text)
         inner = [kind for kind, _, _ in segments(plain.strip(" "))]
         several = sum(kind in "LW" for kind in kinds) >= 2 or (
-            "L" in inner and len(inner) >= 2 and not any(map(unicodedata.mirrored, plain)))
+            "L" in inner and len(inner) >= 2 and not mirrored(plain))
         return "R" not in kinds and several and not plain.startswith(_HYPHENS)
     return "L" not in kinds and "R" in kinds and sum(kind in "RW" for kind in kinds) >= 2
 

@@ -37,7 +37,7 @@ _AS_FOUND = "="
 # next text operator is to start at slot `slot` of `count` just left of it (the order pdfium
 # reads a line in: pdfiumorder.with_origin)
 _ORIGIN = "origin:"
-ORIGIN_GAP = 0.01  # points between two slots: far less than a pixel, enough for pdfium
+_ORIGIN_GAP = 0.01  # points between two slots: far less than a pixel, enough for pdfium
 
 # Shaped glyphs that no character maps to (Arabic contextual forms, ligatures) get
 # private-use codes from ReportLab. Layout records the text each one stands for, per font
@@ -203,13 +203,11 @@ class TaggingCanvas(Canvas):
             return False
         element, kid, codes, mark = self._sequence
         # found by its text, unique on the page: a broken word's spans are inserted before it
-        at = len(codes) - 1 - codes[::-1].index(mark)
+        at = next(i for i in range(len(codes) - 1, -1, -1) if codes[i] == mark)
         if any(_SHOWS.search(entry) for entry in codes[at + 1:]):
             return False
         del codes[at]
-        element.kids.remove(kid)
-        if self._line is not None:
-            self._line.removed(element, kid)
+        element.kids.remove(kid)  # a line's settle() orders only the kids still there
         if kid.mcid == self._next_mcid - 1:
             self._next_mcid -= 1
         self._sequence = None
@@ -366,11 +364,6 @@ class _BidiLine:
     def added(self, element: Element, kid) -> None:
         self._added.setdefault(id(element), (element, []))[1].append(kid)
 
-    def removed(self, element: Element, kid) -> None:
-        if id(element) in self._added:
-            kids = self._added[id(element)][1]
-            kids[:] = [k for k in kids if k is not kid]
-
     def settle(self) -> None:
         """Put each element's kids from this line in reading order (stable: a kid with no
         position, a link's annotation, stays after those with one)."""
@@ -504,7 +497,7 @@ def _note_origin(tx_info: dict, slot: str) -> None:
         tx._line_left = x
         return
     number, count = map(int, slot.split("/"))
-    tx._origin_shift = tx._line_left - (count - number) * ORIGIN_GAP - x
+    tx._origin_shift = tx._line_left - (count - number) * _ORIGIN_GAP - x
 
 
 def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
