@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pikepdf
 import pypdfium2
 import pytest
 
@@ -629,6 +630,24 @@ def test_pdfium_reads_an_address_before_the_arabic_words_after_it(catalogue):
     assert catalogue.build() == 0
     text = " ".join(pdfium(catalogue.out / "sample.pdf").split())
     assert text.index("tests-and-treatments/blood-tests/") < text.index("تاريخ"), text
+
+
+def test_pdfium_reads_runs_whose_letters_span_two_font_subsets_in_order(example_out):
+    """A font subset holds 256 codes; igrt.ar's Arabic font needs more, so the letters
+    first drawn late (on the contact page and in the references) have codes in a second
+    subset. A run drawing letters of both was written as several operators, which pdfium
+    read in drawing order ('الاطلاع تاريخ (' after the reference's address, the card's
+    label ':الإلكتروني البريد' after its address). Such a run is now drawn with codes of
+    one subset (pdfiumorder._in_one_subset), and its label moved before its value."""
+    path = example_out / "igrt.ar.pdf"
+    with pikepdf.open(path) as pdf:
+        fonts = {str(font.BaseFont) for page in pdf.pages
+                 for font in page.Resources.Font.values()}
+    assert len({font for font in fonts if font.endswith("Arabic-Regular")}) >= 2, fonts
+    lines = [" ".join(line.split()) for line in pdfium(path).splitlines()]
+    assert "البريد الإلكتروني: radiotherapy@riverside.example.nhs.uk" in lines
+    reference = next(line for line in lines if "nhs.uk/conditions/radiotherapy/" in line)
+    assert reference.endswith("تاريخ الاطلاع"), reference
 
 
 def test_pdfium_reads_a_wrapped_address_head_as_typed_in_a_right_to_left_line(catalogue):

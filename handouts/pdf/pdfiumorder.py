@@ -15,8 +15,8 @@ piece of one font on a line pdfium calls right to left, is written as one TJ wit
 segments last first, each moved to where it is drawn: the page looks the same, poppler
 (which orders by position) reads the same, and pdfium's reversal puts the segments back
 in the order they were typed. layout/lines.py marks the pieces (`Reversed`); `format_text`
-writes them. Anything else (a font subset change inside the run, a rise) is written as
-before.
+writes them, with the codes of one font subset (a TJ holds one: _in_one_subset). A run
+that cannot be written so (a rise, an ActualText span) is written as before.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 from ..rlhooks import shape_data, shaped_width
-from .tags import font_face_name, glyph_text
+from .tags import PRIVATE_USE_TEXT, font_face_name, glyph_text
 
 
 class Reversed(ShapedStr):
@@ -250,6 +250,10 @@ def write_in_order(text_object, pieces: list, order: list[int], format_plain) ->
     change inside, an ActualText span)."""
     if getattr(text_object, "_rise", 0):
         return None
+    one_subset = _in_one_subset(text_object, pieces)
+    if one_subset is None:
+        return None
+    pieces = one_subset
     font, size = text_object._fontname, text_object._fontsize
     placed = []  # (x, width, text) in drawing order
     x = 0.0
@@ -277,6 +281,51 @@ def write_in_order(text_object, pieces: list, order: list[int], format_plain) ->
     return f"{font_operator} {tj}" if font_operator else tj
 
 
+def _in_one_subset(text_object, pieces: list) -> list | None:
+    """`pieces` drawn with the codes of one font subset, which one TJ needs: a subset
+    holds 256 codes, and an Arabic leaflet uses more, so the letters first drawn late
+    (in its references) have codes in a second subset, and a run of both was written as
+    several operators, which pdfium read in drawing order ('الاطلاع تاريخ ('). A glyph
+    from another subset is drawn by a code of its own in the newest one, for the same
+    glyph with the same width and text. None when that cannot be done: a space under
+    word spacing (which moves code 32 only), or the newest subset filling up."""
+    font = getFont(text_object._fontname)
+    doc = text_object._canvas._doc
+    for _ in range(2):
+        split = {subset for piece in pieces for subset, _ in font.splitString(piece, doc)}
+        if len(split) <= 1:
+            return pieces
+        spaced = any(" " in piece or "\u00a0" in piece for piece in pieces)
+        word_spaced = getattr(text_object, "_wordSpace", 0.0) != 0
+        if getattr(font, "hbAddPrivate", None) is None or (spaced and word_spaced):
+            return None
+        newest = font.state[doc].nextCode >> 8
+        pieces = [_recoded(font, piece, newest, doc) for piece in pieces]
+    return None
+
+
+def _recoded(font, piece, subset: int, doc):
+    """`piece` with each glyph outside font subset `subset` drawn by a private-use code
+    for the same glyph, width and text, made for that subset (its first use assigns it
+    there: codes are assigned to the newest subset)."""
+    state, face = font.state[doc], font.face
+    face_name = font_face_name(font.fontName)
+    chars = []
+    for char in str.__str__(piece):
+        code = 32 if char == "\u00a0" else ord(char)  # as ReportLab draws a no-break space
+        if state.assignments.get(code, -1) >> 8 == subset or code not in face.charToGlyph:
+            chars.append(char)
+            continue
+        copy = font.hbAddPrivate(f"handouts.subset:{subset}:{code}", face.charToGlyph[code],
+                                 face.charWidths[code])
+        texts = PRIVATE_USE_TEXT.setdefault(face_name, {})
+        texts.setdefault(copy, glyph_text(face_name, chr(code)))
+        chars.append(chr(copy))
+    text = "".join(chars)
+    data = shape_data(piece)
+    return text if data is None else ShapedStr(text, shapeData=data)
+
+
 def with_origin(text_object, code: str) -> str:
     """`code` (one piece's text operator) made to start where the line's slot for it is
     (tags._note_origin), when one was noted for it: pdfium reads the text operators of a
@@ -293,7 +342,8 @@ def with_origin(text_object, code: str) -> str:
         return code
     font_operator, rest = _font_operator(code)
     items = _tj_items(rest)
-    if items is None or not _has_space(text_object):
+    space_code = _space_code(text_object)
+    if items is None or space_code is None:
         return code
     size = text_object._fontsize
     space = round(stringWidth(" ", text_object._fontname, 1000), 4)  # as /Widths has it
@@ -301,20 +351,31 @@ def with_origin(text_object, code: str) -> str:
         return code
     there = round(-shift * 1000 / size, 3)  # TJ units: the pen moves by -n/1000 of the size
     back = round(space - there, 3)
-    moved = [_number(there), "( )", _number(back), *items]
+    moved = [_number(there), space_code, _number(back), *items]
     tj = "[" + " ".join(item for item in moved if item) + "] TJ"
     return f"{font_operator} {tj}" if font_operator else tj
 
 
-def _has_space(text_object) -> bool:
-    """Whether code 32 of the text object's font subset is a space."""
+def _space_code(text_object) -> str | None:
+    """A PDF string drawing a space in the text object's font subset: code 32, which is
+    a space once the subset has 33 codes (before, it drew a box), or else a private-use
+    code for the space glyph made for the subset (a few late letters of an Arabic
+    leaflet make a subset of their own); None when there is none."""
     font = getFont(text_object._fontname)
-    state = getattr(font, "state", {}).get(text_object._canvas._doc)
+    doc = text_object._canvas._doc
+    state = getattr(font, "state", {}).get(doc)
     if state is None:
-        return False
+        return None
     subsets = state.subsets
     subset = getattr(text_object, "_curSubset", 0) or 0
-    return subset < len(subsets) and len(subsets[subset]) > 32 and subsets[subset][32] == 32
+    if subset < len(subsets) and len(subsets[subset]) > 32 and subsets[subset][32] == 32:
+        return "( )"
+    if subset == 0 or getattr(font, "hbAddPrivate", None) is None:
+        return None  # subset 0 holds the space itself, at code 32
+    written = font.splitString(_recoded(font, " ", subset, doc), doc)
+    if [number for number, _ in written] != [subset]:
+        return None
+    return f"({text_object._canvas._escape(written[0][1])})"
 
 
 def _number(units: float) -> str:
