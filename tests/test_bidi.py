@@ -623,6 +623,19 @@ def test_pdfium_reads_a_cards_label_before_its_english_value(catalogue, language
         assert line.endswith(value) and not line[0].isascii(), line
 
 
+@pytest.mark.parametrize("language", ["ar", "fa", "ur"])
+def test_pdfium_reads_a_label_before_a_value_of_as_many_english_words(catalogue, language):
+    """The leaflet details' 'مصنف: Test department': one right-to-left run and two
+    left-to-right ones, which pdfium reads left to right. A margin of two runs was asked
+    of a line before it was moved, and these lines were read value first."""
+    catalogue.leaflet(leaflet(language, "راجع المصدر."))
+    assert catalogue.build() == 0
+    lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
+    for value in ("Test department", "Test owner"):
+        line = next(line for line in lines if value in line)
+        assert line.endswith(value) and not line[0].isascii(), line
+
+
 def test_pdfium_reads_an_address_before_the_arabic_words_after_it(catalogue):
     """The reference's address and the access date typed after it, on one line that
     pdfium reads left to right: it was read 'تاريخ (https://www.nhs.uk/...'."""

@@ -30,7 +30,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, c
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import (as_counted, marked, mirrored, needs_reversing,
-                               read_left_to_right_clearly, read_right_to_left)
+                               read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_origin, line_start, opened_by, origin_slot, reads_as)
 from ..patterns import patterns
@@ -857,9 +857,11 @@ def _moved_to_reading_order(pieces: list) -> list:
     read worse moved: each block to move is one piece that starts a word (its space
     glyph would be read inside the word); no two pieces share a place in reading order
     (the '.' of 'Riverside Hospital.', a piece of its own, went between the two words);
-    pdfium calls the line left to right by two runs or more (a Persian word with a
-    zero-width non-joiner is two runs to pdfium, one to us: a line it read right to
-    left was moved, and read backwards); no piece to move holds a bracket or a quote,
+    pdfium calls the line left to right, its runs counted on what the glyphs read as
+    (a Persian word with a zero-width non-joiner is two runs; a tie is left to right,
+    as read_right_to_left has it: a margin of two runs, kept before, left every card
+    line of one English word and one label, 'مصنف: Test department', read value first);
+    no piece to move holds a bracket or a quote,
     and no piece without right-to-left letters a bracket: pdfium reads each as itself
     or mirrored by the letters it read just before ('بالصور (IGRT)', moved, read
     'بالصور) IGRT)', and '«راجع» Riverside' read '«راجع «Riverside')."""
@@ -869,7 +871,7 @@ def _moved_to_reading_order(pieces: list) -> list:
     places = [getattr(pieces[i], "read_at", (None,))[0] for i in texts]
     reads = {i: _read(pieces[i]) for i in texts}
     if None in places or len(set(places)) < len(places) or \
-            not read_left_to_right_clearly("".join(reads.values())) or \
+            read_right_to_left("".join(reads.values())) or \
             any(mirrored(read) and not has_rtl(read) for read in reads.values()):
         return pieces
     rank = {i: n for n, i in enumerate(sorted(texts, key=lambda i: pieces[i].read_at[0]))}

@@ -97,13 +97,6 @@ def read_right_to_left(line_text: str) -> bool:
     return kinds.count("R") > kinds.count("L")
 
 
-def read_left_to_right_clearly(line_text: str) -> bool:
-    """Whether pdfium calls a line left to right by two segments or more (a Persian word
-    with a zero-width non-joiner is two segments to pdfium, one in a shaped string)."""
-    kinds = [kind for kind, _, _ in segments(line_text)]
-    return kinds.count("L") >= kinds.count("R") + 2
-
-
 def mirrored(text: str) -> bool:
     """Whether `text` holds a character pdfium may read mirrored (a bracket): it mirrors
     one by the letters it read just before it."""
