@@ -636,6 +636,21 @@ def test_pdfium_reads_a_label_before_a_value_of_as_many_english_words(catalogue,
         assert line.endswith(value) and not line[0].isascii(), line
 
 
+@pytest.mark.parametrize("language, see, today", [("ar", "راجع", "اليوم"),
+                                                   ("fa", "ببینید", "امروز")])
+def test_pdfium_reads_several_english_words_between_right_to_left_ones_in_order(
+        catalogue, language, see, today):
+    """A line pdfium reads left to right takes its operators by where each starts: the
+    English words typed second, each its own operator, were read before the word typed
+    first ('اليوم Patient Information Group راجع'). Each of them is now moved to a slot
+    of its own, in reading order."""
+    typed = f"{see} Patient Information Group {today}"
+    catalogue.leaflet(with_blocks(f"- paragraph: {typed}\n", leaflet(language, "راجع المصدر.")))
+    assert catalogue.build() == 0
+    lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
+    assert typed in lines, [line for line in lines if "Patient" in line]
+
+
 def test_pdfium_reads_an_address_before_the_arabic_words_after_it(catalogue):
     """The reference's address and the access date typed after it, on one line that
     pdfium reads left to right: it was read 'تاريخ (https://www.nhs.uk/...'."""

@@ -853,9 +853,14 @@ def _moved_to_reading_order(pieces: list) -> list:
     the blocks read before one drawn left of them are each moved to a slot just left of
     the line (tags.origin_slot, pdfiumorder.with_origin), in reading order.
 
+    A block of several pieces ('Patient Information Group' in 'راجع Patient
+    Information Group اليوم') has a slot for each, in reading order.
+
     The line is left as it is unless all of this holds, each learnt from a line that
-    read worse moved: each block to move is one piece that starts a word (its space
-    glyph would be read inside the word); no two pieces share a place in reading order
+    read worse moved: each piece to move starts a word (its space glyph would be read
+    inside the word); when a block of several pieces moves, no piece of the line holds
+    a bracket ('راجع Riverside University Hospital (اليوم)' read '(اليوم (' at its end);
+    no two pieces share a place in reading order
     (the '.' of 'Riverside Hospital.', a piece of its own, went between the two words);
     pdfium calls the line left to right, its runs counted on what the glyphs read as
     (a Persian word with a zero-width non-joiner is two runs; a tie is left to right,
@@ -885,11 +890,12 @@ def _moved_to_reading_order(pieces: list) -> list:
     kept = 1  # the blocks read last, drawn left to right, stay where they are
     while kept < len(read) and read[-kept - 1] < read[-kept]:
         kept += 1
-    moved = [blocks[b] for b in read[:len(read) - kept]]
-    if not moved or any(len(block) > 1 or not pieces[block[0]].read_at[1]
-                        or _has_bracket_or_quote(reads[block[0]]) for block in moved):
+    moved = [i for b in read[:len(read) - kept] for i in blocks[b]]  # in reading order
+    several = len(moved) > len(read) - kept  # a block of several pieces moves
+    if not moved or any(not pieces[i].read_at[1] or _has_bracket_or_quote(reads[i])
+                        for i in moved) or (several and any(map(mirrored, reads.values()))):
         return pieces
-    slots = {block[0]: slot for slot, block in enumerate(moved)}
+    slots = {i: slot for slot, i in enumerate(moved)}
     out = [_switch(pieces[texts[0]], line_origin())]
     for i, piece in enumerate(pieces):
         if i in slots:
