@@ -651,6 +651,19 @@ def test_pdfium_reads_several_english_words_between_right_to_left_ones_in_order(
     assert typed in lines, [line for line in lines if "Patient" in line]
 
 
+def test_pdfium_reads_a_label_with_a_vowel_mark_before_its_value(catalogue):
+    """Urdu's 'اوقاتِ کار:' carries a kasra, drawn as a glyph of no text in an ActualText
+    span; spans cannot go inside a TJ, so the label was several operators, none moved,
+    and pdfium read it after its English value. Its marks are now written after the
+    run (pdfiumorder._marks_written), and the label is read first."""
+    card = "- contact:\n    name: مرکز\n    hours: Monday to Friday\n"
+    catalogue.leaflet(with_blocks(card, leaflet("ur", "راجع المصدر.")))
+    assert catalogue.build() == 0
+    lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
+    line = next(line for line in lines if "Monday to Friday" in line)
+    assert line.endswith("کار: Monday to Friday"), line
+
+
 def test_pdfium_reads_an_address_before_the_arabic_words_after_it(catalogue):
     """The reference's address and the access date typed after it, on one line that
     pdfium reads left to right: it was read 'تاريخ (https://www.nhs.uk/...'."""
