@@ -13,6 +13,7 @@ listed too, marked as not available, so a nurse never finds a leaflet silently g
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -250,7 +251,10 @@ def page_data(catalogue: Catalogue, out_dir: Path, on: dt.date, manifest: Manife
                 tuple(specialties), long_date(on), due_soon_days)
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """The environment of the site's templates: the catalogue page and the desk's pages
+    (serve.py), made once a process."""
     return templating.environment(SITE)
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import parse_qsl, quote
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -33,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import tally
 from .build import build, inside_folder
-from .catalogue_page import SITE, language
+from .catalogue_page import SITE, environment, language
 from .content import Catalogue, load_catalogue
 from .errors import HandoutsError, Problem, printable
 from .outputs import KINDS, STANDARD, read_manifest
@@ -154,18 +153,12 @@ class PathLog:
 
 # ---- pages -------------------------------------------------------------------------------
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(SITE), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True)
-
-
 def _page(text: str, status: int, headers: dict | None = None) -> HTMLResponse:
     return HTMLResponse(text, status, headers={**SECURITY, **NO_STORE, **(headers or {})})
 
 
 def _message(title: str, text: str, status: int) -> HTMLResponse:
-    page = _environment().get_template("desk-message.html.j2").render(title=title, text=text)
+    page = environment().get_template("desk-message.html.j2").render(title=title, text=text)
     return _page(page, status, {"Content-Security-Policy": FORM_POLICY})
 
 
@@ -193,7 +186,7 @@ def served_catalogue(page: str, desk: Desk) -> str:
     errors = [p for p in desk.problems if p.severity == "error"]
     if desk.problems:
         lines = problem_lines(desk.problems, desk.content.parent)
-        notice = _environment().get_template("desk-problems.html.j2").render(
+        notice = environment().get_template("desk-problems.html.j2").render(
             lines=lines, errors=len(errors), warnings=len(desk.problems) - len(errors))
         page = page.replace('<main id="main">\n  <div class="wrap">',
                             '<main id="main">\n  <div class="wrap">\n' + notice, 1)
@@ -294,7 +287,7 @@ def _form(request: Request, leaflet_id: str, values: dict[str, str], errors: dic
     catalogue = desk.catalogue or load_catalogue(desk.content)
     leaflet = offered(catalogue, leaflet_id)[0]
     languages, variants = _choices(desk, leaflet_id)
-    page = _environment().get_template("personalise.html.j2").render(
+    page = environment().get_template("personalise.html.j2").render(
         leaflet=leaflet, action=f"/personalise/{quote(leaflet_id)}", languages=languages,
         variants=variants, fields=FIELDS, labels=LABELS, limits=LIMITS, values=values,
         errors=errors, refusal=refusal, today=today().isoformat(),
