@@ -30,7 +30,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, c
                        treated_as_address)
 from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import (as_counted, marked, mirrored, needs_reversing,
-                               read_right_to_left, spans_only_marks)
+                               read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_origin, line_start, opened_by, origin_slot, reads_as)
 from ..patterns import patterns
@@ -911,7 +911,7 @@ def _has_bracket_or_quote(text: str) -> bool:
 
 def _to_mark(piece, line_right_to_left: bool) -> bool:
     text = getattr(piece, "text", None)
-    return bool(text) and (not has_actual_text(text) or spans_only_marks(text)) and \
+    return bool(text) and not has_actual_text(text) and \
         needs_reversing(_read(piece), line_right_to_left)
 
 

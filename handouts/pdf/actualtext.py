@@ -69,8 +69,7 @@ def _format_text(text_object, text):
     in its line's order (pdfiumorder.with_origin)."""
     if not text:
         return _operators(text_object, text)
-    code = with_origin(text_object, _operators(text_object, text))
-    return code + text_object.__dict__.pop("_marks_after", "")  # pdfiumorder._marks_written
+    return with_origin(text_object, _operators(text_object, text))
 
 
 def _operators(text_object, text):

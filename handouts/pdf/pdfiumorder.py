@@ -27,7 +27,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 from ..rlhooks import shape_data, shaped_width
-from .tags import NOTHING, PRIVATE_USE_TEXT, font_face_name, glyph_text, span_operator
+from .tags import PRIVATE_USE_TEXT, font_face_name, glyph_text
 
 
 class Reversed(ShapedStr):
@@ -249,19 +249,13 @@ def write_in_order(text_object, pieces: list, order: list[int], format_plain) ->
     pieces = one_subset
     font, size = text_object._fontname, text_object._fontsize
     placed = []  # (x, width, text) in drawing order
-    marks: list[tuple[float, ShapedStr]] = []  # (x, glyph): vowel marks drawn as no text
     x = 0.0
     for part in pieces:
         width = shaped_width(part, font, size)
         if width is None:
             width = stringWidth(str(part), font, size)
-        part, own_marks = _marks_apart(part, size)
         placed.append((x, width, part))
-        marks.extend((x + at, glyph) for at, glyph in own_marks)
         x += width
-    word_spaced = getattr(text_object, "_wordSpace", 0.0) != 0
-    if marks and word_spaced and any(" " in part or "\u00a0" in part for part in pieces):
-        return None  # the marks are placed by the advances, which word spacing changes
     subset = getattr(text_object, "_curSubset", None)
     font_operator, items, pen = "", [], 0.0
     for n, (at, width, part) in enumerate(placed[i] for i in order):
@@ -277,57 +271,7 @@ def write_in_order(text_object, pieces: list, order: list[int], format_plain) ->
         pen = at + width
     items.append(_move(x - pen, size))
     tj = "[" + " ".join(item for item in items if item) + "] TJ"
-    text_object._marks_after = _marks_written(text_object, marks, x, format_plain)
     return f"{font_operator} {tj}" if font_operator else tj
-
-
-def _marks_apart(part, size: float) -> tuple:
-    """`part` without its glyphs drawn as no text (the vowel marks of a right-to-left
-    run, whose letters' codes hold their text: layout/shaping._marks_in_letters), and
-    those glyphs with where each is drawn from the part's start. Each has no advance,
-    so the rest draw where they did. An ActualText span cannot go inside a TJ: written
-    in place, they cut the run into several operators, which pdfium reads by position
-    (Urdu 'اوقاتِ کار:' after its value)."""
-    data = shape_data(part)
-    if data is None or not any(_no_text(glyph) for glyph in data):
-        return part, []
-    kept_chars, kept_data, marks = [], [], []
-    pen = 0.0
-    for char, glyph in zip(str.__str__(part), data):
-        if _no_text(glyph):
-            marks.append((pen, ShapedStr(char, shapeData=[glyph])))
-        else:
-            kept_chars.append(char)
-            kept_data.append(glyph)
-        pen += glyph.x_advance * size / 1000
-    return ShapedStr("".join(kept_chars), shapeData=kept_data), marks
-
-
-def spans_only_marks(text) -> bool:
-    """Whether the only ActualText spans of `text` are its vowel marks', which
-    write_in_order writes after the run."""
-    data = shape_data(text) or ()
-    return all(_no_text(glyph) for glyph in data if getattr(glyph, "actual", None))
-
-
-def _no_text(glyph) -> bool:
-    actual = getattr(glyph, "actual", None)
-    return actual is not None and actual.text == NOTHING and not glyph.x_advance
-
-
-def _marks_written(text_object, marks: list, end: float, format_plain) -> str:
-    """The text operators drawing `marks` ((x, glyph), x from the run's start) each in
-    an ActualText span of no text, from the run's end, where the pen is left at the end
-    again; '' for none. They are written after the run's TJ and its move to its slot
-    (actualtext._format_text, with_origin), so they never start the run's operator."""
-    size, out, pen = text_object._fontsize, [], end
-    for at, glyph in marks:
-        out.append(f"[{_move(at - pen, size) or 0}] TJ")
-        out.append(f"{span_operator(NOTHING)} {format_plain(text_object, glyph)} EMC")
-        pen = at
-    if marks:
-        out.append(f"[{_move(end - pen, size) or 0}] TJ")
-    return "".join(f" {code}" for code in out)
 
 
 def _in_one_subset(text_object, pieces: list) -> list | None:
