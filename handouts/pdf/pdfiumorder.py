@@ -363,8 +363,8 @@ def _space_code(text_object) -> str | None:
     subset = getattr(text_object, "_curSubset", 0) or 0
     if subset < len(subsets) and len(subsets[subset]) > 32 and subsets[subset][32] == 32:
         return "( )"
-    if subset == 0 or getattr(font, "hbAddPrivate", None) is None:
-        return None  # subset 0 holds the space itself, at code 32
+    if subset == 0 or subset != state.nextCode >> 8 or getattr(font, "hbAddPrivate", None) is None:
+        return None  # subset 0 holds the space itself; a new code goes to the newest subset
     written = font.splitString(_recoded(font, " ", subset, doc), doc)
     if [number for number, _ in written] != [subset]:
         return None
