@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedFragWord, ShapedStr, makeShapedFragWord
 
 from ..pdf.actualtext import NO_TEXT, ActualText, glyph_text
-from ..pdf.tags import PRIVATE_USE_TEXT, closes, font_face_name
+from ..pdf.tags import PRIVATE_USE_TEXT, closes, font_face_name, private_code
 from bidi.mirror import MIRRORED
 
 from ..rlhooks import install_shape_word, rl_shape_frag_word, shape_data
@@ -620,9 +620,7 @@ def _code_for(font_name: str, letter: str, text: str, width: float | None = None
     font = pdfmetrics.getFont(font_name)
     glyph = font.face.charToGlyph[ord(letter)]
     width = font.face.charWidths[ord(letter)] if width is None else width
-    code = font.hbAddPrivate(f"handouts.code:{glyph}:{width}:{text}", glyph, width)
-    PRIVATE_USE_TEXT.setdefault(font_face_name(font_name), {}).setdefault(code, text)
-    return chr(code)
+    return private_code(font_name, f"handouts.code:{glyph}:{width}:{text}", glyph, width, text)
 
 
 def _kerns_in_advances(source: str, word) -> None:

@@ -27,7 +27,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 from ..rlhooks import shape_data, shaped_width
-from .tags import PRIVATE_USE_TEXT, font_face_name, glyph_text
+from .tags import font_face_name, glyph_text, private_code
 
 
 class Reversed(ShapedStr):
@@ -309,11 +309,9 @@ def _recoded(font, piece, subset: int, doc):
         if state.assignments.get(code, -1) >> 8 == subset or code not in face.charToGlyph:
             chars.append(char)
             continue
-        copy = font.hbAddPrivate(f"handouts.subset:{subset}:{code}", face.charToGlyph[code],
-                                 face.charWidths[code])
-        texts = PRIVATE_USE_TEXT.setdefault(face_name, {})
-        texts.setdefault(copy, glyph_text(face_name, chr(code)))
-        chars.append(chr(copy))
+        chars.append(private_code(font.fontName, f"handouts.subset:{subset}:{code}",
+                                  face.charToGlyph[code], face.charWidths[code],
+                                  glyph_text(face_name, chr(code))))
     text = "".join(chars)
     data = shape_data(piece)
     return text if data is None else ShapedStr(text, shapeData=data)
@@ -386,7 +384,7 @@ def _font_operator(code: str) -> tuple[str, str]:
 def _move(by: float, size: float) -> str:
     """A TJ number moving the pen `by` points to the right ('' for none)."""
     number = -by * 1000 / size
-    return "" if abs(number) < 1e-6 else f"{number:.3f}".rstrip("0").rstrip(".")
+    return _number(0 if abs(number) < 1e-6 else number)
 
 
 def _tj_items(code: str) -> list[str] | None:

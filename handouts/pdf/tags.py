@@ -46,6 +46,14 @@ _ORIGIN_GAP = 0.01  # points between two slots: far less than a pixel, enough fo
 PRIVATE_USE_TEXT: dict[str, dict[int, str]] = {}
 
 
+def private_code(font_name: str, key: str, glyph: int, width: float, text: str) -> str:
+    """A private-use code (ReportLab's, one per `key` in a process) drawing `glyph` at
+    `width`, whose ToUnicode text is `text`."""
+    code = pdfmetrics.getFont(font_name).hbAddPrivate(key, glyph, width)
+    PRIVATE_USE_TEXT.setdefault(font_face_name(font_name), {}).setdefault(code, text)
+    return chr(code)
+
+
 def font_face_name(font_name: str) -> str:
     """The face name of a registered font, as PRIVATE_USE_TEXT is keyed."""
     face = pdfmetrics.getFont(font_name).face.name
