@@ -7,6 +7,7 @@ back with pdfium, the left edge of each digit giving the order it is drawn in.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 
 import pikepdf
@@ -228,8 +229,11 @@ def line_boxes(path, needle: str) -> list[tuple[str, float]]:
         pdf.close()
     start = whole.find(needle)
     assert start >= 0, whole
-    base = boxes[start][1][1]
-    return [(ch, box[0]) for ch, box in boxes if abs(box[1] - base) < 2 and not ch.isspace()]
+    bottom, top = boxes[start][1][1], boxes[start][1][3]
+    # the middle of each box: an ActualText span's characters have the box of its
+    # glyphs' ink, not of the font's height (lines._typed_spans)
+    return [(ch, box[0]) for ch, box in boxes
+            if bottom <= (box[1] + box[3]) / 2 <= top and not ch.isspace()]
 
 
 @pytest.mark.parametrize("citation", ["NHS. Blood tests.", "وزارة الصحة. دليل المرضى."])
@@ -270,9 +274,10 @@ def test_an_english_citation_in_an_arabic_reference_reads_from_the_right(catalog
     assert catalogue.build() == 0
     drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "Radio"),
                                           key=lambda box: box[1]))
-    # right to left: '1.' (drawn '.1'), the citation, the URL, then the bracket and
-    # 'تاريخ الاطلاع' (its letters listed here left to right, as drawn)
-    tail = f"{url or ''}NHS.Radiotherapy..1"
+    # right to left: '1.' (drawn '.1', in a span of its typed text, which pdfium lays
+    # out in the span's box: lines._typed_spans), the citation, the URL, then the bracket
+    # and 'تاريخ الاطلاع' (its letters listed here left to right, as drawn)
+    tail = f"{url or ''}NHS.Radiotherapy.1."
     assert drawn.endswith(tail), drawn
     assert drawn[:-len(tail)].endswith(("علاطلااخيرات(", "علاطلااخيرات)")), drawn
 
@@ -731,6 +736,46 @@ def test_a_phone_number_in_a_right_to_left_sentence_is_drawn_as_typed(catalogue,
     drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "555"),
                                           key=lambda box: box[1]))
     groups = "".join(ch if ch.isdigit() else " " for ch in drawn).split()
-    # left to right: the citation and the range (last in the sentence, drawn '12-10'),
-    # the date, then the phone number
-    assert groups == ["1", "12", "10", "2026", "01", "12", "612", "555", "0142"], drawn
+    # left to right: the citation and the range (last in the sentence, drawn '12-10', in
+    # a span of its typed text, which pdfium lays out in the span's box), the date, then
+    # the phone number
+    assert groups == ["1", "10", "12", "2026", "01", "12", "612", "555", "0142"], drawn
+
+
+# language: sentences, each with a number and its punctuation, and that number as typed
+NUMBERS_WITH_PUNCTUATION = {
+    "ar": {"في حالات الطوارئ اتصل بالرقم 999.": "999.",
+           "يفتح القسم من 10-12 صباحا.": "10-12", "الموعد في الساعة 08:30.": "08:30."},
+    "fa": {"در موارد اضطراری با شماره ۱۱۵.": "۱۱۵.",
+           "بخش از ساعت ۱۰-۱۲ باز است.": "۱۰-۱۲", "نوبت شما ساعت ۰۸:۳۰.": "۰۸:۳۰."},
+    "ur": {"ہنگامی حالت میں کال کریں 999.": "999.",
+           "شعبہ 10-12 بجے کھلا ہے۔": "10-12", "آپ کا وقت 08:30.": "08:30."},
+}
+
+
+def drawing_order(typed: str) -> str:
+    """How a reader that takes a number in drawing order reads it: '999.' as '.999',
+    '10-12' as '12-10' (each digit group and each mark between them, last first)."""
+    parts = re.findall(r"\d+|\D", typed)
+    return "".join(reversed(parts))
+
+
+@pytest.mark.parametrize("language", sorted(NUMBERS_WITH_PUNCTUATION))
+def test_a_number_and_its_punctuation_read_as_typed_in_right_to_left_text(catalogue,
+                                                                           language):
+    """A number drawn apart from its punctuation in right-to-left text ('999.' ending a
+    sentence, drawn '.' then '999'; a range '10-12' drawn '12' '-' '10'; a list's '1.')
+    was read in drawing order by both readers: '.999', '12-10', '.1'. Such a run is now
+    written in an ActualText span of its typed text; the page is drawn as before."""
+    cases = NUMBERS_WITH_PUNCTUATION[language]
+    blocks = "".join(f"- paragraph: {sentence}\n" for sentence in cases)
+    steps = "- steps: [" + ", ".join(s.split()[0] for s in cases) + "]\n"
+    catalogue.leaflet(with_blocks(blocks + steps, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build() == 0
+    for name, read in (("poppler", poppler), ("pdfium", pdfium)):
+        text = "".join(ch for ch in read(catalogue.out / "sample.pdf")
+                       if not 0x202A <= ord(ch) <= 0x202E)  # poppler's embedding marks
+        lines = [line.strip() for line in text.splitlines()]
+        for typed in [*cases.values(), "1.", "2.", "3."]:
+            assert typed in text and drawing_order(typed) not in text, (name, typed, [
+                line for line in lines if typed[0] in line or typed[-1] in line][:4])

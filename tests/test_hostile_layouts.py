@@ -171,6 +171,24 @@ def test_an_arabic_line_never_splits_a_phone_number(tmp_path_factory):
     assert audit(path) == []
 
 
+def baselines(text) -> list[int]:
+    """A key for the drawn line of each character of a pdfium text page: the rounded
+    bottom of the first character found on it. A character is on a line when the middle of
+    its box is inside that first character's (an ActualText span's characters have the
+    box of its glyphs' ink, not of the font's height: lines._typed_spans)."""
+    found: list[tuple[float, float]] = []  # (bottom, top) of each line's first character
+    keys = []
+    for i in range(text.count_chars()):
+        _, bottom, _, top = text.get_charbox(i, loose=True)
+        middle = (bottom + top) / 2
+        line = next((line for line in found if line[0] <= middle <= line[1]), None)
+        if line is None:
+            line = (bottom, top)
+            found.append(line)
+        keys.append(round(line[0]))
+    return keys
+
+
 def _pdfium_lines(path) -> list[str]:
     """Each drawn line's characters, as pdfium reads them, grouped by page and baseline."""
     import pypdfium2
@@ -179,8 +197,7 @@ def _pdfium_lines(path) -> list[str]:
         lines: dict[tuple[int, int], str] = {}
         for number, page in enumerate(pdf):
             text = page.get_textpage()
-            keys = [(number, round(text.get_charbox(i, loose=True)[1]))
-                    for i in range(text.count_chars())]
+            keys = [(number, key) for key in baselines(text)]
             start = 0
             for i in range(1, len(keys) + 1):  # runs of characters on one baseline
                 if i == len(keys) or keys[i] != keys[start]:

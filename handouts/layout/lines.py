@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import add
 
 import pyphen
 from reportlab.lib.styles import ParagraphStyle
@@ -21,6 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.lib.abag import ABag
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.platypus import Paragraph
@@ -32,7 +34,8 @@ from .bidi import line_items, visual_order
 from ..pdf.pdfiumorder import (as_counted, marked, mirrored, needs_reversing,
                                read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
-                        line_end, line_origin, line_start, opened_by, origin_slot, reads_as)
+                        line_end, line_origin, line_start, opened_by, origin_slot, reads_as,
+                        typed_end, typed_start)
 from ..patterns import patterns
 from ..scripts import has_rtl
 from .markup import NBSP
@@ -450,8 +453,9 @@ class BidiParagraph(LinearParagraph):
             return super().drawPara(debug)
         words = _line_words(self.frags, lines.lines)
         tagged = any(_is_switch(frag) for line in lines.lines for frag in line.words)
-        self.blPara = lines.clone(lines=[_visual_line(line, self.rtl, known, tagged)
-                                         for line, known in zip(lines.lines, words)])
+        self.blPara = lines.clone(lines=[
+            _visual_line(line, self.rtl, known, tagged, self.written)
+            for line, known in zip(lines.lines, words)])
         try:
             return super().drawPara(debug)
         finally:
@@ -731,12 +735,14 @@ def _has_text(word) -> bool:
                for piece in word[1:])
 
 
-def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = False):
+def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = False,
+                 source: str = ""):
     """The line's pieces in drawing order: its runs and spaces ordered by UAX #9 (L2) at
     the levels the paragraph resolved (bidi.line_items). In a `tagged` paragraph (one with
     inline elements: links, citations, language spans) the line starts and ends with
     switches of its own (tags.line_start, tags.line_end), and each run of words of one
-    element, in drawing order, has a switch saying where it starts in reading order."""
+    element, in drawing order, has a switch saying where it starts in reading order.
+    `source`: the paragraph's text as typed (a span's text must be found in it)."""
     tokens, labels, tail = _tokens(line.words)
     words = [token for token in tokens if token.pieces]
     if not words:
@@ -774,12 +780,13 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
                 out.append(_switch(piece, at_position(piece_owner or to_paragraph, position)))
                 owner = piece_owner
             piece.read_at = (position, p == 0)
+            piece.bidi_level = item.level
             out.append(piece)
             last, last_word = len(out) - 1, item.word
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
     # a squeezed line's spaces are narrower (Tw), the moving space of a piece's too
-    drawn = _in_pdfium_order(out, rtl and _extra_space(line) > -_FUZZ)
+    drawn = _typed_spans(_in_pdfium_order(out, rtl and _extra_space(line) > -_FUZZ), source)
     if tagged:
         # before the last text piece: the line's last text is written with its end (a
         # space after it, or the head of a word it breaks: tags._LineWriter)
@@ -789,6 +796,108 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
 
 
 _PLACES = 1 << 20  # more frags than a paragraph has
+
+
+def _typed_spans(pieces: list, source: str) -> list:
+    """The pieces, each run of pieces of one word that hold no letter and are drawn out
+    of typed order (a number and its punctuation: '999.' ending an Arabic sentence drawn
+    '.' then '999', '10-12' drawn '12' '-' '10', a list label '1.') inside an ActualText
+    span of its typed text. Both poppler and pdfium read such a run in drawing order
+    ('.999', '12-10', '.1') and read a span's text instead. Not on a line moved for
+    pdfium (an origin slot, see _moved_to_reading_order), nor around letters or
+    brackets, where spans read worse ('(IGRT)' came back '( IGRT (' from pdfium)."""
+    if any(_is_switch(p) and _label(p).startswith(line_origin()) for p in pieces):
+        return pieces
+    last_text = max((i for i, p in enumerate(pieces) if not hasattr(p, "cbDefn")), default=-1)
+    out: list = []
+    at = 0
+    while at < len(pieces):
+        end = at + 1
+        if _unlettered(pieces[at]):
+            while end < len(pieces) and _unlettered(pieces[end]) and \
+                    _word_of(pieces[end]) == _word_of(pieces[at]):
+                end += 1
+        group = pieces[at:end]
+        typed = _typed_order(group) if len(group) > 1 else None
+        if typed and typed in source:
+            out.extend(_in_typed_span(group, typed, ends_line=end - 1 == last_text))
+        else:
+            out.extend(group)
+        at = end
+    return out
+
+
+def _word_of(piece) -> int:
+    """The number of the word a piece is of, in its line's reading order."""
+    return piece.read_at[0] // _PLACES
+
+
+def _unlettered(piece) -> bool:
+    """A piece of a word, drawn at a known level, whose text holds no letter (nor
+    character of a strong direction), bracket, control or glyph of no code of its own (nor
+    spans of its own)."""
+    if hasattr(piece, "cbDefn") or not hasattr(piece, "bidi_level") or \
+            not hasattr(piece, "read_at") or has_actual_text(piece.text):
+        return False
+    read = _read(piece).strip(" ")
+    return bool(read) and not any(unicodedata.category(ch)[0] in "LC" or
+                                  unicodedata.bidirectional(ch) in _STRONG or
+                                  unicodedata.mirrored(ch) for ch in read)
+
+
+_STRONG = ("L", "R", "AL")  # the Urdu full stop '۔' is a right-to-left letter to UAX #9
+
+
+def _typed_order(group: list) -> str | None:
+    """The typed text of pieces drawn in visual order at their bidi levels (rule L2
+    undone: each run at a level or above reversed, from the lowest odd level up), or
+    None when they are drawn as typed. A piece of several characters at an odd level
+    would be reversed inside itself too: not undone here, so None."""
+    levels = [p.bidi_level for p in group]
+    if len(set(levels)) < 2 or any(level % 2 and len(_read(p).strip(" ")) > 1
+                                   for p, level in zip(group, levels)):
+        return None
+    order = list(range(len(group)))
+    for level in range((min(levels) | 1), max(levels) + 1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] < level:
+                i += 1
+                continue
+            j = i
+            while j < len(order) and levels[order[j]] >= level:
+                j += 1
+            order[i:j] = reversed(order[i:j])
+            i = j
+    if order == sorted(order):
+        return None
+    reads = [_read(piece) for piece in group]  # the spaces at the drawn ends are not typed here
+    reads[0], reads[-1] = reads[0].lstrip(" "), reads[-1].rstrip(" ")
+    return "".join(reads[i] for i in order)
+
+
+def _in_typed_span(group: list, typed: str, ends_line: bool) -> list:
+    """`group` inside the switches of a span of `typed`, the spaces at its ends outside.
+    A group that ends its line is followed by a space: the line writer ends a line's last
+    text with one (tags._LineWriter), and after the span's end it has none to end. Pieces
+    in one style are joined into one."""
+    first, last = group[0], group[-1]
+    lead = len(first.text) - len(str(first.text).lstrip(" "))
+    trail = len(last.text) - len(str(last.text).rstrip(" "))
+    inner = list(group)
+    inner[0] = inner[0].clone(text=inner[0].text[lead:])
+    inner[-1] = inner[-1].clone(text=inner[-1].text[:len(inner[-1].text) - trail])
+    if all(sameFrag(inner[0], piece) for piece in inner) and \
+            (isinstance(inner[0].text, ShapedStr) or
+             not any(isinstance(piece.text, ShapedStr) for piece in inner)):
+        # one text operator: pdfium gives a span's text the box of its first operator
+        # alone (that of the '.' of '999.', a fifth of the number's width)
+        inner = [inner[0].clone(text=reduce(add, [piece.text for piece in inner]))]
+    before = [first.clone(text=first.text[:lead])] if lead else []
+    after = [last.clone(text=last.text[len(last.text) - trail:])] if trail else \
+        [last.clone(text=" ", link=[], us_lines=[])] if ends_line else []
+    return [*before, _switch(first, typed_start(typed)), *inner, _switch(last, typed_end()),
+            *after]
 
 
 def _first_drawn(items, order) -> tuple[int, int]:

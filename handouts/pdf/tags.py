@@ -38,6 +38,9 @@ _AS_FOUND = "="
 # reads a line in: pdfiumorder.with_origin)
 _ORIGIN = "origin:"
 _ORIGIN_GAP = 0.01  # points between two slots: far less than a pixel, enough for pdfium
+# "typed:<text>" opens an ActualText span of `text` around the pieces that follow, "typed:"
+# alone closes it (lines._typed_spans: a number drawn apart from its punctuation)
+_TYPED = "typed:"
 
 # Shaped glyphs that no character maps to (Arabic contextual forms, ligatures) get
 # private-use codes from ReportLab. Layout records the text each one stands for, per font
@@ -497,6 +500,14 @@ def origin_slot(slot: int, count: int) -> str:
     return f"{_ORIGIN}{slot}/{count}"
 
 
+def typed_start(text: str) -> str:
+    return _TYPED + text
+
+
+def typed_end() -> str:
+    return _TYPED
+
+
 def _note_origin(tx_info: dict, slot: str) -> None:
     """At a line's start, where it starts; before a piece to be moved, how far left its
     text operator is to start (`_origin_shift`, taken by pdfiumorder.with_origin)."""
@@ -514,12 +525,17 @@ def _inline_switch(canvas: TaggingCanvas, kind: str, label: str) -> None:
     Sequences never nest: the current one is closed and the next one opened in its place.
     Labels are "<id>" to start an inline element (link, citation) and "end:<id>" to go back
     to the paragraph that holds it; a bidirectional line's are keyed (see _KEY). An
-    "origin:" label tags nothing (see _ORIGIN).
+    "origin:" label tags nothing (see _ORIGIN); a "typed:" one opens or closes an
+    ActualText span (see _TYPED).
     """
     if label.startswith(_ORIGIN):
         _note_origin(canvas._curr_tx_info, label[len(_ORIGIN):])
         return
     codes = code(canvas._curr_tx_info["tx"])
+    if label.startswith(_TYPED):  # tagged or not: it is the text layer
+        typed = label[len(_TYPED):]
+        codes.append(span_operator(typed) if typed else "EMC")
+        return
     if canvas.owner is None:
         return
     if label.startswith(_LEFT):
