@@ -231,9 +231,12 @@ def line_boxes(path, needle: str) -> list[tuple[str, float]]:
     assert start >= 0, whole
     bottom, top = boxes[start][1][1], boxes[start][1][3]
     # the middle of each box: an ActualText span's characters have the box of its
-    # glyphs' ink, not of the font's height (lines._typed_spans)
+    # glyphs' ink, not of the font's height (lines._typed_spans); a span whose operator
+    # starts left of its line (a list label, flowables.ListItem) shares out a box as
+    # wide as the line, so its characters tell nothing of where glyphs are drawn
     return [(ch, box[0]) for ch, box in boxes
-            if bottom <= (box[1] + box[3]) / 2 <= top and not ch.isspace()]
+            if bottom <= (box[1] + box[3]) / 2 <= top and not ch.isspace()
+            and box[2] - box[0] < 2 * (top - bottom)]
 
 
 @pytest.mark.parametrize("citation", ["NHS. Blood tests.", "وزارة الصحة. دليل المرضى."])
@@ -274,10 +277,11 @@ def test_an_english_citation_in_an_arabic_reference_reads_from_the_right(catalog
     assert catalogue.build() == 0
     drawn = "".join(ch for ch, _ in sorted(line_boxes(catalogue.out / "sample.pdf", "Radio"),
                                           key=lambda box: box[1]))
-    # right to left: '1.' (drawn '.1', in a span of its typed text, which pdfium lays
-    # out in the span's box: lines._typed_spans), the citation, the URL, then the bracket
+    # right to left: '1.' (in a span of its typed text; not listed where its operator
+    # starts left of the line: see line_boxes), the citation, the URL, then the bracket
     # and 'تاريخ الاطلاع' (its letters listed here left to right, as drawn)
-    tail = f"{url or ''}NHS.Radiotherapy.1."
+    drawn = drawn.removesuffix("1.")
+    tail = f"{url or ''}NHS.Radiotherapy."
     assert drawn.endswith(tail), drawn
     assert drawn[:-len(tail)].endswith(("علاطلااخيرات(", "علاطلااخيرات)")), drawn
 
@@ -770,7 +774,10 @@ def test_a_number_and_its_punctuation_read_as_typed_in_right_to_left_text(catalo
     cases = NUMBERS_WITH_PUNCTUATION[language]
     blocks = "".join(f"- paragraph: {sentence}\n" for sentence in cases)
     steps = "- steps: [" + ", ".join(s.split()[0] for s in cases) + "]\n"
-    catalogue.leaflet(with_blocks(blocks + steps, leaflet(language, "راجع المصدر.")))
+    # an item of several lines: its first line is drawn apart from the rest, a part
+    # split off the paragraph (flowables.ListItem._first_line_apart)
+    bullets = "- bullets: [" + " ".join(list(cases) * 3) + "]\n"
+    catalogue.leaflet(with_blocks(blocks + steps + bullets, leaflet(language, "راجع المصدر.")))
     assert catalogue.build() == 0
     for name, read in (("poppler", poppler), ("pdfium", pdfium)):
         text = "".join(ch for ch in read(catalogue.out / "sample.pdf")
@@ -779,3 +786,22 @@ def test_a_number_and_its_punctuation_read_as_typed_in_right_to_left_text(catalo
         for typed in [*cases.values(), "1.", "2.", "3."]:
             assert typed in text and drawing_order(typed) not in text, (name, typed, [
                 line for line in lines if typed[0] in line or typed[-1] in line][:4])
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "ur"])
+def test_an_english_items_label_is_read_before_it_in_a_right_to_left_list(catalogue,
+                                                                           language):
+    """An English reference in a right-to-left list: its label '1.' is drawn right of
+    its first line, which pdfium reads left to right by where each text operator starts,
+    so it read 'Tepper JE, ... Tepper's 1.', and poppler put every label of the list
+    after the list. The label's operator now starts just left of the line."""
+    citation = "Tepper JE, Foote RL, Michalski JM, eds. Gunderson and Tepper's Clinical " \
+               "Radiation Oncology. 5th ed. Elsevier; 2021."
+    text = reference_leaflet(citation, None).replace("language: ar", f"language: {language}")
+    catalogue.leaflet(text)
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    lines = [line.strip() for line in pdfium(path).splitlines()]
+    assert next(line for line in lines if "Tepper JE" in line).startswith("1. Tepper"), lines
+    read = "".join(ch for ch in poppler(path) if not 0x202A <= ord(ch) <= 0x202E)
+    assert re.search(r"1\.\s*Tepper JE", read), read[read.find("Tepper") - 80:][:200]

@@ -17,8 +17,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from ..brand import qr_length_problem
+from ..pdf.tags import start_next_text_at
 from ..rlhooks import keep_together_content, table_cells
 from ..scripts import CJK_SENTENCE_ENDS, SENTENCE_ENDS
+from .lines import first_line_read_right_to_left
+
+# A right-to-left list label's text starts this far left of its item's body when pdfium
+# reads the first line left to right: before the slots of that line's moved pieces
+# (hundredths of a point apart: tags._ORIGIN_GAP), so it is read first.
+LABEL_START = 1.0  # points
 
 
 class ListItem(Flowable):
@@ -58,6 +65,10 @@ class ListItem(Flowable):
         if self.label is not None and self.rtl:
             first, rest = self._first_line_apart()
             first.drawOn(canvas, body_x, top - first.height)
+            if not first_line_read_right_to_left(first.flowable):
+                # pdfium reads such a line by where each operator starts: the label,
+                # right of the line, was read after it ('Tepper's 1.')
+                start_next_text_at(canvas, body_x - LABEL_START - gutter)
             self.label.drawOn(canvas, gutter, top - self._label_height)
             if rest is not None:
                 rest.drawOn(canvas, body_x, top - first.height - rest.height)

@@ -103,6 +103,14 @@ class LinearParagraph(Paragraph):
         """This part's text as written (a split part holds its own lines' text)."""
         return self._source
 
+    _whole: str | None = None  # a split part's: the text of the paragraph it is part of
+
+    @property
+    def whole_text(self) -> str:
+        """The text of the whole paragraph this is, or is a part of (a right-to-left
+        part's `written` can be empty: its lines hold shaped words)."""
+        return self._whole if self._whole is not None else self._source
+
     _wrapped_at: float | None = None  # the width of the last wrap, whose lines blPara holds
 
     def wrap(self, availWidth, availHeight):
@@ -268,6 +276,7 @@ class LinearParagraph(Paragraph):
         parts = super().split(availWidth, availHeight)
         for part in parts:
             part.hyphenation = self.hyphenation
+            part._whole = self.whole_text
         if len(parts) == 2 and hasattr(self, "_broken_at"):
             first, rest = parts
             lines = self.blPara
@@ -454,7 +463,7 @@ class BidiParagraph(LinearParagraph):
         words = _line_words(self.frags, lines.lines)
         tagged = any(_is_switch(frag) for line in lines.lines for frag in line.words)
         self.blPara = lines.clone(lines=[
-            _visual_line(line, self.rtl, known, tagged, self.written)
+            _visual_line(line, self.rtl, known, tagged, self.whole_text)
             for line, known in zip(lines.lines, words)])
         try:
             return super().drawPara(debug)
@@ -577,6 +586,15 @@ def _one_letter(line) -> bool:
     letter before with it."""
     letters = [ch for ch in _line_text(line) if ch not in CANNOT_START and not ch.isspace()]
     return len(letters) == 1 and bool(_CJK_LETTER.fullmatch(letters[0]))
+
+
+def first_line_read_right_to_left(paragraph) -> bool:
+    """Whether pdfium calls the paragraph's first line right to left, as _in_pdfium_order
+    counts it (on what its glyphs' codes are)."""
+    lines = getattr(getattr(paragraph, "blPara", None), "lines", None)
+    if not lines or not hasattr(lines[0], "words"):
+        return True
+    return read_right_to_left(as_counted(_line_text(lines[0])))
 
 
 def _line_text(line, read: bool = False) -> str:

@@ -22,7 +22,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from .pdfiumorder import (InReadingOrder, Reversed, ReversedPlain,
                           format_text as reversed_format_text, with_origin, write_in_order)
-from .tags import NOTHING, glyph_text, has_actual_text, span_operator
+from .tags import NOTHING, glyph_text, has_actual_text, span_operator, take_next_text_start
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +69,7 @@ def _format_text(text_object, text):
     in its line's order (pdfiumorder.with_origin)."""
     if not text:
         return _operators(text_object, text)
+    take_next_text_start(text_object)
     return with_origin(text_object, _operators(text_object, text))
 
 

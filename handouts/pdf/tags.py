@@ -508,6 +508,21 @@ def typed_end() -> str:
     return _TYPED
 
 
+def start_next_text_at(canvas, x: float) -> None:
+    """The next text operator drawn on `canvas` starts at `x` (in the user space it is
+    drawn in), then moves back to where its glyphs go, as a line's moved piece does (see
+    _note_origin, pdfiumorder.with_origin): pdfium reads a line's operators in the order
+    of where each starts (a list label drawn right of its item's first line)."""
+    canvas._next_text_at = x
+
+
+def take_next_text_start(text_object) -> None:
+    """The text object's first text starts where start_next_text_at asked."""
+    x = text_object._canvas.__dict__.pop("_next_text_at", None)
+    if x is not None and "_origin_shift" not in text_object.__dict__:
+        text_object._origin_shift = x - text_object.getX()
+
+
 def _note_origin(tx_info: dict, slot: str) -> None:
     """At a line's start, where it starts; before a piece to be moved, how far left its
     text operator is to start (`_origin_shift`, taken by pdfiumorder.with_origin)."""
