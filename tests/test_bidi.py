@@ -16,7 +16,7 @@ import pytest
 
 from conftest import MINIMAL, REPO, with_blocks
 from test_scripts import pdfium, poppler
-from handouts.layout.bidi import levels, visual_order
+from handouts.layout.bidi import levels, reading_order, visual_order
 
 # language, paragraph, the number in it as typed
 CASES = {
@@ -805,3 +805,16 @@ def test_an_english_items_label_is_read_before_it_in_a_right_to_left_list(catalo
     assert next(line for line in lines if "Tepper JE" in line).startswith("1. Tepper"), lines
     read = "".join(ch for ch in poppler(path) if not 0x202A <= ord(ch) <= 0x202E)
     assert re.search(r"1\.\s*Tepper JE", read), read[read.find("Tepper") - 80:][:200]
+
+
+def test_reading_order_undoes_the_drawing_order():
+    """bidi.reading_order finds the typed order of items drawn by rule L2 (a number and
+    its punctuation, lines._typed_order): for every list of levels up to 7 items of
+    levels 0 to 3, what visual_order draws comes back in typed order."""
+    import itertools
+    for count in range(8):
+        for item_levels in itertools.product(range(4), repeat=min(count, 5)):
+            item_levels = list(item_levels) + [1] * (count - len(item_levels))
+            drawn = visual_order(item_levels)
+            back = reading_order([item_levels[i] for i in drawn])
+            assert [drawn[i] for i in back] == list(range(count)), item_levels

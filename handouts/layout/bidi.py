@@ -194,17 +194,33 @@ def visual_order(item_levels: list[int]) -> list[int]:
         return order
     lowest_odd = min(item_levels) | 1
     for level in range(max(item_levels), lowest_odd - 1, -1):
-        i = 0
-        while i < len(order):
-            if item_levels[order[i]] < level:
-                i += 1
-                continue
-            j = i
-            while j < len(order) and item_levels[order[j]] >= level:
-                j += 1
-            order[i:j] = reversed(order[i:j])
-            i = j
+        _reverse_runs(order, item_levels, level)
     return order
+
+
+def reading_order(drawn_levels: list[int]) -> list[int]:
+    """Indices of items in drawing order (each at its level), in reading order: rule L2
+    undone, its reversals made again from the lowest odd level up."""
+    order = list(range(len(drawn_levels)))
+    if not order:
+        return order
+    for level in range(min(drawn_levels) | 1, max(drawn_levels) + 1):
+        _reverse_runs(order, drawn_levels, level)
+    return order
+
+
+def _reverse_runs(order: list[int], levels: list[int], level: int) -> None:
+    """Reverse, in place, each run of `order` whose items are at `level` or above."""
+    i = 0
+    while i < len(order):
+        if levels[order[i]] < level:
+            i += 1
+            continue
+        j = i
+        while j < len(order) and levels[order[j]] >= level:
+            j += 1
+        order[i:j] = reversed(order[i:j])
+        i = j
 
 
 def word_levels(words: list[str], rtl: bool) -> list[int]:

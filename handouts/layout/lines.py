@@ -30,7 +30,7 @@ from reportlab.platypus import Paragraph
 from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, cjk_callbacks_drawn,
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
-from .bidi import line_items, visual_order
+from .bidi import line_items, reading_order, visual_order
 from ..pdf.pdfiumorder import (as_counted, marked, mirrored, needs_reversing,
                                read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
@@ -868,25 +868,13 @@ _STRONG = ("L", "R", "AL")  # the Urdu full stop '۔' is a right-to-left letter 
 
 def _typed_order(group: list) -> str | None:
     """The typed text of pieces drawn in visual order at their bidi levels (rule L2
-    undone: each run at a level or above reversed, from the lowest odd level up), or
-    None when they are drawn as typed. A piece of several characters at an odd level
+    undone: bidi.reading_order), or None when they are drawn as typed. A piece of several characters at an odd level
     would be reversed inside itself too: not undone here, so None."""
     levels = [p.bidi_level for p in group]
     if len(set(levels)) < 2 or any(level % 2 and len(_read(p).strip(" ")) > 1
                                    for p, level in zip(group, levels)):
         return None
-    order = list(range(len(group)))
-    for level in range((min(levels) | 1), max(levels) + 1):
-        i = 0
-        while i < len(order):
-            if levels[order[i]] < level:
-                i += 1
-                continue
-            j = i
-            while j < len(order) and levels[order[j]] >= level:
-                j += 1
-            order[i:j] = reversed(order[i:j])
-            i = j
+    order = reading_order(levels)
     if order == sorted(order):
         return None
     reads = [_read(piece) for piece in group]  # the spaces at the drawn ends are not typed here
