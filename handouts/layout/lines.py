@@ -31,7 +31,7 @@ from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, c
                        install_url_splitter, looks_like_email, looks_like_url,
                        treated_as_address)
 from .bidi import line_items, reading_order, visual_order
-from ..pdf.pdfiumorder import (as_counted, marked, mirrored, needs_reversing,
+from ..pdf.pdfiumorder import (drawn_read_right_to_left, marked, mirrored, needs_reversing,
                                read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_origin, line_start, opened_by, origin_slot, reads_as,
@@ -594,7 +594,7 @@ def first_line_read_right_to_left(paragraph) -> bool:
     lines = getattr(getattr(paragraph, "blPara", None), "lines", None)
     if not lines or not hasattr(lines[0], "words"):
         return True
-    return read_right_to_left(as_counted(_line_text(lines[0])))
+    return drawn_read_right_to_left(_line_text(lines[0]))
 
 
 def _line_text(line, read: bool = False) -> str:
@@ -868,17 +868,18 @@ _STRONG = ("L", "R", "AL")  # the Urdu full stop '۔' is a right-to-left letter 
 
 def _typed_order(group: list) -> str | None:
     """The typed text of pieces drawn in visual order at their bidi levels (rule L2
-    undone: bidi.reading_order), or None when they are drawn as typed. A piece of several characters at an odd level
-    would be reversed inside itself too: not undone here, so None."""
+    undone: bidi.reading_order), or None when they are drawn as typed. A piece of
+    several characters at an odd level would be reversed inside itself too: not undone
+    here, so None."""
     levels = [p.bidi_level for p in group]
-    if len(set(levels)) < 2 or any(level % 2 and len(_read(p).strip(" ")) > 1
-                                   for p, level in zip(group, levels)):
+    reads = [_read(piece) for piece in group]
+    if len(set(levels)) < 2 or any(level % 2 and len(read.strip(" ")) > 1
+                                   for read, level in zip(reads, levels)):
         return None
     order = reading_order(levels)
     if order == sorted(order):
         return None
-    reads = [_read(piece) for piece in group]  # the spaces at the drawn ends are not typed here
-    reads[0], reads[-1] = reads[0].lstrip(" "), reads[-1].rstrip(" ")
+    reads[0], reads[-1] = reads[0].lstrip(" "), reads[-1].rstrip(" ")  # not typed here
     return "".join(reads[i] for i in order)
 
 
@@ -953,7 +954,7 @@ def _in_pdfium_order(pieces: list, movable: bool) -> list:
     paragraph, not squeezed) that pdfium calls left to right has its pieces moved into
     reading order, too (_moved_to_reading_order)."""
     texts = [getattr(piece, "text", None) for piece in pieces]
-    rtl = read_right_to_left(as_counted("".join(str(text) for text in texts if text)))
+    rtl = drawn_read_right_to_left("".join(str(text) for text in texts if text))
     pieces = _runs_joined(pieces, _latin_word if rtl else _right_to_left_word)
     pieces = [piece.clone(text=marked(piece.text)) if _to_mark(piece, rtl) else piece
               for piece in pieces]

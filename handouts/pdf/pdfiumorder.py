@@ -170,7 +170,7 @@ def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:
     if spaces:
         groups.append((False, spaces))
     order = [i for ltr, indices in groups for i in (reversed(indices) if ltr else indices)]
-    if not read_right_to_left(as_counted(line)):
+    if not drawn_read_right_to_left(line):
         order.reverse()
     if order == list(range(len(pieces))):
         return line
@@ -179,11 +179,12 @@ def in_reading_order(units: list[tuple[str, bool | None]], face: str) -> str:
     return written
 
 
-def as_counted(line: str) -> str:
-    """A drawn line as read_right_to_left is given it: glyphs with private-use codes
-    (joined Arabic letters, whose text is in the font's ToUnicode) left out (measured on
-    paragraph and footer lines)."""
-    return "".join(char for char in str.__str__(line) if unicodedata.category(char) != "Co")
+def drawn_read_right_to_left(line: str) -> bool:
+    """Whether pdfium calls a line right to left, given the codes it is drawn with:
+    read_right_to_left with the glyphs of private-use codes (joined Arabic letters, whose
+    text is in the font's ToUnicode) left out (measured on paragraph and footer lines)."""
+    return read_right_to_left("".join(char for char in str.__str__(line)
+                                      if unicodedata.category(char) != "Co"))
 
 
 def _after(indices: list[int], spaces: list[int]) -> list[int]:
