@@ -818,3 +818,20 @@ def test_reading_order_undoes_the_drawing_order():
             drawn = visual_order(item_levels)
             back = reading_order([item_levels[i] for i in drawn])
             assert [drawn[i] for i in back] == list(range(count)), item_levels
+
+
+def test_no_typed_span_for_punctuation_that_touches_a_letter(catalogue):
+    """Hebrew 'ו-14-16,': the run '-14-16,' touches the letter ו, and pdfium moved the
+    span's punctuation ('ו14-16,-'). Only whole words of no letters get a span of their
+    typed text, so '08:30.' beside it still does, and reads as typed."""
+    catalogue.leaflet(leaflet("he", "המחלקה פתוחה בשעות 10-12 ו-14-16, והתור שלך בשעה 08:30."))
+    assert catalogue.build() == 0
+    path = catalogue.out / "sample.pdf"
+    with pikepdf.open(path) as pdf:
+        found = [m for page in pdf.pages
+                 for m in re.findall(rb"/ActualText <FEFF([0-9A-F]*)>", page.Contents.read_bytes())]
+    spans = [bytes.fromhex(m.decode()).decode("utf-16-be") for m in found]
+    assert "08:30." in spans and not any("14-16" in span for span in spans), spans
+    for read in (poppler, pdfium):
+        text = read(path)
+        assert "08:30." in text and ".08:30" not in text and "10-12" in text

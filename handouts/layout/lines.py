@@ -823,7 +823,9 @@ def _typed_spans(pieces: list, source: str) -> list:
     span of its typed text. Both poppler and pdfium read such a run in drawing order
     ('.999', '12-10', '.1') and read a span's text instead. Not on a line moved for
     pdfium (an origin slot, see _moved_to_reading_order), nor around letters or
-    brackets, where spans read worse ('(IGRT)' came back '( IGRT (' from pdfium)."""
+    brackets, where spans read worse ('(IGRT)' came back '( IGRT (' from pdfium), nor
+    for a run that is not a whole word of `source`: pdfium moves a span's punctuation
+    that touches a letter (Hebrew 'ו-14-16,' read 'ו14-16,-')."""
     if any(_is_switch(p) and _label(p).startswith(line_origin()) for p in pieces):
         return pieces
     last_text = max((i for i, p in enumerate(pieces) if not hasattr(p, "cbDefn")), default=-1)
@@ -837,7 +839,7 @@ def _typed_spans(pieces: list, source: str) -> list:
                 end += 1
         group = pieces[at:end]
         typed = _typed_order(group) if len(group) > 1 else None
-        if typed and typed in source:
+        if typed and re.search(rf"(?<!\S){re.escape(typed)}(?!\S)", source):
             out.extend(_in_typed_span(group, typed, ends_line=end - 1 == last_text))
         else:
             out.extend(group)
