@@ -81,6 +81,29 @@ def characters(path: Path) -> frozenset[int]:
     return found
 
 
+@lru_cache(maxsize=64)
+def ink_width(path: Path, char: str) -> float:
+    """How wide `char`'s ink is in a TrueType file (the first of a collection), in ems; 0
+    where it has no glyph or the glyph draws nothing."""
+    key = filecache.file_key(path, f"ink width {ord(char):04X}")
+    return filecache.answer(key, lambda: {"ems": _ink_width(path, char)})["ems"]
+
+
+def _ink_width(path: Path, char: str) -> float:
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+    with TTFont(path, fontNumber=0, lazy=True) as font:
+        name = (font.getBestCmap() or {}).get(ord(char))
+        if name is None:
+            return 0.0
+        glyphs = font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        if pen.bounds is None:
+            return 0.0
+        return round((pen.bounds[2] - pen.bounds[0]) / font["head"].unitsPerEm, 4)
+
+
 def font_problem(path: Path, index: int = 0, needed: str = "") -> tuple[str, str] | None:
     """What is wrong with a TrueType font file (font `index` of a .ttc collection) and
     which of DAMAGED and MISSING it is, or None when ReportLab can embed it and it has a

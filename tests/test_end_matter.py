@@ -138,3 +138,40 @@ def test_no_details_line_starts_or_ends_with_its_separator(example_out, a5_large
         finally:
             pdf.close()
     assert found == []
+
+
+def _lines(part) -> int:
+    return len(part.flowable.blPara.lines)
+
+
+def test_the_text_kept_with_the_qr_code_never_leaves_its_last_line_alone():
+    """Seen: the Hebrew A5 large-print stress leaflet's last page started with the
+    disclaimer's last line, 'your own situation.', alone above the QR code. Where the end
+    breaks, at least two of the text's lines go on with it, and at least two stay."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Spacer
+
+    from handouts.layout.flowables import KeepEndTogether
+    from handouts.pdf.tags import Element, Tagged
+
+    style = ParagraphStyle("body", fontSize=10, leading=12, allowWidows=0, allowOrphans=0)
+    disclaimer = Tagged(Element("P"), Paragraph("word " * 60, style))
+    code = Spacer(100, 60)
+    width = 150
+    lines = disclaimer.wrap(width, 1000)[1] / 12
+    assert lines >= 6
+    broken = 0
+    page = 300  # moving the end whole would leave more than 105 points (SPLIT_GAP) empty
+    for room in range(20, int(12 * lines + 60), 3):
+        end = KeepEndTogether([disclaimer, code], page)
+        end.canv = None  # ReportLab's own split wraps on the canvas; these need none
+        parts = end.split(width, room)
+        if len(parts) < 2 or not isinstance(parts[0], Tagged):
+            continue  # kept whole, or moved whole
+        first = parts[0]
+        first.wrap(width, room)
+        kept = parts[1]._content[0]
+        kept.wrap(width, page)
+        assert _lines(first) >= 2 and _lines(kept) >= 2, (room, _lines(first), _lines(kept))
+        broken += 1
+    assert broken >= 5  # the end did break, at many heights

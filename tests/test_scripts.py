@@ -305,6 +305,29 @@ def test_the_qr_code_never_ends_a_leaflet_alone(built_small):
         assert any(top > qr_top + 5 for top in tops), f"{tag}: the QR code alone"
 
 
+def test_every_languages_bullets_are_drawn_big_enough_to_see(built):
+    """Each list bullet's glyph is at least LEAST_BULLET of its size wide. Seen: Gujarati's
+    bullets, in Rasa (0.18 em), looked like full stops; they are now set in the brand's
+    face."""
+    from handouts.layout.typeset import LEAST_BULLET
+    _, out = built
+    small = {}
+    for tag in TEXTS:
+        pdf = pypdfium2.PdfDocument(str(out / f"{leaflet_id(tag)}.pdf"))
+        try:
+            text = pdf[0].get_textpage()
+            whole = text.get_text_range()
+            widths = [(box[2] - box[0]) / pypdfium2.raw.FPDFText_GetFontSize(text.raw, i)
+                      for i, ch in enumerate(whole) if ch == "\u2022"
+                      for box in [text.get_charbox(i)]]
+        finally:
+            pdf.close()
+        assert len(widths) == 2, (tag, widths)  # the sample's two bullets
+        if min(widths) < LEAST_BULLET:
+            small[tag] = round(min(widths), 2)
+    assert not small, small
+
+
 # A word wider than any line, in scripts whose vowel signs and viramas are marks: it
 # is cut only between letters, never between a consonant and its vowel sign (Gurmukhi
 # 'ਸਿ' is drawn sign first: cut between its glyphs, the sign ended one line and the

@@ -27,6 +27,7 @@ from .glyphs import brand_text
 from .lines import CANNOT_END, CANNOT_START, unbreakable_pieces
 from .markup import RunKeeper, escape_markdown, plain_markup, to_markup
 from .preflight import contact_tel
+from .typeset import BULLET
 
 
 def keeper(ctx, reused: bool = False) -> RunKeeper:
@@ -71,7 +72,7 @@ def list_items(items, labels: list[str], parent: Element, ctx, numbering: str,
 
 
 def bullets(block: Bullets, parent: Element, ctx) -> list:
-    return list_items(block.items, ["\u2022"] * len(block.items), parent, ctx, "Disc")
+    return list_items(block.items, [BULLET] * len(block.items), parent, ctx, "Disc")
 
 
 def steps(block: Steps, parent: Element, ctx) -> list:
@@ -87,7 +88,7 @@ def callout(block: Callout, parent: Element, ctx) -> list:
     if block.text:
         parts.append(lambda: [rich(ctx, block.text, group, ctx.styles.body)])
     if block.items:
-        parts.append(lambda: list_items(block.items, ["\u2022"] * len(block.items), group,
+        parts.append(lambda: list_items(block.items, [BULLET] * len(block.items), group,
                                         ctx, "Disc"))
     for part in (reversed(parts) if block.text_after else parts):
         content.extend(part())

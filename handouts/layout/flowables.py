@@ -206,7 +206,8 @@ class KeepEndTogether(KeepTogether):
     SPLIT_GAP of this one empty: then the text before its last flowable breaks, and only
     its end goes on with the last one. The details' disclaimer and QR code moved whole in
     Italian, Tagalog and Tamil A5 large print (the QR code's caption took two lines) and
-    left a page 54-59% full; the QR code still never starts a page alone."""
+    left a page 54-59% full; the QR code still never starts a page alone, nor with one
+    line of the text before it."""
 
     def __init__(self, flowables: list, page_height: float):
         super().__init__(flowables)
@@ -222,13 +223,17 @@ class KeepEndTogether(KeepTogether):
             paragraph = getattr(content[at], "flowable", None)
             if room <= 0 or not isinstance(paragraph, Paragraph):
                 continue
-            # all but its last line at most, so some of it goes on with the end; a line
-            # alone is allowed here: the end's block follows it
-            height = min(room, heights[at] - paragraph.style.leading)
-            parts = split_with_short_parts(content[at], aW, height)
+            # all but its last two lines at most, so some of it goes on with the end. The
+            # paragraph's own widow and orphan control holds: one line allowed to go on
+            # left the disclaimer's 'your own situation.' alone above the QR code
+            height = min(room, heights[at] - WIDOW_LINES * paragraph.style.leading)
+            parts = content[at].split(aW, height)
             if len(parts) == 2:
                 return [*content[:at], parts[0], KeepTogether([parts[1], *content[at + 1:]])]
         return super().split(aW, aH)
+
+
+WIDOW_LINES = 2  # a paragraph's lines that go on with the end: never its last line alone
 
 
 class BreakingTable(Table):
