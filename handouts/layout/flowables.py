@@ -206,8 +206,7 @@ class KeepEndTogether(KeepTogether):
     SPLIT_GAP of this one empty: then the text before its last flowable breaks, and only
     its end goes on with the last one. The details' disclaimer and QR code moved whole in
     Italian, Tagalog and Tamil A5 large print (the QR code's caption took two lines) and
-    left a page 54-59% full; the QR code still never starts a page alone, nor with one
-    line of the text before it."""
+    left a page 54-59% full; the QR code still never starts a page alone."""
 
     def __init__(self, flowables: list, page_height: float):
         super().__init__(flowables)
@@ -223,17 +222,28 @@ class KeepEndTogether(KeepTogether):
             paragraph = getattr(content[at], "flowable", None)
             if room <= 0 or not isinstance(paragraph, Paragraph):
                 continue
-            # all but its last two lines at most, so some of it goes on with the end. The
-            # paragraph's own widow and orphan control holds: one line allowed to go on
-            # left the disclaimer's 'your own situation.' alone above the QR code
-            height = min(room, heights[at] - WIDOW_LINES * paragraph.style.leading)
-            parts = content[at].split(aW, height)
+            parts = self._text_split(content[at], aW, room, heights[at])
             if len(parts) == 2:
                 return [*content[:at], parts[0], KeepTogether([parts[1], *content[at + 1:]])]
         return super().split(aW, aH)
 
+    @staticmethod
+    def _text_split(tagged, width: float, room: float, height: float) -> list:
+        """A text split so that some of it goes on with the end: its own widow and orphan
+        control holds (one line allowed to go on left the Hebrew disclaimer's 'your own
+        situation.' alone above the QR code), unless it is too short to leave two lines
+        on each side: then one line may go on (moved whole, the Italian and Tagalog
+        disclaimers left an A5 large-print page 59% full)."""
+        paragraph = tagged.flowable
+        leading = paragraph.style.leading
+        lines = len(getattr(getattr(paragraph, "blPara", None), "lines", ()))  # as wrapped
+        parts = tagged.split(width, min(room, height - WIDOW_LINES * leading))
+        if len(parts) != 2 and lines < 2 * WIDOW_LINES:
+            parts = split_with_short_parts(tagged, width, min(room, height - leading))
+        return parts
 
-WIDOW_LINES = 2  # a paragraph's lines that go on with the end: never its last line alone
+
+WIDOW_LINES = 2  # lines of a text at least on each side of its break (where it has them)
 
 
 class BreakingTable(Table):
