@@ -67,6 +67,23 @@ def example_out(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def suite_pdfs(request, tmp_path_factory) -> list[Path]:
+    """Every PDF the suite has built, for the tests marked after_all. `./dev test` runs
+    the suite on every core first, then these over the folder it built in (named by
+    HANDOUTS_SUITE_PDFS); a plain `pytest` runs them last (by file name), over its own."""
+    folder = os.environ.get("HANDOUTS_SUITE_PDFS")
+    if folder:
+        base = Path(folder)
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("on one of several workers, the others' PDFs are out of sight: "
+                    "./dev test runs this after the suite")
+    else:
+        request.getfixturevalue("example_out")  # the examples are among them
+        base = tmp_path_factory.getbasetemp()
+    return sorted(path for path in base.rglob("*.pdf") if path.is_file())
+
+
+@pytest.fixture(scope="session")
 def a5_large_print_out(tmp_path_factory) -> Path:
     """The example catalogue in large print on A5 (the smallest column with the largest
     text), built once for the whole run."""

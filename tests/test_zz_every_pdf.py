@@ -1,4 +1,4 @@
-"""Runs last (by name): reads back every PDF the suite has built so far.
+"""Runs after the rest of the suite (conftest.suite_pdfs): reads back every PDF it built.
 
 No PDF may carry program text (a Python repr such as "{'bullets': [...]}" or "None") in
 its text layer (issue 9.3), or a link other than http, https, mailto or tel (issue 15.4).
@@ -8,16 +8,12 @@ from __future__ import annotations
 import re
 
 import pypdfium2
+import pytest
 
 from conftest import link_uris
 from handouts.links import link_problem
 
 PROGRAM_TEXT = re.compile(r"\{'|\['|\bNone\b|\bTrue\b|\bFalse\b")
-
-
-def _built_pdfs(tmp_path_factory) -> list:
-    base = tmp_path_factory.getbasetemp()
-    return sorted(p for p in base.rglob("*.pdf") if p.is_file())
 
 
 def _text(path) -> str | None:
@@ -32,8 +28,9 @@ def _text(path) -> str | None:
         pdf.close()
 
 
-def test_no_pdf_holds_program_text_or_a_dangerous_link(tmp_path_factory, example_out):
-    pdfs = _built_pdfs(tmp_path_factory)
+@pytest.mark.after_all
+def test_no_pdf_holds_program_text_or_a_dangerous_link(suite_pdfs):
+    pdfs = suite_pdfs
     assert len(pdfs) >= 7  # the example build at least: 4 leaflets, 3 translations
     readable = [(path, text) for path in pdfs if (text := _text(path)) is not None]
     assert len(readable) >= len(pdfs) // 2

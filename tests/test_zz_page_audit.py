@@ -1,4 +1,4 @@
-"""Runs last (by name): the page audit over every PDF the suite has built (issue 10).
+"""The page audit (issue 10), over every PDF the suite has built (conftest.suite_pdfs).
 
 Looking at pages can be turned into checks; these are the ones that are exact:
 - every glyph lies on the paper, at least 5 mm from its edge (a cut-off URL, a line that
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import multiprocessing
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pypdfium2
@@ -59,6 +61,22 @@ class Rule:
     height: float
 
 
+def _once(read):
+    """`read(page)`, kept on the page object: the audit asks each page for its glyphs and
+    rules several times, and reading them was most of the suite's longest test."""
+    name = f"_audit_{read.__name__}"
+
+    def kept(page):
+        found = getattr(page, name, None)
+        if found is None:
+            found = read(page)
+            setattr(page, name, found)
+        return found
+    kept.__doc__ = read.__doc__
+    return kept
+
+
+@_once
 def footer_rules(page) -> list[Rule]:
     """The footer rules: long thin horizontal paths in the page's lower quarter (a booklet
     sheet has one per page, side by side, at one height). Each spans its text column."""
@@ -86,6 +104,7 @@ class Glyph:
     size: float
 
 
+@_once
 def glyphs(page) -> list[Glyph]:
     text = page.get_textpage()
     x, y = ctypes.c_double(), ctypes.c_double()
@@ -119,14 +138,15 @@ def glyphs_outside_the_column(page, found: list[Glyph]) -> list[str]:
     return problems
 
 
-CELL = 24.0  # pt: glyphs are bucketed on a grid so only neighbours are compared
+CELL = 8.0  # pt: glyphs are bucketed on a grid so only neighbours are compared (a cell
+# smaller than a line keeps the pairs per cell few; boxes that cross share a cell at any size)
 
 
 def overlapping_lines(found: list[Glyph]) -> list[str]:
     """Pairs of glyphs on different lines whose ink boxes cross by more than TOLERANCE."""
     grid: dict[tuple[int, int], list[int]] = {}
-    for index, glyph in enumerate(found):
-        left, bottom, right, top = glyph.box
+    for index in _may_cross(found):
+        left, bottom, right, top = found[index].box
         for gx in range(int(left // CELL), int(right // CELL) + 1):
             for gy in range(int(bottom // CELL), int(top // CELL) + 1):
                 grid.setdefault((gx, gy), []).append(index)
@@ -143,6 +163,32 @@ def overlapping_lines(found: list[Glyph]) -> list[str]:
                             f"{max(one.box[0], other.box[0]):.0f}, y "
                             f"{max(one.box[1], other.box[1]):.0f}")
     return problems
+
+
+def _may_cross(found: list[Glyph]) -> list[int]:
+    """The indexes of the glyphs of lines whose ink spans another line's height, or whose
+    baselines spread wider than SAME_LINE: only these can cross a glyph of another line.
+    A line here is a run of glyphs by baseline, each within SAME_LINE of the one before;
+    on most pages no two lines' heights meet, and nothing is compared."""
+    order = sorted(range(len(found)), key=lambda i: found[i].baseline)
+    lines: list[list[int]] = []
+    for index in order:
+        glyph = found[index]
+        if lines and glyph.baseline - found[lines[-1][-1]].baseline <= SAME_LINE * glyph.size:
+            lines[-1].append(index)
+        else:
+            lines.append([index])
+    spans = [(min(found[i].box[1] for i in line), max(found[i].box[3] for i in line))
+             for line in lines]
+    suspect = set()
+    for n, line in enumerate(lines):
+        baselines = [found[i].baseline for i in line]
+        if max(baselines) - min(baselines) > SAME_LINE * min(found[i].size for i in line):
+            suspect.add(n)
+        for m in range(n + 1, len(lines)):
+            if min(spans[n][1], spans[m][1]) - max(spans[n][0], spans[m][0]) > TOLERANCE:
+                suspect.update((n, m))
+    return sorted(i for n in suspect for i in lines[n])
 
 
 def body_fill(page) -> float | None:
@@ -188,15 +234,15 @@ def starts_with_a_block(page) -> bool:
 HEADING_ROOM = 0.15  # of the body's height: a heading (even two lines of it) above a box
 
 
-def mostly_empty_pages(pdf) -> list[str]:
+def mostly_empty_pages(pages: list) -> list[str]:
     """Pages but the last less than MOSTLY_EMPTY full when the next page starts with text,
     or less than BEFORE_A_BLOCK full when it starts with a block. Booklet sheets hold two
     pages in imposed order, so they are skipped here; the same A5 layout is audited page
     by page in test_the_examples_pass_the_audit_on_a5."""
     problems = []
-    for number in range(len(pdf) - 1):
-        fill = body_fill(pdf[number])
-        following = pdf[number + 1]
+    for number in range(len(pages) - 1):
+        fill = body_fill(pages[number])
+        following = pages[number + 1]
         if starts_with_a_block(following):
             least, what = BEFORE_A_BLOCK, "a figure, table or box"
         elif starts_with_a_heading(following):
@@ -258,8 +304,8 @@ def audit(path) -> list[str]:
         return []  # a file a test planted as "not a PDF"
     problems = []
     try:
-        for number in range(len(pdf)):
-            page = pdf[number]
+        pages = [pdf[number] for number in range(len(pdf))]  # each read once: _once
+        for number, page in enumerate(pages):
             found = glyphs(page)
             near = glyphs_near_the_edge(page, found)
             if near:
@@ -277,7 +323,7 @@ def audit(path) -> list[str]:
             if crossing:
                 problems.append(f"page {number + 1}: lines overlap, {crossing[0]}")
         if "booklet" not in path.name:
-            problems.extend(mostly_empty_pages(pdf))
+            problems.extend(mostly_empty_pages(pages))
     finally:
         pdf.close()
     return problems
@@ -306,12 +352,16 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_every_page_of_every_pdf_keeps_its_text_on_the_paper(tmp_path_factory, example_out):
-    pdfs = sorted(p for p in tmp_path_factory.getbasetemp().rglob("*.pdf") if p.is_file())
+@pytest.mark.after_all
+def test_every_page_of_every_pdf_keeps_its_text_on_the_paper(suite_pdfs):
+    pdfs = suite_pdfs
     assert len(pdfs) >= 7
     seen: set[str] = set()  # many tests build the same leaflet: audit each file once
     unique = [p for p in pdfs if not ((digest := _digest(p)) in seen or seen.add(digest))]
-    failures = {str(path): found for path in unique if (found := audit(path))}
+    # on every core: this was the suite's longest test (100 s of 660 on one)
+    with ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn")) as pool:
+        found_all = list(pool.map(audit, unique, chunksize=8))
+    failures = {str(path): found for path, found in zip(unique, found_all) if found}
     assert not failures, "\n".join(f"{path}: {'; '.join(found)}"
                                    for path, found in sorted(failures.items())[:20])
 
