@@ -51,6 +51,11 @@ def with_blocks(blocks: str, leaflet: str = MINIMAL) -> str:
     return leaflet.replace(anchor, anchor + textwrap.indent(textwrap.dedent(blocks), "      "))
 
 
+def pytest_collection_modifyitems(items):
+    """The tests marked after_all run after all the others, whatever their files' names."""
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def fixed_today():
     os.environ["HANDOUTS_TODAY"] = TODAY
@@ -70,11 +75,14 @@ def example_out(tmp_path_factory) -> Path:
 def suite_pdfs(request, tmp_path_factory) -> list[Path]:
     """Every PDF the suite has built, for the tests marked after_all. `./dev test` runs
     the suite on every core first, then these over the folder it built in (named by
-    HANDOUTS_SUITE_PDFS); a plain `pytest` runs them last (by file name), over its own."""
+    HANDOUTS_SUITE_PDFS); a plain `pytest` runs them last (pytest_collection_modifyitems),
+    over its own."""
     folder = os.environ.get("HANDOUTS_SUITE_PDFS")
     if folder:
         base = Path(folder)
     elif os.environ.get("PYTEST_XDIST_WORKER"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("in CI the suite runs through ./dev test, which runs this after it")
         pytest.skip("on one of several workers, the others' PDFs are out of sight: "
                     "./dev test runs this after the suite")
     else:

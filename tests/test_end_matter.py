@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 
 import pypdfium2
+import pytest
 
 from conftest import MINIMAL, page_texts
 
@@ -144,34 +145,52 @@ def _lines(part) -> int:
     return len(part.flowable.blPara.lines)
 
 
-def test_the_text_kept_with_the_qr_code_never_leaves_its_last_line_alone():
-    """Seen: the Hebrew A5 large-print stress leaflet's last page started with the
-    disclaimer's last line, 'your own situation.', alone above the QR code. Where the end
-    breaks, at least two of the text's lines go on with it, and at least two stay."""
+def _end_splits(words: int, space: float = 0.0, code: float = 60.0) -> tuple[int, list[tuple[int, int]]]:
+    """(the text's lines, (lines that stay, lines that go on) at each height where an end
+    of a text of `words` words and a QR code `code` points tall broke, from 20 points to
+    all of it)."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Spacer
 
     from handouts.layout.flowables import KeepEndTogether
     from handouts.pdf.tags import Element, Tagged
 
-    style = ParagraphStyle("body", fontSize=10, leading=12, allowWidows=0, allowOrphans=0)
-    disclaimer = Tagged(Element("P"), Paragraph("word " * 60, style))
-    code = Spacer(100, 60)
+    style = ParagraphStyle("body", fontSize=10, leading=12, allowWidows=0, allowOrphans=0,
+                           spaceBefore=space, spaceAfter=space)
+    text = Tagged(Element("P"), Paragraph("word " * words, style))
     width = 150
-    lines = disclaimer.wrap(width, 1000)[1] / 12
-    assert lines >= 6
-    broken = 0
+    lines = round(text.wrap(width, 1000)[1] / 12)
     page = 300  # moving the end whole would leave more than 105 points (SPLIT_GAP) empty
-    for room in range(20, int(12 * lines + 60), 3):
-        end = KeepEndTogether([disclaimer, code], page)
+    splits = []
+    for room in range(20, 12 * lines + int(code), 3):
+        end = KeepEndTogether([text, Spacer(100, code)], page)
         end.canv = None  # ReportLab's own split wraps on the canvas; these need none
         parts = end.split(width, room)
         if len(parts) < 2 or not isinstance(parts[0], Tagged):
             continue  # kept whole, or moved whole
-        first = parts[0]
-        first.wrap(width, room)
-        kept = parts[1]._content[0]
-        kept.wrap(width, page)
-        assert _lines(first) >= 2 and _lines(kept) >= 2, (room, _lines(first), _lines(kept))
-        broken += 1
-    assert broken >= 5  # the end did break, at many heights
+        parts[0].wrap(width, room)
+        went = parts[1]._content[0]
+        went.wrap(width, page)
+        splits.append((_lines(parts[0]), _lines(went)))
+    return lines, splits
+
+
+@pytest.mark.parametrize("space", [0.0, 13.0], ids=["no-space", "space-around"])
+def test_the_text_kept_with_the_qr_code_keeps_two_lines_each_side(space):
+    """Seen: the Hebrew A5 large-print stress leaflet's last page started with the
+    disclaimer's last line, 'your own situation.', alone above the QR code. Where the end
+    breaks, at least two of the text's lines go on with it, and at least two stay (also
+    with space around the text, which is not lines)."""
+    lines, splits = _end_splits(60, space)
+    assert lines >= 6
+    assert len(splits) >= 5  # the end did break, at many heights
+    assert all(stay >= 2 and went >= 2 for stay, went in splits), splits
+
+
+def test_a_three_line_text_still_breaks_before_its_last_line():
+    """Too short for two lines each side, a three-line disclaimer keeps two lines on the
+    page rather than move whole with the QR code (moved whole, the Italian and Tagalog
+    disclaimers left an A5 large-print page 59% full)."""
+    words = next(n for n in range(5, 40) if _end_splits(n)[0] == 3)
+    _, splits = _end_splits(words, code=100)  # tall enough that moving whole leaves a gap
+    assert splits and set(splits) == {(2, 1)}, splits

@@ -309,7 +309,7 @@ def test_every_languages_bullets_are_drawn_big_enough_to_see(built):
     """Each list bullet's glyph is at least LEAST_BULLET of its size wide. Seen: Gujarati's
     bullets, in Rasa (0.18 em), looked like full stops; they are now set in the brand's
     face."""
-    from handouts.layout.typeset import LEAST_BULLET
+    from handouts.layout.typeset import BULLET, LEAST_BULLET
     _, out = built
     small = {}
     for tag in TEXTS:
@@ -318,7 +318,7 @@ def test_every_languages_bullets_are_drawn_big_enough_to_see(built):
             text = pdf[0].get_textpage()
             whole = text.get_text_range()
             widths = [(box[2] - box[0]) / pypdfium2.raw.FPDFText_GetFontSize(text.raw, i)
-                      for i, ch in enumerate(whole) if ch == "\u2022"
+                      for i, ch in enumerate(whole) if ch == BULLET
                       for box in [text.get_charbox(i)]]
         finally:
             pdf.close()

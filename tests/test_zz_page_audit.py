@@ -16,11 +16,15 @@ Looking at pages can be turned into checks; these are the ones that are exact:
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import multiprocessing
+import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pypdfium2
 import pypdfium2.raw as raw
@@ -35,6 +39,7 @@ TOLERANCE = 1.0  # pt: glyph boxes come from font metrics, not ink
 INVISIBLE = {0x20, 0x0A, 0x0D, 0xA0, 0xFFFE, 0xFFFF, 0x2028}
 RULE_GAP = 6.0  # pt at least between body text and the footer rule (layout leaves 8)
 FOOTER_EDGE = 10 * MM
+T = TypeVar("T")
 
 
 # Issue 10.5: no page but the last is less than 60% full before running text (it was a
@@ -61,18 +66,19 @@ class Rule:
     height: float
 
 
-def _once(read):
+def _once(read: Callable[[Any], T]) -> Callable[[Any], T]:
     """`read(page)`, kept on the page object: the audit asks each page for its glyphs and
-    rules several times, and reading them was most of the suite's longest test."""
+    rules several times, and reading them was most of the suite's longest test. (A new
+    page object for each `pdf[n]`, and no caller changes what it is given.)"""
     name = f"_audit_{read.__name__}"
 
-    def kept(page):
+    @functools.wraps(read)
+    def kept(page) -> T:
         found = getattr(page, name, None)
         if found is None:
             found = read(page)
             setattr(page, name, found)
         return found
-    kept.__doc__ = read.__doc__
     return kept
 
 
@@ -166,10 +172,12 @@ def overlapping_lines(found: list[Glyph]) -> list[str]:
 
 
 def _may_cross(found: list[Glyph]) -> list[int]:
-    """The indexes of the glyphs of lines whose ink spans another line's height, or whose
-    baselines spread wider than SAME_LINE: only these can cross a glyph of another line.
-    A line here is a run of glyphs by baseline, each within SAME_LINE of the one before;
-    on most pages no two lines' heights meet, and nothing is compared."""
+    """The indexes of the glyphs of lines whose ink's height range overlaps another
+    line's by more than TOLERANCE, or whose baselines spread wider than SAME_LINE. A line
+    here is a run of glyphs by baseline, each within SAME_LINE of the one before. Two
+    glyphs that overlap_lines reports are among these: in two lines, their boxes cross,
+    so the lines' ranges do; in one line, their baselines are further apart than
+    SAME_LINE. On most pages no two lines' ranges meet, and nothing is compared."""
     order = sorted(range(len(found)), key=lambda i: found[i].baseline)
     lines: list[list[int]] = []
     for index in order:
@@ -359,7 +367,8 @@ def test_every_page_of_every_pdf_keeps_its_text_on_the_paper(suite_pdfs):
     seen: set[str] = set()  # many tests build the same leaflet: audit each file once
     unique = [p for p in pdfs if not ((digest := _digest(p)) in seen or seen.add(digest))]
     # on every core: this was the suite's longest test (100 s of 660 on one)
-    with ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=len(os.sched_getaffinity(0)),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         found_all = list(pool.map(audit, unique, chunksize=8))
     failures = {str(path): found for path, found in zip(unique, found_all) if found}
     assert not failures, "\n".join(f"{path}: {'; '.join(found)}"
@@ -554,8 +563,8 @@ def test_the_audit_finds_text_crowding_the_footer(tmp_path):
     canvas.drawString(57, 6 * MM, "footer line")
     canvas.save()
     found = " ".join(audit(path))
-    assert "above the footer rule" in found and "from the paper's edge" in found
     path.unlink()  # the audit of every PDF the suite leaves would report it again
+    assert "above the footer rule" in found and "from the paper's edge" in found
 
 
 def test_the_audit_finds_a_blank_half_of_a_booklet_sheet(tmp_path):

@@ -163,7 +163,8 @@ def _text_start(flowable, whole: float) -> float | None:
     if not isinstance(inner, Paragraph):
         return None
     before, leading = flowable.getSpaceBefore(), inner.style.leading
-    return before + 2 * leading + 1 if whole >= before + 4 * leading else whole
+    return before + LEAST_LINES * leading + 1 if whole >= before + 2 * LEAST_LINES * leading \
+        else whole
 
 
 def _text_of(flowable):
@@ -222,28 +223,25 @@ class KeepEndTogether(KeepTogether):
             paragraph = getattr(content[at], "flowable", None)
             if room <= 0 or not isinstance(paragraph, Paragraph):
                 continue
-            parts = self._text_split(content[at], aW, room, heights[at])
+            parts = self._text_split(content[at], aW, room)
             if len(parts) == 2:
                 return [*content[:at], parts[0], KeepTogether([parts[1], *content[at + 1:]])]
         return super().split(aW, aH)
 
     @staticmethod
-    def _text_split(tagged, width: float, room: float, height: float) -> list:
-        """A text split so that some of it goes on with the end: its own widow and orphan
-        control holds (one line allowed to go on left the Hebrew disclaimer's 'your own
-        situation.' alone above the QR code), unless it is too short to leave two lines
-        on each side: then one line may go on (moved whole, the Italian and Tagalog
-        disclaimers left an A5 large-print page 59% full)."""
-        paragraph = tagged.flowable
-        leading = paragraph.style.leading
-        lines = len(getattr(getattr(paragraph, "blPara", None), "lines", ()))  # as wrapped
-        parts = tagged.split(width, min(room, height - WIDOW_LINES * leading))
-        if len(parts) != 2 and lines < 2 * WIDOW_LINES:
-            parts = split_with_short_parts(tagged, width, min(room, height - leading))
+    def _text_split(tagged, width: float, room: float) -> list:
+        """A text split so that some of it goes on with the end: LEAST_LINES at least on
+        each side, or, in a text shorter than twice that, one line may go on. (One line
+        always allowed left the Hebrew disclaimer's 'your own situation.' alone above the
+        QR code; none, and the three-line Italian and Tagalog disclaimers moved whole and
+        left an A5 large-print page 59% full.)"""
+        leading = _leading(tagged)
+        lines = round(tagged.wrap(width, room)[1] / leading)
+        # a bound of whole lines (and half a point for rounding): spaces are not lines
+        parts = tagged.split(width, min(room, (lines - LEAST_LINES) * leading + 0.5))
+        if len(parts) != 2 and lines < 2 * LEAST_LINES:
+            parts = split_with_short_parts(tagged, width, min(room, (lines - 1) * leading + 0.5))
         return parts
-
-
-WIDOW_LINES = 2  # lines of a text at least on each side of its break (where it has them)
 
 
 class BreakingTable(Table):
@@ -438,7 +436,7 @@ class CalloutBox(Flowable):
         if len(self.content) <= whole:
             return self.height
         head = sum(self._heights[:whole]) + sum(f.getSpaceAfter() for f in self.content[:whole])
-        return 2 * self.padding + head + FIRST_LINES * _leading(self.content[whole])
+        return 2 * self.padding + head + LEAST_LINES * _leading(self.content[whole])
 
     def _may_split(self, available_height) -> bool:
         """Whether the box breaks at this page's foot: when it is taller than a page, or
@@ -486,14 +484,14 @@ class CalloutBox(Flowable):
         return [head, tail]
 
     def _too_short(self, rest: list, available_width) -> bool:
-        """A part carried over must hold FIRST_LINES lines at least: a contact card's
+        """A part carried over must hold LEAST_LINES lines at least: a contact card's
         address alone at the top of a page was seen (unless the box is taller than a
         page, when any break will do)."""
         if self.height > self.max_height:
             return False
         inner = self.inner_width(available_width)
         height = sum(f.wrap(inner, self.max_height)[1] for f in rest)
-        return height < FIRST_LINES * _leading(rest[0]) - 0.5
+        return height < LEAST_LINES * _leading(rest[0]) - 0.5
 
     def drawOn(self, canvas, x, y, _sW=0):
         canvas.saveState()
@@ -522,7 +520,9 @@ WHOLE_KINDS = ("urgent",)  # callout kinds never broken across pages when they f
 # fields at least (with one, 'Option: Sedation' was seen alone at a page foot)
 LEAST_PART = {"table row": 4}
 BOX_SPLIT_GAP = 0.25  # the same for a box, measured below the heading that goes with it
-FIRST_LINES = 2  # a paragraph never leaves one line alone at a page foot (allowOrphans=0)
+# a paragraph never leaves one line alone on either side of a page break (allowOrphans=0,
+# allowWidows=0)
+LEAST_LINES = 2
 
 
 def _leading(flowable) -> float:

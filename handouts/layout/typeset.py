@@ -183,11 +183,12 @@ class Typeset:
             own = self.heading if heading else self.body
             if own.sets_well(char):
                 self._runs[key] = own
-            else:
-                self._runs[key] = self._fallback(char, heading) or (own if own.has(char) else None)
+            else:  # else one that has it at all: a small glyph is better than none
+                self._runs[key] = (self._fallback(char, heading) or (own if own.has(char) else None)
+                                   or self._fallback(char, heading, well=False))
         return self._runs[key]
 
-    def _fallback(self, char: str, heading: bool) -> Face | None:
+    def _fallback(self, char: str, heading: bool, well: bool = True) -> Face | None:
         name = self.table.script_of(char)
         scripts = [self.table.scripts[name]] if name else [self.script, *self.table.scripts.values()]
         for script in scripts:
@@ -197,7 +198,7 @@ class Typeset:
                 except TemplateError:
                     continue  # a font that is not installed cannot be a fallback
                 face = pair[1] if heading else pair[0]
-                if face.sets_well(char):
+                if face.sets_well(char) if well else face.has(char):
                     return face
         return None
 
