@@ -11,9 +11,9 @@ that depend on no file are kept under their question: what the language registry
 a tag (languages.py), what a phone number dials (phones.py), and which files an installed
 font package holds (fonts.py, under a hash of what is installed). Only such facts are kept
 here, never a leaflet's text (content/recall.py keeps leaflets). A large value that is
-faster to load than to make (parsed hyphenation patterns, a dictionary's syllables) is
-kept as a pickle file of its own (kept()), and jinja2 keeps its compiled templates
-beside them (template_cache()). HANDOUTS_CACHE names the folder, or "off" keeps none;
+faster to load than to make (parsed hyphenation patterns, a dictionary's syllables, an SVG
+figure's Drawing) is kept as a pickle file of its own (kept()), and jinja2 keeps its
+compiled templates beside them (template_cache()). HANDOUTS_CACHE names the folder, or "off" keeps none;
 the default is $XDG_CACHE_HOME/handouts (~/.cache/handouts). A cache that cannot be read
 or written only makes a run slower.
 """
@@ -55,7 +55,9 @@ LIBRARIES = ("fonttools", "reportlab", "svglib", "lxml", "pillow", "langcodes", 
 
 
 @cache
-def _stamp() -> str:
+def stamp() -> str:
+    """A hash of the code that judges (JUDGES) and of the libraries it uses: it names the
+    file of entries, and what is kept made by that code (svgfigure's drawings)."""
     digest = sha256()
     for name in JUDGES:
         digest.update((_HERE / name).read_bytes())
@@ -105,7 +107,7 @@ def _folder_names(entry: str) -> tuple[str, ...]:
 
 def _file() -> Path | None:
     where = folder()
-    return where / f"files-{_stamp()}.json" if where else None
+    return where / f"files-{stamp()}.json" if where else None
 
 
 def _read(path: Path) -> dict[str, Any]:
