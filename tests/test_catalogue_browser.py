@@ -8,6 +8,7 @@ first use); nothing is downloaded while the page is open.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -329,15 +330,19 @@ def test_loads_nothing_from_outside_and_logs_no_errors(page):
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    if not AXE.is_file():
-        npm = shutil.which("npm")
-        if not npm:
-            missing("npm is not installed, so axe-core cannot be installed")
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix",
-                                 str(BROWSER_DIR)], capture_output=True, text=True)
-        if result.returncode != 0 or not AXE.is_file():
-            missing(f"npm could not install axe-core: {result.stderr[-500:]}")
-    return AXE.read_text(encoding="utf-8")
+    # one install at a time: two pytest-xdist workers running `npm ci` into one folder
+    # failed (ENOTEMPTY), and one could read the file while the other wrote it
+    with open(BROWSER_DIR / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not AXE.is_file():
+            npm = shutil.which("npm")
+            if not npm:
+                missing("npm is not installed, so axe-core cannot be installed")
+            result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix",
+                                     str(BROWSER_DIR)], capture_output=True, text=True)
+            if result.returncode != 0 or not AXE.is_file():
+                missing(f"npm could not install axe-core: {result.stderr[-500:]}")
+        return AXE.read_text(encoding="utf-8")
 
 
 def axe_violations(driver, source: str) -> list[str]:
