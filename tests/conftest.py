@@ -1,6 +1,7 @@
 """Shared fixtures: the example catalogue built once, and small catalogues made per test."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -63,12 +64,29 @@ def fixed_today():
     os.environ.pop("HANDOUTS_TODAY", None)
 
 
+def built_once(tmp_path_factory, name: str, *options: str) -> Path:
+    """The example catalogue built with `options` once for the whole run: under
+    pytest-xdist the workers share one folder, the first builds it under a file lock (each
+    worker built the examples again, twice)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp(name)
+        assert main(["build", str(REPO / "content.yaml"), "--out", str(out), *options]) == 0
+        return out
+    shared = tmp_path_factory.getbasetemp().parent  # the run's; each worker has a folder in it
+    out, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            shutil.rmtree(out, ignore_errors=True)
+            assert main(["build", str(REPO / "content.yaml"), "--out", str(out), *options]) == 0
+            done.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def example_out(tmp_path_factory) -> Path:
     """The example catalogue (content.yaml) built once for the whole run."""
-    out = tmp_path_factory.mktemp("example-out")
-    assert main(["build", str(REPO / "content.yaml"), "--out", str(out)]) == 0
-    return out
+    return built_once(tmp_path_factory, "example-out")
 
 
 @pytest.fixture(scope="session")
@@ -95,10 +113,8 @@ def suite_pdfs(request, tmp_path_factory) -> list[Path]:
 def a5_large_print_out(tmp_path_factory) -> Path:
     """The example catalogue in large print on A5 (the smallest column with the largest
     text), built once for the whole run."""
-    out = tmp_path_factory.mktemp("a5-large-print-out")
-    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--variant",
-                 "large-print", "--page-size", "A5"]) == 0
-    return out
+    return built_once(tmp_path_factory, "a5-large-print-out", "--variant", "large-print",
+                      "--page-size", "A5")
 
 
 class Catalogue:
