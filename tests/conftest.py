@@ -6,6 +6,8 @@ import os
 import shutil
 import tempfile
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
@@ -64,6 +66,15 @@ def fixed_today():
     os.environ.pop("HANDOUTS_TODAY", None)
 
 
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Held by one process at a time (pytest-xdist's workers): an install or a build
+    that several would otherwise run into one folder at once."""
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def built_once(tmp_path_factory, name: str, *options: str) -> Path:
     """The example catalogue built with `options` once for the whole run: under
     pytest-xdist the workers share one folder, the first builds it under a file lock (each
@@ -74,8 +85,7 @@ def built_once(tmp_path_factory, name: str, *options: str) -> Path:
         return out
     shared = tmp_path_factory.getbasetemp().parent  # the run's; each worker has a folder in it
     out, done = shared / name, shared / f"{name}.done"
-    with open(shared / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(shared / f"{name}.lock"):
         if not done.is_file():
             shutil.rmtree(out, ignore_errors=True)
             assert main(["build", str(REPO / "content.yaml"), "--out", str(out), *options]) == 0

@@ -8,7 +8,6 @@ first use); nothing is downloaded while the page is open.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, page_as_built
+from conftest import MINIMAL, exclusive, page_as_built
 
 from handouts.cli import main
 from test_catalogue_page import TRANSLATED, example_copy
@@ -332,8 +331,7 @@ def test_loads_nothing_from_outside_and_logs_no_errors(page):
 def axe_source() -> str:
     # one install at a time: two pytest-xdist workers running `npm ci` into one folder
     # failed (ENOTEMPTY), and one could read the file while the other wrote it
-    with open(BROWSER_DIR / ".install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(BROWSER_DIR / ".install.lock"):
         if not AXE.is_file():
             npm = shutil.which("npm")
             if not npm:

@@ -30,10 +30,9 @@ def _text(path) -> str | None:
 
 @pytest.mark.after_all
 def test_no_pdf_holds_program_text_or_a_dangerous_link(suite_pdfs):
-    pdfs = suite_pdfs
-    assert len(pdfs) >= 7  # the example build at least: 4 leaflets, 3 translations
-    readable = [(path, text) for path in pdfs if (text := _text(path)) is not None]
-    assert len(readable) >= len(pdfs) // 2
+    assert len(suite_pdfs) >= 7  # the example build at least: 4 leaflets, 3 translations
+    readable = [(path, text) for path in suite_pdfs if (text := _text(path)) is not None]
+    assert len(readable) >= len(suite_pdfs) // 2
     for path, text in readable:
         found = PROGRAM_TEXT.search(text)
         assert found is None, f"{path}: program text {found.group(0)!r}"

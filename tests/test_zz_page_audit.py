@@ -362,10 +362,9 @@ def _digest(path) -> str:
 
 @pytest.mark.after_all
 def test_every_page_of_every_pdf_keeps_its_text_on_the_paper(suite_pdfs):
-    pdfs = suite_pdfs
-    assert len(pdfs) >= 7
+    assert len(suite_pdfs) >= 7
     seen: set[str] = set()  # many tests build the same leaflet: audit each file once
-    unique = [p for p in pdfs if not ((digest := _digest(p)) in seen or seen.add(digest))]
+    unique = [p for p in suite_pdfs if not ((digest := _digest(p)) in seen or seen.add(digest))]
     # on every core: this was the suite's longest test (100 s of 660 on one)
     with ProcessPoolExecutor(max_workers=len(os.sched_getaffinity(0)),
                              mp_context=multiprocessing.get_context("spawn")) as pool:

@@ -804,7 +804,7 @@ def _visual_line(line, rtl: bool, known: list | None = None, tagged: bool = Fals
     if spaces and last is not None:
         _put_spaces(out, last, [], spaces)
     # a squeezed line's spaces are narrower (Tw), the moving space of a piece's too
-    drawn = _typed_spans(_in_pdfium_order(out, rtl and _extra_space(line) > -_FUZZ), source)
+    drawn = _in_pdfium_order(out, rtl and _extra_space(line) > -_FUZZ, source)
     if tagged:
         # before the last text piece: the line's last text is written with its end (a
         # space after it, or the head of a word it breaks: tags._LineWriter)
@@ -822,12 +822,13 @@ def _typed_spans(pieces: list, source: str) -> list:
     '.' then '999', '10-12' drawn '12' '-' '10', a list label '1.') inside an ActualText
     span of its typed text. Both poppler and pdfium read such a run in drawing order
     ('.999', '12-10', '.1') and read a span's text instead. Not on a line moved for
-    pdfium (an origin slot, see _moved_to_reading_order), nor around letters or
+    pdfium (an origin slot, see _moved_to_reading_order: _in_pdfium_order asks for
+    spans only on a line it left in place), nor around letters or
     brackets, where spans read worse ('(IGRT)' came back '( IGRT (' from pdfium), nor
     for a run that is not a whole word of `source`: pdfium moves a span's punctuation
     that touches a letter (Hebrew 'ו-14-16,' read 'ו14-16,-')."""
-    if any(_is_switch(p) and _label(p).startswith(line_origin()) for p in pieces):
-        return pieces
+    if len({getattr(p, "bidi_level", None) for p in pieces} - {None}) < 2:
+        return pieces  # a run drawn out of typed order spans two levels
     last_text = max((i for i, p in enumerate(pieces) if not hasattr(p, "cbDefn")), default=-1)
     out: list = []
     at = 0
@@ -856,13 +857,14 @@ def _unlettered(piece) -> bool:
     """A piece of a word, drawn at a known level, whose text holds no letter (nor
     character of a strong direction), bracket, control or glyph of no code of its own (nor
     spans of its own)."""
+    # bidi_level and read_at are set together (_visual_line)
     if hasattr(piece, "cbDefn") or not hasattr(piece, "bidi_level") or \
-            not hasattr(piece, "read_at") or has_actual_text(piece.text):
+            has_actual_text(piece.text):
         return False
     read = _read(piece).strip(" ")
     return bool(read) and not any(unicodedata.category(ch)[0] in "LC" or
-                                  unicodedata.bidirectional(ch) in _STRONG or
-                                  unicodedata.mirrored(ch) for ch in read)
+                                  unicodedata.bidirectional(ch) in _STRONG
+                                  for ch in read) and not mirrored(read)
 
 
 _STRONG = ("L", "R", "AL")  # the Urdu full stop '۔' is a right-to-left letter to UAX #9
@@ -945,7 +947,7 @@ def _switch(like, label: str):
     return like.clone(text="", cbDefn=ABag(kind="onDraw", name=CALLBACK, label=label))
 
 
-def _in_pdfium_order(pieces: list, movable: bool) -> list:
+def _in_pdfium_order(pieces: list, movable: bool, source: str) -> list:
     """The pieces, each run of several segments that pdfium would read in the wrong
     order marked to be written in the order it reads back (pdf/pdfiumorder.py): on a line
     pdfium calls right to left, a left-to-right run (it read '020 7946 0410' as '0410 7946
@@ -954,13 +956,15 @@ def _in_pdfium_order(pieces: list, movable: bool) -> list:
     A5 large-print line). Runs are judged by what their glyphs read as (tags.reads_as):
     a joined Arabic letter's code is private-use. A `movable` line (of a right-to-left
     paragraph, not squeezed) that pdfium calls left to right has its pieces moved into
-    reading order, too (_moved_to_reading_order)."""
+    reading order, too (_moved_to_reading_order); a line left in place gets its typed
+    spans (_typed_spans: words of `source`, the paragraph's text)."""
     texts = [getattr(piece, "text", None) for piece in pieces]
     rtl = drawn_read_right_to_left("".join(str(text) for text in texts if text))
     pieces = _runs_joined(pieces, _latin_word if rtl else _right_to_left_word)
     pieces = [piece.clone(text=marked(piece.text)) if _to_mark(piece, rtl) else piece
               for piece in pieces]
-    return pieces if rtl or not movable else _moved_to_reading_order(pieces)
+    moved = pieces if rtl or not movable else _moved_to_reading_order(pieces)
+    return _typed_spans(pieces, source) if moved is pieces else moved
 
 
 def _moved_to_reading_order(pieces: list) -> list:

@@ -184,13 +184,14 @@ class Typeset:
             if own.sets_well(char):
                 self._runs[key] = own
             else:  # else one that has it at all: a small glyph is better than none
-                self._runs[key] = (self._fallback(char, heading) or (own if own.has(char) else None)
-                                   or self._fallback(char, heading, well=False))
+                well, having = self._fallback(char, heading)
+                self._runs[key] = well or (own if own.has(char) else None) or having
         return self._runs[key]
 
-    def _fallback(self, char: str, heading: bool, well: bool = True) -> Face | None:
+    def _fallback(self, char: str, heading: bool) -> tuple[Face | None, Face | None]:
         name = self.table.script_of(char)
         scripts = [self.table.scripts[name]] if name else [self.script, *self.table.scripts.values()]
+        having = None
         for script in scripts:
             for spec in script.fonts:
                 try:
@@ -198,9 +199,10 @@ class Typeset:
                 except TemplateError:
                     continue  # a font that is not installed cannot be a fallback
                 face = pair[1] if heading else pair[0]
-                if face.sets_well(char) if well else face.has(char):
-                    return face
-        return None
+                if face.sets_well(char):
+                    return face, having or face
+                having = having or (face if face.has(char) else None)
+        return None, having
 
     # -- markup ------------------------------------------------------------------------
     def markup(self, text: str, heading: bool = False, joined_to_next: bool = False) -> str:
