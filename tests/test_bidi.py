@@ -820,18 +820,36 @@ def test_reading_order_undoes_the_drawing_order():
             assert [drawn[i] for i in back] == list(range(count)), item_levels
 
 
-def test_no_typed_span_for_punctuation_that_touches_a_letter(catalogue):
-    """Hebrew 'ו-14-16,': the run '-14-16,' touches the letter ו, and pdfium moved the
-    span's punctuation ('ו14-16,-'). Only whole words of no letters get a span of their
-    typed text, so '08:30.' beside it still does, and reads as typed."""
-    catalogue.leaflet(leaflet("he", "המחלקה פתוחה בשעות 10-12 ו-14-16, והתור שלך בשעה 08:30."))
+# Hebrew joins a prefix letter to a number with a hyphen ('ל-15': on the 15th); the
+# third sentence has a prefix with no hyphen, so its number's run touches the letter
+HEBREW_PREFIXES = ("המחלקה פתוחה בשעות 10-12 ו-14-16, והתור שלך בשעה 08:30. "
+                   "התור נקבע ל-15 בינואר ונמשך כ-20 דקות. יש להגיע ב-8:00 או ו14-16, בבוקר.")
+# so that most of the page is Hebrew: poppler reads a page whose letters are mostly
+# Latin (the English end matter of a short leaflet) left to right
+HEBREW_PAGE = " ".join(["הטקסט הזה כתוב בעברית כדי שרוב העמוד ייקרא מימין לשמאל."] * 8)
+
+
+def test_a_hebrew_prefix_and_its_hyphen_read_before_the_number(catalogue):
+    """'ל-15' is drawn '15' then '-ל' (the hyphen is at the letter's level), and pdfium
+    read the hyphen after the number: 'ל15-', 'ו,14-16-' (poppler: 'ו ,14-16-'). The
+    hyphen is split from its letter into the span of the number's typed text
+    (lines._with_head_split): pdfium reads each as typed, and poppler reads its
+    characters in typed order, except the space after it, which it puts before the
+    number as it does for every number in right-to-left text ('ל -15בינואר'). A run that
+    touches a letter with no punctuation to take in ('ו14-16,') gets no span: pdfium
+    moved such a span's punctuation ('ו14-16,-'). '08:30.' beside them keeps its span."""
+    catalogue.leaflet(leaflet("he", f"{HEBREW_PREFIXES} {HEBREW_PAGE}"))
     assert catalogue.build() == 0
     path = catalogue.out / "sample.pdf"
     with pikepdf.open(path) as pdf:
         found = [m for page in pdf.pages
                  for m in re.findall(rb"/ActualText <FEFF([0-9A-F]*)>", page.Contents.read_bytes())]
     spans = [bytes.fromhex(m.decode()).decode("utf-16-be") for m in found]
-    assert "08:30." in spans and not any("14-16" in span for span in spans), spans
-    for read in (poppler, pdfium):
-        text = read(path)
-        assert "08:30." in text and ".08:30" not in text and "10-12" in text
+    assert {"08:30.", "-14-16,", "-15", "-20", "-8:00"} <= set(spans), spans
+    assert "14-16," not in spans, spans
+    typed = ["ו-14-16,", "ל-15", "כ-20", "ב-8:00", "08:30.", "10-12"]
+    text = pdfium(path)
+    assert all(word in text.split() for word in typed), text
+    unspaced = "".join(ch for ch in poppler(path)
+                       if not ch.isspace() and not 0x202A <= ord(ch) <= 0x202E)
+    assert all(word in unspaced for word in typed), unspaced
