@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 import unicodedata
 
 import pikepdf
@@ -631,6 +632,50 @@ def test_pdfium_reads_a_cards_label_before_its_english_value(catalogue, language
     for value in (address, where):
         line = next(line for line in lines if value in line)
         assert line.endswith(value) and not line[0].isascii(), line
+
+
+def test_pdfium_reads_a_hebrew_cards_label_before_its_english_value(catalogue):
+    """The same in Hebrew, whose font (DejaVu Sans) has a space 317.87 units wide: the
+    move back after the slot's space would be a fraction of a unit, which pdfium, reading
+    widths as whole numbers, got wrong, so such lines were left unmoved and read value
+    first ('Riverside Hospital, 1 Embankment Road כתובת:', 'Test owner באחריות:'). The
+    slot's space is now a code of the space glyph at a whole width (317)."""
+    address, where = "clinic.team@example.nhs.uk", "Riverside Hospital, 1 Embankment Road"
+    card = f"- contact:\n    name: המרכז\n    email: {address}\n    address: {where}\n"
+    catalogue.leaflet(with_blocks(card, leaflet("he", "פנו אל המרכז.")))
+    assert catalogue.build() == 0
+    lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
+    for value in (address, where, "Test owner"):
+        line = next(line for line in lines if value in line)
+        assert line.endswith(value) and not line[0].isascii(), line
+    moves = slot_moves(catalogue.out / "sample.pdf")
+    assert moves and all(width.is_integer() and abs(there + back - width) < 1e-6
+                         for there, width, back in moves), moves
+
+
+def slot_moves(path) -> list[tuple[float, float, float]]:
+    """(move, the slot glyph's width in /Widths, move back) of every text operator that
+    starts at a slot left of its glyphs (pdfiumorder.with_origin: '[n (space) m ...] TJ',
+    n > 0): the glyphs after the slot are drawn where they were when the two moves and
+    the width cancel out. (A run written segments last first also opens with a number
+    and a space, moving right: n < 0.)"""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            font = None
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Tf":
+                    font = page.Resources.Font[operands[0]]
+                elif str(operator) == "TJ" and font is not None:
+                    items = list(operands[0])
+                    if len(items) >= 3 and isinstance(items[0], (int, float, Decimal)) and \
+                            items[0] > 0 and \
+                            isinstance(items[1], pikepdf.String) and len(bytes(items[1])) == 1 \
+                            and isinstance(items[2], (int, float, Decimal)):
+                        code = bytes(items[1])[0]
+                        width = float(font.Widths[code - int(font.FirstChar)])
+                        found.append((float(items[0]), width, float(items[2])))
+    return found
 
 
 @pytest.mark.parametrize("language", ["ar", "fa", "ur"])

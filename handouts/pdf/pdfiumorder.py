@@ -323,24 +323,20 @@ def with_origin(text_object, code: str) -> str:
     (tags._note_origin), when one was noted for it: pdfium reads the text operators of a
     line in the order of where each starts (its first glyph: a TJ's leading number moves
     the start), so the operator opens with a space glyph there, then moves back to where
-    its glyphs are drawn, by exactly what it moved (the space's width, as the font's
-    widths give it, is whole: pdfium reads widths as whole numbers, and a fraction of a
-    unit moved every glyph after it). The page looks the same; poppler, which orders by
-    the glyphs and skips spaces, reads the same. `code` stays as it is when it is not one
-    Tj or TJ (an ActualText span), or the font's subset has no space (code 32 is one in a
-    TrueType subset once it has 33 codes: before, it drew a box)."""
+    its glyphs are drawn, by exactly what it moved (the space's width is whole: see
+    _slot_space). The page looks the same; poppler, which orders by the glyphs and skips
+    spaces, reads the same. `code` stays as it is when it is not one Tj or TJ (an
+    ActualText span), or there is no such space in the font's subset."""
     shift = text_object.__dict__.pop("_origin_shift", None)
     if shift is None:
         return code
     font_operator, rest = _font_operator(code)
     items = _tj_items(rest)
-    space_code = _space_code(text_object)
-    if items is None or space_code is None:
+    slot = _slot_space(text_object)
+    if items is None or slot is None:
         return code
+    space_code, space = slot
     size = text_object._fontsize
-    space = round(stringWidth(" ", text_object._fontname, 1000), 4)  # as /Widths has it
-    if not space.is_integer():
-        return code
     there = round(-shift * 1000 / size, 3)  # TJ units: the pen moves by -n/1000 of the size
     back = round(space - there, 3)
     moved = [_number(there), space_code, _number(back), *items]
@@ -348,11 +344,15 @@ def with_origin(text_object, code: str) -> str:
     return f"{font_operator} {tj}" if font_operator else tj
 
 
-def _space_code(text_object) -> str | None:
-    """A PDF string drawing a space in the text object's font subset: code 32, which is
-    a space once the subset has 33 codes (before, it drew a box), or else a private-use
-    code for the space glyph made for the subset (a few late letters of an Arabic
-    leaflet make a subset of their own); None when there is none."""
+def _slot_space(text_object) -> tuple[str, float] | None:
+    """A PDF string drawing a space in the text object's font subset, and its width in
+    /Widths units, a whole number: pdfium reads widths as whole numbers, and a move by a
+    space of a fraction (DejaVu's, 317.87, which Hebrew is set in) moved every glyph
+    after it in pdfium. Code 32, which is a space once the subset has 33 codes (before,
+    it drew a box), when its width is whole; else a private-use code for the space glyph
+    at its width rounded down, made for the subset (a few late letters of an Arabic
+    leaflet make a subset of their own). None when there is none: a new code goes to
+    the newest subset only."""
     font = getFont(text_object._fontname)
     doc = text_object._canvas._doc
     state = getattr(font, "state", {}).get(doc)
@@ -360,14 +360,24 @@ def _space_code(text_object) -> str | None:
         return None
     subsets = state.subsets
     subset = getattr(text_object, "_curSubset", 0) or 0
-    if subset < len(subsets) and len(subsets[subset]) > 32 and subsets[subset][32] == 32:
-        return "( )"
-    if subset == 0 or subset != state.nextCode >> 8 or getattr(font, "hbAddPrivate", None) is None:
-        return None  # subset 0 holds the space itself; a new code goes to the newest subset
-    written = font.splitString(_recoded(font, " ", subset, doc), doc)
+    width = round(stringWidth(" ", text_object._fontname, 1000), 4)  # as /Widths has it
+    whole = width.is_integer()
+    if whole and subset < len(subsets) and len(subsets[subset]) > 32 and \
+            subsets[subset][32] == 32:
+        return "( )", width
+    if subset != state.nextCode >> 8 or getattr(font, "hbAddPrivate", None) is None or \
+            (subset == 0 and whole):  # subset 0 holds the space itself
+        return None
+    if whole:
+        space = _recoded(font, " ", subset, doc)
+    else:
+        width = float(int(width))
+        space = private_code(font.fontName, f"handouts.slot-space:{subset}:{width:g}",
+                             font.face.charToGlyph[32], width, " ")
+    written = font.splitString(space, doc)
     if [number for number, _ in written] != [subset]:
         return None
-    return f"({text_object._canvas._escape(written[0][1])})"
+    return f"({text_object._canvas._escape(written[0][1])})", width
 
 
 def _number(units: float) -> str:
