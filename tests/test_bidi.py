@@ -623,13 +623,16 @@ def test_pdfium_reads_a_cards_label_before_its_english_value(catalogue, language
     taking its text operators in the order of where each starts: the Persian card's
     email line, drawn address first, was read 'clinic.team@... ایمیل:', and so was every
     card value in English. The label's operator now starts just left of its line
-    (pdfiumorder.with_origin), drawn where it was."""
+    (pdfiumorder.with_origin), drawn where it was. (A label with a vowel mark cannot be
+    moved: the Urdu 'hours' label is written without its optional kasra, 'اوقات کار'.)"""
     address, where = "clinic.team@example.nhs.uk", "Riverside Hospital, 1 Embankment Road"
-    card = f"- contact:\n    name: مرکز\n    email: {address}\n    address: {where}\n"
+    hours = "Monday to Friday, 9am to 5pm"
+    card = (f"- contact:\n    name: مرکز\n    email: {address}\n    address: {where}\n"
+            f"    hours: {hours}\n")
     catalogue.leaflet(with_blocks(card, leaflet(language, "راجع المصدر.")))
     assert catalogue.build() == 0
     lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
-    for value in (address, where):
+    for value in (address, where, hours):
         line = next(line for line in lines if value in line)
         assert line.endswith(value) and not line[0].isascii(), line
 
