@@ -871,7 +871,8 @@ def test_reading_order_undoes_the_drawing_order():
 # Hebrew joins a prefix letter to a number with a hyphen ('ל-15': on the 15th); the
 # third sentence has a prefix with no hyphen, so its number's run touches the letter
 HEBREW_PREFIXES = ("המחלקה פתוחה בשעות 10-12 ו-14-16, והתור שלך בשעה 08:30. "
-                   "התור נקבע ל-15 בינואר ונמשך כ-20 דקות. יש להגיע ב-8:00 או ו14-16, בבוקר.")
+                   "התור נקבע ל-15 בינואר ונמשך כ-20 דקות. יש להגיע ב-8:00 או ו14-16, בבוקר. "
+                   "אפשר גם ל–15 או ל\"15 בחודש.")  # a dash, a quote: pdfium read them right
 # so that most of the page is Hebrew: poppler reads a page whose letters are mostly
 # Latin (the English end matter of a short leaflet) left to right
 HEBREW_PAGE = " ".join(["הטקסט הזה כתוב בעברית כדי שרוב העמוד ייקרא מימין לשמאל."] * 8)
@@ -881,11 +882,13 @@ def test_a_hebrew_prefix_and_its_hyphen_read_before_the_number(catalogue):
     """'ל-15' is drawn '15' then '-ל' (the hyphen is at the letter's level), and pdfium
     read the hyphen after the number: 'ל15-', 'ו,14-16-' (poppler: 'ו ,14-16-'). The
     hyphen is split from its letter into the span of the number's typed text
-    (lines._with_head_split): pdfium reads each as typed, and poppler reads its
+    (lines._head_split): pdfium reads each as typed, and poppler reads its
     characters in typed order, except the space after it, which it puts before the
     number as it does for every number in right-to-left text ('ל -15בינואר'). A run that
     touches a letter with no punctuation to take in ('ו14-16,') gets no span: pdfium
-    moved such a span's punctuation ('ו14-16,-'). '08:30.' beside them keeps its span."""
+    moved such a span's punctuation ('ו14-16,-'), and neither does one after a dash or a
+    quote, which pdfium reads in order, and read after the number in a span ('ל15–').
+    '08:30.' beside them keeps its span."""
     catalogue.leaflet(leaflet("he", f"{HEBREW_PREFIXES} {HEBREW_PAGE}"))
     assert catalogue.build() == 0
     path = catalogue.out / "sample.pdf"
@@ -897,7 +900,7 @@ def test_a_hebrew_prefix_and_its_hyphen_read_before_the_number(catalogue):
     assert "14-16," not in spans, spans
     typed = ["ו-14-16,", "ל-15", "כ-20", "ב-8:00", "08:30.", "10-12"]
     text = pdfium(path)
-    assert all(word in text.split() for word in typed), text
+    assert all(word in text.split() for word in [*typed, "ל–15", 'ל"15']), text
     unspaced = "".join(ch for ch in poppler(path)
                        if not ch.isspace() and not 0x202A <= ord(ch) <= 0x202E)
     assert all(word in unspaced for word in typed), unspaced

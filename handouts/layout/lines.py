@@ -29,10 +29,10 @@ from reportlab.platypus import Paragraph
 
 from ..rlhooks import (EMAIL, HYPHENATE_ON_NEXT_LINE, cjk_callbacks_breakable, cjk_callbacks_drawn,
                        install_url_splitter, looks_like_email, looks_like_url,
-                       shaped_width, treated_as_address)
+                       shape_data, shaped_width, treated_as_address)
 from .bidi import line_items, reading_order, visual_order
-from ..pdf.pdfiumorder import (drawn_read_right_to_left, marked, mirrored, needs_reversing,
-                               read_right_to_left)
+from ..pdf.pdfiumorder import (Reversed, ReversedPlain, drawn_read_right_to_left, marked,
+                               mirrored, needs_reversing, number_punctuation, read_right_to_left)
 from ..pdf.tags import (CALLBACK, WordBreak, at_position, closes, closing, has_actual_text,
                         line_end, line_origin, line_start, opened_by, origin_slot, reads_as,
                         typed_end, typed_start)
@@ -827,10 +827,10 @@ def _typed_spans(pieces: list, source: str) -> list:
     brackets, where spans read worse ('(IGRT)' came back '( IGRT (' from pdfium), nor
     for a run that is not a whole word of `source` (pdfium moves a span's punctuation
     that touches a letter: Hebrew 'ו-14-16,' read 'ו14-16,-'), unless the run takes in
-    the punctuation typed between it and the word's letters (_with_head_split)."""
+    the punctuation typed between it and the word's letters (_head_split)."""
     if len({getattr(p, "bidi_level", None) for p in pieces} - {None}) < 2:
         return pieces  # a run drawn out of typed order spans two levels
-    pieces = _with_head_split(pieces)
+    pieces = list(pieces)
     last_text = max((i for i, p in enumerate(pieces) if not hasattr(p, "cbDefn")), default=-1)
     out: list = []
     at = 0
@@ -841,58 +841,69 @@ def _typed_spans(pieces: list, source: str) -> list:
                     _word_of(pieces[end]) == _word_of(pieces[at]):
                 end += 1
         group = pieces[at:end]
-        typed = _typed_order(group) if len(group) > 1 else None
-        # a whole word, or the rest of one after its letters and the punctuation
-        # split from them ('ל-15', 'ו-14-16,')
-        before = r"(?<=\w)" if getattr(group[-1], "split_head", False) else r"(?<!\S)"
-        if typed and re.search(rf"{before}{re.escape(typed)}(?!\S)", source):
-            out.extend(_in_typed_span(group, typed, ends_line=end - 1 == last_text))
+        split = _head_split(group[-1], pieces[end]) if end < len(pieces) else None
+        spanned = _spanned([*group, split[0]], source, after_letters=True) if split else None
+        if split and spanned:
+            pieces[end] = split[1]  # the word's letters, without what the span took in
         else:
-            out.extend(group)
+            spanned = _spanned(group, source, ends_line=end - 1 == last_text)
+        out.extend(spanned or group)
         at = end
     return out
 
 
-def _with_head_split(pieces: list) -> list:
-    """The pieces, where a piece of right-to-left letters drawn just after a run of
-    unlettered pieces of its word begins with punctuation (the hyphen of Hebrew 'ל-15',
-    'ו-14-16,', a prefix letter joined to a number: drawn '15' then '-ל'), with that
-    punctuation split off as a piece of its own (`split_head`), so _typed_spans takes
-    it into the number's span: pdfium read the hyphen after the number ('ל15-'). Only
-    where the punctuation is drawn as its own characters at its font's width (no
-    kerning against the letter), and in the number's style, so the span is one text
-    operator and the page is drawn as before."""
-    out: list = []
-    for piece in pieces:
-        head = _split_head(piece) if out and _unlettered(out[-1]) and \
-            hasattr(piece, "read_at") and not hasattr(piece, "cbDefn") and \
-            _word_of(out[-1]) == _word_of(piece) and sameFrag(out[-1], piece) else 0
-        if head:
-            out.append(piece.clone(text=str.__str__(piece.text[:head]), split_head=True))
-            piece = piece.clone(text=piece.text[head:])
-        out.append(piece)
-    return out
+def _spanned(group: list, source: str, ends_line: bool = False,
+             after_letters: bool = False) -> list | None:
+    """`group` inside a span of its typed text (_in_typed_span), when that text is a
+    whole word of `source` or, `after_letters`, the rest of one after its letters
+    ('-15' of 'ל-15'); else None."""
+    typed = _typed_order(group) if len(group) > 1 else None
+    before = r"(?<=\S)" if after_letters else r"(?<!\S)"
+    if typed and re.search(rf"{before}{re.escape(typed)}(?!\S)", source):
+        return _in_typed_span(group, typed, ends_line)
+    return None
 
 
-def _split_head(piece) -> int:
-    """How many characters of punctuation a right-to-left piece of letters begins with
-    (in drawing order) that can be drawn as a piece of their own; 0 for none."""
-    if not hasattr(piece, "bidi_level") or piece.bidi_level % 2 == 0 or \
-            has_actual_text(piece.text):
+def _head_split(number, piece) -> tuple | None:
+    """(head, rest) of a right-to-left piece of letters drawn just after `number` (an
+    unlettered piece of its word, in its style) that begins with punctuation pdfium
+    reads as part of a number: the hyphen of Hebrew 'ל-15' or 'ו-14-16,', a prefix letter
+    joined to a number, drawn '15' then '-ל', which pdfium read 'ל15-'. The head goes
+    into the number's span. Only where it is drawn as its own characters at their
+    font's width (no kerning against the letter, no offset), so the page is drawn as
+    before; not in a run written for pdfium's reversal (pdfiumorder.Reversed), whose
+    mark a slice would lose."""
+    if not _unlettered(number) or not hasattr(piece, "read_at") or hasattr(piece, "cbDefn") \
+            or isinstance(piece.text, (Reversed, ReversedPlain)) or \
+            _word_of(number) != _word_of(piece) or not sameFrag(number, piece):
+        return None
+    head = _head_length(piece)
+    if not head:
+        return None
+    return piece.clone(text=str.__str__(piece.text[:head])), piece.clone(text=piece.text[head:])
+
+
+def _head_length(piece) -> int:
+    """How many characters of number punctuation (pdfiumorder.number_punctuation) a
+    right-to-left piece of letters begins with, in drawing order, that can be drawn as a
+    piece of their own; 0 for none."""
+    if getattr(piece, "bidi_level", 0) % 2 == 0 or has_actual_text(piece.text):
         return 0
     text, read = str.__str__(piece.text), _read(piece)
     head = 0
-    while head < len(read) and unicodedata.category(read[head])[0] == "P" and \
-            not mirrored(read[head]) and unicodedata.bidirectional(read[head]) not in _STRONG:
+    while head < len(read) and number_punctuation(read[head]):
         head += 1
     letters = read[head:].strip(" ")
     if not head or text[:head] != read[:head] or not letters or \
             not all(unicodedata.category(ch)[0] in "LM" for ch in letters):
         return 0
     font, size = piece.fontName, piece.fontSize
+    glyphs = shape_data(piece.text[:head]) or []
+    if any(glyph.x_offset or glyph.y_offset for glyph in glyphs):
+        return 0
     drawn = shaped_width(piece.text[:head], font, size)
     own = stringWidth(text[:head], font, size)
-    return head if drawn is None or abs(drawn - own) < 1e-6 else 0
+    return head if drawn is None or abs(drawn - own) < _FUZZ else 0
 
 
 def _word_of(piece) -> int:

@@ -64,8 +64,9 @@ def marked(text):
 # pdfium's classes (CFX_BidiChar): letters; digits and the number punctuation, which are
 # always read forwards and set no direction ('37.5', '10:30', '128/82', the ':' and '/'
 # of a URL); right to left; and the rest (spaces, '@', '|', brackets)
+_NUMBER_PUNCTUATION = ("CS", "ES", "ET")  # ',' '.' ':' '/', '-' '+', '%' '#'
 _CLASSES = {"L": "L", "R": "R", "AL": "R", **dict.fromkeys(
-    ("EN", "AN", "NSM", "CS", "ES", "ET", "BN"), "W")}
+    ("EN", "AN", "NSM", *_NUMBER_PUNCTUATION, "BN"), "W")}
 # a no-break space is drawn with the code of a space, and read back as one (markup.NBSP)
 _AS_READ = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
@@ -73,6 +74,13 @@ _AS_READ = str.maketrans({"\u00a0": " ", "\u202f": " "})
 def segment_class(text: str, i: int) -> str:
     """pdfium's class of text[i]: L, W (a digit or number punctuation), R (R, AL), or N."""
     return _CLASSES.get(unicodedata.bidirectional(text[i].translate(_AS_READ)), "N")
+
+
+def number_punctuation(char: str) -> bool:
+    """Whether pdfium reads `char` as part of a number beside it (the '-' of '10-12', the
+    ':' of '08:30'), not as a neutral it orders by the letters around it (a dash, a
+    quote). A no-break space is read as a space (_AS_READ), though UAX #9 calls it CS."""
+    return unicodedata.bidirectional(char.translate(_AS_READ)) in _NUMBER_PUNCTUATION
 
 
 def segments(text: str) -> list[tuple[str, int, int]]:
