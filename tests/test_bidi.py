@@ -637,6 +637,35 @@ def test_pdfium_reads_a_cards_label_before_its_english_value(catalogue, language
         assert line.endswith(value) and not line[0].isascii(), line
 
 
+# Sentences that end with an English word, address or name and its full stop
+ENDING_IN_ENGLISH = {
+    "ar": ["للمزيد راسلنا على info@nhs.uk.", "اقرأ المزيد على www.nhs.uk.",
+           "تحدث مع Ahmed Khan."],
+    "fa": ["به info@nhs.uk ایمیل بزنید یا بنویسید به clinic@nhs.uk.",
+           "با دکتر Ahmed Khan."],
+    "ckb": ["ئیمەیڵ بنێرە بۆ info@nhs.uk."],
+}
+
+
+@pytest.mark.parametrize("language", sorted(ENDING_IN_ENGLISH))
+def test_pdfium_reads_a_sentence_ending_in_english_in_order(catalogue, language):
+    """'تحدث مع Ahmed Khan.': the '.' is drawn at the paragraph's level, left of 'Khan',
+    a piece of its own that shares its place in reading order with 'Khan', so the line
+    (read left to right by pdfium: as many English runs as Arabic ones) was left as
+    drawn and read '.Ahmed Khan تحدث مع'. Pieces that share a place are now ordered by
+    their levels (lines._reading_ranks), and the line is moved: pdfium reads the words
+    in order, with a space before the '.' (the space drawn after the English word,
+    written with it)."""
+    blocks = "".join(f"- paragraph: {json.dumps(s, ensure_ascii=False)}\n"
+                     for s in ENDING_IN_ENGLISH[language])
+    catalogue.leaflet(with_blocks(blocks, leaflet(language, "راجع المصدر.")))
+    assert catalogue.build() == 0
+    lines = [" ".join(line.split()) for line in pdfium(catalogue.out / "sample.pdf").splitlines()]
+    for sentence in ENDING_IN_ENGLISH[language]:
+        assert sentence in [line.replace(" .", ".") for line in lines], (sentence, [
+            line for line in lines if sentence.split()[-1].rstrip(".")[:6] in line])
+
+
 def test_pdfium_reads_a_hebrew_cards_label_before_its_english_value(catalogue):
     """The same in Hebrew, whose font (DejaVu Sans) has a space 317.87 units wide: the
     move back after the slot's space would be a fraction of a unit, which pdfium, reading

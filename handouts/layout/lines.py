@@ -1040,9 +1040,10 @@ def _moved_to_reading_order(pieces: list) -> list:
     read worse moved: each piece to move starts a word (its space glyph would be read
     inside the word); when a block of several pieces moves, no piece of the line holds
     a bracket ('راجع Riverside University Hospital (اليوم)' read '(اليوم (' at its end);
-    no two pieces share a place in reading order
-    (the '.' of 'Riverside Hospital.', a piece of its own, went between the two words);
-    pdfium calls the line left to right, its runs counted on what the glyphs read as
+    the level of every piece that shares its place in reading order with another is
+    known (_reading_ranks: the '.' of 'Riverside Hospital.', a piece of its own, went
+    between the two words when ties were left in drawing order); pdfium calls the line
+    left to right, its runs counted on what the glyphs read as
     (a Persian word with a zero-width non-joiner is two runs; a tie is left to right,
     as read_right_to_left has it: a margin of two runs, kept before, left every card
     line of one English word and one label, 'مصنف: Test department', read value first);
@@ -1055,11 +1056,13 @@ def _moved_to_reading_order(pieces: list) -> list:
              and not hasattr(piece, "cbDefn")]
     places = [getattr(pieces[i], "read_at", (None,))[0] for i in texts]
     reads = {i: _read(pieces[i]) for i in texts}
-    if None in places or len(set(places)) < len(places) or \
-            read_right_to_left("".join(reads.values())) or \
+    if None in places or read_right_to_left("".join(reads.values())) or \
             any(mirrored(read) and not has_rtl(read) for read in reads.values()):
         return pieces
-    rank = {i: n for n, i in enumerate(sorted(texts, key=lambda i: pieces[i].read_at[0]))}
+    found = _reading_ranks(pieces, texts)
+    if found is None:
+        return pieces
+    rank, starts = found
     blocks: list[list[int]] = []  # piece indices, in drawing order
     for i in texts:
         if blocks and rank[i] == rank[blocks[-1][-1]] + 1:
@@ -1072,8 +1075,8 @@ def _moved_to_reading_order(pieces: list) -> list:
         kept += 1
     moved = [i for b in read[:len(read) - kept] for i in blocks[b]]  # in reading order
     several = len(moved) > len(read) - kept  # a block of several pieces moves
-    if not moved or any(not pieces[i].read_at[1] or _has_bracket_or_quote(reads[i])
-                        for i in moved) or (several and any(map(mirrored, reads.values()))):
+    if not moved or any(not starts[i] or _has_bracket_or_quote(reads[i]) for i in moved) or \
+            (several and any(map(mirrored, reads.values()))):
         return pieces
     slots = {i: slot for slot, i in enumerate(moved)}
     out = [_switch(pieces[texts[0]], line_origin())]
@@ -1082,6 +1085,35 @@ def _moved_to_reading_order(pieces: list) -> list:
             out.append(_switch(piece, origin_slot(slots[i], len(moved))))
         out.append(piece)
     return out
+
+
+def _reading_ranks(pieces: list,
+                   texts: list[int]) -> tuple[dict[int, int], dict[int, bool]] | None:
+    """Each text piece's rank in reading order (`texts`: their indices, in drawing
+    order), and whether it starts its word there. By its place (its word, its frag);
+    pieces that share one are ranked in the order their levels are read in
+    (bidi.reading_order), the first of them starting the word if the first drawn did:
+    'Khan.' ending an Arabic sentence is drawn '.' then 'Khan', the '.' at the
+    paragraph's level, and is read 'Khan' then '.'. None where such a piece's level is
+    unknown, or where they hold no letter (_typed_spans spans them instead)."""
+    sharing: dict[int, list[int]] = {}
+    for i in texts:
+        sharing.setdefault(pieces[i].read_at[0], []).append(i)
+    within: dict[int, int] = {}
+    starts = {i: bool(pieces[i].read_at[1]) for i in texts}
+    for group in sharing.values():
+        if len(group) == 1:
+            within[group[0]] = 0
+            continue
+        if not all(hasattr(pieces[i], "bidi_level") for i in group) or \
+                all(_unlettered(pieces[i]) for i in group):
+            return None  # a number and its punctuation ('1.'): a typed span reads it right
+        order = reading_order([pieces[i].bidi_level for i in group])
+        for n, k in enumerate(order):
+            within[group[k]] = n
+            starts[group[k]] = not n and starts[group[0]]
+    ordered = sorted(texts, key=lambda i: (pieces[i].read_at[0], within[i]))
+    return {i: n for n, i in enumerate(ordered)}, starts
 
 
 def _has_bracket_or_quote(text: str) -> bool:
