@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,21 +75,30 @@ def exclusive(lock: Path) -> Iterator[None]:
         yield
 
 
-def built_once(tmp_path_factory, name: str, *options: str) -> Path:
-    """The example catalogue built with `options` once for the whole run: under
-    pytest-xdist the workers share one folder, the first builds it under a file lock (each
-    worker built the examples again, twice)."""
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], int]) -> tuple[int, Path]:
+    """`make(folder)` (a build into an empty folder, giving its exit code) run once for
+    the whole run, and its exit code and folder. Under pytest-xdist the workers share one
+    folder and the first that needs it makes it under a file lock: a module fixture runs
+    on every worker that takes one of the module's tests, and the 34 languages of
+    test_scripts were built twice at once (42 s each)."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        out = tmp_path_factory.mktemp(name)
-        assert main(["build", str(REPO / "content.yaml"), "--out", str(out), *options]) == 0
-        return out
+        folder = tmp_path_factory.mktemp(name)
+        return make(folder), folder
     shared = tmp_path_factory.getbasetemp().parent  # the run's; each worker has a folder in it
-    out, done = shared / name, shared / f"{name}.done"
+    folder, done = shared / name, shared / f"{name}.done"
     with exclusive(shared / f"{name}.lock"):
         if not done.is_file():
-            shutil.rmtree(out, ignore_errors=True)
-            assert main(["build", str(REPO / "content.yaml"), "--out", str(out), *options]) == 0
-            done.touch()
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(make(folder)))
+    return int(done.read_text()), folder
+
+
+def built_once(tmp_path_factory, name: str, *options: str) -> Path:
+    """The example catalogue built with `options` once for the whole run (made_once)."""
+    code, out = made_once(tmp_path_factory, name, lambda out: main(
+        ["build", str(REPO / "content.yaml"), "--out", str(out), *options]))
+    assert code == 0
     return out
 
 

@@ -41,12 +41,16 @@ def _leaflet(tag: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import Catalogue
-    catalogue = Catalogue(tmp_path_factory.mktemp("actualtext"))
-    for tag in CASES:
-        catalogue.leaflet(_leaflet(tag), f"sample-{tag}")
-    assert catalogue.build() == 0
-    return catalogue.out
+    from conftest import Catalogue, made_once
+
+    def make(root):
+        catalogue = Catalogue(root)
+        for tag in CASES:
+            catalogue.leaflet(_leaflet(tag), f"sample-{tag}")
+        return catalogue.build()
+    code, root = made_once(tmp_path_factory, "actualtext", make)
+    assert code == 0
+    return root / "out"
 
 
 @pytest.mark.parametrize("reader", ["poppler", "pdfium"])

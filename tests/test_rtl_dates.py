@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from babel.dates import get_month_names
 
-from conftest import MINIMAL, REPO, with_blocks
+from conftest import MINIMAL, built_once, with_blocks
 from test_scripts import words
 from test_zz_page_audit import audit
 
@@ -48,12 +48,8 @@ def month_count(lines: list[list[str]]) -> int:
 
 @pytest.fixture(scope="module")
 def arabic_variants(tmp_path_factory) -> Path:
-    from handouts.cli import main
-    out = tmp_path_factory.mktemp("arabic-variants")
-    assert main(["build", str(REPO / "content.yaml"), "--out", str(out), "--only", "igrt",
-                 "--variant", "standard", "--variant", "large-print",
-                 "--variant", "booklet"]) == 0
-    return out
+    return built_once(tmp_path_factory, "arabic-variants", "--only", "igrt", "--variant",
+                      "standard", "--variant", "large-print", "--variant", "booklet")
 
 
 @pytest.mark.parametrize("name", ["igrt.ar.pdf", "igrt.ar.large-print.pdf", "igrt.ar.booklet.pdf"])

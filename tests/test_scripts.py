@@ -13,11 +13,12 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pypdfium2
 import pytest
 
-from conftest import MINIMAL, Catalogue
+from conftest import MINIMAL, Catalogue, made_once
 from handouts.languages import language_problem, script_code
 from handouts.scripts import table
 
@@ -118,10 +119,16 @@ def leaflet(tag: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Every language's leaflet built in one catalogue, once: (exit code, out folder)."""
-    catalogue = Catalogue(tmp_path_factory.mktemp("scripts"))
+    code, root = made_once(tmp_path_factory, "scripts", lambda root: every_language(root).build())
+    return code, root / "out"
+
+
+def every_language(root: Path) -> Catalogue:
+    """A catalogue in `root` of a leaflet in each language of TEXTS."""
+    catalogue = Catalogue(root)
     for tag in TEXTS:
         catalogue.leaflet(leaflet(tag), leaflet_id(tag))
-    return catalogue.build(), catalogue.out
+    return catalogue
 
 
 def words(tag: str, text: str) -> list[str]:
@@ -264,10 +271,9 @@ def built_small(tmp_path_factory):
     """The same catalogue in large print on A5, the narrowest column: the brand's long
     URLs are cut across lines there (a Punjabi leaflet stopped with an internal error:
     the URL's cut pieces, shaped already, were shaped again on the next page)."""
-    catalogue = Catalogue(tmp_path_factory.mktemp("scripts-a5"))
-    for tag in TEXTS:
-        catalogue.leaflet(leaflet(tag), leaflet_id(tag))
-    return catalogue.build("--variant", "large-print", "--page-size", "A5"), catalogue.out
+    code, root = made_once(tmp_path_factory, "scripts-a5", lambda root: every_language(
+        root).build("--variant", "large-print", "--page-size", "A5"))
+    return code, root / "out"
 
 
 def test_every_language_builds_in_the_narrowest_column(built_small):
