@@ -527,9 +527,7 @@ LEAST_LINES = 2
 
 def _leading(flowable) -> float:
     """The line height of a box's paragraph or list item."""
-    inner = getattr(flowable, "body", flowable)  # a list item's body
-    inner = getattr(inner, "flowable", inner)  # the paragraph a Tagged draws
-    return inner.style.leading
+    return _text_of(flowable).style.leading
 
 
 # How each kind stays distinct without colour (greyscale, photocopies): its outline

@@ -831,17 +831,19 @@ def _typed_spans(pieces: list, source: str) -> list:
     if len({getattr(p, "bidi_level", None) for p in pieces} - {None}) < 2:
         return pieces  # a run drawn out of typed order spans two levels
     pieces = list(pieces)
+    unlettered = [_unlettered(piece) for piece in pieces]  # a split piece keeps its letters
     last_text = max((i for i, p in enumerate(pieces) if not hasattr(p, "cbDefn")), default=-1)
     out: list = []
     at = 0
     while at < len(pieces):
         end = at + 1
-        if _unlettered(pieces[at]):
-            while end < len(pieces) and _unlettered(pieces[end]) and \
+        if unlettered[at]:
+            while end < len(pieces) and unlettered[end] and \
                     _word_of(pieces[end]) == _word_of(pieces[at]):
                 end += 1
         group = pieces[at:end]
-        split = _head_split(group[-1], pieces[end]) if end < len(pieces) else None
+        split = _head_split(group[-1], pieces[end]) if unlettered[at] and end < len(pieces) \
+            else None
         spanned = _spanned([*group, split[0]], source, after_letters=True) if split else None
         if split and spanned:
             pieces[end] = split[1]  # the word's letters, without what the span took in
@@ -866,14 +868,14 @@ def _spanned(group: list, source: str, ends_line: bool = False,
 
 def _head_split(number, piece) -> tuple | None:
     """(head, rest) of a right-to-left piece of letters drawn just after `number` (an
-    unlettered piece of its word, in its style) that begins with punctuation pdfium
+    unlettered piece of its word, in its style: the caller's to know) that begins with punctuation pdfium
     reads as part of a number: the hyphen of Hebrew 'ל-15' or 'ו-14-16,', a prefix letter
     joined to a number, drawn '15' then '-ל', which pdfium read 'ל15-'. The head goes
     into the number's span. Only where it is drawn as its own characters at their
     font's width (no kerning against the letter, no offset), so the page is drawn as
     before; not in a run written for pdfium's reversal (pdfiumorder.Reversed), whose
     mark a slice would lose."""
-    if not _unlettered(number) or not hasattr(piece, "read_at") or hasattr(piece, "cbDefn") \
+    if not hasattr(piece, "read_at") or hasattr(piece, "cbDefn") \
             or isinstance(piece.text, (Reversed, ReversedPlain)) or \
             _word_of(number) != _word_of(piece) or not sameFrag(number, piece):
         return None
@@ -1040,8 +1042,8 @@ def _moved_to_reading_order(pieces: list) -> list:
     read worse moved: each piece to move starts a word (its space glyph would be read
     inside the word); when a block of several pieces moves, no piece of the line holds
     a bracket ('راجع Riverside University Hospital (اليوم)' read '(اليوم (' at its end);
-    the level of every piece that shares its place in reading order with another is
-    known (_reading_ranks: the '.' of 'Riverside Hospital.', a piece of its own, went
+    pieces that share a place in reading order are ranked by their levels
+    (_reading_ranks: the '.' of 'Riverside Hospital.', a piece of its own, went
     between the two words when ties were left in drawing order); pdfium calls the line
     left to right, its runs counted on what the glyphs read as
     (a Persian word with a zero-width non-joiner is two runs; a tie is left to right,
@@ -1094,8 +1096,8 @@ def _reading_ranks(pieces: list,
     pieces that share one are ranked in the order their levels are read in
     (bidi.reading_order), the first of them starting the word if the first drawn did:
     'Khan.' ending an Arabic sentence is drawn '.' then 'Khan', the '.' at the
-    paragraph's level, and is read 'Khan' then '.'. None where such a piece's level is
-    unknown, or where they hold no letter (_typed_spans spans them instead)."""
+    paragraph's level, and is read 'Khan' then '.'. None where they hold no letter
+    (_typed_spans spans them instead)."""
     sharing: dict[int, list[int]] = {}
     for i in texts:
         sharing.setdefault(pieces[i].read_at[0], []).append(i)
@@ -1105,8 +1107,7 @@ def _reading_ranks(pieces: list,
         if len(group) == 1:
             within[group[0]] = 0
             continue
-        if not all(hasattr(pieces[i], "bidi_level") for i in group) or \
-                all(_unlettered(pieces[i]) for i in group):
+        if all(_unlettered(pieces[i]) for i in group):
             return None  # a number and its punctuation ('1.'): a typed span reads it right
         order = reading_order([pieces[i].bidi_level for i in group])
         for n, k in enumerate(order):

@@ -25,7 +25,7 @@ from ..variants import grey, grey_brand
 from . import geometry as sheet, page
 from .blocks import BUILDERS, contact, keeper, list_items, plain, rich
 from .flowables import (CalloutBox, FittedGroup, KeepUnlessGap, ListItem, RoomFor, RuledLines,
-                        side_by_side)
+                        LEAST_LINES, side_by_side)
 from .glyphs import brand_text, translated_brand
 from .lines import unbreakable_pieces
 from .markup import NBSP, escape_markdown, plain_markup
@@ -120,7 +120,7 @@ def _first_lines(ctx: Context) -> float:
     """The least of a text that may follow a heading or lead-in at a page foot: ReportLab
     leaves no single line of a paragraph alone (allowOrphans=0), so two, and a third for
     the space around them."""
-    return ctx.styles.body.leading * 3
+    return ctx.styles.body.leading * (LEAST_LINES + 1)
 
 
 def _keep_with_heading(heading: list, body: list, ctx: Context) -> list:
